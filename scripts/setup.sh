@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs what the build needs that a fresh machine may lack: HiGHS is compiled from
+# source by the highs-sys crate, which needs cmake, a C++ compiler and libclang (bindgen).
+# As root it uses apt-get; otherwise it names the packages to install and stops.
+set -euo pipefail
+
+need=()
+command -v cmake >/dev/null 2>&1 || need+=(cmake)
+command -v c++ >/dev/null 2>&1 || need+=(g++)
+# bindgen loads libclang.so at build time.
+if ! compgen -G '/usr/lib/llvm-*/lib/libclang.so*' >/dev/null && ! compgen -G '/usr/lib/*/libclang-[0-9]*.so*' >/dev/null; then
+  need+=(libclang-dev)
+fi
+
+if [ ${#need[@]} -eq 0 ]; then
+  exit 0
+fi
+
+if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "setup: installing ${need[*]} (needed to build HiGHS)" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+else
+  echo "setup: missing build tools: ${need[*]}" >&2
+  echo "setup: install them first, e.g.: sudo apt-get install ${need[*]}" >&2
+  exit 1
+fi
