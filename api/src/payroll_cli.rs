@@ -1,0 +1,1 @@
+//! `workforce payroll …` subcommands (owned by the payroll work; see issue 3).
