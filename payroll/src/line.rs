@@ -1,0 +1,62 @@
+//! A pay line (工资条项目): one amount with its code, labels and working.
+
+use std::collections::BTreeMap;
+use std::fmt::Display;
+
+use serde::{Deserialize, Serialize};
+
+use crate::money::Money;
+use crate::month::Month;
+
+/// One line of a payslip or cost sheet. It explains itself: `formula` shows the
+/// arithmetic with the figures filled in, `inputs` names every figure used.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PayLine {
+    /// Stable machine code, e.g. `BASE`, `OT150`, `SI_PENSION_EE`.
+    pub code: String,
+    /// Chinese label as on a 工资条.
+    pub label_zh: String,
+    /// English label.
+    pub label_en: String,
+    /// The amount, rounded once to the fen. Deductions within gross are negative.
+    pub amount: Money,
+    /// How it was computed, with the figures filled in.
+    pub formula: String,
+    /// Every input figure by name.
+    #[serde(default)]
+    pub inputs: BTreeMap<String, String>,
+    /// For arrears and corrections: the month the difference belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_month: Option<Month>,
+}
+
+impl PayLine {
+    pub(crate) fn new(
+        code: &str,
+        label_zh: &str,
+        label_en: &str,
+        amount: Money,
+        formula: impl Into<String>,
+    ) -> Self {
+        Self {
+            code: code.to_owned(),
+            label_zh: label_zh.to_owned(),
+            label_en: label_en.to_owned(),
+            amount,
+            formula: formula.into(),
+            inputs: BTreeMap::new(),
+            source_month: None,
+        }
+    }
+
+    pub(crate) fn input(mut self, name: &str, value: impl Display) -> Self {
+        self.inputs.insert(name.to_owned(), value.to_string());
+        self
+    }
+}
+
+/// The sum of the lines' amounts.
+#[must_use]
+pub fn sum(lines: &[PayLine]) -> Money {
+    lines.iter().map(|l| l.amount).sum()
+}
