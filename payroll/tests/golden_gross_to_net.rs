@@ -19,7 +19,10 @@ fn m(s: &str) -> Month {
 fn agent_feb_7_nights() -> EmployeeMonth {
     let mut ts = full_month(16);
     ts.night_shifts = 7;
-    month_input(employee("A1", Position::Agent, 1, WorkingTimeSystem::Comprehensive), ts)
+    month_input(
+        employee("A1", Position::Agent, 1, WorkingTimeSystem::Comprehensive),
+        ts,
+    )
 }
 
 /// An agent at the minimum-wage base wage with night shifts; SI base clamped up to the floor.
@@ -39,15 +42,34 @@ fn agent_feb_7_nights() -> EmployeeMonth {
 #[test]
 fn agent_at_minimum_wage_base_with_night_shifts() {
     let mut input = agent_feb_7_nights();
-    input.iit_year_to_date = IitYearToDate { income: d("4000"), employee_contributions: d("715.84"), ..Default::default() };
+    input.iit_year_to_date = IitYearToDate {
+        income: d("4000"),
+        employee_contributions: d("715.84"),
+        ..Default::default()
+    };
     let s = compute_payslip(&policy(), m("2026-02"), &input).unwrap();
-    for (code, amount) in [("BASE", "2250.00"), ("POST", "450.00"), ("ALW_MEAL", "200.00"), ("PERF", "750.00"), ("NIGHT", "350.00")] {
+    for (code, amount) in [
+        ("BASE", "2250.00"),
+        ("POST", "450.00"),
+        ("ALW_MEAL", "200.00"),
+        ("PERF", "750.00"),
+        ("NIGHT", "350.00"),
+    ] {
         assert_eq!(line(&s.earnings, code).amount, d(amount), "{code}");
     }
     assert_eq!(s.totals.gross, d("4000.00"));
     assert_eq!(s.social_insurance_base, d("4912.80"));
-    for (code, amount) in [("SI_PENSION_EE", "393.02"), ("SI_MEDICAL_EE", "98.26"), ("SI_UNEMPLOYMENT_EE", "24.56"), ("HPF_EE", "200.00")] {
-        assert_eq!(line(&s.employee_contributions, code).amount, d(amount), "{code}");
+    for (code, amount) in [
+        ("SI_PENSION_EE", "393.02"),
+        ("SI_MEDICAL_EE", "98.26"),
+        ("SI_UNEMPLOYMENT_EE", "24.56"),
+        ("HPF_EE", "200.00"),
+    ] {
+        assert_eq!(
+            line(&s.employee_contributions, code).amount,
+            d(amount),
+            "{code}"
+        );
     }
     for (code, amount) in [
         ("SI_PENSION_ER", "786.05"),
@@ -56,7 +78,11 @@ fn agent_at_minimum_wage_base_with_night_shifts() {
         ("SI_INJURY_ER", "7.37"),
         ("HPF_ER", "200.00"),
     ] {
-        assert_eq!(line(&s.employer_contributions, code).amount, d(amount), "{code}");
+        assert_eq!(
+            line(&s.employer_contributions, code).amount,
+            d(amount),
+            "{code}"
+        );
     }
     assert_eq!(s.totals.employee_contributions, d("715.84"));
     assert_eq!(s.totals.employer_contributions, d("1337.31"));
@@ -68,7 +94,9 @@ fn agent_at_minimum_wage_base_with_night_shifts() {
     assert_eq!(s.minimum_wage.required, d("2250.00"));
     // Every line explains itself.
     assert!(line(&s.earnings, "NIGHT").formula.contains("7 × 50.00"));
-    assert!(line(&s.employee_contributions, "SI_PENSION_EE").formula.contains("floor 4912.80"));
+    assert!(line(&s.employee_contributions, "SI_PENSION_EE")
+        .formula
+        .contains("floor 4912.80"));
 }
 
 /// Comprehensive hours in February 2026 (16 working days, 128 h) with statutory-holiday hours.
@@ -91,12 +119,22 @@ fn comprehensive_hours_overtime_february_2026_with_holiday_hours() {
     ts.rest_day_hours = d("24");
     ts.statutory_holiday_hours = d("24");
     ts.night_shifts = 8;
-    let mut input = month_input(employee("A2", Position::Agent, 1, WorkingTimeSystem::Comprehensive), ts);
-    input.iit_year_to_date = IitYearToDate { income: d("4000"), employee_contributions: d("715.84"), ..Default::default() };
+    let mut input = month_input(
+        employee("A2", Position::Agent, 1, WorkingTimeSystem::Comprehensive),
+        ts,
+    );
+    input.iit_year_to_date = IitYearToDate {
+        income: d("4000"),
+        employee_contributions: d("715.84"),
+        ..Default::default()
+    };
     let s = compute_payslip(&policy(), m("2026-02"), &input).unwrap();
     assert_eq!(line(&s.earnings, "OT150").amount, d("372.41"));
     assert_eq!(line(&s.earnings, "OT300").amount, d("1117.24"));
-    assert!(!has_line(&s.earnings, "OT200"), "rest days are normal work under comprehensive hours");
+    assert!(
+        !has_line(&s.earnings, "OT200"),
+        "rest days are normal work under comprehensive hours"
+    );
     assert_eq!(s.totals.gross, d("5539.65"));
     assert_eq!(s.totals.employee_contributions, d("858.64"));
     assert_eq!(s.totals.employer_contributions, d("1559.41"));
@@ -112,7 +150,10 @@ fn comprehensive_holiday_hours_do_not_count_toward_the_standard() {
     let mut ts = full_month(16);
     ts.ordinary_day_hours = d("104");
     ts.statutory_holiday_hours = d("24");
-    let input = month_input(employee("A3", Position::Agent, 1, WorkingTimeSystem::Comprehensive), ts);
+    let input = month_input(
+        employee("A3", Position::Agent, 1, WorkingTimeSystem::Comprehensive),
+        ts,
+    );
     let s = compute_payslip(&policy(), m("2026-02"), &input).unwrap();
     assert!(!has_line(&s.earnings, "OT150"));
     assert_eq!(line(&s.earnings, "OT300").amount, d("1117.24"));
@@ -131,7 +172,10 @@ fn standard_hours_employee_working_a_rest_day() {
     ts.ordinary_day_hours = d("178");
     ts.rest_day_hours = d("16");
     ts.rest_day_hours_in_lieu = d("8");
-    let mut input = month_input(employee("N1", Position::Analyst, 1, WorkingTimeSystem::Standard), ts);
+    let mut input = month_input(
+        employee("N1", Position::Analyst, 1, WorkingTimeSystem::Standard),
+        ts,
+    );
     let s = compute_payslip(&policy(), m("2026-03"), &input).unwrap();
     assert_eq!(line(&s.earnings, "OT150").amount, d("62.07"));
     assert_eq!(line(&s.earnings, "OT200").amount, d("331.03"));
@@ -156,16 +200,36 @@ fn contribution_base_clamped_at_the_ceiling() {
     let input = month_input(e, full_month(16));
     let s = compute_payslip(&policy(), m("2026-02"), &input).unwrap();
     assert_eq!(s.social_insurance_base, d("24564"));
-    for (code, amount) in [("SI_PENSION_EE", "1965.12"), ("SI_MEDICAL_EE", "491.28"), ("SI_UNEMPLOYMENT_EE", "122.82"), ("HPF_EE", "1288.75")] {
-        assert_eq!(line(&s.employee_contributions, code).amount, d(amount), "{code}");
+    for (code, amount) in [
+        ("SI_PENSION_EE", "1965.12"),
+        ("SI_MEDICAL_EE", "491.28"),
+        ("SI_UNEMPLOYMENT_EE", "122.82"),
+        ("HPF_EE", "1288.75"),
+    ] {
+        assert_eq!(
+            line(&s.employee_contributions, code).amount,
+            d(amount),
+            "{code}"
+        );
     }
-    for (code, amount) in [("SI_PENSION_ER", "3930.24"), ("SI_MEDICAL_ER", "1596.66"), ("SI_INJURY_ER", "36.85")] {
-        assert_eq!(line(&s.employer_contributions, code).amount, d(amount), "{code}");
+    for (code, amount) in [
+        ("SI_PENSION_ER", "3930.24"),
+        ("SI_MEDICAL_ER", "1596.66"),
+        ("SI_INJURY_ER", "36.85"),
+    ] {
+        assert_eq!(
+            line(&s.employer_contributions, code).amount,
+            d(amount),
+            "{code}"
+        );
     }
     let mut aug = input.clone();
     aug.time_sheet = full_month(21);
     let s = compute_payslip(&policy(), m("2026-08"), &aug).unwrap();
-    assert_eq!(line(&s.employee_contributions, "HPF_EE").amount, d("1500.00"));
+    assert_eq!(
+        line(&s.employee_contributions, "HPF_EE").amount,
+        d("1500.00")
+    );
 }
 
 /// A mid-month hire: agent grade 1 hired Monday 2026-03-16; March has 22 working days, of which
@@ -187,12 +251,21 @@ fn mid_month_hire() {
     ts.ordinary_day_hours = d("96");
     ts.night_shifts = 3;
     let s = compute_payslip(&policy(), m("2026-03"), &month_input(e, ts)).unwrap();
-    for (code, amount) in [("BASE", "1227.27"), ("POST", "245.45"), ("ALW_MEAL", "109.09"), ("PERF", "409.09"), ("NIGHT", "150.00")] {
+    for (code, amount) in [
+        ("BASE", "1227.27"),
+        ("POST", "245.45"),
+        ("ALW_MEAL", "109.09"),
+        ("PERF", "409.09"),
+        ("NIGHT", "150.00"),
+    ] {
         assert_eq!(line(&s.earnings, code).amount, d(amount), "{code}");
     }
     assert!(!has_line(&s.earnings, "OT150"));
     assert_eq!(s.totals.gross, d("2140.90"));
-    assert_eq!(line(&s.employee_contributions, "HPF_EE").amount, d("112.50"));
+    assert_eq!(
+        line(&s.employee_contributions, "HPF_EE").amount,
+        d("112.50")
+    );
     assert_eq!(s.totals.employee_contributions, d("628.34"));
     assert_eq!(s.iit.cumulative_basic_deduction, d("5000"));
     assert_eq!(s.totals.net, d("1512.56"));
@@ -215,14 +288,22 @@ fn personal_and_sick_leave() {
     ts.ordinary_day_hours = d("88");
     ts.leave.personal = d("2");
     ts.leave.sick = d("3");
-    let input = month_input(employee("L1", Position::Agent, 1, WorkingTimeSystem::Comprehensive), ts);
+    let input = month_input(
+        employee("L1", Position::Agent, 1, WorkingTimeSystem::Comprehensive),
+        ts,
+    );
     let s = compute_payslip(&policy(), m("2026-02"), &input).unwrap();
     assert_eq!(line(&s.earnings, "LEAVE_PERSONAL").amount, d("-248.28"));
     assert_eq!(line(&s.earnings, "LEAVE_SICK").amount, d("-74.48"));
-    assert!(!has_line(&s.earnings, "OT150"), "leave days reduce the hours owed");
+    assert!(
+        !has_line(&s.earnings, "OT150"),
+        "leave days reduce the hours owed"
+    );
     assert_eq!(s.totals.gross, d("3327.24"));
 
-    let text = TEXTS.pay_structure.replace("sick_pay_rate = \"0.80\"", "sick_pay_rate = \"0.60\"");
+    let text = TEXTS
+        .pay_structure
+        .replace("sick_pay_rate = \"0.80\"", "sick_pay_rate = \"0.60\"");
     let mut p = policy();
     p.pay_structure = payroll::pay_structure::PayStructure::from_toml_str(&text).unwrap();
     let s = compute_payslip(&p, m("2026-02"), &input).unwrap();
@@ -236,7 +317,10 @@ fn paid_leave_keeps_pay() {
     let mut ts = full_month(16);
     ts.ordinary_day_hours = d("104");
     ts.leave.annual = d("3");
-    let input = month_input(employee("L2", Position::Agent, 1, WorkingTimeSystem::Comprehensive), ts);
+    let input = month_input(
+        employee("L2", Position::Agent, 1, WorkingTimeSystem::Comprehensive),
+        ts,
+    );
     let s = compute_payslip(&policy(), m("2026-02"), &input).unwrap();
     assert_eq!(s.totals.gross, d("3650.00"));
     assert_eq!(s.earnings.len(), 4);
@@ -246,13 +330,28 @@ fn paid_leave_keeps_pay() {
 /// allowance or performance (KPI 50 → coefficient 0), pay for standard hours is 2,000 < 2,250.
 #[test]
 fn minimum_wage_breach_is_reported_not_corrected() {
-    let text = TEXTS.pay_structure.replacen("base_wage = \"2250.00\"\npost_allowance = \"3850.00\"", "base_wage = \"2000.00\"\npost_allowance = \"0.00\"", 1);
-    assert!(text != TEXTS.pay_structure, "the manager grade 1 row was found");
+    let text = TEXTS.pay_structure.replacen(
+        "base_wage = \"2250.00\"\npost_allowance = \"3850.00\"",
+        "base_wage = \"2000.00\"\npost_allowance = \"0.00\"",
+        1,
+    );
+    assert!(
+        text != TEXTS.pay_structure,
+        "the manager grade 1 row was found"
+    );
     let mut p = policy();
     p.pay_structure = payroll::pay_structure::PayStructure::from_toml_str(&text).unwrap();
     let mut ts = full_month(16);
     ts.kpi = kpi("50");
-    let s = compute_payslip(&p, m("2026-02"), &month_input(employee("B1", Position::Manager, 1, WorkingTimeSystem::Standard), ts)).unwrap();
+    let s = compute_payslip(
+        &p,
+        m("2026-02"),
+        &month_input(
+            employee("B1", Position::Manager, 1, WorkingTimeSystem::Standard),
+            ts,
+        ),
+    )
+    .unwrap();
     assert!(!s.minimum_wage.passed);
     assert_eq!(s.minimum_wage.pay_for_standard_hours, d("2000.00"));
     assert_eq!(line(&s.earnings, "BASE").amount, d("2000.00"));
