@@ -47,13 +47,22 @@ pub struct Case {
     pub goal_seek: Option<Lever>,
 }
 
+/// The arrears of one employee derived from a correction.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmployeeArrears {
+    /// Employee id.
+    pub employee_id: String,
+    /// The difference lines, paid with this month.
+    pub arrears: Arrears,
+}
+
 /// The full result of a case.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaseResult {
     /// The month.
     pub month: Month,
     /// Arrears derived from the corrections.
-    pub arrears: Vec<(String, Arrears)>,
+    pub arrears: Vec<EmployeeArrears>,
     /// Every payslip and the month totals.
     pub payroll: MonthPayroll,
     /// Average pay per position this month.
@@ -91,7 +100,10 @@ pub fn compute_case(policy: &Policy, case: &Case) -> Result<CaseResult, PayrollE
                 ),
             })?;
         target.arrears.push(a.clone());
-        arrears.push((id.clone(), a));
+        arrears.push(EmployeeArrears {
+            employee_id: id.clone(),
+            arrears: a,
+        });
     }
     let payroll = compute_month(policy, case.month, &inputs)?;
     let cost = month_cost(&policy.contract_cost, &payroll)?;

@@ -101,7 +101,7 @@ pub mod social_insurance;
 pub mod time_sheet;
 
 pub use arrears::{arrears_between, Arrears};
-pub use case::{compute_case, Case, CaseResult, Correction};
+pub use case::{compute_case, Case, CaseResult, Correction, EmployeeArrears};
 pub use contract_cost::{
     average_pay_by_position, month_cost, seat_cost_year, ContractCostRules, CostMonthTotal,
     MonthCost, PositionAverage, SeatCostYear,

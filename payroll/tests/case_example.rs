@@ -1,0 +1,34 @@
+//! The documented example case (data/payroll/examples/case-2026-02.json) really runs, and its
+//! agent matches the hand-worked golden figures (golden_gross_to_net.rs, arrears in golden_contract.rs).
+
+mod common;
+
+use common::*;
+use payroll::{compute_case, Case};
+
+#[test]
+fn example_case_runs_and_matches_the_golden_figures() {
+    let case: Case = serde_json::from_str(include_str!(
+        "../../data/payroll/examples/case-2026-02.json"
+    ))
+    .unwrap();
+    let r = compute_case(&policy(), &case).unwrap();
+    assert_eq!(r.payroll.payslips.len(), 3);
+    let agent = r
+        .payroll
+        .payslips
+        .iter()
+        .find(|p| p.employee_id == "A001")
+        .unwrap();
+    // 5,539.65 (golden Feb 2026 overtime) + 75.00 January performance arrears.
+    assert_eq!(agent.totals.gross, d("5614.65"));
+    assert_eq!(line(&agent.earnings, "ARR_PERF").amount, d("75.00"));
+    assert_eq!(r.arrears.len(), 1);
+    assert!(r.payroll.minimum_wage_breaches.is_empty());
+    assert!(
+        !r.seat_cost_year.meets_floor,
+        "three staff cannot meet a 52-staff floor"
+    );
+    let json = serde_json::to_string(&r).unwrap();
+    assert!(json.contains("\"formula\""));
+}
