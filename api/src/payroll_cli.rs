@@ -56,13 +56,16 @@ pub fn run(cmd: PayrollCommand, data_dir: &Path) -> anyhow::Result<()> {
     match cmd {
         PayrollCommand::Compute { case, out } => {
             let policy = load_policy(data_dir)?;
-            let text = fs::read_to_string(&case).with_context(|| format!("reading case file {}", case.display()))?;
-            let parsed: Case =
-                serde_json::from_str(&text).with_context(|| format!("parsing case file {}", case.display()))?;
-            let result = compute_case(&policy, &parsed).with_context(|| format!("computing case {}", case.display()))?;
+            let text = fs::read_to_string(&case)
+                .with_context(|| format!("reading case file {}", case.display()))?;
+            let parsed: Case = serde_json::from_str(&text)
+                .with_context(|| format!("parsing case file {}", case.display()))?;
+            let result = compute_case(&policy, &parsed)
+                .with_context(|| format!("computing case {}", case.display()))?;
             let json = serde_json::to_string_pretty(&result)?;
             match out {
-                Some(path) => fs::write(&path, json + "\n").with_context(|| format!("writing {}", path.display()))?,
+                Some(path) => fs::write(&path, json + "\n")
+                    .with_context(|| format!("writing {}", path.display()))?,
                 None => println!("{json}"),
             }
             Ok(())
