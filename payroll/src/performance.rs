@@ -123,11 +123,11 @@ impl PerformanceRules {
         Ok(p)
     }
 
-    /// Rates the scores of an employee of `position`. Returns the missing KPI on error.
+    /// Rates the scores of an employee of `position`. The inner `Err` is the first weighted
+    /// KPI without a score and its weight (the caller names the employee).
     ///
     /// # Errors
-    /// [`PayrollError::NoFigureInForce`] when no weights or table apply; `Err(Ok((kpi, weight)))`
-    /// style errors are mapped by the caller to [`PayrollError::MissingKpi`].
+    /// [`PayrollError::NoFigureInForce`] when no weights or coefficient table apply.
     pub(crate) fn rate(
         &self,
         position: Position,

@@ -32,3 +32,27 @@ fn example_case_runs_and_matches_the_golden_figures() {
     let json = serde_json::to_string(&r).unwrap();
     assert!(json.contains("\"formula\""));
 }
+
+/// The worked example in payroll/CASE_FORMAT.md: employee contributions 858.64 + 3.75 = 862.39,
+/// net = 5,614.65 − 862.39 = 4,752.26.
+#[test]
+fn case_format_worked_example() {
+    let case: Case = serde_json::from_str(include_str!(
+        "../../data/payroll/examples/case-2026-02.json"
+    ))
+    .unwrap();
+    let r = compute_case(&policy(), &case).unwrap();
+    let agent = r
+        .payroll
+        .payslips
+        .iter()
+        .find(|p| p.employee_id == "A001")
+        .unwrap();
+    assert_eq!(agent.totals.employee_contributions, d("862.39"));
+    assert_eq!(agent.totals.income_tax, d("0"));
+    assert_eq!(agent.totals.net, d("4752.26"));
+    assert_eq!(
+        line(&agent.employer_contributions, "ARR_HPF_ER").amount,
+        d("3.75")
+    );
+}
