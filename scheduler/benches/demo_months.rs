@@ -1,0 +1,62 @@
+//! Benchmark: solve the demo site for the months given on the command line (default: every
+//! month of 2026) and print solve time, gap and shortfalls. Not a test: figures go to the
+//! README. Run: `cargo bench -p scheduler --bench demo_months -- 2026-02 2026-10`.
+//! Environment: ROSTER_TIME_LIMIT (s, default 60), ROSTER_THREADS (default 1).
+
+use scheduler::{summarize, validate, Calendar, Problem, Site, SolveOptions};
+
+fn main() {
+    let cal = Calendar::from_toml_strs([
+        include_str!("../../data/calendar/2025.toml"),
+        include_str!("../../data/calendar/2026.toml"),
+    ])
+    .expect("calendar");
+    let site = Site::from_toml_strs(
+        include_str!("../../data/demo/site.toml"),
+        Some(include_str!("../../data/demo/staff.toml")),
+    )
+    .expect("site");
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
+    let months: Vec<(i32, u32)> = if args.is_empty() {
+        (1..=12).map(|m| (2026, m)).collect()
+    } else {
+        args.iter()
+            .map(|a| {
+                let (y, m) = a.split_once('-').expect("YYYY-MM");
+                (y.parse().expect("year"), m.parse().expect("month"))
+            })
+            .collect()
+    };
+    let env = |k: &str, d: f64| std::env::var(k).ok().and_then(|v| v.parse().ok()).unwrap_or(d);
+    let opts = SolveOptions {
+        time_limit_seconds: env("ROSTER_TIME_LIMIT", 60.0),
+        threads: env("ROSTER_THREADS", 1.0) as u32,
+        log: std::env::var("ROSTER_LOG").is_ok(),
+        ..Default::default()
+    };
+    println!("month    status        seconds  objective      bound    gap%  shortfalls violations nights(spread) holiday(spread)  vars  rows");
+    for (y, m) in months {
+        let problem = Problem::new(&site, &cal, y, m, vec![], vec![]).expect("problem");
+        let roster = scheduler::solve(&problem, &opts).expect("solve");
+        let v = validate(&problem, &roster);
+        let s = summarize(&problem, &roster);
+        println!(
+            "{}  {:<12} {:>8.1} {:>10.1} {:>10.1} {:>6.2} {:>10} {:>10} {:>14} {:>15} {:>5} {:>5}",
+            problem.month,
+            format!("{:?}", roster.status),
+            roster.stats.seconds,
+            roster.stats.objective,
+            roster.stats.bound,
+            roster.stats.gap * 100.0,
+            roster.shortfalls.len(),
+            v.len(),
+            s.spread("agent", "nights").unwrap_or(0),
+            s.spread("agent", "holiday_shifts").unwrap_or(0),
+            roster.stats.variables,
+            roster.stats.constraints,
+        );
+        for t in &roster.stats.terms {
+            println!("    {:<22} measure {:>9.2} cost {:>10.2}", t.name, t.measure, t.cost);
+        }
+    }
+}

@@ -1,0 +1,51 @@
+//! Minimum cover (最低在岗人数): for every date, shift and role, the people counted in that role
+//! plus a shortfall variable reach the minimum. A person counts once per shift in one role
+//! (one `y` per role, and at most one shift a day, see `sequence`).
+//! Reserve (预备人员) shifts and surplus over the minimum are priced here too.
+
+use good_lp::{constraint, Expression};
+
+use super::{Builder, Vars};
+
+pub(super) fn add(b: &mut Builder<'_>, v: &Vars) {
+    let p = b.ix.p;
+    let (ne, nd, ns) = (p.employees.len(), p.num_days(), p.shifts.len());
+    let mut shortfall = Expression::from(0.0);
+    let mut surplus = Expression::from(0.0);
+    for d in 0..nd {
+        for s in 0..ns {
+            let reqs = b.ix.req[d][s].clone();
+            for (role, min) in &reqs {
+                let have: Expression = (0..ne)
+                    .flat_map(|e| v.y[e][d][s].iter())
+                    .filter(|(r, _, _)| r == role)
+                    .map(|(_, var, _)| *var)
+                    .sum();
+                let (short, _) = b.nonneg();
+                b.constraints.push(constraint!(have + short >= *min as f64));
+                shortfall += short;
+            }
+            let w = p.weights.surplus.get(&p.shifts[s].code).copied().unwrap_or(0.0);
+            if w != 0.0 && !reqs.is_empty() {
+                let total_min: u32 = reqs.iter().map(|(_, m)| *m).sum();
+                let people: Expression = (0..ne).map(|e| v.x(e, d, s)).sum();
+                surplus += (people - total_min as f64) * w;
+            }
+        }
+    }
+    b.term("cover_shortfall", shortfall, p.weights.shortfall);
+    // `surplus` already carries the per-shift weights, so its own weight is 1.
+    if !p.weights.surplus.is_empty() {
+        b.terms.push(super::Term {
+            name: "cover_surplus",
+            measure: surplus,
+            weight: 1.0,
+        });
+    }
+    let reserve_shifts: Expression = (0..ne)
+        .filter(|&e| p.employees[e].reserve)
+        .flat_map(|e| (0..nd).map(move |d| (e, d)))
+        .map(|(e, d)| v.w(e, d))
+        .sum();
+    b.term("reserve_shifts", reserve_shifts, p.weights.reserve_shift);
+}

@@ -1,0 +1,258 @@
+//! The roster MILP (排班模型) on HiGHS through good_lp.
+//!
+//! Reading order: [`vars`] declares the decision variables, then one file per constraint
+//! family: [`cover`] (minimum cover with shortfall variables), [`sequence`] (one shift a day,
+//! rest between shifts, run lengths), [`hours`] (comprehensive-hours range), [`standby`]
+//! (备班), [`soft`] (fairness, preferences, pattern quality). [`solve`] runs HiGHS and reads the
+//! roster back.
+//!
+//! Every cover and standby need has a shortfall variable and the hours floor a slack, so the
+//! model is always feasible: an impossible month comes back as a roster with named gaps.
+
+mod cover;
+mod hours;
+mod sequence;
+mod soft;
+mod standby;
+mod vars;
+
+use std::time::Instant;
+
+use good_lp::{Constraint, Expression, ProblemVariables, SolverModel, Variable};
+use highs::HighsModelStatus;
+
+use crate::error::SolveError;
+use crate::explain;
+use crate::problem::{Index, Problem};
+use crate::roster::{Assignment, ObjectiveTerm, Roster, SolveStats, SolveStatus, StandbyDuty};
+
+pub(crate) use vars::Vars;
+
+/// Solver settings.
+#[derive(Debug, Clone)]
+pub struct SolveOptions {
+    /// Wall-clock limit in seconds.
+    pub time_limit_seconds: f64,
+    /// HiGHS threads (pin in tests).
+    pub threads: u32,
+    /// Relative MIP gap at which to stop as optimal.
+    pub mip_rel_gap: f64,
+    /// Print HiGHS progress to standard output.
+    pub log: bool,
+    /// HiGHS random seed.
+    pub seed: i32,
+}
+
+impl Default for SolveOptions {
+    fn default() -> Self {
+        SolveOptions {
+            time_limit_seconds: 60.0,
+            threads: 1,
+            mip_rel_gap: 0.001,
+            log: false,
+            seed: 0,
+        }
+    }
+}
+
+/// A named, weighted part of the objective, kept to report it by name.
+pub(crate) struct Term {
+    pub name: &'static str,
+    pub measure: Expression,
+    pub weight: f64,
+}
+
+/// The model under construction: variables, constraints and named objective terms.
+pub(crate) struct Builder<'p> {
+    pub ix: Index<'p>,
+    pub pv: ProblemVariables,
+    pub count: usize,
+    pub constraints: Vec<Constraint>,
+    pub terms: Vec<Term>,
+}
+
+impl<'p> Builder<'p> {
+    fn new(p: &'p Problem) -> Self {
+        Builder {
+            ix: Index::new(p),
+            pv: ProblemVariables::new(),
+            count: 0,
+            constraints: Vec::new(),
+            terms: Vec::new(),
+        }
+    }
+
+    /// Adds a variable and returns it with its column index (good_lp adds columns in order).
+    pub fn add(&mut self, def: good_lp::VariableDefinition) -> (Variable, usize) {
+        let v = self.pv.add(def);
+        self.count += 1;
+        (v, self.count - 1)
+    }
+
+    pub fn binary(&mut self) -> (Variable, usize) {
+        self.add(good_lp::variable().binary())
+    }
+
+    pub fn nonneg(&mut self) -> (Variable, usize) {
+        self.add(good_lp::variable().min(0.0))
+    }
+
+    pub fn term(&mut self, name: &'static str, measure: Expression, weight: f64) {
+        if weight != 0.0 {
+            self.terms.push(Term { name, measure, weight });
+        }
+    }
+}
+
+/// Builds and solves the month. Never fails for an impossible month: unmet needs come back as
+/// [`crate::Shortfall`]s with their likely cause.
+pub fn solve(problem: &Problem, opts: &SolveOptions) -> Result<Roster, SolveError> {
+    problem.check_inputs()?;
+    let mut b = Builder::new(problem);
+    let v = Vars::declare(&mut b);
+    cover::add(&mut b, &v);
+    sequence::add(&mut b, &v);
+    hours::add(&mut b, &v);
+    standby::add(&mut b, &v);
+    soft::add(&mut b, &v);
+
+    let objective: Expression = b
+        .terms
+        .iter()
+        .fold(Expression::from(0.0), |acc, t| acc + t.measure.clone() * t.weight);
+    let num_vars = b.count;
+    let num_cons = b.constraints.len();
+    let Builder { ix, pv, constraints, terms, .. } = b;
+    let mut unsolved = pv.minimise(objective.clone()).using(good_lp::solvers::highs::highs);
+    for c in constraints {
+        unsolved.add_constraint(c);
+    }
+    let unsolved = unsolved
+        .set_time_limit(opts.time_limit_seconds)
+        .set_threads(opts.threads.max(1))
+        .set_option("mip_rel_gap", opts.mip_rel_gap)
+        .set_option("random_seed", opts.seed)
+        .set_option("output_flag", opts.log)
+        .set_option("log_to_console", opts.log);
+    let model = unsolved
+        .try_into_inner()
+        .map_err(|e| SolveError::Solver(e.to_string()))?;
+    let started = Instant::now();
+    let solved = model
+        .try_solve()
+        .map_err(|e| SolveError::Solver(format!("{e:?}")))?;
+    let seconds = started.elapsed().as_secs_f64();
+    let status = match solved.status() {
+        HighsModelStatus::Optimal => SolveStatus::Optimal,
+        HighsModelStatus::ReachedTimeLimit
+        | HighsModelStatus::ReachedIterationLimit
+        | HighsModelStatus::ReachedSolutionLimit
+        | HighsModelStatus::ObjectiveBound
+        | HighsModelStatus::ObjectiveTarget
+        | HighsModelStatus::ReachedInterrupt => SolveStatus::TimeLimited,
+        other => {
+            return Err(SolveError::Solver(format!(
+                "HiGHS ended with status {other:?}; the model always has a feasible point, so this is a solver fault"
+            )))
+        }
+    };
+    if solved.primal_solution_status() != highs::HighsSolutionStatus::Feasible {
+        return Err(SolveError::Solver(format!(
+            "no roster found within {} s; allow more time (--time-limit)",
+            opts.time_limit_seconds
+        )));
+    }
+    let values = solved.get_solution().columns().to_vec();
+    let objective_value = objective.eval_with(&Values(&v, &values));
+    let bound = solved
+        .double_info_value(c"mip_dual_bound")
+        .unwrap_or(objective_value);
+    let gap = if objective_value.abs() > 1e-9 {
+        ((objective_value - bound) / objective_value.abs()).max(0.0)
+    } else {
+        0.0
+    };
+    let stats = SolveStats {
+        objective: objective_value,
+        bound,
+        gap,
+        seconds,
+        variables: num_vars,
+        constraints: num_cons,
+        terms: terms
+            .iter()
+            .map(|t| {
+                let m = t.measure.eval_with(&Values(&v, &values));
+                ObjectiveTerm {
+                    name: t.name.to_string(),
+                    measure: round6(m),
+                    cost: round6(m * t.weight),
+                }
+            })
+            .collect(),
+    };
+    Ok(read_roster(&ix, &v, &values, status, stats))
+}
+
+fn round6(x: f64) -> f64 {
+    (x * 1e6).round() / 1e6
+}
+
+/// Looks variable values up by our own column index.
+struct Values<'a>(&'a Vars, &'a [f64]);
+
+impl good_lp::solvers::Solution for Values<'_> {
+    fn status(&self) -> good_lp::SolutionStatus {
+        good_lp::SolutionStatus::Optimal
+    }
+    fn value(&self, variable: Variable) -> f64 {
+        self.0.column_of(variable).map(|c| self.1[c]).unwrap_or(0.0)
+    }
+}
+
+fn read_roster(ix: &Index<'_>, v: &Vars, values: &[f64], status: SolveStatus, stats: SolveStats) -> Roster {
+    let p = ix.p;
+    let on = |c: usize| values[c] > 0.5;
+    let mut assignments = Vec::new();
+    let mut standby = Vec::new();
+    for (e, days) in v.y.iter().enumerate() {
+        for (d, shifts) in days.iter().enumerate() {
+            for (s, roles) in shifts.iter().enumerate() {
+                for (role, _, col) in roles {
+                    if on(*col) {
+                        assignments.push(Assignment {
+                            employee: p.employees[e].id.clone(),
+                            date: p.days[d].date,
+                            shift: p.shifts[s].code.clone(),
+                            role: role.clone(),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    for (e, days) in v.sb.iter().enumerate() {
+        for (d, shifts) in days.iter().enumerate() {
+            for (s, x) in shifts.iter().enumerate() {
+                if matches!(x, Some((_, col)) if on(*col)) {
+                    standby.push(StandbyDuty {
+                        employee: p.employees[e].id.clone(),
+                        date: p.days[d].date,
+                        shift: p.shifts[s].code.clone(),
+                    });
+                }
+            }
+        }
+    }
+    assignments.sort();
+    standby.sort();
+    let mut roster = Roster {
+        status,
+        assignments,
+        standby,
+        shortfalls: Vec::new(),
+        stats,
+    };
+    roster.shortfalls = explain::shortfalls(ix, &roster);
+    roster
+}

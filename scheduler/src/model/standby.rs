@@ -1,0 +1,106 @@
+//! Standby (备班): for every date and each standby shift, `standby_per_shift` qualified people
+//! off duty that whole date are designated, so that calling one in would break neither the
+//! rest rule, the consecutive-days limit nor the hours cap. At most one standby duty per
+//! person per date. The reserve is the first candidate: duties of others carry a small price.
+
+use good_lp::{constraint, Expression};
+
+use super::{hours, Builder, Vars};
+
+pub(super) fn add(b: &mut Builder<'_>, v: &Vars) {
+    let p = b.ix.p;
+    let (ne, nd, ns) = (p.employees.len(), p.num_days(), p.shifts.len());
+    let shifts = b.ix.standby_shifts();
+    if shifts.is_empty() {
+        return;
+    }
+    let max_gap = b.ix.max_rest_gap();
+    let max_run = p.rules.max_consecutive_days as i64;
+    let cap = b.ix.max_minutes() as f64;
+    let mut shortfall = Expression::from(0.0);
+    let mut non_reserve = Expression::from(0.0);
+    for d in 0..nd {
+        for &s in &shifts {
+            let have: Expression = (0..ne).filter_map(|e| v.sb[e][d][s].map(|(x, _)| x)).sum();
+            let (short, _) = b.nonneg();
+            b.constraints
+                .push(constraint!(have + short >= p.rules.standby_per_shift as f64));
+            shortfall += short;
+        }
+    }
+    for e in 0..ne {
+        let total = hours::minutes(b, v, e);
+        for d in 0..nd {
+            if v.sb[e][d].iter().all(Option::is_none) {
+                continue;
+            }
+            let any = v.sb_any(e, d);
+            if !p.employees[e].reserve {
+                non_reserve += any.clone();
+            }
+            // Off duty all date, and one duty at most.
+            b.constraints.push(constraint!(any.clone() + v.w(e, d) <= 1));
+            // Hours cap if called in.
+            let called: Expression = v.sb[e][d]
+                .iter()
+                .enumerate()
+                .filter_map(|(s, x)| x.map(|(var, _)| var * p.shifts[s].paid_minutes as f64))
+                .sum();
+            b.constraints.push(constraint!(total.clone() + called <= cap));
+            for (s, sbv) in v.sb[e][d].iter().enumerate() {
+                let Some((sbv, _)) = sbv else { continue };
+                // Rest with the shifts before and after, as if called in.
+                for g in 1..=max_gap {
+                    let gu = g as usize;
+                    if d >= gu {
+                        let before: Vec<usize> = (0..ns)
+                            .filter(|&a| v.has_x(e, d - gu, a) && !b.ix.rest_ok(a, g, s))
+                            .collect();
+                        if !before.is_empty() {
+                            let x: Expression = before.iter().map(|&a| v.x(e, d - gu, a)).sum();
+                            b.constraints.push(constraint!(*sbv + x <= 1));
+                        }
+                    } else if let Some(a) = b.ix.history_shift(e, d as i64 - g) {
+                        if !b.ix.rest_ok(a, g, s) {
+                            b.constraints.push(constraint!(*sbv <= 0));
+                        }
+                    }
+                    if d + gu < nd {
+                        let after: Vec<usize> = (0..ns)
+                            .filter(|&c| v.has_x(e, d + gu, c) && !b.ix.rest_ok(s, g, c))
+                            .collect();
+                        if !after.is_empty() {
+                            let x: Expression = after.iter().map(|&c| v.x(e, d + gu, c)).sum();
+                            b.constraints.push(constraint!(*sbv + x <= 1));
+                        }
+                    }
+                }
+            }
+            // Consecutive days if called in: every window of max+1 days through d.
+            let hist = p.rules.history_days as i64;
+            for start in (d as i64 - max_run).max(-hist)..=d as i64 {
+                if start + max_run >= nd as i64 {
+                    break;
+                }
+                let mut worked = Expression::from(0.0);
+                let mut fixed = 0.0;
+                for k in start..=start + max_run {
+                    if k == d as i64 {
+                        continue;
+                    }
+                    if k < 0 {
+                        if b.ix.history_shift(e, k).is_some() {
+                            fixed += 1.0;
+                        }
+                    } else {
+                        worked += v.w(e, k as usize);
+                    }
+                }
+                b.constraints
+                    .push(constraint!(worked + any.clone() + fixed <= max_run as f64));
+            }
+        }
+    }
+    b.term("standby_shortfall", shortfall, p.weights.standby_shortfall);
+    b.term("standby_non_reserve", non_reserve, p.weights.standby_non_reserve);
+}

@@ -1,0 +1,255 @@
+//! The independent validator (排班校验): recomputes every hard rule from the roster itself, not
+//! from the MILP, and names each violation with person, date and rule. It accepts hand-edited
+//! rosters too.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::problem::{Index, Problem};
+use crate::roster::Roster;
+
+/// A broken rule.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Violation {
+    /// Rule name, e.g. `min_rest`, `cover`, `hours_max`.
+    pub rule: String,
+    /// Employee, where the rule is about one person.
+    pub employee: Option<String>,
+    /// Date, where the rule is about one date.
+    pub date: Option<NaiveDate>,
+    /// What is wrong, in words.
+    pub detail: String,
+}
+
+impl std::fmt::Display for Violation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "[{}]", self.rule)?;
+        if let Some(e) = &self.employee {
+            write!(f, " {e}")?;
+        }
+        if let Some(d) = &self.date {
+            write!(f, " {d}")?;
+        }
+        write!(f, ": {}", self.detail)
+    }
+}
+
+struct Out(Vec<Violation>);
+
+impl Out {
+    fn push(&mut self, rule: &str, employee: Option<&str>, date: Option<NaiveDate>, detail: String) {
+        self.0.push(Violation {
+            rule: rule.to_string(),
+            employee: employee.map(str::to_string),
+            date,
+            detail,
+        });
+    }
+}
+
+/// Checks every hard rule of `problem` on `roster`. An empty list means the roster breaks no
+/// rule; unmet cover shows up here as `cover` / `standby_cover` violations even when the
+/// roster reported it as a shortfall.
+pub fn validate(problem: &Problem, roster: &Roster) -> Vec<Violation> {
+    let ix = Index::new(problem);
+    let p = problem;
+    let ne = p.employees.len();
+    let nd = p.num_days();
+    let hd = p.rules.history_days as i64;
+    let mut out = Out(Vec::new());
+    let date_of = |d: i64| p.first_date() + chrono::Duration::days(d);
+
+    // work[e][hd + d] for d in -hd..nd
+    let mut work: Vec<Vec<Option<usize>>> = vec![vec![None; hd as usize + nd]; ne];
+    for (e, row) in work.iter_mut().enumerate() {
+        for k in 0..hd {
+            row[(hd - 1 - k) as usize] = ix.history_shift(e, -1 - k);
+        }
+    }
+    // counted[(d, s, role)] = people
+    let mut counted: BTreeMap<(usize, usize, String), u32> = BTreeMap::new();
+
+    for a in &roster.assignments {
+        let Some(e) = ix.employee(&a.employee) else {
+            out.push("unknown_employee", Some(&a.employee), Some(a.date), "not in the staff list".into());
+            continue;
+        };
+        let Some(s) = ix.shift(&a.shift) else {
+            out.push("unknown_shift", Some(&a.employee), Some(a.date), format!("shift `{}` is not defined", a.shift));
+            continue;
+        };
+        let Some(d) = ix.day(a.date) else {
+            out.push("outside_month", Some(&a.employee), Some(a.date), format!("date is not in {}", p.month));
+            continue;
+        };
+        let emp = &p.employees[e];
+        if !emp.has_role(&a.role) {
+            out.push("role_not_held", Some(&a.employee), Some(a.date), format!("counted as `{}`, which {} does not hold", a.role, emp.name));
+        }
+        if let Some(k) = ix.leave[e][d] {
+            out.push("leave", Some(&a.employee), Some(a.date), format!("on approved {} ({:?}) but rostered {}", k.label_zh(), k, a.shift));
+        }
+        if emp.working_days_only && p.days[d].kind != crate::calendar::DayKind::Working {
+            out.push("working_days_only", Some(&a.employee), Some(a.date), format!("works on working days only; {} is a {:?} day", a.date, p.days[d].kind));
+        }
+        if !emp.shifts.is_empty() && !emp.shifts.contains(&a.shift) {
+            out.push("shift_not_allowed", Some(&a.employee), Some(a.date), format!("may work only {:?}, rostered {}", emp.shifts, a.shift));
+        }
+        let slot = &mut work[e][hd as usize + d];
+        if let Some(prev) = slot {
+            out.push("one_shift_a_day", Some(&a.employee), Some(a.date), format!("rostered {} and {} on the same date", p.shifts[*prev].code, a.shift));
+        } else {
+            *slot = Some(s);
+        }
+        *counted.entry((d, s, a.role.clone())).or_default() += 1;
+    }
+
+    // Rest between shifts, consecutive days, consecutive shifts of a code, hours.
+    let max_gap = ix.max_rest_gap();
+    for e in 0..ne {
+        let id = p.employees[e].id.as_str();
+        let row = &work[e];
+        let at = |i: usize| row[i];
+        for j in hd as usize..row.len() {
+            let Some(b) = at(j) else { continue };
+            for g in 1..=max_gap {
+                if (j as i64) - g < 0 {
+                    break;
+                }
+                let i = j - g as usize;
+                if let Some(a) = at(i) {
+                    let rest = ix.rest_minutes(0, a, g, b);
+                    if rest < p.rules.min_rest_minutes as i64 {
+                        out.push("min_rest", Some(id), Some(date_of(j as i64 - hd)), format!(
+                            "{} on {} after {} on {}: {} h {} min rest, {} h required",
+                            p.shifts[b].code, date_of(j as i64 - hd), p.shifts[a].code, date_of(i as i64 - hd),
+                            rest / 60, rest % 60, p.rules.min_rest_minutes / 60));
+                    }
+                }
+            }
+        }
+        let mut run = 0u32;
+        for (j, x) in row.iter().enumerate() {
+            run = if x.is_some() { run + 1 } else { 0 };
+            if run == p.rules.max_consecutive_days + 1 && j >= hd as usize {
+                out.push("max_consecutive_days", Some(id), Some(date_of(j as i64 - hd)), format!(
+                    "{} consecutive working days; at most {}", run, p.rules.max_consecutive_days));
+            }
+        }
+        for (code, max) in &p.rules.max_consecutive_shifts {
+            let Some(s) = ix.shift(code) else { continue };
+            let mut run = 0u32;
+            for (j, x) in row.iter().enumerate() {
+                run = if *x == Some(s) { run + 1 } else { 0 };
+                if run == max + 1 && j >= hd as usize {
+                    out.push("max_consecutive_shifts", Some(id), Some(date_of(j as i64 - hd)), format!(
+                        "{run} consecutive {code} shifts; at most {max}"));
+                }
+            }
+        }
+        let minutes: u32 = row[hd as usize..].iter().flatten().map(|s| p.shifts[*s].paid_minutes).sum();
+        let (lo, hi) = (ix.min_minutes(e), ix.max_minutes());
+        if minutes < lo {
+            out.push("hours_min", Some(id), None, format!(
+                "planned {:.1} h, below the minimum {:.1} h (standard {:.1} h less leave and tolerance)",
+                minutes as f64 / 60.0, lo as f64 / 60.0, p.standard_minutes as f64 / 60.0));
+        }
+        if minutes > hi {
+            out.push("hours_max", Some(id), None, format!(
+                "planned {:.1} h, above the maximum {:.1} h (standard + {} h overtime cap)",
+                minutes as f64 / 60.0, hi as f64 / 60.0, p.rules.overtime_cap_minutes / 60));
+        }
+    }
+
+    // Cover.
+    for (d, shifts) in ix.req.iter().enumerate() {
+        for (s, roles) in shifts.iter().enumerate() {
+            for (role, min) in roles {
+                let have = counted.get(&(d, s, role.clone())).copied().unwrap_or(0);
+                if have < *min {
+                    out.push("cover", None, Some(p.days[d].date), format!(
+                        "{} {}: {} of {} {} required", p.shifts[s].code, role, have, min, role));
+                }
+            }
+        }
+    }
+
+    // Standby.
+    let standby_shifts = ix.standby_shifts();
+    let mut standby_count: BTreeMap<(usize, usize), u32> = BTreeMap::new();
+    let mut standby_per_person_day: BTreeMap<(usize, usize), u32> = BTreeMap::new();
+    for sb in &roster.standby {
+        let (Some(e), Some(s), Some(d)) = (ix.employee(&sb.employee), ix.shift(&sb.shift), ix.day(sb.date)) else {
+            out.push("standby_unknown", Some(&sb.employee), Some(sb.date), format!("unknown employee, shift `{}` or date", sb.shift));
+            continue;
+        };
+        let id = sb.employee.as_str();
+        if !ix.standby_qualified(e) {
+            out.push("standby_role", Some(id), Some(sb.date), format!("standby needs role `{}`", p.rules.standby_role));
+        }
+        if !standby_shifts.contains(&s) {
+            out.push("standby_shift", Some(id), Some(sb.date), format!("shift {} needs no standby", sb.shift));
+        }
+        let j = hd as usize + d;
+        if work[e][j].is_some() || ix.leave[e][d].is_some() {
+            out.push("standby_off_duty", Some(id), Some(sb.date), "a standby must be off duty (not working, not on leave) all date".into());
+        } else if !ix.can_work(e, d, s) {
+            out.push("standby_call_in", Some(id), Some(sb.date), format!("could not be called in for {}: shift or day not allowed", sb.shift));
+        } else {
+            // Being called in must keep the rest rule with neighbours.
+            for g in 1..=max_gap {
+                let gi = g as usize;
+                if j >= gi {
+                    if let Some(a) = work[e][j - gi] {
+                        if !ix.rest_ok(a, g, s) {
+                            out.push("standby_call_in", Some(id), Some(sb.date), format!(
+                                "called in for {} it would follow {} on {} with too little rest", sb.shift, p.shifts[a].code, date_of(j as i64 - hd - g)));
+                        }
+                    }
+                }
+                if j + gi < work[e].len() {
+                    if let Some(b) = work[e][j + gi] {
+                        if !ix.rest_ok(s, g, b) {
+                            out.push("standby_call_in", Some(id), Some(sb.date), format!(
+                                "called in for {} it would leave too little rest before {} on {}", sb.shift, p.shifts[b].code, date_of(j as i64 - hd + g)));
+                        }
+                    }
+                }
+            }
+            // …and the consecutive-days limit.
+            let left = (0..j).rev().take_while(|&i| work[e][i].is_some()).count() as u32;
+            let right = (j + 1..work[e].len()).take_while(|&i| work[e][i].is_some()).count() as u32;
+            if left + 1 + right > p.rules.max_consecutive_days {
+                out.push("standby_call_in", Some(id), Some(sb.date), format!(
+                    "called in it would make {} consecutive working days; at most {}", left + 1 + right, p.rules.max_consecutive_days));
+            }
+            // …and the hours cap.
+            let minutes: u32 = work[e][hd as usize..].iter().flatten().map(|x| p.shifts[*x].paid_minutes).sum();
+            if minutes + p.shifts[s].paid_minutes > ix.max_minutes() {
+                out.push("standby_call_in", Some(id), Some(sb.date), format!(
+                    "called in it would bring planned hours to {:.1} h, above the cap {:.1} h",
+                    (minutes + p.shifts[s].paid_minutes) as f64 / 60.0, ix.max_minutes() as f64 / 60.0));
+            }
+        }
+        *standby_count.entry((d, s)).or_default() += 1;
+        let c = standby_per_person_day.entry((e, d)).or_default();
+        *c += 1;
+        if *c == 2 {
+            out.push("standby_one_per_day", Some(id), Some(sb.date), "more than one standby duty on one date".into());
+        }
+    }
+    for d in 0..nd {
+        for &s in &standby_shifts {
+            let have = standby_count.get(&(d, s)).copied().unwrap_or(0);
+            if have < p.rules.standby_per_shift {
+                out.push("standby_cover", None, Some(p.days[d].date), format!(
+                    "{}: {} of {} standby designated", p.shifts[s].code, have, p.rules.standby_per_shift));
+            }
+        }
+    }
+    let mut v = out.0;
+    v.sort();
+    v
+}
