@@ -1,2 +1,13 @@
-//! placeholder
+//! # api: the `workforce` binary's library
+//!
+//! The glue of Hotline Workforce: reads reference data and inputs from disk, maps them into
+//! the pure `scheduler` and `payroll` crates, and writes JSON and Excel. Reading order:
+//! - [`data`]: the data directory (calendars, sites) loaded and checked at start-up;
+//! - [`roster_cli`]: `workforce roster` (solve, summary, JSON and workbook) and `roster check`;
+//! - [`excel`]: workbooks written with rust_xlsxwriter, as plain functions returning bytes;
+//! - [`payroll_cli`]: `workforce payroll compute | demo`.
+
+pub mod data;
+pub mod excel;
 pub mod payroll_cli;
+pub mod roster_cli;

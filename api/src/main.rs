@@ -1,1 +1,43 @@
-fn main() {}
+//! `workforce`: the Hotline Workforce command line. Thin: parse, dispatch to the library.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use api::{payroll_cli, roster_cli};
+use clap::{Parser, Subcommand};
+
+/// Hotline Workforce: rosters, payroll and labour cost for the Danzhou 12345 hotline.
+#[derive(Debug, Parser)]
+#[command(name = "workforce", version, about)]
+struct Cli {
+    /// Reference data folder (calendars, rates, demo site).
+    #[arg(long, env = "DATA_DIR", default_value = "data", global = true)]
+    data_dir: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Generate a month's roster (排班), or check one.
+    Roster(roster_cli::RosterArgs),
+    /// Payroll (工资): compute a case file.
+    #[command(subcommand)]
+    Payroll(payroll_cli::PayrollCommand),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Roster(args) => roster_cli::run(args, &cli.data_dir),
+        Command::Payroll(cmd) => payroll_cli::run(cmd, &cli.data_dir).map(|_| 0),
+    };
+    match result {
+        Ok(0) => ExitCode::SUCCESS,
+        Ok(code) => ExitCode::from(code.clamp(1, 255) as u8),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -11,11 +11,20 @@ fn main() {
         include_str!("../../data/calendar/2026.toml"),
     ])
     .expect("calendar");
-    let site = Site::from_toml_strs(
+    let mut site = Site::from_toml_strs(
         include_str!("../../data/demo/site.toml"),
         Some(include_str!("../../data/demo/staff.toml")),
     )
     .expect("site");
+    // Ablation switches for studying the model (not used for the README figures).
+    if std::env::var("ROSTER_NO_STANDBY").is_ok() {
+        site.rules.standby_shifts.clear();
+    }
+    if std::env::var("ROSTER_NO_SOFT").is_ok() {
+        let w = &mut site.weights;
+        (w.night_spread, w.holiday_spread, w.weekend_spread, w.standby_spread) = (0.0, 0.0, 0.0, 0.0);
+        (w.isolated_day_off, w.shift_change) = (0.0, 0.0);
+    }
     let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
     let months: Vec<(i32, u32)> = if args.is_empty() {
         (1..=12).map(|m| (2026, m)).collect()

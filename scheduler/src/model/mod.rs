@@ -9,6 +9,7 @@
 //! Every cover and standby need has a shortfall variable and the hours floor a slack, so the
 //! model is always feasible: an impossible month comes back as a roster with named gaps.
 
+mod construct;
 mod cover;
 mod hours;
 mod sequence;
@@ -16,6 +17,7 @@ mod soft;
 mod standby;
 mod vars;
 
+use std::collections::HashMap;
 use std::time::Instant;
 
 use good_lp::{Constraint, Expression, ProblemVariables, SolverModel, Variable};
@@ -67,6 +69,7 @@ pub(crate) struct Builder<'p> {
     pub ix: Index<'p>,
     pub pv: ProblemVariables,
     pub count: usize,
+    pub columns: HashMap<Variable, usize>,
     pub constraints: Vec<Constraint>,
     pub terms: Vec<Term>,
 }
@@ -77,6 +80,7 @@ impl<'p> Builder<'p> {
             ix: Index::new(p),
             pv: ProblemVariables::new(),
             count: 0,
+            columns: HashMap::new(),
             constraints: Vec::new(),
             terms: Vec::new(),
         }
@@ -85,6 +89,7 @@ impl<'p> Builder<'p> {
     /// Adds a variable and returns it with its column index (good_lp adds columns in order).
     pub fn add(&mut self, def: good_lp::VariableDefinition) -> (Variable, usize) {
         let v = self.pv.add(def);
+        self.columns.insert(v, self.count);
         self.count += 1;
         (v, self.count - 1)
     }
@@ -122,21 +127,49 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Result<Roster, SolveErro
         .fold(Expression::from(0.0), |acc, t| acc + t.measure.clone() * t.weight);
     let num_vars = b.count;
     let num_cons = b.constraints.len();
-    let Builder { ix, pv, constraints, terms, .. } = b;
+    let Builder { ix, pv, constraints, terms, columns, .. } = b;
     let mut unsolved = pv.minimise(objective.clone()).using(good_lp::solvers::highs::highs);
     for c in constraints {
         unsolved.add_constraint(c);
     }
-    let unsolved = unsolved
-        .set_time_limit(opts.time_limit_seconds)
-        .set_threads(opts.threads.max(1))
-        .set_option("mip_rel_gap", opts.mip_rel_gap)
-        .set_option("random_seed", opts.seed)
-        .set_option("output_flag", opts.log)
-        .set_option("log_to_console", opts.log);
-    let model = unsolved
+    // good_lp applies its option map only inside its own `solve`, which hides the MIP bound
+    // and gap; we take the HiGHS model and set the options on it directly.
+    let mut model = unsolved
         .try_into_inner()
         .map_err(|e| SolveError::Solver(e.to_string()))?;
+    let option_error = |k: &str| SolveError::Solver(format!("cannot set HiGHS option {k}"));
+    model.try_set_option("time_limit", opts.time_limit_seconds).map_err(|_| option_error("time_limit"))?;
+    model.try_set_option("threads", opts.threads.max(1) as i32).map_err(|_| option_error("threads"))?;
+    model.try_set_option("mip_rel_gap", opts.mip_rel_gap).map_err(|_| option_error("mip_rel_gap"))?;
+    model.try_set_option("random_seed", opts.seed).map_err(|_| option_error("random_seed"))?;
+    model.try_set_option("output_flag", opts.log).map_err(|_| option_error("output_flag"))?;
+    model.try_set_option("log_to_console", opts.log).map_err(|_| option_error("log_to_console"))?;
+    // Warm start from the constructive roster (binary variables; HiGHS completes the rest).
+    let roles_on: Vec<Vec<Vec<String>>> = (0..problem.employees.len())
+        .map(|e| (0..problem.shifts.len()).map(|s| ix.roles_on_shift(e, s)).collect())
+        .collect();
+    let start = construct::build(&ix, &roles_on);
+    let mut initial = vec![0.0; num_vars];
+    for (e, days) in start.shift.iter().enumerate() {
+        for (d, choice) in days.iter().enumerate() {
+            if let Some((s, r)) = choice {
+                if let Some((_, _, col)) = v.y[e][d][*s].get(*r) {
+                    initial[*col] = 1.0;
+                    if let Some(w) = v.work[e][d] {
+                        initial[columns[&w]] = 1.0;
+                    }
+                }
+            }
+        }
+    }
+    for (e, days) in start.standby.iter().enumerate() {
+        for (d, choice) in days.iter().enumerate() {
+            if let Some(Some((_, col))) = choice.map(|s| v.sb[e][d][s]) {
+                initial[col] = 1.0;
+            }
+        }
+    }
+    model.set_solution(Some(&initial), None, None, None);
     let started = Instant::now();
     let solved = model
         .try_solve()
@@ -163,14 +196,16 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Result<Roster, SolveErro
         )));
     }
     let values = solved.get_solution().columns().to_vec();
-    let objective_value = objective.eval_with(&Values(&v, &values));
+    let objective_value = objective.eval_with(&Values(&columns, &values));
+    // HiGHS drops the objective's constant; shift its bound by the same offset.
+    let offset = objective_value - solved.objective_value();
     let bound = solved
         .double_info_value(c"mip_dual_bound")
+        .map(|b| b + offset)
         .unwrap_or(objective_value);
-    let gap = if objective_value.abs() > 1e-9 {
-        ((objective_value - bound) / objective_value.abs()).max(0.0)
-    } else {
-        0.0
+    let gap = match solved.mip_gap() {
+        g if g.is_finite() => g.max(0.0),
+        _ => 0.0,
     };
     let stats = SolveStats {
         objective: objective_value,
@@ -182,7 +217,7 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Result<Roster, SolveErro
         terms: terms
             .iter()
             .map(|t| {
-                let m = t.measure.eval_with(&Values(&v, &values));
+                let m = t.measure.eval_with(&Values(&columns, &values));
                 ObjectiveTerm {
                     name: t.name.to_string(),
                     measure: round6(m),
@@ -199,14 +234,14 @@ fn round6(x: f64) -> f64 {
 }
 
 /// Looks variable values up by our own column index.
-struct Values<'a>(&'a Vars, &'a [f64]);
+struct Values<'a>(&'a HashMap<Variable, usize>, &'a [f64]);
 
 impl good_lp::solvers::Solution for Values<'_> {
     fn status(&self) -> good_lp::SolutionStatus {
         good_lp::SolutionStatus::Optimal
     }
     fn value(&self, variable: Variable) -> f64 {
-        self.0.column_of(variable).map(|c| self.1[c]).unwrap_or(0.0)
+        self.0.get(&variable).map(|c| self.1[*c]).unwrap_or(0.0)
     }
 }
 

@@ -11,12 +11,8 @@ pub(super) fn add(b: &mut Builder<'_>, v: &Vars) {
     let p = b.ix.p;
     let (ne, nd, ns) = (p.employees.len(), p.num_days(), p.shifts.len());
     let max_gap = b.ix.max_rest_gap();
+    // One shift a day: work[e][d] = the day's sum of y, bounded by 1 (see `vars`).
     for e in 0..ne {
-        for d in 0..nd {
-            if (0..ns).filter(|&s| v.has_x(e, d, s)).count() > 1 || v.y[e][d].iter().any(|r| r.len() > 1) {
-                b.constraints.push(constraint!(v.w(e, d) <= 1));
-            }
-        }
         // Rest: shift a on d and any too-close shift on d+g exclude each other. The later
         // shifts of one day are summed (at most one of them is worked), one row per (d, a, g).
         for d in 0..nd {

@@ -29,7 +29,17 @@ pub(super) fn add(b: &mut Builder<'_>, v: &Vars) {
         }
     }
     for e in 0..ne {
+        if v.sb[e].iter().all(|day| day.iter().all(Option::is_none)) {
+            continue;
+        }
+        // has_duty = 1 if e stands by at least once; calling e in adds one shift's minutes.
+        let (has_duty, _) = b.add(good_lp::variable().min(0.0).max(1.0));
+        let longest = shifts.iter().map(|&s| p.shifts[s].paid_minutes).max().unwrap_or(0) as f64;
         let total = hours::minutes(b, v, e);
+        b.constraints.push(constraint!(total + has_duty * longest <= cap));
+        // window_duty[start] >= any duty inside the window of max+1 days starting at `start`.
+        let hist = p.rules.history_days as i64;
+        let mut window_duty: std::collections::BTreeMap<i64, good_lp::Variable> = Default::default();
         for d in 0..nd {
             if v.sb[e][d].iter().all(Option::is_none) {
                 continue;
@@ -40,13 +50,10 @@ pub(super) fn add(b: &mut Builder<'_>, v: &Vars) {
             }
             // Off duty all date, and one duty at most.
             b.constraints.push(constraint!(any.clone() + v.w(e, d) <= 1));
-            // Hours cap if called in.
-            let called: Expression = v.sb[e][d]
-                .iter()
-                .enumerate()
-                .filter_map(|(s, x)| x.map(|(var, _)| var * p.shifts[s].paid_minutes as f64))
-                .sum();
-            b.constraints.push(constraint!(total.clone() + called <= cap));
+            // Hours cap if called in: any duty at all marks the person (one dense row each).
+            for (x, _) in v.sb[e][d].iter().flatten() {
+                b.constraints.push(constraint!(*x <= has_duty));
+            }
             for (s, sbv) in v.sb[e][d].iter().enumerate() {
                 let Some((sbv, _)) = sbv else { continue };
                 // Rest with the shifts before and after, as if called in.
@@ -77,28 +84,31 @@ pub(super) fn add(b: &mut Builder<'_>, v: &Vars) {
                 }
             }
             // Consecutive days if called in: every window of max+1 days through d.
-            let hist = p.rules.history_days as i64;
             for start in (d as i64 - max_run).max(-hist)..=d as i64 {
                 if start + max_run >= nd as i64 {
                     break;
                 }
-                let mut worked = Expression::from(0.0);
-                let mut fixed = 0.0;
-                for k in start..=start + max_run {
-                    if k == d as i64 {
-                        continue;
-                    }
-                    if k < 0 {
-                        if b.ix.history_shift(e, k).is_some() {
-                            fixed += 1.0;
-                        }
-                    } else {
-                        worked += v.w(e, k as usize);
-                    }
-                }
-                b.constraints
-                    .push(constraint!(worked + any.clone() + fixed <= max_run as f64));
+                let u = *window_duty
+                    .entry(start)
+                    .or_insert_with(|| b.add(good_lp::variable().min(0.0).max(1.0)).0);
+                b.constraints.push(constraint!(any.clone() <= u));
             }
+        }
+        // A standby day is off duty, so the window's worked days plus one call-in stay
+        // within the limit: worked(window) + duty(window) <= max.
+        for (start, u) in window_duty {
+            let mut worked = Expression::from(0.0);
+            let mut fixed = 0.0;
+            for k in start..=start + max_run {
+                if k < 0 {
+                    if b.ix.history_shift(e, k).is_some() {
+                        fixed += 1.0;
+                    }
+                } else {
+                    worked += v.w(e, k as usize);
+                }
+            }
+            b.constraints.push(constraint!(worked + u + fixed <= max_run as f64));
         }
     }
     b.term("standby_shortfall", shortfall, p.weights.standby_shortfall);

@@ -3,9 +3,7 @@
 //! binary per standby duty a qualified person could take. Variables that a rule forbids
 //! outright (leave, role, allowed shifts, rest after the previous month) are never created.
 
-use std::collections::HashMap;
-
-use good_lp::{Expression, Variable};
+use good_lp::{constraint, Expression, Variable};
 
 use super::Builder;
 use crate::site::Role;
@@ -15,7 +13,9 @@ pub(crate) struct Vars {
     pub y: Vec<Vec<Vec<Vec<(Role, Variable, usize)>>>>,
     /// `sb[e][d][s]` = standby variable.
     pub sb: Vec<Vec<Vec<Option<(Variable, usize)>>>>,
-    columns: HashMap<Variable, usize>,
+    /// `work[e][d]`: works that day (= sum of its `y`), a variable of its own so that the
+    /// many day-based rows stay sparse; `None` when no shift is possible.
+    pub work: Vec<Vec<Option<Variable>>>,
 }
 
 impl Vars {
@@ -25,7 +25,6 @@ impl Vars {
         let max_gap = b.ix.max_rest_gap();
         let mut y = vec![vec![vec![Vec::new(); ns]; nd]; ne];
         let mut sb = vec![vec![vec![None; ns]; nd]; ne];
-        let mut columns = HashMap::new();
         let standby_shifts = b.ix.standby_shifts();
         for e in 0..ne {
             let roles_by_shift: Vec<Vec<Role>> = (0..ns).map(|s| b.ix.roles_on_shift(e, s)).collect();
@@ -36,22 +35,29 @@ impl Vars {
                     }
                     for role in &roles_by_shift[s] {
                         let (v, c) = b.binary();
-                        columns.insert(v, c);
                         y[e][d][s].push((role.clone(), v, c));
                     }
                     if standby_shifts.contains(&s) && b.ix.standby_qualified(e) {
                         let (v, c) = b.binary();
-                        columns.insert(v, c);
                         sb[e][d][s] = Some((v, c));
                     }
                 }
             }
         }
-        Vars { y, sb, columns }
-    }
-
-    pub fn column_of(&self, v: Variable) -> Option<usize> {
-        self.columns.get(&v).copied()
+        let mut work = vec![vec![None; nd]; ne];
+        for e in 0..ne {
+            for d in 0..nd {
+                let vars: Vec<Variable> = y[e][d].iter().flatten().map(|(_, v, _)| *v).collect();
+                if vars.is_empty() {
+                    continue;
+                }
+                let (w, _) = b.add(good_lp::variable().min(0.0).max(1.0));
+                let sum: Expression = vars.into_iter().sum();
+                b.constraints.push(constraint!(w == sum));
+                work[e][d] = Some(w);
+            }
+        }
+        Vars { y, sb, work }
     }
 
     /// Works shift `s` on day `d` (any role).
@@ -66,7 +72,7 @@ impl Vars {
 
     /// Works on day `d` (any shift).
     pub fn w(&self, e: usize, d: usize) -> Expression {
-        (0..self.y[e][d].len()).map(|s| self.x(e, d, s)).sum()
+        self.work[e][d].map_or_else(|| Expression::from(0.0), Expression::from)
     }
 
     /// Any standby duty on day `d`.

@@ -1,0 +1,261 @@
+//! `workforce roster`: solve a month for a site and write the roster as JSON and as a workbook;
+//! `workforce roster check FILE`: run the independent validator on a roster file.
+
+use std::fs;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context as _};
+use chrono::Duration;
+use scheduler::{
+    precheck, summarize, validate, Leave, PriorShift, Problem, Roster, RosterFile, ShortfallKind, SolveOptions,
+};
+use serde::Deserialize;
+
+use crate::data::{load_calendar, load_site, parse_month};
+
+/// Arguments of `workforce roster`.
+#[derive(Debug, clap::Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct RosterArgs {
+    /// `check`, or nothing to solve a month.
+    #[command(subcommand)]
+    pub command: Option<RosterCommand>,
+    /// Options for solving.
+    #[command(flatten)]
+    pub solve: SolveArgs,
+}
+
+/// Subcommands of `workforce roster`.
+#[derive(Debug, clap::Subcommand)]
+pub enum RosterCommand {
+    /// Validate a roster JSON file against every hard rule; exits non-zero on any violation.
+    Check {
+        /// Roster file written by `workforce roster --json` (or edited by hand).
+        file: PathBuf,
+    },
+}
+
+/// Options of a solve.
+#[derive(Debug, clap::Args)]
+pub struct SolveArgs {
+    /// Month to roster, YYYY-MM.
+    #[arg(long, default_value = "2026-02")]
+    pub month: String,
+    /// Site folder holding site.toml and staff.toml.
+    #[arg(long, default_value = "data/demo")]
+    pub site: PathBuf,
+    /// Approved leave: JSON array or TOML `[[leave]]` rows of {employee, from, to, kind}.
+    #[arg(long)]
+    pub leave: Option<PathBuf>,
+    /// Previous month: its roster JSON, or a JSON array of {employee, date, shift}.
+    #[arg(long)]
+    pub previous: Option<PathBuf>,
+    /// Write the roster JSON here.
+    #[arg(long)]
+    pub json: Option<PathBuf>,
+    /// Write the roster workbook here.
+    #[arg(long)]
+    pub xlsx: Option<PathBuf>,
+    /// Solver time limit in seconds.
+    #[arg(long, default_value_t = 60.0)]
+    pub time_limit: f64,
+    /// Solver threads.
+    #[arg(long, default_value_t = 1)]
+    pub threads: u32,
+    /// Do not print the solver's progress.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+/// Runs `workforce roster …`. Returns the process exit code.
+pub fn run(args: RosterArgs, data_dir: &Path) -> anyhow::Result<i32> {
+    match args.command {
+        Some(RosterCommand::Check { file }) => check(&file),
+        None => solve(&args.solve, data_dir).map(|_| 0),
+    }
+}
+
+#[derive(Deserialize)]
+struct LeaveToml {
+    leave: Vec<Leave>,
+}
+
+/// Reads a leave file (JSON array, or TOML with `[[leave]]`).
+pub fn read_leave(path: &Path) -> anyhow::Result<Vec<Leave>> {
+    let text = fs::read_to_string(path).with_context(|| format!("reading leave file {}", path.display()))?;
+    if path.extension().is_some_and(|e| e == "toml") {
+        let f: LeaveToml =
+            toml::from_str(&text).with_context(|| format!("leave file {}", path.display()))?;
+        Ok(f.leave)
+    } else {
+        serde_json::from_str(&text).with_context(|| format!("leave file {}", path.display()))
+    }
+}
+
+/// Reads the previous month: a roster file (its assignments) or a plain array of shifts.
+pub fn read_previous(path: &Path) -> anyhow::Result<Vec<PriorShift>> {
+    let text =
+        fs::read_to_string(path).with_context(|| format!("reading previous-month file {}", path.display()))?;
+    if let Ok(rf) = serde_json::from_str::<RosterFile>(&text) {
+        return Ok(rf
+            .roster
+            .assignments
+            .into_iter()
+            .map(|a| PriorShift { employee: a.employee, date: a.date, shift: a.shift })
+            .collect());
+    }
+    serde_json::from_str(&text).with_context(|| {
+        format!(
+            "previous-month file {}: neither a roster file nor an array of {{employee, date, shift}}",
+            path.display()
+        )
+    })
+}
+
+/// Solves a month and writes the requested files; returns the roster document.
+pub fn solve(a: &SolveArgs, data_dir: &Path) -> anyhow::Result<RosterFile> {
+    let (year, month) = parse_month(&a.month)?;
+    let calendar = load_calendar(data_dir)?;
+    let site = load_site(&a.site)?;
+    let leave = match &a.leave {
+        Some(p) => read_leave(p)?,
+        None => Vec::new(),
+    };
+    let mut previous = match &a.previous {
+        Some(p) => read_previous(p)?,
+        None => Vec::new(),
+    };
+    // Keep only the days the rules look back on.
+    let first = chrono::NaiveDate::from_ymd_opt(year, month, 1).context("month")?;
+    let horizon = first - Duration::days(site.rules.history_days as i64);
+    previous.retain(|p| p.date < first && p.date >= horizon);
+    let problem = Problem::new(&site, &calendar, year, month, leave, previous)?;
+
+    let out = std::io::stdout();
+    let mut out = out.lock();
+    writeln!(
+        out,
+        "排班 {} · {} · {} 人 · 标准工时 {} h · 时限 {} s",
+        problem.month,
+        problem.site,
+        problem.employees.len(),
+        problem.standard_minutes / 60,
+        a.time_limit
+    )?;
+    let findings = precheck(&problem);
+    for f in &findings {
+        writeln!(out, "预检 precheck [{}] {}", f.rule, f.message)?;
+    }
+    drop(out);
+    let opts = SolveOptions {
+        time_limit_seconds: a.time_limit,
+        threads: a.threads,
+        log: !a.quiet,
+        ..Default::default()
+    };
+    let roster = scheduler::solve(&problem, &opts)?;
+    let doc = RosterFile { problem, roster };
+    print_summary(&doc);
+    if let Some(p) = &a.json {
+        let json = serde_json::to_string_pretty(&doc)?;
+        fs::write(p, json + "\n").with_context(|| format!("writing {}", p.display()))?;
+        println!("JSON: {}", p.display());
+    }
+    if let Some(p) = &a.xlsx {
+        let bytes = crate::excel::roster_xlsx::write(&doc)?;
+        fs::write(p, bytes).with_context(|| format!("writing {}", p.display()))?;
+        println!("Excel: {}", p.display());
+    }
+    Ok(doc)
+}
+
+/// Prints status, objective by term, shortfalls, hours range and fairness spreads.
+pub fn print_summary(doc: &RosterFile) {
+    let (p, r) = (&doc.problem, &doc.roster);
+    let st = &r.stats;
+    let status = match r.status {
+        scheduler::SolveStatus::Optimal => "optimal (最优)".to_string(),
+        scheduler::SolveStatus::TimeLimited => format!("time-limited (达到时限), gap {:.2}%", st.gap * 100.0),
+        scheduler::SolveStatus::Unsolved => "unsolved".to_string(),
+    };
+    println!("状态 status: {status}; objective {:.2}, bound {:.2}, {:.1} s", st.objective, st.bound, st.seconds);
+    println!("目标分项 objective by term:");
+    for t in &st.terms {
+        println!("  {:<22} {:>10.2}  (cost {:.2})", t.name, t.measure, t.cost);
+    }
+    if r.shortfalls.is_empty() {
+        println!("缺口 shortfalls: none (无)");
+    } else {
+        println!("缺口 shortfalls: {}", r.shortfalls.len());
+        for s in &r.shortfalls {
+            match s.kind {
+                ShortfallKind::Hours => println!(
+                    "  hours {}: {} min short — {}",
+                    s.employee.as_deref().unwrap_or("?"),
+                    s.missing,
+                    s.cause
+                ),
+                _ => println!(
+                    "  {:?} {} {} {}: {} missing — {}",
+                    s.kind,
+                    s.date.map(|d| d.to_string()).unwrap_or_default(),
+                    s.shift.as_deref().unwrap_or(""),
+                    s.role.as_deref().unwrap_or(""),
+                    s.missing,
+                    s.cause
+                ),
+            }
+        }
+    }
+    let sum = summarize(p, r);
+    let working: Vec<_> = sum
+        .people
+        .iter()
+        .zip(&p.employees)
+        .filter(|(_, e)| !e.reserve)
+        .map(|(s, _)| s)
+        .collect();
+    if let (Some(lo), Some(hi)) = (working.iter().map(|s| s.minutes).min(), working.iter().map(|s| s.minutes).max()) {
+        println!(
+            "工时 planned hours per person: {:.0}–{:.0} h (allowed up to {:.0} h; standard {:.0} h)",
+            lo as f64 / 60.0,
+            hi as f64 / 60.0,
+            (p.standard_minutes + p.rules.overtime_cap_minutes) as f64 / 60.0,
+            p.standard_minutes as f64 / 60.0
+        );
+    }
+    println!("公平 fairness spreads (max − min):");
+    for s in &sum.spreads {
+        println!("  {:<12} {:<15} {}–{} spread {}", s.group, s.measure, s.min, s.max, s.spread());
+    }
+}
+
+/// Runs the validator on a roster file; prints each violation. Exit code 0 if none, 1 otherwise.
+pub fn check(file: &Path) -> anyhow::Result<i32> {
+    let text = fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    let doc: RosterFile =
+        serde_json::from_str(&text).with_context(|| format!("{} is not a roster file", file.display()))?;
+    doc.problem
+        .check_inputs()
+        .with_context(|| format!("{}: problem section", file.display()))?;
+    if doc.problem.days.is_empty() {
+        bail!("{}: the roster has no days", file.display());
+    }
+    let v = validate(&doc.problem, &doc.roster);
+    if v.is_empty() {
+        println!(
+            "OK: {} · {} assignments, {} standby duties, no rule broken",
+            doc.problem.month,
+            doc.roster.assignments.len(),
+            doc.roster.standby.len()
+        );
+        Ok(0)
+    } else {
+        for x in &v {
+            println!("{x}");
+        }
+        println!("{} violation(s)", v.len());
+        Ok(1)
+    }
+}
