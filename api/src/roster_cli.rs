@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context as _};
 use chrono::Duration;
 use scheduler::{
-    precheck, summarize, validate, Leave, PriorShift, Problem, Roster, RosterFile, ShortfallKind, SolveOptions,
+    precheck, summarize, validate, Leave, PriorShift, Problem, RosterFile, ShortfallKind, SolveOptions,
 };
 use serde::Deserialize;
 

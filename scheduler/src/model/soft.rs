@@ -64,13 +64,20 @@ fn fairness(b: &mut Builder<'_>, v: &Vars) {
             if values.iter().all(|(_, x)| x.linear_coefficients().next().is_none()) {
                 continue;
             }
+            // The minimum is taken over members without leave; with none, there is no
+            // spread to measure (and an unconstrained `lo` would make the model unbounded).
+            let full: Vec<&(usize, Expression)> =
+                values.iter().filter(|(e, _)| b.ix.leave[*e].iter().all(Option::is_none)).collect();
+            if full.is_empty() {
+                continue;
+            }
             let (hi, _) = b.nonneg();
             let (lo, _) = b.nonneg();
-            for (e, x) in &values {
+            for (_, x) in &values {
                 b.constraints.push(constraint!(x.clone() <= hi));
-                if b.ix.leave[*e].iter().all(Option::is_none) {
-                    b.constraints.push(constraint!(x.clone() >= lo));
-                }
+            }
+            for (_, x) in full {
+                b.constraints.push(constraint!(x.clone() >= lo));
             }
             spread += hi - lo;
         }

@@ -23,6 +23,9 @@ pub(super) fn add(b: &mut Builder<'_>, v: &Vars) {
         for &s in &shifts {
             let have: Expression = (0..ne).filter_map(|e| v.sb[e][d][s].map(|(x, _)| x)).sum();
             let (short, _) = b.nonneg();
+            // Exactly the number asked for: extra duties would only game the fairness spread.
+            b.constraints
+                .push(constraint!(have.clone() <= p.rules.standby_per_shift as f64));
             b.constraints
                 .push(constraint!(have + short >= p.rules.standby_per_shift as f64));
             shortfall += short;
@@ -108,7 +111,7 @@ pub(super) fn add(b: &mut Builder<'_>, v: &Vars) {
                     worked += v.w(e, k as usize);
                 }
             }
-            b.constraints.push(constraint!(worked + u + fixed <= max_run as f64));
+            b.constraints.push(constraint!(worked + u <= (max_run as f64 - fixed).max(0.0)));
         }
     }
     b.term("standby_shortfall", shortfall, p.weights.standby_shortfall);

@@ -1,0 +1,91 @@
+//! Property tests: random small sites. Every returned roster either passes the validator or
+//! reports each unmet need as a shortfall, and nothing panics.
+
+use chrono::NaiveDate;
+use proptest::prelude::*;
+use scheduler::{
+    validate, Calendar, CoverRule, DaySelector, Employee, Leave, LeaveKind, Problem, Rules, ShiftType,
+    ShortfallKind, Site, SolveOptions, Weights,
+};
+
+fn shift(code: &str, start: &str, end: &str) -> ShiftType {
+    ShiftType { code: code.into(), name: code.into(), start: start.into(), end: end.into(), paid_minutes: 480, break_minutes: 0 }
+}
+
+fn build(people: usize, a_min: u32, p_min: u32, n_min: u32, standby: bool, leave: Vec<(usize, u32, u32)>) -> Problem {
+    let employees: Vec<Employee> = (0..people)
+        .map(|i| Employee {
+            id: format!("E{i}"),
+            name: format!("E{i}"),
+            roles: vec!["agent".into()],
+            team: None,
+            reserve: i == 0,
+            shifts: vec![],
+            working_days_only: false,
+            position: None,
+            grade: None,
+            preferences: vec![],
+        })
+        .collect();
+    let cover = [("A", a_min), ("P", p_min), ("N", n_min)]
+        .iter()
+        .map(|(s, m)| CoverRule { shift: s.to_string(), role: "agent".into(), min: *m, days: DaySelector::All })
+        .collect();
+    let rules = Rules {
+        min_rest_minutes: 720,
+        max_consecutive_days: 6,
+        max_consecutive_shifts: [("N".to_string(), 4)].into(),
+        overtime_cap_minutes: 2160,
+        under_standard_minutes: 480,
+        leave_day_minutes: 480,
+        night_shifts: vec!["N".into()],
+        standby_shifts: if standby { vec!["A".into(), "N".into()] } else { vec![] },
+        standby_per_shift: 1,
+        standby_role: "agent".into(),
+        history_days: 7,
+    };
+    let site = Site {
+        name: "prop".into(),
+        shifts: vec![shift("A", "08:00", "16:00"), shift("P", "16:00", "24:00"), shift("N", "00:00", "08:00")],
+        cover,
+        rules,
+        weights: Weights::default(),
+        employees,
+    };
+    let leave = leave
+        .into_iter()
+        .filter(|(e, _, _)| *e < people)
+        .map(|(e, from, len)| Leave {
+            employee: format!("E{e}"),
+            from: NaiveDate::from_ymd_opt(2026, 2, from).unwrap(),
+            to: NaiveDate::from_ymd_opt(2026, 2, (from + len).min(28)).unwrap(),
+            kind: LeaveKind::Annual,
+        })
+        .collect();
+    let cal = Calendar::from_toml_strs([include_str!("../../data/calendar/2026.toml")]).unwrap();
+    Problem::new(&site, &cal, 2026, 2, leave, vec![]).unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 10, .. ProptestConfig::default() })]
+    #[test]
+    fn every_roster_is_valid_or_names_its_gaps(
+        people in 1usize..7,
+        a_min in 0u32..3, p_min in 0u32..2, n_min in 0u32..2,
+        standby in any::<bool>(),
+        leave in proptest::collection::vec((0usize..7, 1u32..28, 0u32..6), 0..4),
+    ) {
+        let p = build(people, a_min, p_min, n_min, standby, leave);
+        let opts = SolveOptions { time_limit_seconds: 10.0, threads: 1, ..Default::default() };
+        let r = scheduler::solve(&p, &opts).unwrap();
+        for v in validate(&p, &r) {
+            let explained = match v.rule.as_str() {
+                "cover" => r.shortfalls.iter().any(|s| s.kind == ShortfallKind::Cover && s.date == v.date),
+                "standby_cover" => r.shortfalls.iter().any(|s| s.kind == ShortfallKind::Standby && s.date == v.date),
+                "hours_min" => r.shortfalls.iter().any(|s| s.kind == ShortfallKind::Hours && s.employee == v.employee),
+                _ => false,
+            };
+            prop_assert!(explained, "unexplained violation {v}");
+        }
+    }
+}
