@@ -19,7 +19,8 @@ pub fn load_calendar(data_dir: &Path) -> anyhow::Result<Calendar> {
     for e in entries {
         let path = e.path();
         if path.extension().is_some_and(|x| x == "toml") {
-            let text = fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+            let text =
+                fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
             cal.add_year_toml(&text)
                 .with_context(|| format!("calendar file {}", path.display()))?;
         }
@@ -53,8 +54,12 @@ pub fn parse_month(s: &str) -> anyhow::Result<(i32, u32)> {
     let (y, m) = s
         .split_once('-')
         .with_context(|| format!("month `{s}` is not YYYY-MM"))?;
-    let y: i32 = y.parse().with_context(|| format!("month `{s}`: year is not a number"))?;
-    let m: u32 = m.parse().with_context(|| format!("month `{s}`: month is not a number"))?;
+    let y: i32 = y
+        .parse()
+        .with_context(|| format!("month `{s}`: year is not a number"))?;
+    let m: u32 = m
+        .parse()
+        .with_context(|| format!("month `{s}`: month is not a number"))?;
     if !(1..=12).contains(&m) || !(2000..=2100).contains(&y) {
         bail!("month `{s}` is out of range");
     }

@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context as _};
 use chrono::Duration;
 use scheduler::{
-    precheck, summarize, validate, Leave, PriorShift, Problem, RosterFile, ShortfallKind, SolveOptions,
+    precheck, summarize, validate, Leave, PriorShift, Problem, RosterFile, ShortfallKind,
+    SolveOptions,
 };
 use serde::Deserialize;
 
@@ -83,7 +84,8 @@ struct LeaveToml {
 
 /// Reads a leave file (JSON array, or TOML with `[[leave]]`).
 pub fn read_leave(path: &Path) -> anyhow::Result<Vec<Leave>> {
-    let text = fs::read_to_string(path).with_context(|| format!("reading leave file {}", path.display()))?;
+    let text = fs::read_to_string(path)
+        .with_context(|| format!("reading leave file {}", path.display()))?;
     if path.extension().is_some_and(|e| e == "toml") {
         let f: LeaveToml =
             toml::from_str(&text).with_context(|| format!("leave file {}", path.display()))?;
@@ -95,14 +97,18 @@ pub fn read_leave(path: &Path) -> anyhow::Result<Vec<Leave>> {
 
 /// Reads the previous month: a roster file (its assignments) or a plain array of shifts.
 pub fn read_previous(path: &Path) -> anyhow::Result<Vec<PriorShift>> {
-    let text =
-        fs::read_to_string(path).with_context(|| format!("reading previous-month file {}", path.display()))?;
+    let text = fs::read_to_string(path)
+        .with_context(|| format!("reading previous-month file {}", path.display()))?;
     if let Ok(rf) = serde_json::from_str::<RosterFile>(&text) {
         return Ok(rf
             .roster
             .assignments
             .into_iter()
-            .map(|a| PriorShift { employee: a.employee, date: a.date, shift: a.shift })
+            .map(|a| PriorShift {
+                employee: a.employee,
+                date: a.date,
+                shift: a.shift,
+            })
             .collect());
     }
     serde_json::from_str(&text).with_context(|| {
@@ -176,10 +182,15 @@ pub fn print_summary(doc: &RosterFile) {
     let st = &r.stats;
     let status = match r.status {
         scheduler::SolveStatus::Optimal => "optimal (最优)".to_string(),
-        scheduler::SolveStatus::TimeLimited => format!("time-limited (达到时限), gap {:.2}%", st.gap * 100.0),
+        scheduler::SolveStatus::TimeLimited => {
+            format!("time-limited (达到时限), gap {:.2}%", st.gap * 100.0)
+        }
         scheduler::SolveStatus::Unsolved => "unsolved".to_string(),
     };
-    println!("状态 status: {status}; objective {:.2}, bound {:.2}, {:.1} s", st.objective, st.bound, st.seconds);
+    println!(
+        "状态 status: {status}; objective {:.2}, bound {:.2}, {:.1} s",
+        st.objective, st.bound, st.seconds
+    );
     println!("目标分项 objective by term:");
     for t in &st.terms {
         println!("  {:<22} {:>10.2}  (cost {:.2})", t.name, t.measure, t.cost);
@@ -216,7 +227,10 @@ pub fn print_summary(doc: &RosterFile) {
         .filter(|(_, e)| !e.reserve)
         .map(|(s, _)| s)
         .collect();
-    if let (Some(lo), Some(hi)) = (working.iter().map(|s| s.minutes).min(), working.iter().map(|s| s.minutes).max()) {
+    if let (Some(lo), Some(hi)) = (
+        working.iter().map(|s| s.minutes).min(),
+        working.iter().map(|s| s.minutes).max(),
+    ) {
         println!(
             "工时 planned hours per person: {:.0}–{:.0} h (allowed up to {:.0} h; standard {:.0} h)",
             lo as f64 / 60.0,
@@ -227,15 +241,22 @@ pub fn print_summary(doc: &RosterFile) {
     }
     println!("公平 fairness spreads (max − min):");
     for s in &sum.spreads {
-        println!("  {:<12} {:<15} {}–{} spread {}", s.group, s.measure, s.min, s.max, s.spread());
+        println!(
+            "  {:<12} {:<15} {}–{} spread {}",
+            s.group,
+            s.measure,
+            s.min,
+            s.max,
+            s.spread()
+        );
     }
 }
 
 /// Runs the validator on a roster file; prints each violation. Exit code 0 if none, 1 otherwise.
 pub fn check(file: &Path) -> anyhow::Result<i32> {
     let text = fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
-    let doc: RosterFile =
-        serde_json::from_str(&text).with_context(|| format!("{} is not a roster file", file.display()))?;
+    let doc: RosterFile = serde_json::from_str(&text)
+        .with_context(|| format!("{} is not a roster file", file.display()))?;
     doc.problem
         .check_inputs()
         .with_context(|| format!("{}: problem section", file.display()))?;

@@ -22,10 +22,18 @@ fn main() {
     }
     if std::env::var("ROSTER_NO_SOFT").is_ok() {
         let w = &mut site.weights;
-        (w.night_spread, w.holiday_spread, w.weekend_spread, w.standby_spread) = (0.0, 0.0, 0.0, 0.0);
+        (
+            w.night_spread,
+            w.holiday_spread,
+            w.weekend_spread,
+            w.standby_spread,
+        ) = (0.0, 0.0, 0.0, 0.0);
         (w.isolated_day_off, w.shift_change) = (0.0, 0.0);
     }
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
     let months: Vec<(i32, u32)> = if args.is_empty() {
         (1..=12).map(|m| (2026, m)).collect()
     } else {
@@ -36,7 +44,12 @@ fn main() {
             })
             .collect()
     };
-    let env = |k: &str, d: f64| std::env::var(k).ok().and_then(|v| v.parse().ok()).unwrap_or(d);
+    let env = |k: &str, d: f64| {
+        std::env::var(k)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(d)
+    };
     let opts = SolveOptions {
         time_limit_seconds: env("ROSTER_TIME_LIMIT", 60.0),
         threads: env("ROSTER_THREADS", 1.0) as u32,
@@ -65,7 +78,10 @@ fn main() {
             roster.stats.constraints,
         );
         for t in &roster.stats.terms {
-            println!("    {:<22} measure {:>9.2} cost {:>10.2}", t.name, t.measure, t.cost);
+            println!(
+                "    {:<22} measure {:>9.2} cost {:>10.2}",
+                t.name, t.measure, t.cost
+            );
         }
     }
 }

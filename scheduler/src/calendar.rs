@@ -104,7 +104,9 @@ impl Calendar {
     }
 
     /// Builds a calendar from several years' TOML texts.
-    pub fn from_toml_strs<'a>(texts: impl IntoIterator<Item = &'a str>) -> Result<Self, ConfigError> {
+    pub fn from_toml_strs<'a>(
+        texts: impl IntoIterator<Item = &'a str>,
+    ) -> Result<Self, ConfigError> {
         let mut cal = Calendar::new();
         for t in texts {
             cal.add_year_toml(t)?;
@@ -222,8 +224,16 @@ mod tests {
         let y2025 = [19, 19, 21, 22, 19, 20, 23, 21, 23, 18, 20, 23];
         let y2026 = [21, 16, 22, 21, 19, 21, 23, 21, 22, 18, 21, 23];
         for m in 1..=12u32 {
-            assert_eq!(c.working_days(2025, m).unwrap(), y2025[m as usize - 1], "2025-{m}");
-            assert_eq!(c.working_days(2026, m).unwrap(), y2026[m as usize - 1], "2026-{m}");
+            assert_eq!(
+                c.working_days(2025, m).unwrap(),
+                y2025[m as usize - 1],
+                "2025-{m}"
+            );
+            assert_eq!(
+                c.working_days(2026, m).unwrap(),
+                y2026[m as usize - 1],
+                "2026-{m}"
+            );
         }
         assert_eq!(y2025.iter().sum::<u32>(), 248);
         assert_eq!(y2026.iter().sum::<u32>(), 248);

@@ -29,7 +29,9 @@ pub enum ConfigError {
         context: String,
     },
     /// The holiday calendar has no data for this year: add `data/calendar/YEAR.toml`.
-    #[error("no holiday calendar for {0}: add data/calendar/{0}.toml from the State Council notice")]
+    #[error(
+        "no holiday calendar for {0}: add data/calendar/{0}.toml from the State Council notice"
+    )]
     UnknownCalendarYear(i32),
 }
 

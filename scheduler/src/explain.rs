@@ -27,7 +27,11 @@ struct Availability {
 }
 
 fn availability(ix: &Index<'_>, d: usize, s: Option<usize>, role: &str) -> Availability {
-    let mut a = Availability { holders: 0, on_leave: 0, available: 0 };
+    let mut a = Availability {
+        holders: 0,
+        on_leave: 0,
+        available: 0,
+    };
     for (e, emp) in ix.p.employees.iter().enumerate() {
         if !emp.has_role(role) {
             continue;
@@ -87,7 +91,12 @@ pub fn precheck(problem: &Problem) -> Vec<Finding> {
         let sb_shifts = ix.standby_shifts();
         if !sb_shifts.is_empty() {
             let role = p.rules.standby_role.as_str();
-            let working: u32 = ix.req[d].iter().flatten().filter(|(r, _)| r == role).map(|(_, m)| *m).sum();
+            let working: u32 = ix.req[d]
+                .iter()
+                .flatten()
+                .filter(|(r, _)| r == role)
+                .map(|(_, m)| *m)
+                .sum();
             let need = working + p.rules.standby_per_shift * sb_shifts.len() as u32;
             let a = availability(&ix, d, None, role);
             if a.available < need {
@@ -112,7 +121,9 @@ pub fn shortfalls(ix: &Index<'_>, roster: &Roster) -> Vec<Shortfall> {
     let mut busy: BTreeMap<(usize, usize), ()> = BTreeMap::new();
     let mut minutes = vec![0u32; p.employees.len()];
     for a in &roster.assignments {
-        if let (Some(e), Some(s), Some(d)) = (ix.employee(&a.employee), ix.shift(&a.shift), ix.day(a.date)) {
+        if let (Some(e), Some(s), Some(d)) =
+            (ix.employee(&a.employee), ix.shift(&a.shift), ix.day(a.date))
+        {
             *have.entry((d, s, a.role.as_str())).or_default() += 1;
             busy.insert((e, d), ());
             minutes[e] += p.shifts[s].paid_minutes;
@@ -136,7 +147,10 @@ pub fn shortfalls(ix: &Index<'_>, roster: &Roster) -> Vec<Shortfall> {
                     .count() as u32;
                 let mut cause = format!(
                     "{} {role} on leave on {}, {} qualified left for {} places",
-                    a.on_leave, mmdd(date), a.available, min
+                    a.on_leave,
+                    mmdd(date),
+                    a.available,
+                    min
                 );
                 if a.available >= *min {
                     cause.push_str(&format!(

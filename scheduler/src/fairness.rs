@@ -114,7 +114,9 @@ pub fn summarize(problem: &Problem, roster: &Roster) -> Summary {
         })
         .collect();
     for a in &roster.assignments {
-        let (Some(e), Some(s), Some(d)) = (ix.employee(&a.employee), ix.shift(&a.shift), ix.day(a.date)) else {
+        let (Some(e), Some(s), Some(d)) =
+            (ix.employee(&a.employee), ix.shift(&a.shift), ix.day(a.date))
+        else {
             continue;
         };
         let ps = &mut people[e];
@@ -137,7 +139,8 @@ pub fn summarize(problem: &Problem, roster: &Roster) -> Summary {
     }
     let mut spreads = Vec::new();
     for (group, members) in comparison_groups(&ix) {
-        let measures: [(&str, fn(&PersonStats) -> u32); 4] = [
+        type Measure = fn(&PersonStats) -> u32;
+        let measures: [(&str, Measure); 4] = [
             ("nights", |p| p.nights),
             ("holiday_shifts", |p| p.holiday_shifts),
             ("weekend_shifts", |p| p.weekend_shifts),

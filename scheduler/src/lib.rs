@@ -58,8 +58,10 @@ pub use fairness::{summarize, PersonStats, Spread, Summary};
 pub use model::{solve, SolveOptions};
 pub use problem::{Day, Index, Leave, LeaveKind, PriorShift, Problem, Requirement};
 pub use roster::{
-    Assignment, ObjectiveTerm, Roster, RosterFile, Shortfall, ShortfallKind, SolveStats, SolveStatus,
-    StandbyDuty,
+    Assignment, ObjectiveTerm, Roster, RosterFile, Shortfall, ShortfallKind, SolveStats,
+    SolveStatus, StandbyDuty,
 };
-pub use site::{roles, CoverRule, DaySelector, Employee, Preference, Role, Rules, ShiftType, Site, Weights};
+pub use site::{
+    roles, CoverRule, DaySelector, Employee, Preference, Role, Rules, ShiftType, Site, Weights,
+};
 pub use validate::{validate, Violation};

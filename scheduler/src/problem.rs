@@ -153,7 +153,11 @@ impl Problem {
         for day in &days {
             for s in &site.shifts {
                 let mut per_role: Vec<(Role, u32)> = Vec::new();
-                for c in site.cover.iter().filter(|c| c.shift == s.code && c.days.matches(day.kind)) {
+                for c in site
+                    .cover
+                    .iter()
+                    .filter(|c| c.shift == s.code && c.days.matches(day.kind))
+                {
                     match per_role.iter_mut().find(|(r, _)| *r == c.role) {
                         Some((_, m)) => *m = (*m).max(c.min),
                         None => per_role.push((c.role.clone(), c.min)),
@@ -278,10 +282,18 @@ pub struct Index<'p> {
 impl<'p> Index<'p> {
     /// Builds the indexes. The problem must have passed [`Problem::check_inputs`].
     pub fn new(p: &'p Problem) -> Index<'p> {
-        let emp: HashMap<&str, usize> =
-            p.employees.iter().enumerate().map(|(i, e)| (e.id.as_str(), i)).collect();
-        let shift: HashMap<&str, usize> =
-            p.shifts.iter().enumerate().map(|(i, s)| (s.code.as_str(), i)).collect();
+        let emp: HashMap<&str, usize> = p
+            .employees
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id.as_str(), i))
+            .collect();
+        let shift: HashMap<&str, usize> = p
+            .shifts
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.code.as_str(), i))
+            .collect();
         let nd = p.num_days();
         let ns = p.shifts.len();
         let first = p.first_date();
@@ -306,7 +318,9 @@ impl<'p> Index<'p> {
         let mut history = vec![vec![None; hd]; p.employees.len()];
         for ps in &p.previous {
             let k = (first - ps.date).num_days() - 1;
-            if let (Some(&e), Some(&s)) = (emp.get(ps.employee.as_str()), shift.get(ps.shift.as_str())) {
+            if let (Some(&e), Some(&s)) =
+                (emp.get(ps.employee.as_str()), shift.get(ps.shift.as_str()))
+            {
                 if k >= 0 && (k as usize) < hd {
                     history[e][k as usize] = Some(s);
                 }
@@ -383,19 +397,30 @@ impl<'p> Index<'p> {
         let emp = &self.p.employees[e];
         emp.roles
             .iter()
-            .filter(|r| self.req.iter().any(|day| day[s].iter().any(|(rr, _)| rr == *r)))
+            .filter(|r| {
+                self.req
+                    .iter()
+                    .any(|day| day[s].iter().any(|(rr, _)| rr == *r))
+            })
             .cloned()
             .collect()
     }
 
     /// Minimum cover for (day, shift, role), 0 if none.
     pub fn requirement(&self, d: usize, s: usize, role: &str) -> u32 {
-        self.req[d][s].iter().find(|(r, _)| r == role).map(|(_, m)| *m).unwrap_or(0)
+        self.req[d][s]
+            .iter()
+            .find(|(r, _)| r == role)
+            .map(|(_, m)| *m)
+            .unwrap_or(0)
     }
 
     /// Leave days in the month that lower the minimum hours.
     pub fn credited_leave_days(&self, e: usize) -> u32 {
-        self.leave[e].iter().filter(|l| matches!(l, Some(k) if k.credits_hours())).count() as u32
+        self.leave[e]
+            .iter()
+            .filter(|l| matches!(l, Some(k) if k.credits_hours()))
+            .count() as u32
     }
 
     /// Minimum planned minutes for `e` (0 for the reserve).
@@ -446,6 +471,9 @@ impl<'p> Index<'p> {
 
     /// Number of consecutive shifts of code `s` ending on the previous month's last day.
     pub fn history_run_of(&self, e: usize, s: usize) -> u32 {
-        self.history[e].iter().take_while(|x| **x == Some(s)).count() as u32
+        self.history[e]
+            .iter()
+            .take_while(|x| **x == Some(s))
+            .count() as u32
     }
 }

@@ -351,7 +351,10 @@ impl Site {
         for s in &self.shifts {
             s.check()?;
             if !codes.insert(s.code.as_str()) {
-                return Err(ConfigError::Invalid(format!("shift code {} defined twice", s.code)));
+                return Err(ConfigError::Invalid(format!(
+                    "shift code {} defined twice",
+                    s.code
+                )));
             }
         }
         if self.shifts.is_empty() {
@@ -369,16 +372,29 @@ impl Site {
         }
         for code in self.rules.max_consecutive_shifts.keys() {
             if !codes.contains(code.as_str()) {
-                return Err(unknown_shift(code, " in rules.max_consecutive_shifts".into()));
+                return Err(unknown_shift(
+                    code,
+                    " in rules.max_consecutive_shifts".into(),
+                ));
             }
         }
-        for code in self.rules.standby_shifts.iter().chain(&self.rules.night_shifts) {
+        for code in self
+            .rules
+            .standby_shifts
+            .iter()
+            .chain(&self.rules.night_shifts)
+        {
             if !codes.contains(code.as_str()) {
-                return Err(unknown_shift(code, " in rules.standby_shifts / night_shifts".into()));
+                return Err(unknown_shift(
+                    code,
+                    " in rules.standby_shifts / night_shifts".into(),
+                ));
             }
         }
         if self.rules.max_consecutive_days == 0 {
-            return Err(ConfigError::Invalid("rules.max_consecutive_days must be at least 1".into()));
+            return Err(ConfigError::Invalid(
+                "rules.max_consecutive_days must be at least 1".into(),
+            ));
         }
         if self.rules.history_days < self.rules.max_consecutive_days {
             return Err(ConfigError::Invalid(
@@ -388,10 +404,16 @@ impl Site {
         let mut ids = BTreeSet::new();
         for e in &self.employees {
             if !ids.insert(e.id.as_str()) {
-                return Err(ConfigError::Invalid(format!("employee id {} used twice", e.id)));
+                return Err(ConfigError::Invalid(format!(
+                    "employee id {} used twice",
+                    e.id
+                )));
             }
             if e.roles.is_empty() {
-                return Err(ConfigError::Invalid(format!("employee {} has no role", e.id)));
+                return Err(ConfigError::Invalid(format!(
+                    "employee {} has no role",
+                    e.id
+                )));
             }
             for code in &e.shifts {
                 if !codes.contains(code.as_str()) {

@@ -39,7 +39,13 @@ impl std::fmt::Display for Violation {
 struct Out(Vec<Violation>);
 
 impl Out {
-    fn push(&mut self, rule: &str, employee: Option<&str>, date: Option<NaiveDate>, detail: String) {
+    fn push(
+        &mut self,
+        rule: &str,
+        employee: Option<&str>,
+        date: Option<NaiveDate>,
+        detail: String,
+    ) {
         self.0.push(Violation {
             rule: rule.to_string(),
             employee: employee.map(str::to_string),
@@ -73,33 +79,84 @@ pub fn validate(problem: &Problem, roster: &Roster) -> Vec<Violation> {
 
     for a in &roster.assignments {
         let Some(e) = ix.employee(&a.employee) else {
-            out.push("unknown_employee", Some(&a.employee), Some(a.date), "not in the staff list".into());
+            out.push(
+                "unknown_employee",
+                Some(&a.employee),
+                Some(a.date),
+                "not in the staff list".into(),
+            );
             continue;
         };
         let Some(s) = ix.shift(&a.shift) else {
-            out.push("unknown_shift", Some(&a.employee), Some(a.date), format!("shift `{}` is not defined", a.shift));
+            out.push(
+                "unknown_shift",
+                Some(&a.employee),
+                Some(a.date),
+                format!("shift `{}` is not defined", a.shift),
+            );
             continue;
         };
         let Some(d) = ix.day(a.date) else {
-            out.push("outside_month", Some(&a.employee), Some(a.date), format!("date is not in {}", p.month));
+            out.push(
+                "outside_month",
+                Some(&a.employee),
+                Some(a.date),
+                format!("date is not in {}", p.month),
+            );
             continue;
         };
         let emp = &p.employees[e];
         if !emp.has_role(&a.role) {
-            out.push("role_not_held", Some(&a.employee), Some(a.date), format!("counted as `{}`, which {} does not hold", a.role, emp.name));
+            out.push(
+                "role_not_held",
+                Some(&a.employee),
+                Some(a.date),
+                format!("counted as `{}`, which {} does not hold", a.role, emp.name),
+            );
         }
         if let Some(k) = ix.leave[e][d] {
-            out.push("leave", Some(&a.employee), Some(a.date), format!("on approved {} ({:?}) but rostered {}", k.label_zh(), k, a.shift));
+            out.push(
+                "leave",
+                Some(&a.employee),
+                Some(a.date),
+                format!(
+                    "on approved {} ({:?}) but rostered {}",
+                    k.label_zh(),
+                    k,
+                    a.shift
+                ),
+            );
         }
         if emp.working_days_only && p.days[d].kind != crate::calendar::DayKind::Working {
-            out.push("working_days_only", Some(&a.employee), Some(a.date), format!("works on working days only; {} is a {:?} day", a.date, p.days[d].kind));
+            out.push(
+                "working_days_only",
+                Some(&a.employee),
+                Some(a.date),
+                format!(
+                    "works on working days only; {} is a {:?} day",
+                    a.date, p.days[d].kind
+                ),
+            );
         }
         if !emp.shifts.is_empty() && !emp.shifts.contains(&a.shift) {
-            out.push("shift_not_allowed", Some(&a.employee), Some(a.date), format!("may work only {:?}, rostered {}", emp.shifts, a.shift));
+            out.push(
+                "shift_not_allowed",
+                Some(&a.employee),
+                Some(a.date),
+                format!("may work only {:?}, rostered {}", emp.shifts, a.shift),
+            );
         }
         let slot = &mut work[e][hd as usize + d];
         if let Some(prev) = slot {
-            out.push("one_shift_a_day", Some(&a.employee), Some(a.date), format!("rostered {} and {} on the same date", p.shifts[*prev].code, a.shift));
+            out.push(
+                "one_shift_a_day",
+                Some(&a.employee),
+                Some(a.date),
+                format!(
+                    "rostered {} and {} on the same date",
+                    p.shifts[*prev].code, a.shift
+                ),
+            );
         } else {
             *slot = Some(s);
         }
@@ -122,10 +179,21 @@ pub fn validate(problem: &Problem, roster: &Roster) -> Vec<Violation> {
                 if let Some(a) = at(i) {
                     let rest = ix.rest_minutes(0, a, g, b);
                     if rest < p.rules.min_rest_minutes as i64 {
-                        out.push("min_rest", Some(id), Some(date_of(j as i64 - hd)), format!(
-                            "{} on {} after {} on {}: {} h {} min rest, {} h required",
-                            p.shifts[b].code, date_of(j as i64 - hd), p.shifts[a].code, date_of(i as i64 - hd),
-                            rest / 60, rest % 60, p.rules.min_rest_minutes / 60));
+                        out.push(
+                            "min_rest",
+                            Some(id),
+                            Some(date_of(j as i64 - hd)),
+                            format!(
+                                "{} on {} after {} on {}: {} h {} min rest, {} h required",
+                                p.shifts[b].code,
+                                date_of(j as i64 - hd),
+                                p.shifts[a].code,
+                                date_of(i as i64 - hd),
+                                rest / 60,
+                                rest % 60,
+                                p.rules.min_rest_minutes / 60
+                            ),
+                        );
                     }
                 }
             }
@@ -134,8 +202,15 @@ pub fn validate(problem: &Problem, roster: &Roster) -> Vec<Violation> {
         for (j, x) in row.iter().enumerate() {
             run = if x.is_some() { run + 1 } else { 0 };
             if run == p.rules.max_consecutive_days + 1 && j >= hd as usize {
-                out.push("max_consecutive_days", Some(id), Some(date_of(j as i64 - hd)), format!(
-                    "{} consecutive working days; at most {}", run, p.rules.max_consecutive_days));
+                out.push(
+                    "max_consecutive_days",
+                    Some(id),
+                    Some(date_of(j as i64 - hd)),
+                    format!(
+                        "{} consecutive working days; at most {}",
+                        run, p.rules.max_consecutive_days
+                    ),
+                );
             }
         }
         for (code, max) in &p.rules.max_consecutive_shifts {
@@ -144,12 +219,20 @@ pub fn validate(problem: &Problem, roster: &Roster) -> Vec<Violation> {
             for (j, x) in row.iter().enumerate() {
                 run = if *x == Some(s) { run + 1 } else { 0 };
                 if run == max + 1 && j >= hd as usize {
-                    out.push("max_consecutive_shifts", Some(id), Some(date_of(j as i64 - hd)), format!(
-                        "{run} consecutive {code} shifts; at most {max}"));
+                    out.push(
+                        "max_consecutive_shifts",
+                        Some(id),
+                        Some(date_of(j as i64 - hd)),
+                        format!("{run} consecutive {code} shifts; at most {max}"),
+                    );
                 }
             }
         }
-        let minutes: u32 = row[hd as usize..].iter().flatten().map(|s| p.shifts[*s].paid_minutes).sum();
+        let minutes: u32 = row[hd as usize..]
+            .iter()
+            .flatten()
+            .map(|s| p.shifts[*s].paid_minutes)
+            .sum();
         let (lo, hi) = (ix.min_minutes(e), ix.max_minutes());
         if minutes < lo {
             out.push("hours_min", Some(id), None, format!(
@@ -157,9 +240,17 @@ pub fn validate(problem: &Problem, roster: &Roster) -> Vec<Violation> {
                 minutes as f64 / 60.0, lo as f64 / 60.0, p.standard_minutes as f64 / 60.0));
         }
         if minutes > hi {
-            out.push("hours_max", Some(id), None, format!(
-                "planned {:.1} h, above the maximum {:.1} h (standard + {} h overtime cap)",
-                minutes as f64 / 60.0, hi as f64 / 60.0, p.rules.overtime_cap_minutes / 60));
+            out.push(
+                "hours_max",
+                Some(id),
+                None,
+                format!(
+                    "planned {:.1} h, above the maximum {:.1} h (standard + {} h overtime cap)",
+                    minutes as f64 / 60.0,
+                    hi as f64 / 60.0,
+                    p.rules.overtime_cap_minutes / 60
+                ),
+            );
         }
     }
 
@@ -169,8 +260,15 @@ pub fn validate(problem: &Problem, roster: &Roster) -> Vec<Violation> {
             for (role, min) in roles {
                 let have = counted.get(&(d, s, role.clone())).copied().unwrap_or(0);
                 if have < *min {
-                    out.push("cover", None, Some(p.days[d].date), format!(
-                        "{} {}: {} of {} {} required", p.shifts[s].code, role, have, min, role));
+                    out.push(
+                        "cover",
+                        None,
+                        Some(p.days[d].date),
+                        format!(
+                            "{} {}: {} of {} {} required",
+                            p.shifts[s].code, role, have, min, role
+                        ),
+                    );
                 }
             }
         }
@@ -181,22 +279,54 @@ pub fn validate(problem: &Problem, roster: &Roster) -> Vec<Violation> {
     let mut standby_count: BTreeMap<(usize, usize), u32> = BTreeMap::new();
     let mut standby_per_person_day: BTreeMap<(usize, usize), u32> = BTreeMap::new();
     for sb in &roster.standby {
-        let (Some(e), Some(s), Some(d)) = (ix.employee(&sb.employee), ix.shift(&sb.shift), ix.day(sb.date)) else {
-            out.push("standby_unknown", Some(&sb.employee), Some(sb.date), format!("unknown employee, shift `{}` or date", sb.shift));
+        let (Some(e), Some(s), Some(d)) = (
+            ix.employee(&sb.employee),
+            ix.shift(&sb.shift),
+            ix.day(sb.date),
+        ) else {
+            out.push(
+                "standby_unknown",
+                Some(&sb.employee),
+                Some(sb.date),
+                format!("unknown employee, shift `{}` or date", sb.shift),
+            );
             continue;
         };
         let id = sb.employee.as_str();
         if !ix.standby_qualified(e) {
-            out.push("standby_role", Some(id), Some(sb.date), format!("standby needs role `{}`", p.rules.standby_role));
+            out.push(
+                "standby_role",
+                Some(id),
+                Some(sb.date),
+                format!("standby needs role `{}`", p.rules.standby_role),
+            );
         }
         if !standby_shifts.contains(&s) {
-            out.push("standby_shift", Some(id), Some(sb.date), format!("shift {} needs no standby", sb.shift));
+            out.push(
+                "standby_shift",
+                Some(id),
+                Some(sb.date),
+                format!("shift {} needs no standby", sb.shift),
+            );
         }
         let j = hd as usize + d;
         if work[e][j].is_some() || ix.leave[e][d].is_some() {
-            out.push("standby_off_duty", Some(id), Some(sb.date), "a standby must be off duty (not working, not on leave) all date".into());
+            out.push(
+                "standby_off_duty",
+                Some(id),
+                Some(sb.date),
+                "a standby must be off duty (not working, not on leave) all date".into(),
+            );
         } else if !ix.can_work(e, d, s) {
-            out.push("standby_call_in", Some(id), Some(sb.date), format!("could not be called in for {}: shift or day not allowed", sb.shift));
+            out.push(
+                "standby_call_in",
+                Some(id),
+                Some(sb.date),
+                format!(
+                    "could not be called in for {}: shift or day not allowed",
+                    sb.shift
+                ),
+            );
         } else {
             // Being called in must keep the rest rule with neighbours.
             for g in 1..=max_gap {
@@ -220,32 +350,65 @@ pub fn validate(problem: &Problem, roster: &Roster) -> Vec<Violation> {
             }
             // …and the consecutive-days limit.
             let left = (0..j).rev().take_while(|&i| work[e][i].is_some()).count() as u32;
-            let right = (j + 1..work[e].len()).take_while(|&i| work[e][i].is_some()).count() as u32;
+            let right = (j + 1..work[e].len())
+                .take_while(|&i| work[e][i].is_some())
+                .count() as u32;
             if left + 1 + right > p.rules.max_consecutive_days {
-                out.push("standby_call_in", Some(id), Some(sb.date), format!(
-                    "called in it would make {} consecutive working days; at most {}", left + 1 + right, p.rules.max_consecutive_days));
+                out.push(
+                    "standby_call_in",
+                    Some(id),
+                    Some(sb.date),
+                    format!(
+                        "called in it would make {} consecutive working days; at most {}",
+                        left + 1 + right,
+                        p.rules.max_consecutive_days
+                    ),
+                );
             }
             // …and the hours cap.
-            let minutes: u32 = work[e][hd as usize..].iter().flatten().map(|x| p.shifts[*x].paid_minutes).sum();
+            let minutes: u32 = work[e][hd as usize..]
+                .iter()
+                .flatten()
+                .map(|x| p.shifts[*x].paid_minutes)
+                .sum();
             if minutes + p.shifts[s].paid_minutes > ix.max_minutes() {
-                out.push("standby_call_in", Some(id), Some(sb.date), format!(
-                    "called in it would bring planned hours to {:.1} h, above the cap {:.1} h",
-                    (minutes + p.shifts[s].paid_minutes) as f64 / 60.0, ix.max_minutes() as f64 / 60.0));
+                out.push(
+                    "standby_call_in",
+                    Some(id),
+                    Some(sb.date),
+                    format!(
+                        "called in it would bring planned hours to {:.1} h, above the cap {:.1} h",
+                        (minutes + p.shifts[s].paid_minutes) as f64 / 60.0,
+                        ix.max_minutes() as f64 / 60.0
+                    ),
+                );
             }
         }
         *standby_count.entry((d, s)).or_default() += 1;
         let c = standby_per_person_day.entry((e, d)).or_default();
         *c += 1;
         if *c == 2 {
-            out.push("standby_one_per_day", Some(id), Some(sb.date), "more than one standby duty on one date".into());
+            out.push(
+                "standby_one_per_day",
+                Some(id),
+                Some(sb.date),
+                "more than one standby duty on one date".into(),
+            );
         }
     }
     for d in 0..nd {
         for &s in &standby_shifts {
             let have = standby_count.get(&(d, s)).copied().unwrap_or(0);
             if have < p.rules.standby_per_shift {
-                out.push("standby_cover", None, Some(p.days[d].date), format!(
-                    "{}: {} of {} standby designated", p.shifts[s].code, have, p.rules.standby_per_shift));
+                out.push(
+                    "standby_cover",
+                    None,
+                    Some(p.days[d].date),
+                    format!(
+                        "{}: {} of {} standby designated",
+                        p.shifts[s].code, have, p.rules.standby_per_shift
+                    ),
+                );
             }
         }
     }

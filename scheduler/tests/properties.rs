@@ -4,15 +4,29 @@
 use chrono::NaiveDate;
 use proptest::prelude::*;
 use scheduler::{
-    validate, Calendar, CoverRule, DaySelector, Employee, Leave, LeaveKind, Problem, Rules, ShiftType,
-    ShortfallKind, Site, SolveOptions, Weights,
+    validate, Calendar, CoverRule, DaySelector, Employee, Leave, LeaveKind, Problem, Rules,
+    ShiftType, ShortfallKind, Site, SolveOptions, Weights,
 };
 
 fn shift(code: &str, start: &str, end: &str) -> ShiftType {
-    ShiftType { code: code.into(), name: code.into(), start: start.into(), end: end.into(), paid_minutes: 480, break_minutes: 0 }
+    ShiftType {
+        code: code.into(),
+        name: code.into(),
+        start: start.into(),
+        end: end.into(),
+        paid_minutes: 480,
+        break_minutes: 0,
+    }
 }
 
-fn build(people: usize, a_min: u32, p_min: u32, n_min: u32, standby: bool, leave: Vec<(usize, u32, u32)>) -> Problem {
+fn build(
+    people: usize,
+    a_min: u32,
+    p_min: u32,
+    n_min: u32,
+    standby: bool,
+    leave: Vec<(usize, u32, u32)>,
+) -> Problem {
     let employees: Vec<Employee> = (0..people)
         .map(|i| Employee {
             id: format!("E{i}"),
@@ -29,7 +43,12 @@ fn build(people: usize, a_min: u32, p_min: u32, n_min: u32, standby: bool, leave
         .collect();
     let cover = [("A", a_min), ("P", p_min), ("N", n_min)]
         .iter()
-        .map(|(s, m)| CoverRule { shift: s.to_string(), role: "agent".into(), min: *m, days: DaySelector::All })
+        .map(|(s, m)| CoverRule {
+            shift: s.to_string(),
+            role: "agent".into(),
+            min: *m,
+            days: DaySelector::All,
+        })
         .collect();
     let rules = Rules {
         min_rest_minutes: 720,
@@ -39,14 +58,22 @@ fn build(people: usize, a_min: u32, p_min: u32, n_min: u32, standby: bool, leave
         under_standard_minutes: 480,
         leave_day_minutes: 480,
         night_shifts: vec!["N".into()],
-        standby_shifts: if standby { vec!["A".into(), "N".into()] } else { vec![] },
+        standby_shifts: if standby {
+            vec!["A".into(), "N".into()]
+        } else {
+            vec![]
+        },
         standby_per_shift: 1,
         standby_role: "agent".into(),
         history_days: 7,
     };
     let site = Site {
         name: "prop".into(),
-        shifts: vec![shift("A", "08:00", "16:00"), shift("P", "16:00", "24:00"), shift("N", "00:00", "08:00")],
+        shifts: vec![
+            shift("A", "08:00", "16:00"),
+            shift("P", "16:00", "24:00"),
+            shift("N", "00:00", "08:00"),
+        ],
         cover,
         rules,
         weights: Weights::default(),

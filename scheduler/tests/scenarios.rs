@@ -5,9 +5,9 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use scheduler::{
-    precheck, validate, Assignment, Calendar, CoverRule, DaySelector, Employee, Index, Leave, LeaveKind,
-    PriorShift, Problem, Roster, Rules, ShiftType, ShortfallKind, Site, SolveOptions, SolveStatus, StandbyDuty,
-    Weights,
+    precheck, validate, Assignment, Calendar, CoverRule, DaySelector, Employee, Index, Leave,
+    LeaveKind, PriorShift, Problem, Roster, Rules, ShiftType, ShortfallKind, Site, SolveOptions,
+    SolveStatus, StandbyDuty, Weights,
 };
 
 fn cal() -> Calendar {
@@ -45,7 +45,12 @@ fn person(id: &str, roles: &[&str]) -> Employee {
 }
 
 fn cover(shift: &str, role: &str, min: u32) -> CoverRule {
-    CoverRule { shift: shift.into(), role: role.into(), min, days: DaySelector::All }
+    CoverRule {
+        shift: shift.into(),
+        role: role.into(),
+        min,
+        days: DaySelector::All,
+    }
 }
 
 fn rules() -> Rules {
@@ -65,12 +70,30 @@ fn rules() -> Rules {
 }
 
 fn three_shifts() -> Vec<ShiftType> {
-    vec![shift("A", "08:00", "16:00"), shift("P", "16:00", "24:00"), shift("N", "00:00", "08:00")]
+    vec![
+        shift("A", "08:00", "16:00"),
+        shift("P", "16:00", "24:00"),
+        shift("N", "00:00", "08:00"),
+    ]
 }
 
-fn site(shifts: Vec<ShiftType>, cover: Vec<CoverRule>, mut rules: Rules, employees: Vec<Employee>) -> Site {
-    rules.max_consecutive_shifts.retain(|code, _| shifts.iter().any(|s| &s.code == code));
-    let s = Site { name: "test".into(), shifts, cover, rules, weights: Weights::default(), employees };
+fn site(
+    shifts: Vec<ShiftType>,
+    cover: Vec<CoverRule>,
+    mut rules: Rules,
+    employees: Vec<Employee>,
+) -> Site {
+    rules
+        .max_consecutive_shifts
+        .retain(|code, _| shifts.iter().any(|s| &s.code == code));
+    let s = Site {
+        name: "test".into(),
+        shifts,
+        cover,
+        rules,
+        weights: Weights::default(),
+        employees,
+    };
     s.check().unwrap();
     s
 }
@@ -80,7 +103,11 @@ fn march(site: &Site, leave: Vec<Leave>, previous: Vec<PriorShift>) -> Problem {
 }
 
 fn solve(p: &Problem) -> Roster {
-    let opts = SolveOptions { time_limit_seconds: 30.0, threads: 1, ..Default::default() };
+    let opts = SolveOptions {
+        time_limit_seconds: 30.0,
+        threads: 1,
+        ..Default::default()
+    };
     scheduler::solve(p, &opts).unwrap()
 }
 
@@ -88,7 +115,14 @@ fn cover_shortfalls(r: &Roster) -> Vec<(NaiveDate, String, String, u32)> {
     r.shortfalls
         .iter()
         .filter(|s| s.kind == ShortfallKind::Cover)
-        .map(|s| (s.date.unwrap(), s.shift.clone().unwrap(), s.role.clone().unwrap(), s.missing))
+        .map(|s| {
+            (
+                s.date.unwrap(),
+                s.shift.clone().unwrap(),
+                s.role.clone().unwrap(),
+                s.missing,
+            )
+        })
         .collect()
 }
 
@@ -100,8 +134,17 @@ fn cover_shortfalls(r: &Roster) -> Vec<(NaiveDate, String, String, u32)> {
 /// them 03-01.
 #[test]
 fn rest_across_the_month_boundary_and_the_hours_cap() {
-    let s = site(vec![shift("A", "08:00", "16:00"), shift("P", "16:00", "24:00")], vec![cover("A", "agent", 1)], rules(), vec![person("E1", &["agent"])]);
-    let prev = vec![PriorShift { employee: "E1".into(), date: d("2026-02-28"), shift: "P".into() }];
+    let s = site(
+        vec![shift("A", "08:00", "16:00"), shift("P", "16:00", "24:00")],
+        vec![cover("A", "agent", 1)],
+        rules(),
+        vec![person("E1", &["agent"])],
+    );
+    let prev = vec![PriorShift {
+        employee: "E1".into(),
+        date: d("2026-02-28"),
+        shift: "P".into(),
+    }];
     let p = march(&s, vec![], prev);
     let r = solve(&p);
     assert_eq!(r.assignments.len(), 26);
@@ -120,15 +163,32 @@ fn rest_across_the_month_boundary_and_the_hours_cap() {
 /// shifts against 62 places).
 #[test]
 fn a_team_on_leave_gives_named_shortfalls() {
-    let s = site(vec![shift("A", "08:00", "16:00")], vec![cover("A", "agent", 2)], rules(),
-        vec![person("E1", &["agent"]), person("E2", &["agent"]), person("E3", &["agent"])]);
+    let s = site(
+        vec![shift("A", "08:00", "16:00")],
+        vec![cover("A", "agent", 2)],
+        rules(),
+        vec![
+            person("E1", &["agent"]),
+            person("E2", &["agent"]),
+            person("E3", &["agent"]),
+        ],
+    );
     let leave = ["E1", "E2"]
         .iter()
-        .map(|e| Leave { employee: e.to_string(), from: d("2026-03-10"), to: d("2026-03-12"), kind: LeaveKind::Annual })
+        .map(|e| Leave {
+            employee: e.to_string(),
+            from: d("2026-03-10"),
+            to: d("2026-03-12"),
+            kind: LeaveKind::Annual,
+        })
         .collect();
     let p = march(&s, leave, vec![]);
     let found = precheck(&p);
-    assert_eq!(found.iter().filter(|f| f.rule == "cover").count(), 3, "{found:?}");
+    assert_eq!(
+        found.iter().filter(|f| f.rule == "cover").count(),
+        3,
+        "{found:?}"
+    );
     let r = solve(&p);
     let short = cover_shortfalls(&r);
     let expect: Vec<_> = ["2026-03-10", "2026-03-11", "2026-03-12"]
@@ -136,9 +196,22 @@ fn a_team_on_leave_gives_named_shortfalls() {
         .map(|x| (d(x), "A".to_string(), "agent".to_string(), 1))
         .collect();
     assert_eq!(short, expect);
-    let first = r.shortfalls.iter().find(|s| s.kind == ShortfallKind::Cover).unwrap();
-    assert!(first.cause.starts_with("2 agent on leave on 03-10, 1 qualified left for 2 places"), "{}", first.cause);
-    assert!(r.assignments.iter().all(|a| !(a.employee != "E3" && a.date >= d("2026-03-10") && a.date <= d("2026-03-12"))));
+    let first = r
+        .shortfalls
+        .iter()
+        .find(|s| s.kind == ShortfallKind::Cover)
+        .unwrap();
+    assert!(
+        first
+            .cause
+            .starts_with("2 agent on leave on 03-10, 1 qualified left for 2 places"),
+        "{}",
+        first.cause
+    );
+    assert!(r
+        .assignments
+        .iter()
+        .all(|a| !(a.employee != "E3" && a.date >= d("2026-03-10") && a.date <= d("2026-03-12"))));
 }
 
 /// Every shift needs a team leader. Both team leaders are on sick leave on 03-05: that
@@ -146,33 +219,72 @@ fn a_team_on_leave_gives_named_shortfalls() {
 /// everything else; a leader counts once, in one role).
 #[test]
 fn a_team_leader_on_every_shift() {
-    let s = site(vec![shift("A", "08:00", "16:00")], vec![cover("A", "agent", 1), cover("A", "team_leader", 1)], rules(),
-        vec![person("L1", &["team_leader", "agent"]), person("L2", &["team_leader", "agent"]),
-             person("E1", &["agent"]), person("E2", &["agent"])]);
+    let s = site(
+        vec![shift("A", "08:00", "16:00")],
+        vec![cover("A", "agent", 1), cover("A", "team_leader", 1)],
+        rules(),
+        vec![
+            person("L1", &["team_leader", "agent"]),
+            person("L2", &["team_leader", "agent"]),
+            person("E1", &["agent"]),
+            person("E2", &["agent"]),
+        ],
+    );
     let leave = ["L1", "L2"]
         .iter()
-        .map(|e| Leave { employee: e.to_string(), from: d("2026-03-05"), to: d("2026-03-05"), kind: LeaveKind::Sick })
+        .map(|e| Leave {
+            employee: e.to_string(),
+            from: d("2026-03-05"),
+            to: d("2026-03-05"),
+            kind: LeaveKind::Sick,
+        })
         .collect();
     let p = march(&s, leave, vec![]);
     let r = solve(&p);
-    assert_eq!(cover_shortfalls(&r), vec![(d("2026-03-05"), "A".into(), "team_leader".into(), 1)]);
+    assert_eq!(
+        cover_shortfalls(&r),
+        vec![(d("2026-03-05"), "A".into(), "team_leader".into(), 1)]
+    );
     let cause = &r.shortfalls[0].cause;
-    assert!(cause.starts_with("2 team_leader on leave on 03-05, 0 qualified left for 1 places"), "{cause}");
+    assert!(
+        cause.starts_with("2 team_leader on leave on 03-05, 0 qualified left for 1 places"),
+        "{cause}"
+    );
     // Every other day has someone counted as team leader.
     for day in 1..=31 {
         let date = NaiveDate::from_ymd_opt(2026, 3, day).unwrap();
-        let tl = r.assignments.iter().filter(|a| a.date == date && a.role == "team_leader").count();
+        let tl = r
+            .assignments
+            .iter()
+            .filter(|a| a.date == date && a.role == "team_leader")
+            .count();
         assert_eq!(tl == 0, day == 5, "{date}");
     }
-    assert_eq!(validate(&p, &r).iter().filter(|v| v.rule != "cover").count(), 0);
+    assert_eq!(
+        validate(&p, &r)
+            .iter()
+            .filter(|v| v.rule != "cover")
+            .count(),
+        0
+    );
 }
 
 fn standby_site() -> Site {
     let mut r = rules();
     r.standby_shifts = vec!["A".into(), "P".into(), "N".into()];
     r.under_standard_minutes = 176 * 60; // no hours floor: 8 people share 93 shifts
-    site(three_shifts(), vec![cover("A", "agent", 1), cover("P", "agent", 1), cover("N", "agent", 1)], r,
-        (1..=8).map(|i| person(&format!("E{i}"), &["agent"])).collect())
+    site(
+        three_shifts(),
+        vec![
+            cover("A", "agent", 1),
+            cover("P", "agent", 1),
+            cover("N", "agent", 1),
+        ],
+        r,
+        (1..=8)
+            .map(|i| person(&format!("E{i}"), &["agent"]))
+            .collect(),
+    )
 }
 
 /// Three shifts a day, one agent each, and one standby per shift. Every date gets three
@@ -185,21 +297,38 @@ fn standby_is_designated_off_duty_and_callable() {
     assert!(r.shortfalls.is_empty(), "{:?}", r.shortfalls);
     assert_eq!(r.standby.len(), 31 * 3, "{:?} {:?}", r.status, r.stats);
     for sb in &r.standby {
-        assert!(!r.assignments.iter().any(|a| a.employee == sb.employee && a.date == sb.date));
+        assert!(!r
+            .assignments
+            .iter()
+            .any(|a| a.employee == sb.employee && a.date == sb.date));
     }
     assert!(validate(&p, &r).is_empty());
 }
 
 fn a(e: &str, date: &str, shift: &str) -> Assignment {
-    Assignment { employee: e.into(), date: d(date), shift: shift.into(), role: "agent".into() }
+    Assignment {
+        employee: e.into(),
+        date: d(date),
+        shift: shift.into(),
+        role: "agent".into(),
+    }
 }
 
 fn hand(assignments: Vec<Assignment>, standby: Vec<StandbyDuty>) -> Roster {
-    Roster { status: SolveStatus::Unsolved, assignments, standby, shortfalls: vec![], stats: Default::default() }
+    Roster {
+        status: SolveStatus::Unsolved,
+        assignments,
+        standby,
+        shortfalls: vec![],
+        stats: Default::default(),
+    }
 }
 
 fn rules_broken(v: &[scheduler::Violation], who: &str) -> Vec<String> {
-    v.iter().filter(|v| v.employee.as_deref() == Some(who)).map(|v| v.rule.clone()).collect()
+    v.iter()
+        .filter(|v| v.employee.as_deref() == Some(who))
+        .map(|v| v.rule.clone())
+        .collect()
 }
 
 /// A hand-edited roster with four mistakes: E1 works P then A next morning (8 h rest); E2 has
@@ -207,18 +336,40 @@ fn rules_broken(v: &[scheduler::Violation], who: &str) -> Vec<String> {
 /// of February. The validator names each with person, date and rule.
 #[test]
 fn the_validator_names_each_broken_rule() {
-    let leave = vec![Leave { employee: "E3".into(), from: d("2026-03-04"), to: d("2026-03-04"), kind: LeaveKind::Personal }];
+    let leave = vec![Leave {
+        employee: "E3".into(),
+        from: d("2026-03-04"),
+        to: d("2026-03-04"),
+        kind: LeaveKind::Personal,
+    }];
     let prev = (25..=28)
-        .map(|day| PriorShift { employee: "E4".into(), date: NaiveDate::from_ymd_opt(2026, 2, day).unwrap(), shift: "N".into() })
+        .map(|day| PriorShift {
+            employee: "E4".into(),
+            date: NaiveDate::from_ymd_opt(2026, 2, day).unwrap(),
+            shift: "N".into(),
+        })
         .collect();
     let p = march(&standby_site(), leave, prev);
-    let r = hand(vec![a("E1", "2026-03-01", "P"), a("E1", "2026-03-02", "A"), a("E2", "2026-03-03", "A"),
-        a("E2", "2026-03-03", "N"), a("E3", "2026-03-04", "A"), a("E4", "2026-03-01", "N")], vec![]);
+    let r = hand(
+        vec![
+            a("E1", "2026-03-01", "P"),
+            a("E1", "2026-03-02", "A"),
+            a("E2", "2026-03-03", "A"),
+            a("E2", "2026-03-03", "N"),
+            a("E3", "2026-03-04", "A"),
+            a("E4", "2026-03-01", "N"),
+        ],
+        vec![],
+    );
     let v = validate(&p, &r);
     assert_eq!(rules_broken(&v, "E1"), vec!["min_rest"]);
     let rest = v.iter().find(|v| v.rule == "min_rest").unwrap();
     assert_eq!(rest.date, Some(d("2026-03-02")));
-    assert!(rest.detail.contains("8 h 0 min rest, 12 h required"), "{}", rest.detail);
+    assert!(
+        rest.detail.contains("8 h 0 min rest, 12 h required"),
+        "{}",
+        rest.detail
+    );
     assert!(rules_broken(&v, "E2").contains(&"one_shift_a_day".to_string()));
     assert_eq!(rules_broken(&v, "E3"), vec!["leave"]);
     assert_eq!(rules_broken(&v, "E4"), vec!["max_consecutive_shifts"]);
@@ -229,12 +380,22 @@ fn the_validator_names_each_broken_rule() {
 #[test]
 fn consecutive_days_count_the_previous_month() {
     let prev = (24..=28)
-        .map(|day| PriorShift { employee: "E1".into(), date: NaiveDate::from_ymd_opt(2026, 2, day).unwrap(), shift: "A".into() })
+        .map(|day| PriorShift {
+            employee: "E1".into(),
+            date: NaiveDate::from_ymd_opt(2026, 2, day).unwrap(),
+            shift: "A".into(),
+        })
         .collect();
     let p = march(&standby_site(), vec![], prev);
-    let r = hand(vec![a("E1", "2026-03-01", "A"), a("E1", "2026-03-02", "A")], vec![]);
+    let r = hand(
+        vec![a("E1", "2026-03-01", "A"), a("E1", "2026-03-02", "A")],
+        vec![],
+    );
     let v = validate(&p, &r);
-    let broken: Vec<_> = v.iter().filter(|v| v.rule == "max_consecutive_days").collect();
+    let broken: Vec<_> = v
+        .iter()
+        .filter(|v| v.rule == "max_consecutive_days")
+        .collect();
     assert_eq!(broken.len(), 1);
     assert_eq!(broken[0].date, Some(d("2026-03-02")));
 }
@@ -244,10 +405,18 @@ fn consecutive_days_count_the_previous_month() {
 #[test]
 fn a_standby_who_could_not_be_called_in_is_rejected() {
     let p = march(&standby_site(), vec![], vec![]);
-    let sb = StandbyDuty { employee: "E1".into(), date: d("2026-03-02"), shift: "A".into() };
+    let sb = StandbyDuty {
+        employee: "E1".into(),
+        date: d("2026-03-02"),
+        shift: "A".into(),
+    };
     let r = hand(vec![a("E1", "2026-03-01", "P")], vec![sb]);
     let v = validate(&p, &r);
-    assert!(v.iter().any(|v| v.rule == "standby_call_in" && v.employee.as_deref() == Some("E1")), "{v:?}");
+    assert!(
+        v.iter()
+            .any(|v| v.rule == "standby_call_in" && v.employee.as_deref() == Some("E1")),
+        "{v:?}"
+    );
 }
 
 /// Hours range: March 2026 has 22 working days = 176 h. With 5 days of annual leave the floor
@@ -257,9 +426,18 @@ fn a_standby_who_could_not_be_called_in_is_rejected() {
 fn hours_range_follows_leave() {
     let mut reserve = person("R1", &["agent"]);
     reserve.reserve = true;
-    let s = site(vec![shift("A", "08:00", "16:00")], vec![cover("A", "agent", 1)], rules(),
-        vec![person("E1", &["agent"]), person("E2", &["agent"]), reserve]);
-    let leave = vec![Leave { employee: "E1".into(), from: d("2026-03-09"), to: d("2026-03-13"), kind: LeaveKind::Annual }];
+    let s = site(
+        vec![shift("A", "08:00", "16:00")],
+        vec![cover("A", "agent", 1)],
+        rules(),
+        vec![person("E1", &["agent"]), person("E2", &["agent"]), reserve],
+    );
+    let leave = vec![Leave {
+        employee: "E1".into(),
+        from: d("2026-03-09"),
+        to: d("2026-03-13"),
+        kind: LeaveKind::Annual,
+    }];
     let p = march(&s, leave, vec![]);
     let ix = Index::new(&p);
     assert_eq!(ix.min_minutes(0), 128 * 60);
@@ -274,9 +452,24 @@ fn hours_range_follows_leave() {
 fn working_days_only() {
     let mut m = person("M1", &["manager"]);
     m.working_days_only = true;
-    let s = site(vec![shift("D", "08:00", "16:00")], vec![CoverRule { shift: "D".into(), role: "manager".into(), min: 1, days: DaySelector::Working }], rules(), vec![m]);
+    let s = site(
+        vec![shift("D", "08:00", "16:00")],
+        vec![CoverRule {
+            shift: "D".into(),
+            role: "manager".into(),
+            min: 1,
+            days: DaySelector::Working,
+        }],
+        rules(),
+        vec![m],
+    );
     let p = Problem::new(&s, &cal(), 2026, 2, vec![], vec![]).unwrap();
-    let mk = |date: &str| Assignment { employee: "M1".into(), date: d(date), shift: "D".into(), role: "manager".into() };
+    let mk = |date: &str| Assignment {
+        employee: "M1".into(),
+        date: d(date),
+        shift: "D".into(),
+        role: "manager".into(),
+    };
     let v = validate(&p, &hand(vec![mk("2026-02-07"), mk("2026-02-28")], vec![]));
     let wdo: Vec<_> = v.iter().filter(|v| v.rule == "working_days_only").collect();
     assert_eq!(wdo.len(), 1);

@@ -8,7 +8,11 @@ fn workforce() -> PathBuf {
     let exe = std::env::current_exe().unwrap();
     let dir = exe.parent().unwrap().parent().unwrap();
     let bin = dir.join("workforce");
-    assert!(bin.exists(), "{} missing: run `cargo build -p api` first (scripts/test.sh does)", bin.display());
+    assert!(
+        bin.exists(),
+        "{} missing: run `cargo build -p api` first (scripts/test.sh does)",
+        bin.display()
+    );
     bin
 }
 
@@ -17,8 +21,13 @@ fn root() -> &'static Path {
 }
 
 fn run(args: &[&str]) -> (i32, String) {
-    let out = Command::new(workforce()).args(args).current_dir(root()).output().unwrap();
-    let text = String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    let out = Command::new(workforce())
+        .args(args)
+        .current_dir(root())
+        .output()
+        .unwrap();
+    let text =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
     (out.status.code().unwrap_or(-1), text)
 }
 
@@ -31,12 +40,37 @@ fn february_demo_roster_is_complete_and_checks() {
     std::fs::create_dir_all(&dir).unwrap();
     let json = dir.join("r.json");
     let xlsx = dir.join("r.xlsx");
-    let (code, out) = run(&["roster", "--month", "2026-02", "--site", "data/demo", "--quiet", "--threads", "1",
-        "--time-limit", "60", "--json", json.to_str().unwrap(), "--xlsx", xlsx.to_str().unwrap()]);
+    let (code, out) = run(&[
+        "roster",
+        "--month",
+        "2026-02",
+        "--site",
+        "data/demo",
+        "--quiet",
+        "--threads",
+        "1",
+        "--time-limit",
+        "60",
+        "--json",
+        json.to_str().unwrap(),
+        "--xlsx",
+        xlsx.to_str().unwrap(),
+    ]);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("缺口 shortfalls: none"), "{out}");
-    let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
-    for key in ["month", "status", "shifts", "employees", "requirements", "assignments", "standby", "shortfalls", "rules"] {
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    for key in [
+        "month",
+        "status",
+        "shifts",
+        "employees",
+        "requirements",
+        "assignments",
+        "standby",
+        "shortfalls",
+        "rules",
+    ] {
         assert!(doc.get(key).is_some(), "JSON lacks {key}");
     }
     assert_eq!(doc["employees"].as_array().unwrap().len(), 53);
@@ -65,9 +99,23 @@ fn unknown_employee_in_leave_is_named() {
     let dir = std::env::temp_dir().join(format!("wf-leave-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let leave = dir.join("leave.json");
-    std::fs::write(&leave, r#"[{"employee":"A001","from":"2026-02-03","to":"2026-02-04","kind":"annual"},
-        {"employee":"X999","from":"2026-02-03","to":"2026-02-04","kind":"sick"}]"#).unwrap();
-    let (code, out) = run(&["roster", "--month", "2026-02", "--leave", leave.to_str().unwrap(), "--quiet"]);
+    std::fs::write(
+        &leave,
+        r#"[{"employee":"A001","from":"2026-02-03","to":"2026-02-04","kind":"annual"},
+        {"employee":"X999","from":"2026-02-03","to":"2026-02-04","kind":"sick"}]"#,
+    )
+    .unwrap();
+    let (code, out) = run(&[
+        "roster",
+        "--month",
+        "2026-02",
+        "--leave",
+        leave.to_str().unwrap(),
+        "--quiet",
+    ]);
     assert_eq!(code, 2, "{out}");
-    assert!(out.contains("unknown employee `X999` in leave row 2"), "{out}");
+    assert!(
+        out.contains("unknown employee `X999` in leave row 2"),
+        "{out}"
+    );
 }

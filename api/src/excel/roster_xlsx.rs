@@ -16,7 +16,11 @@ fn shift_color(code: &str, index: usize) -> Color {
         "P" => Color::RGB(0xDDEBF7),
         "N" => Color::RGB(0xB4A7D6),
         "D" => Color::RGB(0xE2EFDA),
-        _ => [Color::RGB(0xFCE4D6), Color::RGB(0xD9E1F2), Color::RGB(0xEDEDED)][index % 3],
+        _ => [
+            Color::RGB(0xFCE4D6),
+            Color::RGB(0xD9E1F2),
+            Color::RGB(0xEDEDED),
+        ][index % 3],
     }
 }
 
@@ -42,21 +46,48 @@ pub fn write(doc: &RosterFile) -> Result<Vec<u8>, XlsxError> {
     let (p, r) = (&doc.problem, &doc.roster);
     let mut wb = Workbook::new();
     let border = FormatBorder::Thin;
-    let base = Format::new().set_border(border).set_align(FormatAlign::Center).set_align(FormatAlign::VerticalCenter);
-    let head = base.clone().set_bold().set_background_color(Color::RGB(0xD9D9D9)).set_text_wrap();
+    let base = Format::new()
+        .set_border(border)
+        .set_align(FormatAlign::Center)
+        .set_align(FormatAlign::VerticalCenter);
+    let head = base
+        .clone()
+        .set_bold()
+        .set_background_color(Color::RGB(0xD9D9D9))
+        .set_text_wrap();
     let head_weekend = head.clone().set_background_color(Color::RGB(0xF8CBAD));
-    let head_holiday = head.clone().set_background_color(Color::RGB(0xFF7C80)).set_font_color(Color::White);
+    let head_holiday = head
+        .clone()
+        .set_background_color(Color::RGB(0xFF7C80))
+        .set_font_color(Color::White);
     let head_makeup = head.clone().set_background_color(Color::RGB(0xC6E0B4));
     let title = Format::new().set_bold().set_font_size(14);
-    let left = Format::new().set_border(border).set_align(FormatAlign::Left);
-    let standby_fmt = base.clone().set_background_color(Color::RGB(0xF2F2F2)).set_italic();
-    let leave_fmt = base.clone().set_background_color(Color::RGB(0xFCE4D6)).set_font_color(Color::RGB(0x833C0C));
-    let short_fmt = base.clone().set_background_color(Color::RGB(0xFF0000)).set_font_color(Color::White).set_bold();
+    let left = Format::new()
+        .set_border(border)
+        .set_align(FormatAlign::Left);
+    let standby_fmt = base
+        .clone()
+        .set_background_color(Color::RGB(0xF2F2F2))
+        .set_italic();
+    let leave_fmt = base
+        .clone()
+        .set_background_color(Color::RGB(0xFCE4D6))
+        .set_font_color(Color::RGB(0x833C0C));
+    let short_fmt = base
+        .clone()
+        .set_background_color(Color::RGB(0xFF0000))
+        .set_font_color(Color::White)
+        .set_bold();
     let shift_fmt: BTreeMap<&str, Format> = p
         .shifts
         .iter()
         .enumerate()
-        .map(|(i, s)| (s.code.as_str(), base.clone().set_background_color(shift_color(&s.code, i))))
+        .map(|(i, s)| {
+            (
+                s.code.as_str(),
+                base.clone().set_background_color(shift_color(&s.code, i)),
+            )
+        })
         .collect();
 
     let ws = wb.add_worksheet();
@@ -98,7 +129,15 @@ pub fn write(doc: &RosterFile) -> Result<Vec<u8>, XlsxError> {
         )?;
         ws.set_column_width(FIXED + i as u16, 4.2)?;
     }
-    let totals = ["工时(h)", "班次", "夜班", "法定节日班", "周末班", "备班", "假期"];
+    let totals = [
+        "工时(h)",
+        "班次",
+        "夜班",
+        "法定节日班",
+        "周末班",
+        "备班",
+        "假期",
+    ];
     for (k, h) in totals.iter().enumerate() {
         ws.write_string_with_format(header_row, FIXED + nd + k as u16, *h, &head)?;
         ws.set_column_width(FIXED + nd + k as u16, 7.0)?;
@@ -116,7 +155,8 @@ pub fn write(doc: &RosterFile) -> Result<Vec<u8>, XlsxError> {
         cell.insert((a.employee.as_str(), a.date), (a.shift.clone(), f));
     }
     for s in &r.standby {
-        cell.entry((s.employee.as_str(), s.date)).or_insert((format!("备{}", s.shift), &standby_fmt));
+        cell.entry((s.employee.as_str(), s.date))
+            .or_insert((format!("备{}", s.shift), &standby_fmt));
     }
     for l in &p.leave {
         for day in &p.days {
@@ -170,7 +210,9 @@ pub fn write(doc: &RosterFile) -> Result<Vec<u8>, XlsxError> {
     row += 1;
     let mut count: BTreeMap<(chrono::NaiveDate, &str, &str), u32> = BTreeMap::new();
     for a in &r.assignments {
-        *count.entry((a.date, a.shift.as_str(), a.role.as_str())).or_default() += 1;
+        *count
+            .entry((a.date, a.shift.as_str(), a.role.as_str()))
+            .or_default() += 1;
     }
     let mut lines: Vec<(&str, &str)> = Vec::new();
     for s in &p.shifts {
@@ -181,7 +223,14 @@ pub fn write(doc: &RosterFile) -> Result<Vec<u8>, XlsxError> {
         }
     }
     for (code, role) in lines {
-        ws.merge_range(row, 0, row, FIXED - 1, &format!("{code} {}", role_zh(role)), &left)?;
+        ws.merge_range(
+            row,
+            0,
+            row,
+            FIXED - 1,
+            &format!("{code} {}", role_zh(role)),
+            &left,
+        )?;
         for (k, day) in p.days.iter().enumerate() {
             let have = count.get(&(day.date, code, role)).copied().unwrap_or(0);
             let min = p
@@ -190,7 +239,11 @@ pub fn write(doc: &RosterFile) -> Result<Vec<u8>, XlsxError> {
                 .find(|q| q.date == day.date && q.shift == code && q.role == role)
                 .map(|q| q.min)
                 .unwrap_or(0);
-            let f = if have < min { &short_fmt } else { shift_fmt.get(code).unwrap_or(&base) };
+            let f = if have < min {
+                &short_fmt
+            } else {
+                shift_fmt.get(code).unwrap_or(&base)
+            };
             if min == 0 && have == 0 {
                 ws.write_string_with_format(row, FIXED + k as u16, "", &base)?;
             } else {
@@ -202,8 +255,16 @@ pub fn write(doc: &RosterFile) -> Result<Vec<u8>, XlsxError> {
     for code in &p.rules.standby_shifts {
         ws.merge_range(row, 0, row, FIXED - 1, &format!("备班 {code}"), &left)?;
         for (k, day) in p.days.iter().enumerate() {
-            let n = r.standby.iter().filter(|s| s.date == day.date && &s.shift == code).count() as u32;
-            let f = if n < p.rules.standby_per_shift { &short_fmt } else { &standby_fmt };
+            let n = r
+                .standby
+                .iter()
+                .filter(|s| s.date == day.date && &s.shift == code)
+                .count() as u32;
+            let f = if n < p.rules.standby_per_shift {
+                &short_fmt
+            } else {
+                &standby_fmt
+            };
             ws.write_number_with_format(row, FIXED + k as u16, n, f)?;
         }
         row += 1;
@@ -214,14 +275,41 @@ pub fn write(doc: &RosterFile) -> Result<Vec<u8>, XlsxError> {
     ws.write_string_with_format(row, 0, "图例", &title)?;
     row += 1;
     for s in &p.shifts {
-        ws.write_string_with_format(row, 0, &s.code, shift_fmt.get(s.code.as_str()).unwrap_or(&base))?;
-        ws.merge_range(row, 1, row, FIXED + 6, &format!("{} {}-{}，计薪 {} 分钟", s.name, s.start, s.end, s.paid_minutes), &left)?;
+        ws.write_string_with_format(
+            row,
+            0,
+            &s.code,
+            shift_fmt.get(s.code.as_str()).unwrap_or(&base),
+        )?;
+        ws.merge_range(
+            row,
+            1,
+            row,
+            FIXED + 6,
+            &format!(
+                "{} {}-{}，计薪 {} 分钟",
+                s.name, s.start, s.end, s.paid_minutes
+            ),
+            &left,
+        )?;
         row += 1;
     }
     let legend = [
-        ("备A", &standby_fmt, "备班：当日休息，可随时顶 A/P/N 班（召回不违反休息与工时上限）"),
-        ("年休", &leave_fmt, "已批准的假期（年休、病假、事假、婚假、丧假、产假、调休）"),
-        ("法定", &head_holiday, "表头红色：法定节假日（加班 300%）；橙色：休息日；绿色：调休上班日"),
+        (
+            "备A",
+            &standby_fmt,
+            "备班：当日休息，可随时顶 A/P/N 班（召回不违反休息与工时上限）",
+        ),
+        (
+            "年休",
+            &leave_fmt,
+            "已批准的假期（年休、病假、事假、婚假、丧假、产假、调休）",
+        ),
+        (
+            "法定",
+            &head_holiday,
+            "表头红色：法定节假日（加班 300%）；橙色：休息日；绿色：调休上班日",
+        ),
         ("0", &short_fmt, "红色数字：低于最低在岗人数"),
     ];
     for (code, f, text) in legend {
@@ -236,14 +324,17 @@ pub fn write(doc: &RosterFile) -> Result<Vec<u8>, XlsxError> {
     ws.set_print_fit_to_pages(1, 0);
     ws.set_repeat_rows(header_row, header_row)?;
     ws.set_repeat_columns(0, FIXED - 1)?;
-    ws.set_header(&format!("&C{} 排班表 {}", p.site, p.month));
+    ws.set_header(format!("&C{} 排班表 {}", p.site, p.month));
     ws.set_footer("&C第 &P 页 / 共 &N 页");
 
     // Second sheet: shortfalls and summary.
     let ws2 = wb.add_worksheet();
     ws2.set_name("缺口与说明")?;
     ws2.write_string_with_format(0, 0, "缺口 Shortfalls", &title)?;
-    for (c, h) in ["类型", "日期", "班次", "岗位", "人员", "缺少", "原因"].iter().enumerate() {
+    for (c, h) in ["类型", "日期", "班次", "岗位", "人员", "缺少", "原因"]
+        .iter()
+        .enumerate()
+    {
         ws2.write_string_with_format(1, c as u16, *h, &head)?;
     }
     let mut row = 2u32;

@@ -30,7 +30,11 @@ pub(crate) fn build(ix: &Index<'_>, roles_on: &[Vec<Vec<String>>]) -> Start {
     let hd = p.rules.history_days as i64;
     let max_gap = ix.max_rest_gap();
     let cap = ix.max_minutes();
-    let night: Vec<bool> = p.shifts.iter().map(|s| p.rules.night_shifts.contains(&s.code)).collect();
+    let night: Vec<bool> = p
+        .shifts
+        .iter()
+        .map(|s| p.rules.night_shifts.contains(&s.code))
+        .collect();
     // work[e][hd + d]
     let mut work: Vec<Vec<Option<usize>>> = vec![vec![None; hd as usize + nd]; ne];
     for (e, row) in work.iter_mut().enumerate() {
@@ -43,19 +47,31 @@ pub(crate) fn build(ix: &Index<'_>, roles_on: &[Vec<Vec<String>>]) -> Start {
         standby: vec![vec![None; nd]; ne],
     };
     let mut people: Vec<Person> = (0..ne)
-        .map(|_| Person { minutes: 0, nights: 0, holidays: 0, weekends: 0, standby: 0 })
+        .map(|_| Person {
+            minutes: 0,
+            nights: 0,
+            holidays: 0,
+            weekends: 0,
+            standby: 0,
+        })
         .collect();
 
-    let run_before = |work: &Vec<Vec<Option<usize>>>, e: usize, j: usize, code: Option<usize>| -> u32 {
-        (0..j)
-            .rev()
-            .take_while(|&i| match code {
-                None => work[e][i].is_some(),
-                Some(s) => work[e][i] == Some(s),
-            })
-            .count() as u32
-    };
-    let can_take = |work: &Vec<Vec<Option<usize>>>, people: &Vec<Person>, e: usize, d: usize, s: usize| -> bool {
+    let run_before =
+        |work: &Vec<Vec<Option<usize>>>, e: usize, j: usize, code: Option<usize>| -> u32 {
+            (0..j)
+                .rev()
+                .take_while(|&i| match code {
+                    None => work[e][i].is_some(),
+                    Some(s) => work[e][i] == Some(s),
+                })
+                .count() as u32
+        };
+    let can_take = |work: &Vec<Vec<Option<usize>>>,
+                    people: &Vec<Person>,
+                    e: usize,
+                    d: usize,
+                    s: usize|
+     -> bool {
         let j = hd as usize + d;
         if work[e][j].is_some() || !ix.can_work(e, d, s) {
             return false;
@@ -102,7 +118,9 @@ pub(crate) fn build(ix: &Index<'_>, roles_on: &[Vec<Vec<String>>]) -> Start {
             for _ in 0..min {
                 let mut best: Option<(f64, usize, usize)> = None;
                 for e in 0..ne {
-                    let Some(r) = roles_on[e][s].iter().position(|x| *x == role) else { continue };
+                    let Some(r) = roles_on[e][s].iter().position(|x| *x == role) else {
+                        continue;
+                    };
                     if !can_take(&work, &people, e, d, s) {
                         continue;
                     }
@@ -175,7 +193,10 @@ pub(crate) fn build(ix: &Index<'_>, roles_on: &[Vec<Vec<String>>]) -> Start {
             for _ in 0..p.rules.standby_per_shift {
                 let mut best: Option<(f64, usize)> = None;
                 for e in 0..ne {
-                    if !ix.standby_qualified(e) || start.standby[e][d].is_some() || work[e][j].is_some() {
+                    if !ix.standby_qualified(e)
+                        || start.standby[e][d].is_some()
+                        || work[e][j].is_some()
+                    {
                         continue;
                     }
                     if !ix.can_work(e, d, s) || people[e].minutes + p.shifts[s].paid_minutes > cap {
@@ -183,16 +204,27 @@ pub(crate) fn build(ix: &Index<'_>, roles_on: &[Vec<Vec<String>>]) -> Start {
                     }
                     let rest_ok = (1..=max_gap).all(|g| {
                         let gu = g as usize;
-                        let before = j >= gu && work[e][j - gu].is_some_and(|a| !ix.rest_ok(a, g, s));
-                        let after = work[e].get(j + gu).copied().flatten().is_some_and(|b| !ix.rest_ok(s, g, b));
+                        let before =
+                            j >= gu && work[e][j - gu].is_some_and(|a| !ix.rest_ok(a, g, s));
+                        let after = work[e]
+                            .get(j + gu)
+                            .copied()
+                            .flatten()
+                            .is_some_and(|b| !ix.rest_ok(s, g, b));
                         !before && !after
                     });
                     let left = run_before(&work, e, j, None);
-                    let right = (j + 1..work[e].len()).take_while(|&i| work[e][i].is_some()).count() as u32;
+                    let right = (j + 1..work[e].len())
+                        .take_while(|&i| work[e][i].is_some())
+                        .count() as u32;
                     if !rest_ok || left + 1 + right > p.rules.max_consecutive_days {
                         continue;
                     }
-                    let score = if p.employees[e].reserve { -100.0 } else { people[e].standby as f64 };
+                    let score = if p.employees[e].reserve {
+                        -100.0
+                    } else {
+                        people[e].standby as f64
+                    };
                     if best.is_none_or(|(b, _)| score < b) {
                         best = Some((score, e));
                     }

@@ -25,7 +25,12 @@ pub(super) fn add(b: &mut Builder<'_>, v: &Vars) {
                 b.constraints.push(constraint!(have + short >= *min as f64));
                 shortfall += short;
             }
-            let w = p.weights.surplus.get(&p.shifts[s].code).copied().unwrap_or(0.0);
+            let w = p
+                .weights
+                .surplus
+                .get(&p.shifts[s].code)
+                .copied()
+                .unwrap_or(0.0);
             if w != 0.0 && !reqs.is_empty() {
                 let total_min: u32 = reqs.iter().map(|(_, m)| *m).sum();
                 let people: Expression = (0..ne).map(|e| v.x(e, d, s)).sum();

@@ -35,5 +35,9 @@ pub(super) fn add(b: &mut Builder<'_>, v: &Vars) {
             short_hours += slack * (1.0 / 60.0);
         }
     }
-    b.term("hours_shortfall", short_hours, p.weights.hours_shortfall_per_hour);
+    b.term(
+        "hours_shortfall",
+        short_hours,
+        p.weights.hours_shortfall_per_hour,
+    );
 }

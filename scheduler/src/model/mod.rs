@@ -104,7 +104,11 @@ impl<'p> Builder<'p> {
 
     pub fn term(&mut self, name: &'static str, measure: Expression, weight: f64) {
         if weight != 0.0 {
-            self.terms.push(Term { name, measure, weight });
+            self.terms.push(Term {
+                name,
+                measure,
+                weight,
+            });
         }
     }
 }
@@ -121,14 +125,22 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Result<Roster, SolveErro
     standby::add(&mut b, &v);
     soft::add(&mut b, &v);
 
-    let objective: Expression = b
-        .terms
-        .iter()
-        .fold(Expression::from(0.0), |acc, t| acc + t.measure.clone() * t.weight);
+    let objective: Expression = b.terms.iter().fold(Expression::from(0.0), |acc, t| {
+        acc + t.measure.clone() * t.weight
+    });
     let num_vars = b.count;
     let num_cons = b.constraints.len();
-    let Builder { ix, pv, constraints, terms, columns, .. } = b;
-    let mut unsolved = pv.minimise(objective.clone()).using(good_lp::solvers::highs::highs);
+    let Builder {
+        ix,
+        pv,
+        constraints,
+        terms,
+        columns,
+        ..
+    } = b;
+    let mut unsolved = pv
+        .minimise(objective.clone())
+        .using(good_lp::solvers::highs::highs);
     for c in constraints {
         unsolved.add_constraint(c);
     }
@@ -138,15 +150,31 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Result<Roster, SolveErro
         .try_into_inner()
         .map_err(|e| SolveError::Solver(e.to_string()))?;
     let option_error = |k: &str| SolveError::Solver(format!("cannot set HiGHS option {k}"));
-    model.try_set_option("time_limit", opts.time_limit_seconds).map_err(|_| option_error("time_limit"))?;
-    model.try_set_option("threads", opts.threads.max(1) as i32).map_err(|_| option_error("threads"))?;
-    model.try_set_option("mip_rel_gap", opts.mip_rel_gap).map_err(|_| option_error("mip_rel_gap"))?;
-    model.try_set_option("random_seed", opts.seed).map_err(|_| option_error("random_seed"))?;
-    model.try_set_option("output_flag", opts.log).map_err(|_| option_error("output_flag"))?;
-    model.try_set_option("log_to_console", opts.log).map_err(|_| option_error("log_to_console"))?;
+    model
+        .try_set_option("time_limit", opts.time_limit_seconds)
+        .map_err(|_| option_error("time_limit"))?;
+    model
+        .try_set_option("threads", opts.threads.max(1) as i32)
+        .map_err(|_| option_error("threads"))?;
+    model
+        .try_set_option("mip_rel_gap", opts.mip_rel_gap)
+        .map_err(|_| option_error("mip_rel_gap"))?;
+    model
+        .try_set_option("random_seed", opts.seed)
+        .map_err(|_| option_error("random_seed"))?;
+    model
+        .try_set_option("output_flag", opts.log)
+        .map_err(|_| option_error("output_flag"))?;
+    model
+        .try_set_option("log_to_console", opts.log)
+        .map_err(|_| option_error("log_to_console"))?;
     // Warm start from the constructive roster (binary variables; HiGHS completes the rest).
     let roles_on: Vec<Vec<Vec<String>>> = (0..problem.employees.len())
-        .map(|e| (0..problem.shifts.len()).map(|s| ix.roles_on_shift(e, s)).collect())
+        .map(|e| {
+            (0..problem.shifts.len())
+                .map(|s| ix.roles_on_shift(e, s))
+                .collect()
+        })
         .collect();
     let start = construct::build(&ix, &roles_on);
     let mut initial = vec![0.0; num_vars];
@@ -245,7 +273,13 @@ impl good_lp::solvers::Solution for Values<'_> {
     }
 }
 
-fn read_roster(ix: &Index<'_>, v: &Vars, values: &[f64], status: SolveStatus, stats: SolveStats) -> Roster {
+fn read_roster(
+    ix: &Index<'_>,
+    v: &Vars,
+    values: &[f64],
+    status: SolveStatus,
+    stats: SolveStats,
+) -> Roster {
     let p = ix.p;
     let on = |c: usize| values[c] > 0.5;
     let mut assignments = Vec::new();

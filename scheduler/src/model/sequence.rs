@@ -55,7 +55,8 @@ pub(super) fn add(b: &mut Builder<'_>, v: &Vars) {
             }
             if any_var {
                 // A previous month that already broke the rule must not make the model infeasible.
-                b.constraints.push(constraint!(worked <= (max as f64 - fixed).max(0.0)));
+                b.constraints
+                    .push(constraint!(worked <= (max as f64 - fixed).max(0.0)));
             }
         }
         for (code, max_run) in &p.rules.max_consecutive_shifts {
@@ -76,7 +77,8 @@ pub(super) fn add(b: &mut Builder<'_>, v: &Vars) {
                     }
                 }
                 if any_var {
-                    b.constraints.push(constraint!(worked <= (max_run as f64 - fixed).max(0.0)));
+                    b.constraints
+                        .push(constraint!(worked <= (max_run as f64 - fixed).max(0.0)));
                 }
             }
         }

@@ -25,7 +25,12 @@ pub(super) fn add(b: &mut Builder<'_>, v: &Vars) {
 fn fairness(b: &mut Builder<'_>, v: &Vars) {
     let p = b.ix.p;
     let nd = p.num_days();
-    let night: Vec<usize> = p.rules.night_shifts.iter().filter_map(|c| b.ix.shift(c)).collect();
+    let night: Vec<usize> = p
+        .rules
+        .night_shifts
+        .iter()
+        .filter_map(|c| b.ix.shift(c))
+        .collect();
     let groups: BTreeMap<String, Vec<usize>> = comparison_groups(&b.ix);
     type Metric = fn(&Builder<'_>, &Vars, usize, &[usize]) -> Expression;
     let metrics: [(&'static str, f64, Metric); 4] = [
@@ -59,15 +64,22 @@ fn fairness(b: &mut Builder<'_>, v: &Vars) {
         }
         let mut spread = Expression::from(0.0);
         for members in groups.values() {
-            let values: Vec<(usize, Expression)> =
-                members.iter().map(|&e| (e, metric(b, v, e, &night))).collect();
-            if values.iter().all(|(_, x)| x.linear_coefficients().next().is_none()) {
+            let values: Vec<(usize, Expression)> = members
+                .iter()
+                .map(|&e| (e, metric(b, v, e, &night)))
+                .collect();
+            if values
+                .iter()
+                .all(|(_, x)| x.linear_coefficients().next().is_none())
+            {
                 continue;
             }
             // The minimum is taken over members without leave; with none, there is no
             // spread to measure (and an unconstrained `lo` would make the model unbounded).
-            let full: Vec<&(usize, Expression)> =
-                values.iter().filter(|(e, _)| b.ix.leave[*e].iter().all(Option::is_none)).collect();
+            let full: Vec<&(usize, Expression)> = values
+                .iter()
+                .filter(|(e, _)| b.ix.leave[*e].iter().all(Option::is_none))
+                .collect();
             if full.is_empty() {
                 continue;
             }
@@ -137,7 +149,9 @@ fn patterns(b: &mut Builder<'_>, v: &Vars) {
                 isolated += iso;
             }
         }
-        let usable: Vec<usize> = (0..ns).filter(|&s| (0..nd).any(|d| v.has_x(e, d, s))).collect();
+        let usable: Vec<usize> = (0..ns)
+            .filter(|&s| (0..nd).any(|d| v.has_x(e, d, s)))
+            .collect();
         if p.weights.shift_change != 0.0 && usable.len() > 1 {
             for d in 0..nd - 1 {
                 let (chg, _) = b.nonneg();
@@ -145,7 +159,11 @@ fn patterns(b: &mut Builder<'_>, v: &Vars) {
                     if !v.has_x(e, d, s) {
                         continue;
                     }
-                    let same_next = if v.has_x(e, d + 1, s) { v.x(e, d + 1, s) } else { Expression::from(0.0) };
+                    let same_next = if v.has_x(e, d + 1, s) {
+                        v.x(e, d + 1, s)
+                    } else {
+                        Expression::from(0.0)
+                    };
                     b.constraints.push(constraint!(
                         chg >= v.x(e, d, s) + v.w(e, d + 1) - same_next - 1.0
                     ));

@@ -24,10 +24,12 @@ pub(super) fn add(b: &mut Builder<'_>, v: &Vars) {
             let have: Expression = (0..ne).filter_map(|e| v.sb[e][d][s].map(|(x, _)| x)).sum();
             let (short, _) = b.nonneg();
             // Exactly the number asked for: extra duties would only game the fairness spread.
-            b.constraints
-                .push(constraint!(have.clone() <= p.rules.standby_per_shift as f64));
-            b.constraints
-                .push(constraint!(have + short >= p.rules.standby_per_shift as f64));
+            b.constraints.push(constraint!(
+                have.clone() <= p.rules.standby_per_shift as f64
+            ));
+            b.constraints.push(constraint!(
+                have + short >= p.rules.standby_per_shift as f64
+            ));
             shortfall += short;
         }
     }
@@ -37,12 +39,18 @@ pub(super) fn add(b: &mut Builder<'_>, v: &Vars) {
         }
         // has_duty = 1 if e stands by at least once; calling e in adds one shift's minutes.
         let (has_duty, _) = b.add(good_lp::variable().min(0.0).max(1.0));
-        let longest = shifts.iter().map(|&s| p.shifts[s].paid_minutes).max().unwrap_or(0) as f64;
+        let longest = shifts
+            .iter()
+            .map(|&s| p.shifts[s].paid_minutes)
+            .max()
+            .unwrap_or(0) as f64;
         let total = hours::minutes(b, v, e);
-        b.constraints.push(constraint!(total + has_duty * longest <= cap));
+        b.constraints
+            .push(constraint!(total + has_duty * longest <= cap));
         // window_duty[start] >= any duty inside the window of max+1 days starting at `start`.
         let hist = p.rules.history_days as i64;
-        let mut window_duty: std::collections::BTreeMap<i64, good_lp::Variable> = Default::default();
+        let mut window_duty: std::collections::BTreeMap<i64, good_lp::Variable> =
+            Default::default();
         for d in 0..nd {
             if v.sb[e][d].iter().all(Option::is_none) {
                 continue;
@@ -52,7 +60,8 @@ pub(super) fn add(b: &mut Builder<'_>, v: &Vars) {
                 non_reserve += any.clone();
             }
             // Off duty all date, and one duty at most.
-            b.constraints.push(constraint!(any.clone() + v.w(e, d) <= 1));
+            b.constraints
+                .push(constraint!(any.clone() + v.w(e, d) <= 1));
             // Hours cap if called in: any duty at all marks the person (one dense row each).
             for (x, _) in v.sb[e][d].iter().flatten() {
                 b.constraints.push(constraint!(*x <= has_duty));
@@ -111,9 +120,14 @@ pub(super) fn add(b: &mut Builder<'_>, v: &Vars) {
                     worked += v.w(e, k as usize);
                 }
             }
-            b.constraints.push(constraint!(worked + u <= (max_run as f64 - fixed).max(0.0)));
+            b.constraints
+                .push(constraint!(worked + u <= (max_run as f64 - fixed).max(0.0)));
         }
     }
     b.term("standby_shortfall", shortfall, p.weights.standby_shortfall);
-    b.term("standby_non_reserve", non_reserve, p.weights.standby_non_reserve);
+    b.term(
+        "standby_non_reserve",
+        non_reserve,
+        p.weights.standby_non_reserve,
+    );
 }

@@ -8,11 +8,16 @@ use good_lp::{constraint, Expression, Variable};
 use super::Builder;
 use crate::site::Role;
 
+/// Per (employee, day, shift): the role-split variables with their column indexes.
+pub(crate) type RoleVars = Vec<Vec<Vec<Vec<(Role, Variable, usize)>>>>;
+/// Per (employee, day, shift): the standby variable and its column, if any.
+pub(crate) type StandbyVars = Vec<Vec<Vec<Option<(Variable, usize)>>>>;
+
 pub(crate) struct Vars {
     /// `y[e][d][s]` = (role, variable, column).
-    pub y: Vec<Vec<Vec<Vec<(Role, Variable, usize)>>>>,
+    pub y: RoleVars,
     /// `sb[e][d][s]` = standby variable.
-    pub sb: Vec<Vec<Vec<Option<(Variable, usize)>>>>,
+    pub sb: StandbyVars,
     /// `work[e][d]`: works that day (= sum of its `y`), a variable of its own so that the
     /// many day-based rows stay sparse; `None` when no shift is possible.
     pub work: Vec<Vec<Option<Variable>>>,
@@ -27,7 +32,8 @@ impl Vars {
         let mut sb = vec![vec![vec![None; ns]; nd]; ne];
         let standby_shifts = b.ix.standby_shifts();
         for e in 0..ne {
-            let roles_by_shift: Vec<Vec<Role>> = (0..ns).map(|s| b.ix.roles_on_shift(e, s)).collect();
+            let roles_by_shift: Vec<Vec<Role>> =
+                (0..ns).map(|s| b.ix.roles_on_shift(e, s)).collect();
             for d in 0..nd {
                 for s in 0..ns {
                     if !b.ix.can_work(e, d, s) || !rest_ok_after_history(b, e, d, s, max_gap) {
