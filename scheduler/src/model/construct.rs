@@ -27,92 +27,86 @@ struct Person {
 pub(crate) fn build(ix: &Index<'_>, roles_on: &[Vec<Vec<String>>]) -> Start {
     let p = ix.p;
     let (ne, nd, ns) = (p.employees.len(), p.num_days(), p.shifts.len());
-    let hd = p.rules.history_days as i64;
+    let hd = p.rules.history_days as usize;
     let max_gap = ix.max_rest_gap();
     let cap = ix.max_minutes();
+    let max_run = p.rules.max_consecutive_days;
     let night: Vec<bool> = p
         .shifts
         .iter()
         .map(|s| p.rules.night_shifts.contains(&s.code))
         .collect();
-    // work[e][hd + d]
-    let mut work: Vec<Vec<Option<usize>>> = vec![vec![None; hd as usize + nd]; ne];
-    for (e, row) in work.iter_mut().enumerate() {
+    let mut g = Greedy {
+        ix,
+        hd,
+        max_gap,
+        cap,
+        work: vec![vec![None; hd + nd]; ne],
+        duty: vec![vec![None; hd + nd]; ne],
+        people: (0..ne)
+            .map(|_| Person {
+                minutes: 0,
+                nights: 0,
+                holidays: 0,
+                weekends: 0,
+                standby: 0,
+            })
+            .collect(),
+    };
+    for e in 0..ne {
         for k in 0..hd {
-            row[(hd - 1 - k) as usize] = ix.history_shift(e, -1 - k);
+            g.work[e][hd - 1 - k] = ix.history_shift(e, -1 - k as i64);
         }
     }
     let mut start = Start {
         shift: vec![vec![None; nd]; ne],
         standby: vec![vec![None; nd]; ne],
     };
-    let mut people: Vec<Person> = (0..ne)
-        .map(|_| Person {
-            minutes: 0,
-            nights: 0,
-            holidays: 0,
-            weekends: 0,
-            standby: 0,
-        })
-        .collect();
 
-    let run_before =
-        |work: &Vec<Vec<Option<usize>>>, e: usize, j: usize, code: Option<usize>| -> u32 {
-            (0..j)
-                .rev()
-                .take_while(|&i| match code {
-                    None => work[e][i].is_some(),
-                    Some(s) => work[e][i] == Some(s),
-                })
-                .count() as u32
-        };
-    let can_take = |work: &Vec<Vec<Option<usize>>>,
-                    people: &Vec<Person>,
-                    e: usize,
-                    d: usize,
-                    s: usize|
-     -> bool {
-        let j = hd as usize + d;
-        if work[e][j].is_some() || !ix.can_work(e, d, s) {
-            return false;
-        }
-        if people[e].minutes + p.shifts[s].paid_minutes > cap {
-            return false;
-        }
-        for g in 1..=max_gap {
-            let gu = g as usize;
-            if j >= gu {
-                if let Some(a) = work[e][j - gu] {
-                    if !ix.rest_ok(a, g, s) {
-                        return false;
+    // Fair shares: nobody takes more nights or statutory-holiday shifts than the group's
+    // average rounded up while someone else can.
+    let group: Vec<bool> = p
+        .employees
+        .iter()
+        .map(|e| !e.reserve && e.has_role(crate::site::roles::AGENT))
+        .collect();
+    let group_size = group.iter().filter(|x| **x).count().max(1) as f64;
+    let group_demand = |pick: &dyn Fn(usize, usize) -> bool| -> f64 {
+        let mut total = 0u32;
+        for d in 0..nd {
+            for s in 0..ns {
+                if pick(d, s) {
+                    for (r, m) in &ix.req[d][s] {
+                        if p.employees
+                            .iter()
+                            .zip(&group)
+                            .any(|(e, g)| *g && e.has_role(r))
+                        {
+                            total += m;
+                        }
                     }
                 }
             }
         }
-        if run_before(work, e, j, None) >= p.rules.max_consecutive_days {
-            return false;
-        }
-        if let Some(max) = p.rules.max_consecutive_shifts.get(&p.shifts[s].code) {
-            if run_before(work, e, j, Some(s)) >= *max {
-                return false;
-            }
-        }
-        true
+        total as f64
     };
+    let night_cap = (group_demand(&|_, s| night[s]) / group_size).ceil() as u32;
+    let holiday_cap =
+        (group_demand(&|d, _| p.days[d].kind == DayKind::Statutory) / group_size).ceil() as u32;
+    let holders = |role: &str| p.employees.iter().filter(|e| e.has_role(role)).count();
 
     for d in 0..nd {
-        let j = hd as usize + d;
+        let j = hd + d;
         let days_left = (nd - d) as f64;
         let holiday = p.days[d].kind == DayKind::Statutory;
         let weekend = is_weekend(p.days[d].date);
-        // Needs of the day, scarcest first: roles held by few people before common ones.
+        // Needs of the day, scarcest role first, nights before days.
         let mut needs: Vec<(usize, String, u32)> = Vec::new();
         for s in 0..ns {
             for (role, min) in &ix.req[d][s] {
                 needs.push((s, role.clone(), *min));
             }
         }
-        let holders = |role: &str| p.employees.iter().filter(|e| e.has_role(role)).count();
         needs.sort_by_key(|(s, role, _)| (holders(role), !night[*s], *s));
         for (s, role, min) in needs {
             for _ in 0..min {
@@ -121,18 +115,26 @@ pub(crate) fn build(ix: &Index<'_>, roles_on: &[Vec<Vec<String>>]) -> Start {
                     let Some(r) = roles_on[e][s].iter().position(|x| *x == role) else {
                         continue;
                     };
-                    if !can_take(&work, &people, e, d, s) {
+                    if !g.can_take(e, d, s) {
                         continue;
                     }
                     let emp = &p.employees[e];
-                    let pe = &people[e];
+                    let pe = &g.people[e];
                     let need = ix.min_minutes(e) as f64 - pe.minutes as f64;
                     let mut score = -need / days_left / 60.0;
                     if emp.reserve {
                         score += 1000.0;
                     }
+                    let over_share = group[e]
+                        && ((night[s] && pe.nights >= night_cap)
+                            || (holiday && pe.holidays >= holiday_cap));
+                    if over_share {
+                        score += 100.0;
+                    }
                     if emp.roles.len() > 1 && role == crate::site::roles::AGENT {
-                        score += 0.5; // keep team-leader-capable people for the TL seat
+                        // Keep team-leader-capable people for the TL seat, above all at night,
+                        // where the few of them already carry every night's leader seat.
+                        score += if night[s] { 15.0 } else { 0.5 };
                     }
                     if night[s] {
                         score += 10.0 * pe.nights as f64;
@@ -143,7 +145,7 @@ pub(crate) fn build(ix: &Index<'_>, roles_on: &[Vec<Vec<String>>]) -> Start {
                     if weekend {
                         score += 0.5 * pe.weekends as f64;
                     }
-                    if j > 0 && work[e][j - 1] == Some(s) {
+                    if g.work[e][j - 1] == Some(s) {
                         score -= 1.0;
                     }
                     if best.is_none_or(|(b, _, _)| score < b) {
@@ -151,90 +153,350 @@ pub(crate) fn build(ix: &Index<'_>, roles_on: &[Vec<Vec<String>>]) -> Start {
                     }
                 }
                 let Some((_, e, r)) = best else { break };
-                work[e][j] = Some(s);
+                g.assign(e, d, s, night[s], holiday, weekend);
                 start.shift[e][d] = Some((s, r));
-                let pe = &mut people[e];
-                pe.minutes += p.shifts[s].paid_minutes;
-                pe.nights += night[s] as u32;
-                pe.holidays += holiday as u32;
-                pe.weekends += weekend as u32;
             }
         }
-        // Extra shifts for people who would otherwise end the month below their minimum.
-        for e in 0..ne {
-            let emp = &p.employees[e];
-            if emp.reserve || work[e][j].is_some() {
-                continue;
-            }
-            let need = ix.min_minutes(e) as f64 - people[e].minutes as f64;
-            let later = (days_left - 1.0) * 480.0 * p.rules.max_consecutive_days as f64
-                / (p.rules.max_consecutive_days + 1) as f64;
-            if need <= 0.0 || need < later * 0.9 {
-                continue;
-            }
-            let choice = (0..ns)
-                .filter(|&s| !night[s] && !roles_on[e][s].is_empty() && !ix.req[d][s].is_empty())
-                .find(|&s| can_take(&work, &people, e, d, s));
-            if let Some(s) = choice {
-                work[e][j] = Some(s);
-                start.shift[e][d] = Some((s, 0));
-                people[e].minutes += p.shifts[s].paid_minutes;
-                people[e].holidays += holiday as u32;
-                people[e].weekends += weekend as u32;
-            }
-        }
-    }
-
-    // Standby, once every shift is known (calling in is checked against both neighbours).
-    let sb_shifts = ix.standby_shifts();
-    for d in 0..nd {
-        let j = hd as usize + d;
-        for &s in &sb_shifts {
+        // Standby for this date among those off today, checked against the days before;
+        // later days are filled around it (see `Greedy::duty`).
+        // Night standby is the hardest to place (nobody off a late shift yesterday qualifies).
+        let mut sb_shifts = ix.standby_shifts();
+        sb_shifts.sort_by_key(|&s| !night[s]);
+        for s in sb_shifts {
             for _ in 0..p.rules.standby_per_shift {
                 let mut best: Option<(f64, usize)> = None;
                 for e in 0..ne {
-                    if !ix.standby_qualified(e)
-                        || start.standby[e][d].is_some()
-                        || work[e][j].is_some()
-                    {
+                    if !ix.standby_qualified(e) || g.duty[e][j].is_some() || !g.can_take(e, d, s) {
                         continue;
                     }
-                    if !ix.can_work(e, d, s) || people[e].minutes + p.shifts[s].paid_minutes > cap {
-                        continue;
-                    }
-                    let rest_ok = (1..=max_gap).all(|g| {
-                        let gu = g as usize;
-                        let before =
-                            j >= gu && work[e][j - gu].is_some_and(|a| !ix.rest_ok(a, g, s));
-                        let after = work[e]
-                            .get(j + gu)
-                            .copied()
-                            .flatten()
-                            .is_some_and(|b| !ix.rest_ok(s, g, b));
-                        !before && !after
-                    });
-                    let left = run_before(&work, e, j, None);
-                    let right = (j + 1..work[e].len())
-                        .take_while(|&i| work[e][i].is_some())
-                        .count() as u32;
-                    if !rest_ok || left + 1 + right > p.rules.max_consecutive_days {
-                        continue;
-                    }
+                    let spare = (cap - g.people[e].minutes) as f64 / 60.0;
                     let score = if p.employees[e].reserve {
-                        -100.0
+                        -1000.0
                     } else {
-                        people[e].standby as f64
+                        10.0 * g.people[e].standby as f64 - spare / days_left
                     };
                     if best.is_none_or(|(b, _)| score < b) {
                         best = Some((score, e));
                     }
                 }
                 if let Some((_, e)) = best {
+                    g.duty[e][j] = Some(s);
+                    g.people[e].standby += 1;
                     start.standby[e][d] = Some(s);
-                    people[e].standby += 1;
                 }
+            }
+        }
+        // Extra shifts for people who would otherwise end the month below their minimum.
+        for e in 0..ne {
+            let emp = &p.employees[e];
+            if emp.reserve || g.work[e][j].is_some() || g.duty[e][j].is_some() {
+                continue;
+            }
+            let need = ix.min_minutes(e) as f64 - g.people[e].minutes as f64;
+            let later = (days_left - 1.0) * 480.0 * max_run as f64 / (max_run + 1) as f64;
+            if need <= 0.0 || need < later * 0.9 {
+                continue;
+            }
+            let choice = (0..ns)
+                .filter(|&s| !night[s] && !roles_on[e][s].is_empty() && !ix.req[d][s].is_empty())
+                .find(|&s| g.can_take(e, d, s));
+            if let Some(s) = choice {
+                g.assign(e, d, s, false, holiday, weekend);
+                start.shift[e][d] = Some((s, 0));
             }
         }
     }
     start
+}
+
+/// The greedy's running state. `duty[e][hd + d]` holds a standby designated on day `d`: it
+/// counts as a possible shift when later days are filled, so that calling the person in stays
+/// within the rest, run-length and hours rules.
+struct Greedy<'a, 'p> {
+    ix: &'a Index<'p>,
+    hd: usize,
+    max_gap: i64,
+    cap: u32,
+    work: Vec<Vec<Option<usize>>>,
+    duty: Vec<Vec<Option<usize>>>,
+    people: Vec<Person>,
+}
+
+impl Greedy<'_, '_> {
+    fn assign(&mut self, e: usize, d: usize, s: usize, night: bool, holiday: bool, weekend: bool) {
+        self.work[e][self.hd + d] = Some(s);
+        let pe = &mut self.people[e];
+        pe.minutes += self.ix.p.shifts[s].paid_minutes;
+        pe.nights += night as u32;
+        pe.holidays += holiday as u32;
+        pe.weekends += weekend as u32;
+    }
+
+    /// Whether `e` may work (or be called in for) shift `s` on day `d`.
+    fn can_take(&self, e: usize, d: usize, s: usize) -> bool {
+        let p = self.ix.p;
+        let j = self.hd + d;
+        if self.work[e][j].is_some() || !self.ix.can_work(e, d, s) {
+            return false;
+        }
+        // A person with standby duties keeps room for one call-in.
+        let call_in = if self.people[e].standby > 0 {
+            p.shifts[s].paid_minutes
+        } else {
+            0
+        };
+        if self.people[e].minutes + p.shifts[s].paid_minutes + call_in > self.cap {
+            return false;
+        }
+        for g in 1..=self.max_gap {
+            let gu = g as usize;
+            if j >= gu {
+                if let Some(a) = self.work[e][j - gu].or(self.duty[e][j - gu]) {
+                    if !self.ix.rest_ok(a, g, s) {
+                        return false;
+                    }
+                }
+            }
+        }
+        let busy = (0..j)
+            .rev()
+            .take_while(|&i| self.work[e][i].is_some() || self.duty[e][i].is_some())
+            .count() as u32;
+        if busy >= p.rules.max_consecutive_days {
+            return false;
+        }
+        if let Some(max) = p.rules.max_consecutive_shifts.get(&p.shifts[s].code) {
+            let run = (0..j)
+                .rev()
+                .take_while(|&i| self.work[e][i] == Some(s))
+                .count() as u32;
+            if run >= *max {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+/// The constructive start as a roster (for tests and diagnostics).
+pub(crate) fn to_roster(
+    ix: &Index<'_>,
+    roles_on: &[Vec<Vec<String>>],
+    start: &Start,
+) -> crate::Roster {
+    let p = ix.p;
+    let mut assignments = Vec::new();
+    let mut standby = Vec::new();
+    for (e, days) in start.shift.iter().enumerate() {
+        for (d, c) in days.iter().enumerate() {
+            if let Some((s, r)) = c {
+                assignments.push(crate::Assignment {
+                    employee: p.employees[e].id.clone(),
+                    date: p.days[d].date,
+                    shift: p.shifts[*s].code.clone(),
+                    role: roles_on[e][*s][*r].clone(),
+                });
+            }
+        }
+    }
+    for (e, days) in start.standby.iter().enumerate() {
+        for (d, c) in days.iter().enumerate() {
+            if let Some(s) = c {
+                standby.push(crate::StandbyDuty {
+                    employee: p.employees[e].id.clone(),
+                    date: p.days[d].date,
+                    shift: p.shifts[*s].code.clone(),
+                });
+            }
+        }
+    }
+    crate::Roster {
+        status: crate::SolveStatus::Unsolved,
+        assignments,
+        standby,
+        shortfalls: Vec::new(),
+        stats: Default::default(),
+    }
+}
+
+/// Fairness repair on a rule-abiding roster: swaps two comparable people's whole day
+/// (shift and standby) when the result still passes the independent validator and lowers the
+/// spread of nights and statutory-holiday shifts (max − min first, then the sum of squares).
+/// Cheap next to the MIP, and it fixes what a day-by-day greedy cannot see coming.
+pub(crate) fn improve_fairness(ix: &Index<'_>, roster: &mut crate::Roster, max_swaps: usize) {
+    let p = ix.p;
+    let groups = crate::fairness::comparison_groups(ix);
+    let Some(members) = groups.get(crate::site::roles::AGENT) else {
+        return;
+    };
+    let members: Vec<&str> = members
+        .iter()
+        .map(|&e| p.employees[e].id.as_str())
+        .collect();
+    let score = |r: &crate::Roster| -> (u32, u64) {
+        let sum = crate::summarize(p, r);
+        let spread = sum.spread("agent", "nights").unwrap_or(0) * 10
+            + sum.spread("agent", "holiday_shifts").unwrap_or(0) * 10;
+        let sq: u64 = sum
+            .people
+            .iter()
+            .filter(|x| members.contains(&x.employee.as_str()))
+            .map(|x| (x.nights as u64).pow(2) + (x.holiday_shifts as u64).pow(2))
+            .sum();
+        (spread, sq)
+    };
+    if !crate::validate(p, roster).is_empty() {
+        return;
+    }
+    let mut best = score(roster);
+    let mut swaps = 0;
+    let mut improved = true;
+    while improved && swaps < max_swaps {
+        improved = false;
+        let sum = crate::summarize(p, roster);
+        let mut order: Vec<(&str, u32)> = sum
+            .people
+            .iter()
+            .filter(|x| members.contains(&x.employee.as_str()))
+            .map(|x| (x.employee.as_str(), x.nights * 4 + x.holiday_shifts))
+            .collect();
+        order.sort_by_key(|x| std::cmp::Reverse(x.1));
+        let heavy: Vec<String> = order.iter().take(6).map(|x| x.0.to_string()).collect();
+        let light: Vec<String> = order
+            .iter()
+            .rev()
+            .take(12)
+            .map(|x| x.0.to_string())
+            .collect();
+        'outer: for x in &heavy {
+            let dates: Vec<chrono::NaiveDate> = roster
+                .assignments
+                .iter()
+                .filter(|a| &a.employee == x)
+                .filter(|a| {
+                    p.rules.night_shifts.contains(&a.shift)
+                        || ix
+                            .day(a.date)
+                            .is_some_and(|d| p.days[d].kind == DayKind::Statutory)
+                })
+                .map(|a| a.date)
+                .collect();
+            for y in &light {
+                for &date in &dates {
+                    let mut trial = roster.clone();
+                    swap_day(&mut trial, x, y, date);
+                    let sc = score(&trial);
+                    if sc < best && crate::validate(p, &trial).is_empty() {
+                        *roster = trial;
+                        best = sc;
+                        swaps += 1;
+                        improved = true;
+                        break 'outer;
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn swap_day(r: &mut crate::Roster, x: &str, y: &str, date: chrono::NaiveDate) {
+    let flip = |e: &mut String| {
+        if e == x {
+            *e = y.to_string();
+        } else if e == y {
+            *e = x.to_string();
+        }
+    };
+    for a in r.assignments.iter_mut().filter(|a| a.date == date) {
+        flip(&mut a.employee);
+    }
+    for s in r.standby.iter_mut().filter(|s| s.date == date) {
+        flip(&mut s.employee);
+    }
+}
+
+/// Maps a roster back to the start's indexes (assignments whose role or shift the model has
+/// no variable for are dropped; the validator-checked repair never produces such).
+pub(crate) fn from_roster(
+    ix: &Index<'_>,
+    roles_on: &[Vec<Vec<String>>],
+    r: &crate::Roster,
+) -> Start {
+    let p = ix.p;
+    let (ne, nd) = (p.employees.len(), p.num_days());
+    let mut start = Start {
+        shift: vec![vec![None; nd]; ne],
+        standby: vec![vec![None; nd]; ne],
+    };
+    for a in &r.assignments {
+        if let (Some(e), Some(d), Some(s)) =
+            (ix.employee(&a.employee), ix.day(a.date), ix.shift(&a.shift))
+        {
+            if let Some(k) = roles_on[e][s].iter().position(|x| *x == a.role) {
+                start.shift[e][d] = Some((s, k));
+            }
+        }
+    }
+    for sb in &r.standby {
+        if let (Some(e), Some(d), Some(s)) = (
+            ix.employee(&sb.employee),
+            ix.day(sb.date),
+            ix.shift(&sb.shift),
+        ) {
+            start.standby[e][d] = Some(s);
+        }
+    }
+    start
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{summarize, validate, Calendar, Problem, Site};
+
+    fn demo(month: u32) -> Problem {
+        let cal =
+            Calendar::from_toml_strs([include_str!("../../../data/calendar/2026.toml")]).unwrap();
+        let site = Site::from_toml_strs(
+            include_str!("../../../data/demo/site.toml"),
+            Some(include_str!("../../../data/demo/staff.toml")),
+        )
+        .unwrap();
+        Problem::new(&site, &cal, 2026, month, vec![], vec![]).unwrap()
+    }
+
+    /// The greedy start alone already breaks no hard rule on the demo months it is tuned on,
+    /// so HiGHS always starts from a publishable roster.
+    #[test]
+    fn the_constructive_start_is_valid_on_the_demo() {
+        for month in [2, 10] {
+            let p = demo(month);
+            let ix = Index::new(&p);
+            let roles_on: Vec<Vec<Vec<String>>> = (0..p.employees.len())
+                .map(|e| {
+                    (0..p.shifts.len())
+                        .map(|s| ix.roles_on_shift(e, s))
+                        .collect()
+                })
+                .collect();
+            let mut r = to_roster(&ix, &roles_on, &build(&ix, &roles_on));
+            improve_fairness(&ix, &mut r, 200);
+            let v = validate(&p, &r);
+            let s = summarize(&p, &r);
+            eprintln!(
+                "2026-{month:02}: nights spread {:?}, holiday spread {:?}",
+                s.spread("agent", "nights"),
+                s.spread("agent", "holiday_shifts")
+            );
+            // Fair-share targets of the roster issue, met before HiGHS even starts.
+            assert!(s.spread("agent", "nights").unwrap() <= 2);
+            assert!(s.spread("agent", "holiday_shifts").unwrap() <= 1);
+            assert!(
+                v.is_empty(),
+                "2026-{month:02}: {} violations, first {:?}",
+                v.len(),
+                v.iter().take(5).collect::<Vec<_>>()
+            );
+        }
+    }
 }
