@@ -5,9 +5,11 @@
 //! - [`data`]: the data directory (calendars, sites) loaded and checked at start-up;
 //! - [`roster_cli`]: `workforce roster` (solve, summary, JSON and workbook) and `roster check`;
 //! - [`excel`]: workbooks written with rust_xlsxwriter, as plain functions returning bytes;
+//! - [`timesheet`]: a roster mapped into payroll's time sheets;
 //! - [`payroll_cli`]: `workforce payroll compute | demo`.
 
 pub mod data;
 pub mod excel;
 pub mod payroll_cli;
 pub mod roster_cli;
+pub mod timesheet;

@@ -21,7 +21,7 @@ struct Cli {
 enum Command {
     /// Generate a month's roster (排班), or check one.
     Roster(roster_cli::RosterArgs),
-    /// Payroll (工资): compute a case file.
+    /// Payroll (工资): compute a case file, or pay the demo site for a month.
     #[command(subcommand)]
     Payroll(payroll_cli::PayrollCommand),
 }

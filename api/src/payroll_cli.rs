@@ -1,7 +1,8 @@
-//! `workforce payroll …` subcommands (owned by the payroll work; see issue 3).
+//! `workforce payroll …` subcommands.
 //!
-//! The glue reads the policy TOML files from `DATA_DIR/payroll/` and a case JSON file from disk,
-//! calls the pure `payroll` crate and prints the whole result as pretty JSON.
+//! `compute` reads the policy TOML files from `DATA_DIR/payroll/` and a case JSON file, calls
+//! the pure `payroll` crate and prints the whole result as pretty JSON. `demo` pays the demo
+//! site for a month from its roster (solved, or given) and checks the labour-cost floor.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -21,6 +22,24 @@ pub enum PayrollCommand {
         /// Write the JSON here instead of standard output.
         #[arg(long)]
         out: Option<PathBuf>,
+    },
+    /// Pay the demo site for a month from its roster and check the seat labour cost floor.
+    Demo {
+        /// Month, YYYY-MM.
+        #[arg(long, default_value = "2026-01")]
+        month: String,
+        /// Site folder.
+        #[arg(long, default_value = "data/demo")]
+        site: PathBuf,
+        /// Use this roster file instead of solving the month.
+        #[arg(long)]
+        roster: Option<PathBuf>,
+        /// Solver time limit when solving the roster.
+        #[arg(long, default_value_t = 60.0)]
+        time_limit: f64,
+        /// Write payslips, month cost and the annual view as JSON here.
+        #[arg(long)]
+        json: Option<PathBuf>,
     },
 }
 
@@ -70,5 +89,213 @@ pub fn run(cmd: PayrollCommand, data_dir: &Path) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        PayrollCommand::Demo {
+            month,
+            site,
+            roster,
+            time_limit,
+            json,
+        } => demo(
+            &month,
+            &site,
+            roster.as_deref(),
+            time_limit,
+            json.as_deref(),
+            data_dir,
+        ),
     }
+}
+
+/// Contract start of the demo staff (hire date for income tax months).
+const DEMO_HIRED_ON: (i32, u32, u32) = (2026, 1, 1);
+
+fn demo(
+    month_text: &str,
+    site: &Path,
+    roster: Option<&Path>,
+    time_limit: f64,
+    json: Option<&Path>,
+    data_dir: &Path,
+) -> anyhow::Result<()> {
+    use payroll::{
+        compute_month, month_cost, seat_cost_year, CostMonthTotal, EmployeeMonth, Month,
+    };
+
+    let policy = load_policy(data_dir)?;
+    let month: Month = month_text
+        .parse()
+        .map_err(|e| anyhow::anyhow!("month `{month_text}`: {e}"))?;
+    let doc = match roster {
+        Some(path) => {
+            let text =
+                fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+            serde_json::from_str::<scheduler::RosterFile>(&text)
+                .with_context(|| format!("{} is not a roster file", path.display()))?
+        }
+        None => crate::roster_cli::solve(
+            &crate::roster_cli::SolveArgs {
+                month: month_text.to_string(),
+                site: site.to_path_buf(),
+                leave: None,
+                previous: None,
+                json: None,
+                xlsx: None,
+                time_limit,
+                threads: 1,
+                quiet: true,
+            },
+            data_dir,
+        )?,
+    };
+    anyhow::ensure!(
+        doc.problem.month == month_text,
+        "the roster is for {}, not {month_text}",
+        doc.problem.month
+    );
+    let hired = chrono::NaiveDate::from_ymd_opt(DEMO_HIRED_ON.0, DEMO_HIRED_ON.1, DEMO_HIRED_ON.2)
+        .context("date")?;
+    let employees: Vec<payroll::Employee> = doc
+        .problem
+        .employees
+        .iter()
+        .map(|e| crate::timesheet::payroll_employee(e, hired))
+        .collect::<anyhow::Result<_>>()?;
+    let sheets = crate::timesheet::time_sheets(&doc);
+
+    // Earlier months of the year (for cumulative income tax and the annual view) are not
+    // rostered here: they are paid as standard months, with this month's night count.
+    let calendar = crate::data::load_calendar(data_dir)?;
+    let mut ytd: Vec<payroll::IitYearToDate> = vec![Default::default(); employees.len()];
+    let mut cost_months = Vec::new();
+    for m in 1..month.month() {
+        let earlier = Month::new(month.year(), m).context("month")?;
+        let days = calendar.working_days(month.year(), m)?;
+        let inputs: Vec<EmployeeMonth> = employees
+            .iter()
+            .zip(&sheets)
+            .zip(&ytd)
+            .map(|((e, ts), y)| {
+                let mut t = ts.clone();
+                t.scheduled_working_days_of_month = days;
+                t.working_days_employed = days;
+                t.standard_hours_of_month = rust_decimal::Decimal::from(days * 8);
+                t.ordinary_day_hours = t.standard_hours_of_month;
+                t.rest_day_hours = rust_decimal::Decimal::ZERO;
+                t.statutory_holiday_hours = rust_decimal::Decimal::ZERO;
+                t.leave = Default::default();
+                month_input(e, t, y)
+            })
+            .collect();
+        let pay = compute_month(&policy, earlier, &inputs)?;
+        for (slot, slip) in ytd.iter_mut().zip(sorted_like(&employees, &pay.payslips)) {
+            *slot = slip.iit.year_to_date_after.clone();
+        }
+        let cost = month_cost(&policy.contract_cost, &pay)?;
+        cost_months.push(CostMonthTotal {
+            month: earlier,
+            seat_labour_cost: cost.seat_labour_cost,
+        });
+    }
+    let inputs: Vec<EmployeeMonth> = employees
+        .iter()
+        .zip(sheets)
+        .zip(&ytd)
+        .map(|((e, ts), y)| month_input(e, ts, y))
+        .collect();
+    let pay = compute_month(&policy, month, &inputs)?;
+    let cost = month_cost(&policy.contract_cost, &pay)?;
+    cost_months.push(CostMonthTotal {
+        month,
+        seat_labour_cost: cost.seat_labour_cost,
+    });
+    let floor = policy.contract_cost.floor_on(month.first_day())?.annual;
+    let year = seat_cost_year(floor, &cost_months, cost.seat_labour_cost)?;
+
+    println!(
+        "工资 payroll {month_text} · {} 人 (earlier months paid as standard months)",
+        pay.payslips.len()
+    );
+    println!(
+        "{:<6} {:<8} {:>10} {:>10} {:>9} {:>10} {:>10}",
+        "工号", "姓名", "应发gross", "个人社保", "个税IIT", "实发net", "单位成本"
+    );
+    for s in &pay.payslips {
+        println!(
+            "{:<6} {:<8} {:>10} {:>10} {:>9} {:>10} {:>10}",
+            s.employee_id,
+            s.employee_name,
+            s.totals.gross,
+            s.totals.employee_contributions,
+            s.totals.income_tax,
+            s.totals.net,
+            s.totals.employer_cost
+        );
+    }
+    let t = &pay.totals;
+    println!(
+        "合计 totals: gross {} · employee contributions {} · IIT {} · net {} · employer cost {}",
+        t.gross, t.employee_contributions, t.income_tax, t.net, t.employer_cost
+    );
+    if !pay.minimum_wage_breaches.is_empty() {
+        println!(
+            "最低工资 minimum wage breaches: {}",
+            pay.minimum_wage_breaches.join(", ")
+        );
+    }
+    println!(
+        "坐席人工费 seat labour cost {month_text}: personnel {} + management {} = {}",
+        cost.personnel_cost, cost.management_cost, cost.seat_labour_cost
+    );
+    println!(
+        "年度 year {}: to date {}, projected {}, floor {}, margin {} → {}",
+        year.year,
+        year.year_to_date,
+        year.projected_year,
+        year.floor,
+        year.margin,
+        if year.meets_floor {
+            "meets the floor (达标)"
+        } else {
+            "BELOW the floor (未达标)"
+        }
+    );
+    if let Some(path) = json {
+        let out = serde_json::json!({ "payroll": pay, "month_cost": cost, "year": year });
+        fs::write(path, serde_json::to_string_pretty(&out)? + "\n")
+            .with_context(|| format!("writing {}", path.display()))?;
+        println!("JSON: {}", path.display());
+    }
+    Ok(())
+}
+
+fn month_input(
+    e: &payroll::Employee,
+    time_sheet: payroll::TimeSheet,
+    ytd: &payroll::IitYearToDate,
+) -> payroll::EmployeeMonth {
+    payroll::EmployeeMonth {
+        employee: e.clone(),
+        time_sheet,
+        iit_year_to_date: ytd.clone(),
+        annual_bonus: None,
+        other_earnings: vec![],
+        other_deductions: vec![],
+        arrears: vec![],
+    }
+}
+
+/// Payslips come back sorted by id; line them up with the employee order.
+fn sorted_like<'a>(
+    employees: &[payroll::Employee],
+    slips: &'a [payroll::Payslip],
+) -> Vec<&'a payroll::Payslip> {
+    employees
+        .iter()
+        .map(|e| {
+            slips
+                .iter()
+                .find(|s| s.employee_id == e.id)
+                .expect("one payslip per employee")
+        })
+        .collect()
 }

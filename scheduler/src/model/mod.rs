@@ -176,10 +176,9 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Result<Roster, SolveErro
                 .collect()
         })
         .collect();
-    let mut start = construct::build(&ix, &roles_on);
-    let mut first = construct::to_roster(&ix, &roles_on, &start);
+    let mut first = construct::best_start(&ix, &roles_on, 40);
     construct::improve_fairness(&ix, &mut first, 500);
-    start = construct::from_roster(&ix, &roles_on, &first);
+    let start = construct::from_roster(&ix, &roles_on, &first);
     let mut initial = vec![0.0; num_vars];
     for (e, days) in start.shift.iter().enumerate() {
         for (d, choice) in days.iter().enumerate() {
