@@ -81,6 +81,25 @@ fn february_demo_roster_is_complete_and_checks() {
     let (code, out) = run(&["roster", "check", json.to_str().unwrap()]);
     assert_eq!(code, 0, "{out}");
 
+    // HR pays the month from the same roster: 53 payslips, the seat labour cost and the
+    // annual view against the CNY 3,939,313.45 floor.
+    let pay = dir.join("pay.json");
+    let (code, out) = run(&[
+        "payroll",
+        "demo",
+        "--month",
+        "2026-02",
+        "--roster",
+        json.to_str().unwrap(),
+        "--json",
+        pay.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("floor 3939313.45"), "{out}");
+    let pay: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&pay).unwrap()).unwrap();
+    assert_eq!(pay["payroll"]["payslips"].as_array().unwrap().len(), 53);
+
     let mut doc = doc;
     let first = doc["assignments"][0].clone();
     let mut twin = first.clone();
