@@ -28,6 +28,15 @@ fn weekday_zh(d: chrono::NaiveDate) -> &'static str {
     ["一", "二", "三", "四", "五", "六", "日"][d.weekday().num_days_from_monday() as usize]
 }
 
+/// Chinese label of a solve status.
+fn status_zh(s: scheduler::SolveStatus) -> &'static str {
+    match s {
+        scheduler::SolveStatus::Optimal => "最优",
+        scheduler::SolveStatus::TimeLimited => "达到时限（可行解）",
+        scheduler::SolveStatus::Unsolved => "未求解（手工编辑）",
+    }
+}
+
 /// Chinese label of a role.
 pub fn role_zh(role: &str) -> &str {
     match role {
@@ -100,9 +109,9 @@ pub fn write(doc: &RosterFile) -> Result<Vec<u8>, XlsxError> {
         0,
         FIXED + 2,
         format!(
-            "标准工时 {} h · 状态 {:?} · 缺口 {} 项",
+            "标准工时 {} h · 状态 {} · 缺口 {} 项",
             p.standard_minutes / 60,
-            r.status,
+            status_zh(r.status),
             r.shortfalls.len()
         ),
     )?;
@@ -362,7 +371,7 @@ pub fn write(doc: &RosterFile) -> Result<Vec<u8>, XlsxError> {
     row += 1;
     let st = &r.stats;
     for (k, v) in [
-        ("状态", format!("{:?}", r.status)),
+        ("状态", status_zh(r.status).to_string()),
         ("目标值", format!("{:.2}", st.objective)),
         ("下界", format!("{:.2}", st.bound)),
         ("间隙", format!("{:.2}%", st.gap * 100.0)),
