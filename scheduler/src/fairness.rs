@@ -105,7 +105,7 @@ pub fn summarize(problem: &Problem, roster: &Roster) -> Summary {
             shifts: 0,
             minutes: 0,
             min_minutes: ix.min_minutes(e),
-            max_minutes: ix.max_minutes(),
+            max_minutes: ix.max_minutes(e),
             nights: 0,
             holiday_shifts: 0,
             weekend_shifts: 0,

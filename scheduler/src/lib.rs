@@ -14,6 +14,7 @@
 //!   [`Shortfall`]s, and the objective by term.
 //! - [`validate`] → [`Violation`]s: every hard rule recomputed from the roster.
 //! - [`precheck`] → [`Finding`]s; [`summarize`] → per-person hours and fairness spreads.
+//! - [`nrp`]: the Curtois-Qu benchmark read into the same [`Problem`], and its own scorer.
 //!
 //! ```
 //! use scheduler::{Calendar, Problem, Site, SolveOptions};
@@ -46,6 +47,7 @@ mod error;
 pub mod explain;
 pub mod fairness;
 mod model;
+pub mod nrp;
 pub mod problem;
 pub mod roster;
 pub mod site;

@@ -362,9 +362,29 @@ impl<'p> Index<'p> {
         (db - da) * 1440 + self.start[b] - self.end[a]
     }
 
-    /// Whether shift `b` on day `da + gap` may follow shift `a` on day `da`.
+    /// Whether shift `b` on day `da + gap` may follow shift `a` on day `da`: the clock-time
+    /// rest and the explicit forbidden next-day successions.
     pub fn rest_ok(&self, a: usize, gap: i64, b: usize) -> bool {
         self.rest_minutes(0, a, gap, b) >= self.p.rules.min_rest_minutes as i64
+            && !(gap == 1 && self.forbidden_succession(a, b))
+    }
+
+    /// Whether `b` the day after `a` is listed as forbidden.
+    pub fn forbidden_succession(&self, a: usize, b: usize) -> bool {
+        let (ca, cb) = (&self.p.shifts[a].code, &self.p.shifts[b].code);
+        self.p
+            .rules
+            .forbidden_successions
+            .iter()
+            .any(|(x, y)| x == ca && y == cb)
+    }
+
+    /// The consecutive-working-days limit for `e`.
+    pub fn max_consecutive_days(&self, e: usize) -> u32 {
+        self.p.employees[e]
+            .limits
+            .max_consecutive_days
+            .unwrap_or(self.p.rules.max_consecutive_days)
     }
 
     /// The largest day gap over which the rest rule can bind.
@@ -385,10 +405,11 @@ impl<'p> Index<'p> {
         if emp.working_days_only && self.p.days[d].kind != DayKind::Working {
             return false;
         }
-        if !emp.shifts.is_empty() && !emp.shifts.iter().any(|c| *c == self.p.shifts[s].code) {
+        let code = &self.p.shifts[s].code;
+        if !emp.shifts.is_empty() && !emp.shifts.iter().any(|c| c == code) {
             return false;
         }
-        true
+        emp.limits.max_shifts.get(code) != Some(&0)
     }
 
     /// The roles in which `e` can count on shift `s`: roles held that some date of the month
@@ -428,14 +449,20 @@ impl<'p> Index<'p> {
         if self.p.employees[e].reserve {
             return 0;
         }
+        if let Some(m) = self.p.employees[e].limits.min_minutes {
+            return m;
+        }
         let r = &self.p.rules;
         let credit = self.credited_leave_days(e) * r.leave_day_minutes + r.under_standard_minutes;
         self.p.standard_minutes.saturating_sub(credit)
     }
 
-    /// Maximum planned minutes for anyone.
-    pub fn max_minutes(&self) -> u32 {
-        self.p.standard_minutes + self.p.rules.overtime_cap_minutes
+    /// Maximum planned minutes for `e`.
+    pub fn max_minutes(&self, e: usize) -> u32 {
+        self.p.employees[e]
+            .limits
+            .max_minutes
+            .unwrap_or(self.p.standard_minutes + self.p.rules.overtime_cap_minutes)
     }
 
     /// Shift indexes that need a standby.

@@ -171,6 +171,13 @@ pub struct Rules {
     /// How many days the previous month's tail must give (rest and run-length rules).
     #[serde(default = "seven")]
     pub history_days: u32,
+    /// Explicit next-day successions that are forbidden (`[["L", "E"]]`: no E the day after
+    /// L), on top of the clock-time rest rule.
+    #[serde(default)]
+    pub forbidden_successions: Vec<(String, String)>,
+    /// When true the minimum-hours floor is hard (no slack); otherwise a shortfall is priced.
+    #[serde(default)]
+    pub hours_floor_hard: bool,
 }
 
 fn one() -> u32 {
@@ -267,6 +274,37 @@ pub struct Employee {
     /// Standing preferences.
     #[serde(default)]
     pub preferences: Vec<Preference>,
+    /// Personal limits that override the site's rules (contracts, part-time, benchmarks).
+    #[serde(default, skip_serializing_if = "Limits::is_empty")]
+    pub limits: Limits,
+}
+
+/// Personal limits (个人约束); each overrides the site-wide rule where given.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Limits {
+    /// At most this many shifts of a code in the horizon (0 = not qualified for it).
+    pub max_shifts: BTreeMap<String, u32>,
+    /// Minimum planned minutes in the horizon (replaces standard − leave − tolerance).
+    pub min_minutes: Option<u32>,
+    /// Maximum planned minutes (replaces standard + overtime cap).
+    pub max_minutes: Option<u32>,
+    /// At most this many consecutive working days.
+    pub max_consecutive_days: Option<u32>,
+    /// Every run of working days inside the horizon is at least this long (runs touching
+    /// the first or last day are exempt).
+    pub min_consecutive_days: Option<u32>,
+    /// Every run of days off inside the horizon is at least this long (same exemption).
+    pub min_consecutive_days_off: Option<u32>,
+    /// At most this many weekends (Saturday or Sunday) worked.
+    pub max_weekends: Option<u32>,
+}
+
+impl Limits {
+    /// No personal limit set.
+    pub fn is_empty(&self) -> bool {
+        *self == Limits::default()
+    }
 }
 
 impl Employee {
@@ -391,6 +429,16 @@ impl Site {
                 ));
             }
         }
+        for (a, b) in &self.rules.forbidden_successions {
+            for code in [a, b] {
+                if !codes.contains(code.as_str()) {
+                    return Err(unknown_shift(
+                        code,
+                        " in rules.forbidden_successions".into(),
+                    ));
+                }
+            }
+        }
         if self.rules.max_consecutive_days == 0 {
             return Err(ConfigError::Invalid(
                 "rules.max_consecutive_days must be at least 1".into(),
@@ -415,7 +463,7 @@ impl Site {
                     e.id
                 )));
             }
-            for code in &e.shifts {
+            for code in e.shifts.iter().chain(e.limits.max_shifts.keys()) {
                 if !codes.contains(code.as_str()) {
                     return Err(unknown_shift(code, format!(" in employee {}", e.id)));
                 }

@@ -55,6 +55,75 @@ impl Out {
     }
 }
 
+/// Personal limits of `e` on the month's row (`row[d]` = shift worked on day `d`).
+fn personal_limits(ix: &Index<'_>, e: usize, row: &[Option<usize>], out: &mut Out) {
+    let p = ix.p;
+    let emp = &p.employees[e];
+    let l = &emp.limits;
+    let id = Some(emp.id.as_str());
+    for (code, max) in &l.max_shifts {
+        let Some(s) = ix.shift(code) else { continue };
+        let n = row.iter().filter(|x| **x == Some(s)).count() as u32;
+        if n > *max {
+            out.push(
+                "max_shifts",
+                id,
+                None,
+                format!("{n} {code} shifts; at most {max}"),
+            );
+        }
+    }
+    // Maximal runs of worked days and of days off, with their first index.
+    let mut runs: Vec<(bool, usize, usize)> = Vec::new();
+    for (d, x) in row.iter().enumerate() {
+        match runs.last_mut() {
+            Some((w, _, len)) if *w == x.is_some() => *len += 1,
+            _ => runs.push((x.is_some(), d, 1)),
+        }
+    }
+    let last = row.len();
+    for (worked, start, len) in runs {
+        let interior = start > 0 && start + len < last;
+        let (min, rule, what) = if worked {
+            (
+                l.min_consecutive_days,
+                "min_consecutive_days",
+                "working days",
+            )
+        } else {
+            (
+                l.min_consecutive_days_off,
+                "min_consecutive_days_off",
+                "days off",
+            )
+        };
+        if let Some(min) = min {
+            if interior && (len as u32) < min {
+                out.push(
+                    rule,
+                    id,
+                    Some(p.days[start].date),
+                    format!("a run of {len} {what}; at least {min}"),
+                );
+            }
+        }
+    }
+    if let Some(max) = l.max_weekends {
+        let worked = crate::model::runs::weekend_days(p)
+            .values()
+            .filter(|days| days.iter().any(|&d| row[d].is_some()))
+            .count() as u32;
+        if worked > max {
+            out.push(
+                "max_weekends",
+                id,
+                None,
+                format!("{worked} weekends worked; at most {max}"),
+            );
+        }
+    }
+}
+
 /// Checks every hard rule of `problem` on `roster`. An empty list means the roster breaks no
 /// rule; unmet cover shows up here as `cover` / `standby_cover` violations even when the
 /// roster reported it as a shortfall.
@@ -195,20 +264,35 @@ pub fn validate(problem: &Problem, roster: &Roster) -> Vec<Violation> {
                             ),
                         );
                     }
+                    if g == 1 && ix.forbidden_succession(a, b) {
+                        out.push(
+                            "forbidden_succession",
+                            Some(id),
+                            Some(date_of(j as i64 - hd)),
+                            format!(
+                                "{} on {} may not follow {} the day before",
+                                p.shifts[b].code,
+                                date_of(j as i64 - hd),
+                                p.shifts[a].code
+                            ),
+                        );
+                    }
                 }
             }
         }
+        personal_limits(&ix, e, &row[hd as usize..], &mut out);
         let mut run = 0u32;
         for (j, x) in row.iter().enumerate() {
             run = if x.is_some() { run + 1 } else { 0 };
-            if run == p.rules.max_consecutive_days + 1 && j >= hd as usize {
+            if run == ix.max_consecutive_days(e) + 1 && j >= hd as usize {
                 out.push(
                     "max_consecutive_days",
                     Some(id),
                     Some(date_of(j as i64 - hd)),
                     format!(
                         "{} consecutive working days; at most {}",
-                        run, p.rules.max_consecutive_days
+                        run,
+                        ix.max_consecutive_days(e)
                     ),
                 );
             }
@@ -233,7 +317,7 @@ pub fn validate(problem: &Problem, roster: &Roster) -> Vec<Violation> {
             .flatten()
             .map(|s| p.shifts[*s].paid_minutes)
             .sum();
-        let (lo, hi) = (ix.min_minutes(e), ix.max_minutes());
+        let (lo, hi) = (ix.min_minutes(e), ix.max_minutes(e));
         if minutes < lo {
             out.push("hours_min", Some(id), None, format!(
                 "planned {:.1} h, below the minimum {:.1} h (standard {:.1} h less leave and tolerance)",
@@ -353,7 +437,7 @@ pub fn validate(problem: &Problem, roster: &Roster) -> Vec<Violation> {
             let right = (j + 1..work[e].len())
                 .take_while(|&i| work[e][i].is_some())
                 .count() as u32;
-            if left + 1 + right > p.rules.max_consecutive_days {
+            if left + 1 + right > ix.max_consecutive_days(e) {
                 out.push(
                     "standby_call_in",
                     Some(id),
@@ -361,7 +445,7 @@ pub fn validate(problem: &Problem, roster: &Roster) -> Vec<Violation> {
                     format!(
                         "called in it would make {} consecutive working days; at most {}",
                         left + 1 + right,
-                        p.rules.max_consecutive_days
+                        ix.max_consecutive_days(e)
                     ),
                 );
             }
@@ -371,7 +455,7 @@ pub fn validate(problem: &Problem, roster: &Roster) -> Vec<Violation> {
                 .flatten()
                 .map(|x| p.shifts[*x].paid_minutes)
                 .sum();
-            if minutes + p.shifts[s].paid_minutes > ix.max_minutes() {
+            if minutes + p.shifts[s].paid_minutes > ix.max_minutes(e) {
                 out.push(
                     "standby_call_in",
                     Some(id),
@@ -379,7 +463,7 @@ pub fn validate(problem: &Problem, roster: &Roster) -> Vec<Violation> {
                     format!(
                         "called in it would bring planned hours to {:.1} h, above the cap {:.1} h",
                         (minutes + p.shifts[s].paid_minutes) as f64 / 60.0,
-                        ix.max_minutes() as f64 / 60.0
+                        ix.max_minutes(e) as f64 / 60.0
                     ),
                 );
             }

@@ -39,6 +39,7 @@ fn build(
             position: None,
             grade: None,
             preferences: vec![],
+            limits: Default::default(),
         })
         .collect();
     let cover = [("A", a_min), ("P", p_min), ("N", n_min)]
@@ -66,6 +67,8 @@ fn build(
         standby_per_shift: 1,
         standby_role: "agent".into(),
         history_days: 7,
+        forbidden_successions: vec![],
+        hours_floor_hard: false,
     };
     let site = Site {
         name: "prop".into(),

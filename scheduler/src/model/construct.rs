@@ -61,8 +61,6 @@ pub(crate) fn build(ix: &Index<'_>, roles_on: &[Vec<Vec<String>>], seed: u64) ->
     let (ne, nd, ns) = (p.employees.len(), p.num_days(), p.shifts.len());
     let hd = p.rules.history_days as usize;
     let max_gap = ix.max_rest_gap();
-    let cap = ix.max_minutes();
-    let max_run = p.rules.max_consecutive_days;
     let night: Vec<bool> = p
         .shifts
         .iter()
@@ -72,7 +70,6 @@ pub(crate) fn build(ix: &Index<'_>, roles_on: &[Vec<Vec<String>>], seed: u64) ->
         ix,
         hd,
         max_gap,
-        cap,
         work: vec![vec![None; hd + nd]; ne],
         duty: vec![vec![None; hd + nd]; ne],
         people: (0..ne)
@@ -160,7 +157,7 @@ pub(crate) fn build(ix: &Index<'_>, roles_on: &[Vec<Vec<String>>], seed: u64) ->
                     // Hours: favour people with most headroom under the cap and most hours
                     // still owed, per day left, so tight months do not run dry at the end.
                     let need = (ix.min_minutes(e) as f64 - pe.minutes as f64).max(0.0);
-                    let headroom = (cap - pe.minutes) as f64;
+                    let headroom = ix.max_minutes(e).saturating_sub(pe.minutes) as f64;
                     let mut score = if seed % 2 == 0 {
                         -(headroom + need) / days_left / 60.0
                     } else {
@@ -230,7 +227,7 @@ pub(crate) fn build(ix: &Index<'_>, roles_on: &[Vec<Vec<String>>], seed: u64) ->
                     if !ix.standby_qualified(e) || g.duty[e][j].is_some() || !g.can_take(e, d, s) {
                         continue;
                     }
-                    let spare = (cap - g.people[e].minutes) as f64 / 60.0;
+                    let spare = ix.max_minutes(e).saturating_sub(g.people[e].minutes) as f64 / 60.0;
                     // Half of the tries spread duties evenly; the other half keep them with
                     // people who already have one, whose hours already leave room for a
                     // call-in: in tight months that room is what runs out.
@@ -260,7 +257,8 @@ pub(crate) fn build(ix: &Index<'_>, roles_on: &[Vec<Vec<String>>], seed: u64) ->
                 continue;
             }
             let need = ix.min_minutes(e) as f64 - g.people[e].minutes as f64;
-            let later = (days_left - 1.0) * 480.0 * max_run as f64 / (max_run + 1) as f64;
+            let max_run = ix.max_consecutive_days(e) as f64;
+            let later = (days_left - 1.0) * 480.0 * max_run / (max_run + 1.0);
             if need <= 0.0 || need < later * 0.9 {
                 continue;
             }
@@ -283,7 +281,6 @@ struct Greedy<'a, 'p> {
     ix: &'a Index<'p>,
     hd: usize,
     max_gap: i64,
-    cap: u32,
     work: Vec<Vec<Option<usize>>>,
     duty: Vec<Vec<Option<usize>>>,
     people: Vec<Person>,
@@ -301,7 +298,7 @@ impl Greedy<'_, '_> {
     /// Whether working column `j` keeps every earlier standby duty callable under the
     /// consecutive-day limit (worked days around the duty + the call-in itself).
     fn duties_stay_callable(&self, e: usize, j: usize) -> bool {
-        let max = self.ix.p.rules.max_consecutive_days as usize;
+        let max = self.ix.max_consecutive_days(e) as usize;
         let from = j.saturating_sub(max);
         (from..j).filter(|&k| self.duty[e][k].is_some()).all(|k| {
             let left = self.work_run(e, k) as usize;
@@ -334,7 +331,7 @@ impl Greedy<'_, '_> {
         } else {
             0
         };
-        if self.people[e].minutes + p.shifts[s].paid_minutes + call_in > self.cap {
+        if self.people[e].minutes + p.shifts[s].paid_minutes + call_in > self.ix.max_minutes(e) {
             return false;
         }
         for g in 1..=self.max_gap {
@@ -347,7 +344,9 @@ impl Greedy<'_, '_> {
                 }
             }
         }
-        if self.work_run(e, j) >= p.rules.max_consecutive_days || !self.duties_stay_callable(e, j) {
+        if self.work_run(e, j) >= self.ix.max_consecutive_days(e)
+            || !self.duties_stay_callable(e, j)
+        {
             return false;
         }
         if let Some(max) = p.rules.max_consecutive_shifts.get(&p.shifts[s].code) {

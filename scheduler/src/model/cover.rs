@@ -11,11 +11,11 @@ pub(super) fn add(b: &mut Builder<'_>, v: &Vars) {
     let p = b.ix.p;
     let (ne, nd, ns) = (p.employees.len(), p.num_days(), p.shifts.len());
     let mut shortfall = Expression::from(0.0);
-    let mut surplus = Expression::from(0.0);
+    let mut over = Expression::from(0.0);
     for d in 0..nd {
         for s in 0..ns {
             let reqs = b.ix.req[d][s].clone();
-            for (role, min) in &reqs {
+            for (role, min) in reqs.iter().filter(|(_, m)| *m > 0) {
                 let have: Expression = (0..ne)
                     .flat_map(|e| v.y[e][d][s].iter())
                     .filter(|(r, _, _)| r == role)
@@ -25,6 +25,7 @@ pub(super) fn add(b: &mut Builder<'_>, v: &Vars) {
                 b.constraints.push(constraint!(have + short >= *min as f64));
                 shortfall += short;
             }
+            // People above the minimum, priced per shift code: over >= people - minimum.
             let w = p
                 .weights
                 .surplus
@@ -34,16 +35,19 @@ pub(super) fn add(b: &mut Builder<'_>, v: &Vars) {
             if w != 0.0 && !reqs.is_empty() {
                 let total_min: u32 = reqs.iter().map(|(_, m)| *m).sum();
                 let people: Expression = (0..ne).map(|e| v.x(e, d, s)).sum();
-                surplus += (people - total_min as f64) * w;
+                let (o, _) = b.nonneg();
+                b.constraints
+                    .push(constraint!(o >= people - total_min as f64));
+                over += o * w;
             }
         }
     }
     b.term("cover_shortfall", shortfall, p.weights.shortfall);
-    // `surplus` already carries the per-shift weights, so its own weight is 1.
+    // `over` already carries the per-shift weights, so its own weight is 1.
     if !p.weights.surplus.is_empty() {
         b.terms.push(super::Term {
             name: "cover_surplus",
-            measure: surplus,
+            measure: over,
             weight: 1.0,
         });
     }

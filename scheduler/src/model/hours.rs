@@ -24,12 +24,14 @@ pub(super) fn minutes(b: &Builder<'_>, v: &Vars, e: usize) -> Expression {
 pub(super) fn add(b: &mut Builder<'_>, v: &Vars) {
     let p = b.ix.p;
     let mut short_hours = Expression::from(0.0);
-    let max = b.ix.max_minutes() as f64;
     for e in 0..p.employees.len() {
+        let max = b.ix.max_minutes(e) as f64;
         let m = minutes(b, v, e);
         b.constraints.push(constraint!(m.clone() <= max));
         let min = b.ix.min_minutes(e) as f64;
-        if min > 0.0 {
+        if min > 0.0 && p.rules.hours_floor_hard {
+            b.constraints.push(constraint!(m >= min));
+        } else if min > 0.0 {
             let (slack, _) = b.nonneg();
             b.constraints.push(constraint!(m + slack >= min));
             short_hours += slack * (1.0 / 60.0);

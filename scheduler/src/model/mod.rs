@@ -2,7 +2,8 @@
 //!
 //! Reading order: [`vars`] declares the decision variables, then one file per constraint
 //! family: [`cover`] (minimum cover with shortfall variables), [`sequence`] (one shift a day,
-//! rest between shifts, run lengths), [`hours`] (comprehensive-hours range), [`standby`]
+//! rest between shifts, run lengths), [`hours`] (comprehensive-hours range), [`runs`]
+//! (personal limits: shifts per code, minimum runs, weekends), [`standby`]
 //! (备班), [`soft`] (fairness, preferences, pattern quality). [`solve`] runs HiGHS and reads the
 //! roster back.
 //!
@@ -12,6 +13,7 @@
 mod construct;
 mod cover;
 mod hours;
+pub(crate) mod runs;
 mod sequence;
 mod soft;
 mod standby;
@@ -122,6 +124,7 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Result<Roster, SolveErro
     cover::add(&mut b, &v);
     sequence::add(&mut b, &v);
     hours::add(&mut b, &v);
+    runs::add(&mut b, &v);
     standby::add(&mut b, &v);
     soft::add(&mut b, &v);
 

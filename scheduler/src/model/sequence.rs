@@ -37,7 +37,7 @@ pub(super) fn add(b: &mut Builder<'_>, v: &Vars) {
             }
         }
         // Consecutive working days over windows of max+1 days, history included.
-        let max = p.rules.max_consecutive_days as i64;
+        let max = b.ix.max_consecutive_days(e) as i64;
         let hist_days = p.rules.history_days as i64;
         for start in (-hist_days).max(-max)..nd as i64 - max {
             let mut worked = Expression::from(0.0);

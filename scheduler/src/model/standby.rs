@@ -15,8 +15,6 @@ pub(super) fn add(b: &mut Builder<'_>, v: &Vars) {
         return;
     }
     let max_gap = b.ix.max_rest_gap();
-    let max_run = p.rules.max_consecutive_days as i64;
-    let cap = b.ix.max_minutes() as f64;
     let mut shortfall = Expression::from(0.0);
     let mut non_reserve = Expression::from(0.0);
     for d in 0..nd {
@@ -37,6 +35,8 @@ pub(super) fn add(b: &mut Builder<'_>, v: &Vars) {
         if v.sb[e].iter().all(|day| day.iter().all(Option::is_none)) {
             continue;
         }
+        let max_run = b.ix.max_consecutive_days(e) as i64;
+        let cap = b.ix.max_minutes(e) as f64;
         // has_duty = 1 if e stands by at least once; calling e in adds one shift's minutes.
         let (has_duty, _) = b.add(good_lp::variable().min(0.0).max(1.0));
         let longest = shifts

@@ -1,0 +1,67 @@
+//! Benchmark: the Curtois-Qu instances through the same model as the hotline rosters.
+//! Prints, per instance, the objective found, the bound, the best-known optimum, the gap to it,
+//! seconds and the independent scorer's violation count.
+//! Run: `cargo bench -p scheduler --bench curtois -- 1 2 3` (default 1-12).
+//! Environment: NRP_TIME_LIMIT (s, default 60), NRP_THREADS (default 1), NRP_DIR (default
+//! ../shared/bench-data/curtois relative to the workspace).
+
+use scheduler::{nrp, SolveOptions};
+
+const BEST: [u64; 12] = [
+    607, 828, 1001, 1716, 1143, 1950, 1056, 1300, 439, 4631, 3443, 4040,
+];
+
+fn main() {
+    let dir = std::env::var("NRP_DIR").unwrap_or_else(|_| {
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../shared/bench-data/curtois"
+        )
+        .to_string()
+    });
+    let args: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
+    let list: Vec<usize> = if args.is_empty() {
+        (1..=12).collect()
+    } else {
+        args
+    };
+    let env = |k: &str, d: f64| {
+        std::env::var(k)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(d)
+    };
+    let opts = SolveOptions {
+        time_limit_seconds: env("NRP_TIME_LIMIT", 60.0),
+        threads: env("NRP_THREADS", 1.0) as u32,
+        log: std::env::var("NRP_LOG").is_ok(),
+        ..Default::default()
+    };
+    println!("inst  status        objective   bound  best  gap_to_best%  seconds  violations");
+    for i in list {
+        let path = format!("{dir}/Instance{i}.txt");
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let inst = nrp::parse(&text).expect("instance");
+        let problem = inst.to_problem().expect("problem");
+        let roster = scheduler::solve(&problem, &opts).expect("solve");
+        let score = nrp::score(&inst, &nrp::worked(&roster));
+        let best = BEST[i - 1];
+        println!(
+            "{:>4}  {:<12} {:>10} {:>7.0} {:>5} {:>13.2} {:>8.1} {:>11}",
+            i,
+            format!("{:?}", roster.status),
+            score.objective(),
+            roster.stats.bound,
+            best,
+            (score.objective() as f64 - best as f64) / best as f64 * 100.0,
+            roster.stats.seconds,
+            score.violations.len()
+        );
+        for v in score.violations.iter().take(3) {
+            println!("      {v}");
+        }
+    }
+}
