@@ -4,12 +4,14 @@
 //! the pure `scheduler` and `payroll` crates, and writes JSON and Excel. Reading order:
 //! - [`data`]: the data directory (calendars, sites) loaded and checked at start-up;
 //! - [`roster_cli`]: `workforce roster` (solve, summary, JSON and workbook) and `roster check`;
+//! - [`nrp_cli`]: `workforce nrp solve | score` on the Curtois-Qu benchmark;
 //! - [`excel`]: workbooks written with rust_xlsxwriter, as plain functions returning bytes;
 //! - [`timesheet`]: a roster mapped into payroll's time sheets;
 //! - [`payroll_cli`]: `workforce payroll compute | demo`.
 
 pub mod data;
 pub mod excel;
+pub mod nrp_cli;
 pub mod payroll_cli;
 pub mod roster_cli;
 pub mod timesheet;

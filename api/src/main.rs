@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use api::{payroll_cli, roster_cli};
+use api::{nrp_cli, payroll_cli, roster_cli};
 use clap::{Parser, Subcommand};
 
 /// Hotline Workforce: rosters, payroll and labour cost for the Danzhou 12345 hotline.
@@ -24,6 +24,9 @@ enum Command {
     /// Payroll (工资): compute a case file, or pay the demo site for a month.
     #[command(subcommand)]
     Payroll(payroll_cli::PayrollCommand),
+    /// The Curtois-Qu shift scheduling benchmark: solve or score an instance.
+    #[command(subcommand)]
+    Nrp(nrp_cli::NrpCommand),
 }
 
 fn main() -> ExitCode {
@@ -31,6 +34,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Roster(args) => roster_cli::run(args, &cli.data_dir),
         Command::Payroll(cmd) => payroll_cli::run(cmd, &cli.data_dir).map(|_| 0),
+        Command::Nrp(cmd) => nrp_cli::run(cmd),
     };
     match result {
         Ok(0) => ExitCode::SUCCESS,

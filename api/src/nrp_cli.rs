@@ -1,0 +1,161 @@
+//! `workforce nrp …`: the Curtois-Qu benchmark through the roster engine.
+//! `solve` reads an instance, solves it with the same model as the hotline rosters, writes
+//! `employee,day,shift` rows and prints `objective=… bound=… status=… seconds=…` last;
+//! `score` checks a roster file with the independent scorer.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context as _};
+use scheduler::{nrp, SolveOptions, SolveStatus};
+
+/// Benchmark subcommands.
+#[derive(Debug, clap::Subcommand)]
+pub enum NrpCommand {
+    /// Solve an instance file.
+    Solve {
+        /// Instance file (InstanceN.txt).
+        file: PathBuf,
+        /// Solver time limit in seconds.
+        #[arg(long, default_value_t = 60.0)]
+        time_limit: f64,
+        /// Solver threads.
+        #[arg(long, default_value_t = 1)]
+        threads: u32,
+        /// Write the roster as CSV (`employee,day,shift`, day 0-based).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Print the solver's progress.
+        #[arg(long)]
+        log: bool,
+    },
+    /// Score a roster CSV against an instance: every hard violation and the objective.
+    Score {
+        /// Instance file.
+        file: PathBuf,
+        /// Roster CSV (`employee,day,shift`).
+        roster: PathBuf,
+    },
+}
+
+/// Runs a benchmark subcommand; returns the exit code (1 when a roster breaks a hard rule).
+pub fn run(cmd: NrpCommand) -> anyhow::Result<i32> {
+    match cmd {
+        NrpCommand::Solve {
+            file,
+            time_limit,
+            threads,
+            out,
+            log,
+        } => {
+            let inst = read_instance(&file)?;
+            let problem = inst
+                .to_problem()
+                .with_context(|| file.display().to_string())?;
+            let opts = SolveOptions {
+                time_limit_seconds: time_limit,
+                threads,
+                log,
+                ..Default::default()
+            };
+            let result = scheduler::solve(&problem, &opts);
+            let roster = match result {
+                Ok(r) => r,
+                Err(e) => {
+                    eprintln!("{e}");
+                    let status = if e.to_string().contains("Infeasible") {
+                        "infeasible"
+                    } else {
+                        "unknown"
+                    };
+                    println!("objective=none bound=none status={status} seconds={time_limit:.3}");
+                    return Ok(1);
+                }
+            };
+            let worked = nrp::worked(&roster);
+            let score = nrp::score(&inst, &worked);
+            if let Some(path) = out {
+                fs::write(&path, to_csv(&worked))
+                    .with_context(|| format!("writing {}", path.display()))?;
+            }
+            for v in &score.violations {
+                println!("violation: {v}");
+            }
+            let status = match roster.status {
+                SolveStatus::Optimal => "optimal",
+                _ => "feasible",
+            };
+            println!(
+                "objective={} bound={:.2} status={} seconds={:.3}",
+                score.objective(),
+                roster.stats.bound,
+                status,
+                roster.stats.seconds
+            );
+            Ok(if score.violations.is_empty() { 0 } else { 1 })
+        }
+        NrpCommand::Score { file, roster } => {
+            let inst = read_instance(&file)?;
+            let worked = read_csv(&roster)?;
+            let score = nrp::score(&inst, &worked);
+            for v in &score.violations {
+                println!("violation: {v}");
+            }
+            println!(
+                "on_requests={} off_requests={} under={} over={} objective={} violations={}",
+                score.on_requests,
+                score.off_requests,
+                score.under,
+                score.over,
+                score.objective(),
+                score.violations.len()
+            );
+            Ok(if score.violations.is_empty() { 0 } else { 1 })
+        }
+    }
+}
+
+fn read_instance(file: &Path) -> anyhow::Result<nrp::Instance> {
+    let text = fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    nrp::parse(&text).with_context(|| file.display().to_string())
+}
+
+/// `employee,day,shift` rows with a header line.
+pub fn to_csv(worked: &[nrp::Worked]) -> String {
+    let mut out = String::from("employee,day,shift\n");
+    for (e, d, s) in worked {
+        let _ = writeln!(out, "{e},{d},{s}");
+    }
+    out
+}
+
+/// Reads `employee,day,shift` rows (header optional), naming the line of any bad row.
+pub fn read_csv(path: &Path) -> anyhow::Result<Vec<nrp::Worked>> {
+    let text = fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || (i == 0 && line.starts_with("employee")) {
+            continue;
+        }
+        let f: Vec<&str> = line.split(',').map(str::trim).collect();
+        if f.len() != 3 {
+            bail!(
+                "{} line {}: expected `employee,day,shift`, found `{line}`",
+                path.display(),
+                i + 1
+            );
+        }
+        let day: usize = f[1].parse().with_context(|| {
+            format!(
+                "{} line {}: day `{}` is not a number",
+                path.display(),
+                i + 1,
+                f[1]
+            )
+        })?;
+        out.push((f[0].to_string(), day, f[2].to_string()));
+    }
+    Ok(out)
+}
