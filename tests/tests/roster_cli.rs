@@ -138,3 +138,55 @@ fn unknown_employee_in_leave_is_named() {
         "{out}"
     );
 }
+
+/// The benchmark through the binary: Instance1 solved to its proven optimum 607, the CSV
+/// re-scored by the independent scorer with no violation, and a roster breaking a rule
+/// rejected with exit code 1.
+#[test]
+fn nrp_solve_and_score_instance1() {
+    let inst = root().join("../shared/bench-data/curtois/Instance1.txt");
+    assert!(
+        inst.exists(),
+        "{} missing: shared/ must sit beside the repository",
+        inst.display()
+    );
+    let dir = std::env::temp_dir().join(format!("wf-nrp-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let csv = dir.join("r.csv");
+    let (code, out) = run(&[
+        "nrp",
+        "solve",
+        inst.to_str().unwrap(),
+        "--time-limit",
+        "60",
+        "--threads",
+        "1",
+        "--out",
+        csv.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let last = out.lines().filter(|l| !l.trim().is_empty()).last().unwrap();
+    assert!(last.starts_with("objective=607 bound="), "{last}");
+    assert!(last.contains(" status=optimal seconds="), "{last}");
+    let (code, out) = run(&[
+        "nrp",
+        "score",
+        inst.to_str().unwrap(),
+        csv.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("objective=607 violations=0"), "{out}");
+    let mut text = std::fs::read_to_string(&csv).unwrap();
+    let first_row = text.lines().nth(1).unwrap().to_string();
+    text.push_str(&first_row);
+    text.push('\n');
+    std::fs::write(&csv, text).unwrap();
+    let (code, out) = run(&[
+        "nrp",
+        "score",
+        inst.to_str().unwrap(),
+        csv.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("violation: one_shift_a_day"), "{out}");
+}
