@@ -165,7 +165,7 @@ fn nrp_solve_and_score_instance1() {
         csv.to_str().unwrap(),
     ]);
     assert_eq!(code, 0, "{out}");
-    let last = out.lines().filter(|l| !l.trim().is_empty()).last().unwrap();
+    let last = out.lines().rfind(|l| !l.trim().is_empty()).unwrap();
     assert!(last.starts_with("objective=607 bound="), "{last}");
     assert!(last.contains(" status=optimal seconds="), "{last}");
     let (code, out) = run(&[
