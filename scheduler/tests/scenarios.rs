@@ -478,3 +478,53 @@ fn working_days_only() {
     assert_eq!(wdo.len(), 1);
     assert_eq!(wdo[0].date, Some(d("2026-02-07")));
 }
+
+/// Three agents share one morning seat. E1 asks not to work on 03-10 (weight 3) and wants
+/// the morning of 03-11. With two colleagues free, both wishes can be granted at no cost to
+/// any hard rule, so the solver grants them and reports the `preferences` term at 0.
+#[test]
+fn preferences_are_granted_when_there_is_slack() {
+    let mut e1 = person("E1", &["agent"]);
+    e1.preferences = vec![
+        scheduler::Preference {
+            date: Some(d("2026-03-10")),
+            weekday: None,
+            shift: None,
+            want: false,
+            weight: 3,
+        },
+        scheduler::Preference {
+            date: Some(d("2026-03-11")),
+            weekday: None,
+            shift: Some("A".into()),
+            want: true,
+            weight: 1,
+        },
+    ];
+    let mut r = rules();
+    r.under_standard_minutes = 176 * 60; // no hours floor: 3 people share 31 shifts
+    let s = site(
+        vec![shift("A", "08:00", "16:00")],
+        vec![cover("A", "agent", 1)],
+        r,
+        vec![e1, person("E2", &["agent"]), person("E3", &["agent"])],
+    );
+    let p = march(&s, vec![], vec![]);
+    let roster = solve(&p);
+    assert!(!roster
+        .assignments
+        .iter()
+        .any(|a| a.employee == "E1" && a.date == d("2026-03-10")));
+    assert!(roster
+        .assignments
+        .iter()
+        .any(|a| a.employee == "E1" && a.date == d("2026-03-11") && a.shift == "A"));
+    let term = roster
+        .stats
+        .terms
+        .iter()
+        .find(|t| t.name == "preferences")
+        .unwrap();
+    assert!(term.measure.abs() < 1e-9, "{}", term.measure);
+    assert!(validate(&p, &roster).is_empty());
+}
