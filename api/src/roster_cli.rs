@@ -280,3 +280,56 @@ pub fn check(file: &Path) -> anyhow::Result<i32> {
         Ok(1)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tmp(name: &str, text: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("wf-cli-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let p = dir.join(name);
+        fs::write(&p, text).unwrap();
+        p
+    }
+
+    /// The demo's example leave file parses: three rows, the first four days of annual leave.
+    #[test]
+    fn example_leave_file_parses() {
+        let rows = read_leave(Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../data/demo/leave-example.json"
+        )))
+        .unwrap();
+        assert_eq!(rows.len(), 3);
+        assert_eq!(rows[0].employee, "A012");
+        assert_eq!((rows[0].to - rows[0].from).num_days(), 3);
+    }
+
+    /// Leave as TOML `[[leave]]`, and the previous month as a plain array of shifts.
+    #[test]
+    fn leave_toml_and_previous_array() {
+        let leave = tmp(
+            "leave.toml",
+            "[[leave]]\nemployee = \"A001\"\nfrom = \"2026-03-02\"\nto = \"2026-03-03\"\nkind = \"day_off\"\n",
+        );
+        let rows = read_leave(&leave).unwrap();
+        assert_eq!(rows[0].kind, scheduler::LeaveKind::DayOff);
+        let prev = tmp(
+            "prev.json",
+            r#"[{"employee":"A001","date":"2026-02-28","shift":"P"}]"#,
+        );
+        let rows = read_previous(&prev).unwrap();
+        assert_eq!(
+            rows,
+            vec![PriorShift {
+                employee: "A001".into(),
+                date: "2026-02-28".parse().unwrap(),
+                shift: "P".into()
+            }]
+        );
+        let bad = tmp("bad.json", r#"{"not":"a roster"}"#);
+        let e = read_previous(&bad).unwrap_err().to_string();
+        assert!(e.contains("neither a roster file nor an array"), "{e}");
+    }
+}
