@@ -79,16 +79,10 @@ pub fn time_sheets(doc: &RosterFile) -> Vec<TimeSheet> {
                 night_shifts: 0,
                 leave: LeaveDays::default(),
                 absence_days: Decimal::ZERO,
-                kpi: [
-                    Kpi::AnswerRate,
-                    Kpi::Satisfaction,
-                    Kpi::QaScore,
-                    Kpi::CallbackTimeliness,
-                    Kpi::Attendance,
-                ]
-                .into_iter()
-                .map(|k| (k, Decimal::from(NEUTRAL_KPI_SCORE)))
-                .collect(),
+                kpi: Kpi::ALL
+                    .into_iter()
+                    .map(|k| (k, Decimal::from(NEUTRAL_KPI_SCORE)))
+                    .collect(),
             };
             for a in doc.roster.assignments.iter().filter(|a| a.employee == e.id) {
                 let h = paid.get(a.shift.as_str()).copied().unwrap_or_default();

@@ -23,16 +23,10 @@ const TEXTS: PolicyTexts<'static> = PolicyTexts {
 };
 
 fn staff(n: usize) -> Vec<EmployeeMonth> {
-    let kpi = [
-        Kpi::AnswerRate,
-        Kpi::Satisfaction,
-        Kpi::QaScore,
-        Kpi::CallbackTimeliness,
-        Kpi::Attendance,
-    ]
-    .into_iter()
-    .map(|k| (k, Decimal::from(85 + (n % 10) as i64)))
-    .collect::<std::collections::BTreeMap<_, _>>();
+    let kpi = Kpi::ALL
+        .into_iter()
+        .map(|k| (k, Decimal::from(85 + (n % 10) as i64)))
+        .collect::<std::collections::BTreeMap<_, _>>();
     (0..n)
         .map(|i| {
             let position = Position::ALL[i % 6];

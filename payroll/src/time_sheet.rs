@@ -25,6 +25,15 @@ pub enum Kpi {
 }
 
 impl Kpi {
+    /// Every KPI, in declaration order.
+    pub const ALL: [Kpi; 5] = [
+        Kpi::AnswerRate,
+        Kpi::Satisfaction,
+        Kpi::QaScore,
+        Kpi::CallbackTimeliness,
+        Kpi::Attendance,
+    ];
+
     /// The snake_case name used in data and JSON.
     #[must_use]
     pub fn name(self) -> &'static str {

@@ -491,6 +491,21 @@ impl<'p> Index<'p> {
         }
     }
 
+    /// A grid of worked shifts per employee over the history days and the month:
+    /// `grid[e][history_days + d]` for day `d` of the month, the history already filled in.
+    pub fn worked_grid(&self) -> Vec<Vec<Option<usize>>> {
+        let hd = self.p.rules.history_days as usize;
+        (0..self.p.employees.len())
+            .map(|e| {
+                let mut row = vec![None; hd + self.p.num_days()];
+                for k in 0..hd {
+                    row[hd - 1 - k] = self.history_shift(e, -1 - k as i64);
+                }
+                row
+            })
+            .collect()
+    }
+
     /// Number of consecutive worked days ending on the previous month's last day.
     pub fn history_run(&self, e: usize) -> u32 {
         self.history[e].iter().take_while(|s| s.is_some()).count() as u32

@@ -137,12 +137,7 @@ pub fn validate(problem: &Problem, roster: &Roster) -> Vec<Violation> {
     let date_of = |d: i64| p.first_date() + chrono::Duration::days(d);
 
     // work[e][hd + d] for d in -hd..nd
-    let mut work: Vec<Vec<Option<usize>>> = vec![vec![None; hd as usize + nd]; ne];
-    for (e, row) in work.iter_mut().enumerate() {
-        for k in 0..hd {
-            row[(hd - 1 - k) as usize] = ix.history_shift(e, -1 - k);
-        }
-    }
+    let mut work = ix.worked_grid();
     // counted[(d, s, role)] = people
     let mut counted: BTreeMap<(usize, usize, String), u32> = BTreeMap::new();
 

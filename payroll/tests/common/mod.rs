@@ -53,16 +53,7 @@ pub fn employee(id: &str, position: Position, grade: u8, wt: WorkingTimeSystem) 
 
 /// KPI scores all equal to `score` (composite = score for every position).
 pub fn kpi(score: &str) -> BTreeMap<Kpi, Decimal> {
-    [
-        Kpi::AnswerRate,
-        Kpi::Satisfaction,
-        Kpi::QaScore,
-        Kpi::CallbackTimeliness,
-        Kpi::Attendance,
-    ]
-    .into_iter()
-    .map(|k| (k, d(score)))
-    .collect()
+    Kpi::ALL.into_iter().map(|k| (k, d(score))).collect()
 }
 
 /// A full month without leave, with `days` scheduled working days and exactly the owed hours

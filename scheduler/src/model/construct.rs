@@ -70,7 +70,7 @@ pub(crate) fn build(ix: &Index<'_>, roles_on: &[Vec<Vec<String>>], seed: u64) ->
         ix,
         hd,
         max_gap,
-        work: vec![vec![None; hd + nd]; ne],
+        work: ix.worked_grid(),
         duty: vec![vec![None; hd + nd]; ne],
         people: (0..ne)
             .map(|_| Person {
@@ -82,11 +82,6 @@ pub(crate) fn build(ix: &Index<'_>, roles_on: &[Vec<Vec<String>>], seed: u64) ->
             })
             .collect(),
     };
-    for e in 0..ne {
-        for k in 0..hd {
-            g.work[e][hd - 1 - k] = ix.history_shift(e, -1 - k as i64);
-        }
-    }
     let mut start = Start {
         shift: vec![vec![None; nd]; ne],
         standby: vec![vec![None; nd]; ne],

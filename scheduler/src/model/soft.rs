@@ -24,7 +24,6 @@ pub(super) fn add(b: &mut Builder<'_>, v: &Vars) {
 
 fn fairness(b: &mut Builder<'_>, v: &Vars) {
     let p = b.ix.p;
-    let nd = p.num_days();
     let night: Vec<usize> = p
         .rules
         .night_shifts
@@ -57,7 +56,6 @@ fn fairness(b: &mut Builder<'_>, v: &Vars) {
             (0..b.ix.p.num_days()).map(|d| v.sb_any(e, d)).sum()
         }),
     ];
-    let _ = nd;
     for (name, weight, metric) in metrics {
         if weight == 0.0 {
             continue;
