@@ -104,6 +104,12 @@ pub fn time_sheets(doc: &RosterFile) -> Vec<TimeSheet> {
                     .count();
                 let n = Decimal::from(days as u32);
                 let slot = match l.kind {
+                    LeaveKind::Inactive => {
+                        // Not employed: fewer working days employed, not a leave.
+                        ts.working_days_employed =
+                            ts.working_days_employed.saturating_sub(days as u32);
+                        continue;
+                    }
                     LeaveKind::Annual => &mut ts.leave.annual,
                     LeaveKind::Sick => &mut ts.leave.sick,
                     LeaveKind::Personal => &mut ts.leave.personal,

@@ -14,6 +14,8 @@
 //!   [`Shortfall`]s, and the objective by term.
 //! - [`validate`] → [`Violation`]s: every hard rule recomputed from the roster.
 //! - [`precheck`] → [`Finding`]s; [`summarize`] → per-person hours and fairness spreads.
+//! - [`repair`]: events after publishing (absence, resignation, joiner, cover) re-solved from a
+//!   change date with the fewest changes.
 //! - [`nrp`]: the Curtois-Qu benchmark read into the same [`Problem`], and its own scorer.
 //!
 //! ```
@@ -49,6 +51,7 @@ pub mod fairness;
 mod model;
 pub mod nrp;
 pub mod problem;
+pub mod repair;
 pub mod roster;
 pub mod site;
 pub mod validate;
@@ -59,6 +62,7 @@ pub use explain::{precheck, Finding};
 pub use fairness::{summarize, PersonStats, Spread, Summary};
 pub use model::{solve, SolveOptions};
 pub use problem::{Day, Index, Leave, LeaveKind, PriorShift, Problem, Requirement};
+pub use repair::{apply_events, repair, Change, Duty, Event, Repair};
 pub use roster::{
     Assignment, ObjectiveTerm, Roster, RosterFile, Shortfall, ShortfallKind, SolveStats,
     SolveStatus, StandbyDuty,

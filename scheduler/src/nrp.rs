@@ -444,6 +444,7 @@ impl Instance {
             isolated_day_off: 0.0,
             shift_change: 0.0,
             standby_non_reserve: 0.0,
+            repair_change: 0.0,
         };
         let date = |d: usize| start + Duration::days(d as i64);
         let mut prefs: HashMap<&str, Vec<Preference>> = HashMap::new();

@@ -29,6 +29,9 @@ pub enum LeaveKind {
     Maternity,
     /// 调休 / approved day off: honoured, but it does not lower the month's hours.
     DayOff,
+    /// 不在职: not employed on these dates (joins later in the month or has left). A repair
+    /// writes it for resignations and joiners; payroll pays only the employed days.
+    Inactive,
 }
 
 impl LeaveKind {
@@ -47,6 +50,7 @@ impl LeaveKind {
             LeaveKind::Bereavement => "丧假",
             LeaveKind::Maternity => "产假",
             LeaveKind::DayOff => "调休",
+            LeaveKind::Inactive => "不在职",
         }
     }
 }

@@ -221,6 +221,11 @@ pub struct Weights {
     pub shift_change: f64,
     /// Per standby duty given to a non-reserve (the reserve is the first standby candidate).
     pub standby_non_reserve: f64,
+    /// Repair only: per changed (person, date) three weeks or more after the change date; a
+    /// change on the change date costs three times as much, falling linearly in between.
+    /// Below the shortfall weights (a gap is never kept to avoid a change), above the soft
+    /// terms, which a repair scales down (see `scheduler::repair`).
+    pub repair_change: f64,
 }
 
 impl Default for Weights {
@@ -239,6 +244,7 @@ impl Default for Weights {
             isolated_day_off: 3.0,
             shift_change: 1.0,
             standby_non_reserve: 0.5,
+            repair_change: 100.0,
         }
     }
 }

@@ -1,105 +1,14 @@
 //! Scenario tests: each is a short story about a small site, with expectations worked out by
 //! hand from the rules (not copied from solver output). Solves pin one thread and a time limit.
 
-use std::collections::BTreeMap;
-
 use chrono::NaiveDate;
+mod common;
+
+use common::*;
 use scheduler::{
-    precheck, validate, Assignment, Calendar, CoverRule, DaySelector, Employee, Index, Leave,
-    LeaveKind, PriorShift, Problem, Roster, Rules, ShiftType, ShortfallKind, Site, SolveOptions,
-    SolveStatus, StandbyDuty, Weights,
+    precheck, validate, Assignment, CoverRule, DaySelector, Index, Leave, LeaveKind, PriorShift,
+    Problem, Roster, ShortfallKind, Site, SolveOptions, StandbyDuty,
 };
-
-fn cal() -> Calendar {
-    Calendar::from_toml_strs([include_str!("../../data/calendar/2026.toml")]).unwrap()
-}
-
-fn d(s: &str) -> NaiveDate {
-    s.parse().unwrap()
-}
-
-fn shift(code: &str, start: &str, end: &str) -> ShiftType {
-    ShiftType {
-        code: code.into(),
-        name: code.into(),
-        start: start.into(),
-        end: end.into(),
-        paid_minutes: 480,
-        break_minutes: 0,
-    }
-}
-
-fn person(id: &str, roles: &[&str]) -> Employee {
-    Employee {
-        id: id.into(),
-        name: id.into(),
-        roles: roles.iter().map(|r| r.to_string()).collect(),
-        team: None,
-        reserve: false,
-        shifts: vec![],
-        working_days_only: false,
-        position: None,
-        grade: None,
-        preferences: vec![],
-        limits: Default::default(),
-    }
-}
-
-fn cover(shift: &str, role: &str, min: u32) -> CoverRule {
-    CoverRule {
-        shift: shift.into(),
-        role: role.into(),
-        min,
-        days: DaySelector::All,
-    }
-}
-
-fn rules() -> Rules {
-    Rules {
-        min_rest_minutes: 720,
-        max_consecutive_days: 6,
-        max_consecutive_shifts: BTreeMap::from([("N".to_string(), 4)]),
-        overtime_cap_minutes: 36 * 60,
-        under_standard_minutes: 8 * 60,
-        leave_day_minutes: 8 * 60,
-        night_shifts: vec![],
-        standby_shifts: vec![],
-        standby_per_shift: 1,
-        standby_role: "agent".into(),
-        history_days: 7,
-        forbidden_successions: vec![],
-        hours_floor_hard: false,
-    }
-}
-
-fn three_shifts() -> Vec<ShiftType> {
-    vec![
-        shift("A", "08:00", "16:00"),
-        shift("P", "16:00", "24:00"),
-        shift("N", "00:00", "08:00"),
-    ]
-}
-
-fn site(
-    shifts: Vec<ShiftType>,
-    cover: Vec<CoverRule>,
-    mut rules: Rules,
-    employees: Vec<Employee>,
-) -> Site {
-    rules
-        .max_consecutive_shifts
-        .retain(|code, _| shifts.iter().any(|s| &s.code == code));
-    let s = Site {
-        name: "test".into(),
-        shifts,
-        cover,
-        rules,
-        weights: Weights::default(),
-        employees,
-    };
-    s.check().unwrap();
-    s
-}
 
 fn march(site: &Site, leave: Vec<Leave>, previous: Vec<PriorShift>) -> Problem {
     Problem::new(site, &cal(), 2026, 3, leave, previous).unwrap()
@@ -306,25 +215,6 @@ fn standby_is_designated_off_duty_and_callable() {
             .any(|a| a.employee == sb.employee && a.date == sb.date));
     }
     assert!(validate(&p, &r).is_empty());
-}
-
-fn a(e: &str, date: &str, shift: &str) -> Assignment {
-    Assignment {
-        employee: e.into(),
-        date: d(date),
-        shift: shift.into(),
-        role: "agent".into(),
-    }
-}
-
-fn hand(assignments: Vec<Assignment>, standby: Vec<StandbyDuty>) -> Roster {
-    Roster {
-        status: SolveStatus::Unsolved,
-        assignments,
-        standby,
-        shortfalls: vec![],
-        stats: Default::default(),
-    }
 }
 
 fn rules_broken(v: &[scheduler::Violation], who: &str) -> Vec<String> {

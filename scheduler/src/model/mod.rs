@@ -10,6 +10,7 @@
 //! Every cover and standby need has a shortfall variable and the hours floor a slack, so the
 //! model is always feasible: an impossible month comes back as a roster with named gaps.
 
+pub(crate) mod anchor;
 mod construct;
 mod cover;
 mod hours;
@@ -118,6 +119,34 @@ impl<'p> Builder<'p> {
 /// Builds and solves the month. Never fails for an impossible month: unmet needs come back as
 /// [`crate::Shortfall`]s with their likely cause.
 pub fn solve(problem: &Problem, opts: &SolveOptions) -> Result<Roster, SolveError> {
+    run(problem, opts, None)
+}
+
+/// Terms that a repair keeps at full weight: the unmet needs. Every other soft term is
+/// scaled by [`REPAIR_SOFT_SCALE`] so that the number of changes comes before them.
+const NEEDS: [&str; 3] = ["cover_shortfall", "standby_shortfall", "hours_shortfall"];
+
+/// Scale of the soft terms in a repair. With the demo weights the largest soft unit (a night
+/// spread step, 100) becomes 1, below the cheapest change (0.25 x 100 for a reserve called
+/// from standby three weeks out).
+pub(crate) const REPAIR_SOFT_SCALE: f64 = 0.01;
+
+/// Solves with the published roster as anchor (pinned before the change date, changes priced
+/// after it) and as the first incumbent.
+pub(crate) fn solve_anchored(
+    problem: &Problem,
+    opts: &SolveOptions,
+    published: &Roster,
+    from: usize,
+) -> Result<Roster, SolveError> {
+    run(problem, opts, Some((published, from)))
+}
+
+fn run(
+    problem: &Problem,
+    opts: &SolveOptions,
+    anchored: Option<(&Roster, usize)>,
+) -> Result<Roster, SolveError> {
     problem.check_inputs()?;
     let mut b = Builder::new(problem);
     let v = Vars::declare(&mut b);
@@ -127,6 +156,24 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Result<Roster, SolveErro
     runs::add(&mut b, &v);
     standby::add(&mut b, &v);
     soft::add(&mut b, &v);
+    let roles_on: Vec<Vec<Vec<String>>> = (0..problem.employees.len())
+        .map(|e| {
+            (0..problem.shifts.len())
+                .map(|s| b.ix.roles_on_shift(e, s))
+                .collect()
+        })
+        .collect();
+    if let Some((published, from)) = anchored {
+        let a = anchor::Anchor::new(&b.ix, &roles_on, published, from)
+            .map_err(|e| SolveError::Config(crate::ConfigError::Invalid(e)))?;
+        anchor::add(&mut b, &v, &a)
+            .map_err(|e| SolveError::Config(crate::ConfigError::Invalid(e)))?;
+        for t in b.terms.iter_mut() {
+            if !NEEDS.contains(&t.name) && t.name != "repair_changes" {
+                t.weight *= REPAIR_SOFT_SCALE;
+            }
+        }
+    }
 
     let objective: Expression = b.terms.iter().fold(Expression::from(0.0), |acc, t| {
         acc + t.measure.clone() * t.weight
@@ -171,17 +218,16 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Result<Roster, SolveErro
     model
         .try_set_option("log_to_console", opts.log)
         .map_err(|_| option_error("log_to_console"))?;
-    // Warm start from the constructive roster (binary variables; HiGHS completes the rest).
-    let roles_on: Vec<Vec<Vec<String>>> = (0..problem.employees.len())
-        .map(|e| {
-            (0..problem.shifts.len())
-                .map(|s| ix.roles_on_shift(e, s))
-                .collect()
-        })
-        .collect();
-    let mut first = construct::best_start(&ix, &roles_on, 40);
-    construct::improve_fairness(&ix, &mut first, 500);
-    let start = construct::from_roster(&ix, &roles_on, &first);
+    // Warm start (binary variables; HiGHS completes the rest): the published roster in a
+    // repair, else the constructive roster.
+    let start = match anchored {
+        Some((published, _)) => construct::from_roster(&ix, &roles_on, published),
+        None => {
+            let mut first = construct::best_start(&ix, &roles_on, 40);
+            construct::improve_fairness(&ix, &mut first, 500);
+            construct::from_roster(&ix, &roles_on, &first)
+        }
+    };
     let mut initial = vec![0.0; num_vars];
     for (e, days) in start.shift.iter().enumerate() {
         for (d, choice) in days.iter().enumerate() {
@@ -216,6 +262,11 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Result<Roster, SolveErro
         | HighsModelStatus::ObjectiveBound
         | HighsModelStatus::ObjectiveTarget
         | HighsModelStatus::ReachedInterrupt => SolveStatus::TimeLimited,
+        HighsModelStatus::Infeasible if anchored.is_some() => {
+            return Err(SolveError::Solver(
+                "no roster keeps the days before the change date as published and every hard rule from it on (a run or rest rule crosses the change date); repair from an earlier date".into(),
+            ))
+        }
         other => {
             return Err(SolveError::Solver(format!(
                 "HiGHS ended with status {other:?}; the model always has a feasible point, so this is a solver fault"
