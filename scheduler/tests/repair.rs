@@ -76,8 +76,7 @@ fn rotation() -> RosterFile {
             )
         })
         .collect();
-    let doc = published(april(&s), assignments);
-    doc
+    published(april(&s), assignments)
 }
 
 fn change(who: &str, day: u32, before: Duty, after: Duty) -> scheduler::Change {
@@ -96,6 +95,7 @@ fn change(who: &str, day: u32, before: Duty, after: Duty) -> scheduler::Change {
 /// - E2 on both 13 and 14 makes 13-16 four days in a row; E3 on both makes 11-14: both break
 ///   the 3-day rule. So each fills one day: (E3 13, E2 14) runs 11-13 and 14-16, or
 ///   (E2 13, E3 14), which leaves each an isolated day off (work, off, work), a soft cost.
+///
 /// Hence exactly four changes: E1's two shifts dropped, E3 takes 13 and E2 takes 14. Nothing
 /// before 04-13 changes.
 #[test]
