@@ -16,6 +16,8 @@
 //! - [`precheck`] → [`Finding`]s; [`summarize`] → per-person hours and fairness spreads.
 //! - [`repair`]: events after publishing (absence, resignation, joiner, cover) re-solved from a
 //!   change date with the fewest changes.
+//! - [`requests`]: leave and swap requests checked by the validator before a decision, and
+//!   the candidates for an open shift ranked by cost.
 //! - [`nrp`]: the Curtois-Qu benchmark read into the same [`Problem`], and its own scorer.
 //!
 //! ```
@@ -52,6 +54,7 @@ mod model;
 pub mod nrp;
 pub mod problem;
 pub mod repair;
+pub mod requests;
 pub mod roster;
 pub mod site;
 pub mod validate;
@@ -63,6 +66,10 @@ pub use fairness::{summarize, PersonStats, Spread, Summary};
 pub use model::{solve, SolveOptions};
 pub use problem::{Day, Index, Leave, LeaveKind, PriorShift, Problem, Requirement};
 pub use repair::{apply_events, repair, Change, Duty, Event, Repair};
+pub use requests::{
+    assess, candidates, Assessment, Candidate, Request, RequestBook, RequestError, RequestKind,
+    Status,
+};
 pub use roster::{
     Assignment, ObjectiveTerm, Roster, RosterFile, Shortfall, ShortfallKind, SolveStats,
     SolveStatus, StandbyDuty,

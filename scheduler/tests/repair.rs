@@ -5,10 +5,7 @@ mod common;
 
 use chrono::{Duration, NaiveDate};
 use common::*;
-use scheduler::{
-    repair, validate, Assignment, Duty, Event, LeaveKind, Problem, Roster, RosterFile,
-    ShortfallKind, Site, SolveOptions,
-};
+use scheduler::{repair, validate, Duty, Event, LeaveKind, Roster, ShortfallKind, SolveOptions};
 
 fn opts() -> SolveOptions {
     SolveOptions {
@@ -16,67 +13,6 @@ fn opts() -> SolveOptions {
         threads: 1,
         ..Default::default()
     }
-}
-
-/// One day shift D (08-16) needing one agent, three agents, at most `max_run` days in a row,
-/// hours bounds wide enough not to bind (cap 176 + 100 h, no floor).
-fn day_site(names: &[&str], min: u32, max_run: u32, reserve: &[&str]) -> Site {
-    let mut r = rules();
-    r.max_consecutive_days = max_run;
-    r.overtime_cap_minutes = 6000;
-    r.under_standard_minutes = 20_000;
-    let staff = names
-        .iter()
-        .map(|n| {
-            let mut p = person(n, &["agent"]);
-            p.reserve = reserve.contains(n);
-            p
-        })
-        .collect();
-    site(
-        vec![shift("D", "08:00", "16:00")],
-        vec![cover("D", "agent", min)],
-        r,
-        staff,
-    )
-}
-
-fn april(site: &Site) -> Problem {
-    Problem::new(site, &cal(), 2026, 4, vec![], vec![]).unwrap()
-}
-
-fn on(day: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 4, day).unwrap()
-}
-
-fn published(p: Problem, assignments: Vec<Assignment>) -> RosterFile {
-    let roster = Roster {
-        assignments,
-        ..hand(vec![], vec![])
-    };
-    assert!(
-        validate(&p, &roster).is_empty(),
-        "the hand-built published roster must be valid: {:?}",
-        validate(&p, &roster)
-    );
-    RosterFile { problem: p, roster }
-}
-
-/// E1, E2, E3 take turns two days each (E1 on 1-2, E2 on 3-4, E3 on 5-6, E1 on 7-8, ...):
-/// on day d the worker is number ((d-1)/2) mod 3. One agent a day, at most 3 days in a row.
-fn rotation() -> RosterFile {
-    let s = day_site(&["E1", "E2", "E3"], 1, 3, &[]);
-    let names = ["E1", "E2", "E3"];
-    let assignments = (1..=30)
-        .map(|day| {
-            a(
-                names[((day - 1) / 2 % 3) as usize],
-                &on(day).to_string(),
-                "D",
-            )
-        })
-        .collect();
-    published(april(&s), assignments)
 }
 
 fn change(who: &str, day: u32, before: Duty, after: Duty) -> scheduler::Change {
@@ -100,7 +36,7 @@ fn change(who: &str, day: u32, before: Duty, after: Duty) -> scheduler::Change {
 /// before 04-13 changes.
 #[test]
 fn one_agent_ill_for_three_days_changes_only_the_shifts_needed() {
-    let doc = rotation();
+    let doc = rotation(3);
     let events = [Event::Absence {
         employee: "E1".into(),
         from: on(13),
@@ -198,7 +134,7 @@ fn a_resignation_without_a_joiner_leaves_named_shortfalls() {
 /// 04-25) is met; days before the change date are untouched.
 #[test]
 fn a_joiner_and_a_cover_change() {
-    let doc = rotation();
+    let doc = rotation(3);
     let events = [
         Event::Resignation {
             employee: "E2".into(),
@@ -241,7 +177,7 @@ fn a_joiner_and_a_cover_change() {
 /// with the event named.
 #[test]
 fn bad_events_are_refused_by_name() {
-    let doc = rotation();
+    let doc = rotation(3);
     let err = |events: Vec<Event>, from: u32| {
         repair(&doc, &events, on(from), &opts())
             .unwrap_err()

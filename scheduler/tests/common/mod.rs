@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use scheduler::{
-    Assignment, Calendar, CoverRule, DaySelector, Employee, Roster, Rules, ShiftType, Site,
-    SolveStatus, StandbyDuty, Weights,
+    validate, Assignment, Calendar, CoverRule, DaySelector, Employee, Problem, Roster, RosterFile,
+    Rules, ShiftType, Site, SolveStatus, StandbyDuty, Weights,
 };
 
 pub fn cal() -> Calendar {
@@ -117,4 +117,65 @@ pub fn hand(assignments: Vec<Assignment>, standby: Vec<StandbyDuty>) -> Roster {
         shortfalls: vec![],
         stats: Default::default(),
     }
+}
+
+/// One day shift D (08-16) needing one agent, three agents, at most `max_run` days in a row,
+/// hours bounds wide enough not to bind (cap 176 + 100 h, no floor).
+pub fn day_site(names: &[&str], min: u32, max_run: u32, reserve: &[&str]) -> Site {
+    let mut r = rules();
+    r.max_consecutive_days = max_run;
+    r.overtime_cap_minutes = 6000;
+    r.under_standard_minutes = 20_000;
+    let staff = names
+        .iter()
+        .map(|n| {
+            let mut p = person(n, &["agent"]);
+            p.reserve = reserve.contains(n);
+            p
+        })
+        .collect();
+    site(
+        vec![shift("D", "08:00", "16:00")],
+        vec![cover("D", "agent", min)],
+        r,
+        staff,
+    )
+}
+
+pub fn april(site: &Site) -> Problem {
+    Problem::new(site, &cal(), 2026, 4, vec![], vec![]).unwrap()
+}
+
+pub fn on(day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 4, day).unwrap()
+}
+
+pub fn published(p: Problem, assignments: Vec<Assignment>) -> RosterFile {
+    let roster = Roster {
+        assignments,
+        ..hand(vec![], vec![])
+    };
+    assert!(
+        validate(&p, &roster).is_empty(),
+        "the hand-built published roster must be valid: {:?}",
+        validate(&p, &roster)
+    );
+    RosterFile { problem: p, roster }
+}
+
+/// E1, E2, E3 take turns two days each (E1 on 1-2, E2 on 3-4, E3 on 5-6, E1 on 7-8, ...):
+/// on day d the worker is number ((d-1)/2) mod 3. One agent a day, at most `max_run` days in a row.
+pub fn rotation(max_run: u32) -> RosterFile {
+    let s = day_site(&["E1", "E2", "E3"], 1, max_run, &[]);
+    let names = ["E1", "E2", "E3"];
+    let assignments = (1..=30)
+        .map(|day| {
+            a(
+                names[((day - 1) / 2 % 3) as usize],
+                &on(day).to_string(),
+                "D",
+            )
+        })
+        .collect();
+    published(april(&s), assignments)
 }
