@@ -265,8 +265,7 @@ pub fn assess(doc: &RosterFile, kind: &RequestKind) -> Result<Assessment, Config
             context: " in the request".into(),
         })
     };
-    let blocking;
-    match kind {
+    let blocking = match kind {
         RequestKind::Leave {
             employee,
             from,
@@ -295,7 +294,7 @@ pub fn assess(doc: &RosterFile, kind: &RequestKind) -> Result<Assessment, Config
                 .roster
                 .standby
                 .retain(|s| !(s.employee == *employee && inside(&s.date)));
-            blocking = false;
+            false
         }
         RequestKind::Swap {
             first,
@@ -327,9 +326,9 @@ pub fn assess(doc: &RosterFile, kind: &RequestKind) -> Result<Assessment, Config
             }
             after.roster.assignments.sort();
             after.roster.standby.sort();
-            blocking = true;
+            true
         }
-    }
+    };
     after.roster.shortfalls =
         crate::explain::shortfalls(&Index::new(&after.problem), &after.roster);
     let new_violations: Vec<Violation> = validate(&after.problem, &after.roster)
