@@ -3,7 +3,9 @@
 //! The glue of Hotline Workforce: reads reference data and inputs from disk, maps them into
 //! the pure `scheduler` and `payroll` crates, and writes JSON and Excel. Reading order:
 //! - [`data`]: the data directory (calendars, sites) loaded and checked at start-up;
-//! - [`roster_cli`]: `workforce roster` (solve, summary, JSON and workbook) and `roster check`;
+//! - [`roster_cli`]: `workforce roster` (solve, summary, JSON and workbook), `roster check`,
+//!   `roster repair` and `roster candidates`;
+//! - [`request_cli`]: `workforce request` (leave and swap requests, checked and decided);
 //! - [`nrp_cli`]: `workforce nrp solve | score` on the Curtois-Qu benchmark;
 //! - [`excel`]: workbooks written with rust_xlsxwriter, as plain functions returning bytes;
 //! - [`timesheet`]: a roster mapped into payroll's time sheets;
@@ -13,5 +15,6 @@ pub mod data;
 pub mod excel;
 pub mod nrp_cli;
 pub mod payroll_cli;
+pub mod request_cli;
 pub mod roster_cli;
 pub mod timesheet;

@@ -126,18 +126,14 @@ fn demo(
         .parse()
         .map_err(|e| anyhow::anyhow!("month `{month_text}`: {e}"))?;
     let doc = match roster {
-        Some(path) => {
-            let text =
-                fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-            serde_json::from_str::<scheduler::RosterFile>(&text)
-                .with_context(|| format!("{} is not a roster file", path.display()))?
-        }
+        Some(path) => crate::roster_cli::read_roster(path)?,
         None => crate::roster_cli::solve(
             &crate::roster_cli::SolveArgs {
                 month: month_text.to_string(),
                 site: site.to_path_buf(),
                 leave: None,
                 previous: None,
+                requests: None,
                 json: None,
                 xlsx: None,
                 time_limit,

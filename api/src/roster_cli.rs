@@ -35,6 +35,53 @@ pub enum RosterCommand {
         /// Roster file written by `workforce roster --json` (or edited by hand).
         file: PathBuf,
     },
+    /// Repair a published roster after events (absence, resignation, joiner, cover change):
+    /// days before --from stay as published, the rest changes as little as possible.
+    Repair(RepairArgs),
+    /// Who can take an open shift? Everyone holding the role, ranked, with reasons.
+    Candidates {
+        /// Published roster JSON.
+        #[arg(long)]
+        roster: PathBuf,
+        /// Date of the shift, YYYY-MM-DD.
+        #[arg(long)]
+        date: chrono::NaiveDate,
+        /// Shift code.
+        #[arg(long)]
+        shift: String,
+        /// Role needed.
+        #[arg(long, default_value = "agent")]
+        role: String,
+    },
+}
+
+/// Arguments of `workforce roster repair`.
+#[derive(Debug, clap::Args)]
+pub struct RepairArgs {
+    /// Published roster JSON (written by `workforce roster --json` or an earlier repair).
+    #[arg(long)]
+    pub roster: PathBuf,
+    /// Events: JSON array of {"event": "absence" | "resignation" | "joiner" | "cover", ...}.
+    #[arg(long)]
+    pub events: Option<PathBuf>,
+    /// Request book: its approved leave not yet in the roster becomes absence events.
+    #[arg(long)]
+    pub requests: Option<PathBuf>,
+    /// Change date: the first day that may change, YYYY-MM-DD.
+    #[arg(long)]
+    pub from: chrono::NaiveDate,
+    /// Write the repaired roster (with its changes) here.
+    #[arg(long)]
+    pub json: Option<PathBuf>,
+    /// Write the repaired roster workbook here.
+    #[arg(long)]
+    pub xlsx: Option<PathBuf>,
+    /// Solver time limit in seconds.
+    #[arg(long, default_value_t = 10.0)]
+    pub time_limit: f64,
+    /// Solver threads.
+    #[arg(long, default_value_t = 1)]
+    pub threads: u32,
 }
 
 /// Options of a solve.
@@ -52,6 +99,9 @@ pub struct SolveArgs {
     /// Previous month: its roster JSON, or a JSON array of {employee, date, shift}.
     #[arg(long)]
     pub previous: Option<PathBuf>,
+    /// Request book: its approved leave is added to the month's leave.
+    #[arg(long)]
+    pub requests: Option<PathBuf>,
     /// Write the roster JSON here.
     #[arg(long)]
     pub json: Option<PathBuf>,
@@ -73,6 +123,13 @@ pub struct SolveArgs {
 pub fn run(args: RosterArgs, data_dir: &Path) -> anyhow::Result<i32> {
     match args.command {
         Some(RosterCommand::Check { file }) => check(&file),
+        Some(RosterCommand::Repair(r)) => repair(&r).map(|_| 0),
+        Some(RosterCommand::Candidates {
+            roster,
+            date,
+            shift,
+            role,
+        }) => candidates(&roster, date, &shift, &role).map(|_| 0),
         None => solve(&args.solve, data_dir).map(|_| 0),
     }
 }
@@ -124,10 +181,13 @@ pub fn solve(a: &SolveArgs, data_dir: &Path) -> anyhow::Result<RosterFile> {
     let (year, month) = parse_month(&a.month)?;
     let calendar = load_calendar(data_dir)?;
     let site = load_site(&a.site)?;
-    let leave = match &a.leave {
+    let mut leave = match &a.leave {
         Some(p) => read_leave(p)?,
         None => Vec::new(),
     };
+    if let Some(book) = &a.requests {
+        leave.extend(crate::request_cli::read_book(book)?.approved_leave());
+    }
     let mut previous = match &a.previous {
         Some(p) => read_previous(p)?,
         None => Vec::new(),
@@ -252,8 +312,8 @@ pub fn print_summary(doc: &RosterFile) {
     }
 }
 
-/// Runs the validator on a roster file; prints each violation. Exit code 0 if none, 1 otherwise.
-pub fn check(file: &Path) -> anyhow::Result<i32> {
+/// Reads a roster file (a repair file is one too).
+pub fn read_roster(file: &Path) -> anyhow::Result<RosterFile> {
     let text = fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
     let doc: RosterFile = serde_json::from_str(&text)
         .with_context(|| format!("{} is not a roster file", file.display()))?;
@@ -263,6 +323,148 @@ pub fn check(file: &Path) -> anyhow::Result<i32> {
     if doc.problem.days.is_empty() {
         bail!("{}: the roster has no days", file.display());
     }
+    Ok(doc)
+}
+
+/// Writes a file whole or not at all: to a temporary file beside it, then renamed.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let tmp = path.with_extension(format!(
+        "{}.tmp",
+        path.extension().and_then(|e| e.to_str()).unwrap_or("")
+    ));
+    fs::write(&tmp, bytes).with_context(|| format!("writing {}", tmp.display()))?;
+    fs::rename(&tmp, path).with_context(|| format!("replacing {}", path.display()))
+}
+
+/// `workforce roster repair`: applies the events, re-solves from the change date, prints the
+/// changes by person (the people to tell) and writes the repaired roster.
+pub fn repair(a: &RepairArgs) -> anyhow::Result<scheduler::Repair> {
+    let published = read_roster(&a.roster)?;
+    let mut events: Vec<scheduler::Event> = match &a.events {
+        Some(p) => {
+            let text = fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
+            serde_json::from_str(&text).with_context(|| {
+                format!(
+                    "events file {}: expected a JSON array of events (absence, resignation, joiner, cover)",
+                    p.display()
+                )
+            })?
+        }
+        None => Vec::new(),
+    };
+    if let Some(book) = &a.requests {
+        events.extend(crate::request_cli::read_book(book)?.absence_events(&published, a.from));
+    }
+    if events.is_empty() {
+        bail!("nothing to repair: give --events or a --requests book with approved leave");
+    }
+    let opts = SolveOptions {
+        time_limit_seconds: a.time_limit,
+        threads: a.threads,
+        ..Default::default()
+    };
+    let r = scheduler::repair(&published, &events, a.from, &opts)?;
+    println!(
+        "调整 repair {} from {} · {} event(s) · {:.1} s",
+        r.roster.problem.month,
+        r.from,
+        r.events.len(),
+        r.roster.roster.stats.seconds
+    );
+    println!(
+        "变更 changes: {} cell(s), {} people affected (需通知)",
+        r.changes.len(),
+        r.affected.len()
+    );
+    let names: std::collections::HashMap<&str, &str> = r
+        .roster
+        .problem
+        .employees
+        .iter()
+        .map(|e| (e.id.as_str(), e.name.as_str()))
+        .collect();
+    for who in &r.affected {
+        let cells: Vec<String> = r
+            .changes
+            .iter()
+            .filter(|c| &c.employee == who)
+            .map(|c| format!("{} {}→{}", c.date.format("%m-%d"), c.before, c.after))
+            .collect();
+        println!(
+            "  {who} {}: {}",
+            names.get(who.as_str()).unwrap_or(&""),
+            cells.join(", ")
+        );
+    }
+    let doc = &r.roster;
+    if doc.roster.shortfalls.is_empty() {
+        println!("缺口 shortfalls: none (无)");
+    } else {
+        println!("缺口 shortfalls: {}", doc.roster.shortfalls.len());
+        for s in &doc.roster.shortfalls {
+            println!(
+                "  {:?} {} {} {}: {} missing — {}",
+                s.kind,
+                s.date.map(|d| d.to_string()).unwrap_or_default(),
+                s.shift.as_deref().unwrap_or(""),
+                s.role.as_deref().or(s.employee.as_deref()).unwrap_or(""),
+                s.missing,
+                s.cause
+            );
+        }
+    }
+    let v = validate(&doc.problem, &doc.roster);
+    println!(
+        "校验 validator: {} violation(s){}",
+        v.len(),
+        if !v.is_empty() && v.iter().all(|x| x.rule.contains("cover")) {
+            " (the shortfalls above)"
+        } else {
+            ""
+        }
+    );
+    if let Some(p) = &a.json {
+        write_atomic(p, (serde_json::to_string_pretty(&r)? + "\n").as_bytes())?;
+        println!("JSON: {}", p.display());
+    }
+    if let Some(p) = &a.xlsx {
+        write_atomic(p, &crate::excel::roster_xlsx::write(doc)?)?;
+        println!("Excel: {}", p.display());
+    }
+    Ok(r)
+}
+
+/// `workforce roster candidates`: everyone holding the role for one more person on a shift.
+pub fn candidates(
+    roster: &Path,
+    date: chrono::NaiveDate,
+    shift: &str,
+    role: &str,
+) -> anyhow::Result<Vec<scheduler::Candidate>> {
+    let doc = read_roster(roster)?;
+    let list = scheduler::candidates(&doc, date, shift, role)?;
+    println!("顶班候选 candidates for {date} {shift} ({role}):");
+    for (k, c) in list.iter().enumerate() {
+        println!(
+            "  {:>2}. {} {} {} {} — {}",
+            k + 1,
+            if c.possible { "✓" } else { "✗" },
+            c.employee,
+            c.name,
+            if c.possible {
+                format!("cost {:.0}", c.cost)
+            } else {
+                "not possible (不可)".into()
+            },
+            c.reasons.join("; ")
+        );
+    }
+    Ok(list)
+}
+
+/// Runs the validator on a roster file; prints each violation. Exit code 0 if none, 1 otherwise.
+pub fn check(file: &Path) -> anyhow::Result<i32> {
+    let doc = read_roster(file)?;
     let v = validate(&doc.problem, &doc.roster);
     if v.is_empty() {
         println!(

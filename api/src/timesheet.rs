@@ -188,4 +188,45 @@ mod tests {
         assert_eq!(ts.night_shifts, 1);
         assert_eq!(ts.leave.annual, Decimal::from(3));
     }
+
+    /// A resignation with 03-20 as the last day (repair writes it as `Inactive` leave from
+    /// 03-21): March 2026 has 22 working days; 03-21 is a Saturday, so the days not employed
+    /// are 03-23..27 and 03-30..31, 7 working days: 15 working days employed, no leave.
+    #[test]
+    fn days_not_employed_shorten_the_month_not_count_as_leave() {
+        let cal =
+            scheduler::Calendar::from_toml_strs([include_str!("../../data/calendar/2026.toml")])
+                .unwrap();
+        let site = scheduler::Site::from_toml_strs(
+            include_str!("../../data/demo/site.toml"),
+            Some(include_str!("../../data/demo/staff.toml")),
+        )
+        .unwrap();
+        let leave = vec![scheduler::Leave {
+            employee: "A030".into(),
+            from: "2026-03-21".parse().unwrap(),
+            to: "2026-03-31".parse().unwrap(),
+            kind: LeaveKind::Inactive,
+        }];
+        let problem = Problem::new(&site, &cal, 2026, 3, leave, vec![]).unwrap();
+        let idx = problem
+            .employees
+            .iter()
+            .position(|e| e.id == "A030")
+            .unwrap();
+        let doc = RosterFile {
+            problem,
+            roster: Roster {
+                status: SolveStatus::Unsolved,
+                assignments: vec![],
+                standby: vec![],
+                shortfalls: vec![],
+                stats: Default::default(),
+            },
+        };
+        let ts = &time_sheets(&doc)[idx];
+        assert_eq!(ts.scheduled_working_days_of_month, 22);
+        assert_eq!(ts.working_days_employed, 15);
+        assert_eq!(ts.leave, LeaveDays::default());
+    }
 }

@@ -117,7 +117,9 @@ pub struct Repair {
     pub from: NaiveDate,
     /// The events applied.
     pub events: Vec<Event>,
-    /// The new roster with the problem it answers (events applied).
+    /// The new roster with the problem it answers (events applied). Flattened, so a repair
+    /// file is also a roster file (`workforce roster check` and payroll read it as one).
+    #[serde(flatten)]
     pub roster: RosterFile,
     /// Every changed cell, by person and date.
     pub changes: Vec<Change>,

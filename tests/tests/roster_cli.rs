@@ -100,6 +100,8 @@ fn february_demo_roster_is_complete_and_checks() {
         serde_json::from_str(&std::fs::read_to_string(&pay).unwrap()).unwrap();
     assert_eq!(pay["payroll"]["payslips"].as_array().unwrap().len(), 53);
 
+    after_publishing(&dir, &json, &doc);
+
     let mut doc = doc;
     let first = doc["assignments"][0].clone();
     let mut twin = first.clone();
@@ -110,6 +112,175 @@ fn february_demo_roster_is_complete_and_checks() {
     let (code, out) = run(&["roster", "check", bad.to_str().unwrap()]);
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("[one_shift_a_day]"), "{out}");
+}
+
+/// Life after publishing, on the published February roster:
+/// - a swap that puts an agent on A (08:00) the morning after her P (ends 24:00) is rejected
+///   with `min_rest` named, and the roster file is left as it was;
+/// - A021's sick leave 02-16..02-18 is recorded, approved, and the repair from 02-16 keeps
+///   every earlier day, covers every shift and passes the check; payroll reads the repaired
+///   roster with the leave in it;
+/// - the candidates for an extra agent on a date are listed, possible ones first.
+fn after_publishing(dir: &Path, json: &Path, doc: &serde_json::Value) {
+    let book = dir.join("requests.json");
+    let s = |p: &Path| p.to_str().unwrap().to_string();
+    // Find X on P on day d and an agent Y on A on d+1 while X is off on d+1.
+    let rows: Vec<(String, String, String, String)> = doc["assignments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            let f = |k: &str| a[k].as_str().unwrap().to_string();
+            (f("employee"), f("date"), f("shift"), f("role"))
+        })
+        .collect();
+    let next = |date: &str| {
+        let d: chrono::NaiveDate = date.parse().unwrap();
+        (d + chrono::Duration::days(1)).to_string()
+    };
+    let works = |who: &str, date: &str| rows.iter().any(|r| r.0 == who && r.1 == date);
+    let (x, y, day) = rows
+        .iter()
+        .filter(|r| r.2 == "P" && r.3 == "agent")
+        .find_map(|r| {
+            let d1 = next(&r.1);
+            if works(&r.0, &d1) {
+                return None;
+            }
+            rows.iter()
+                .find(|q| q.1 == d1 && q.2 == "A" && q.3 == "agent")
+                .map(|q| (r.0.clone(), q.0.clone(), d1.clone()))
+        })
+        .expect("a P-then-A pair exists in a month of 24/7 cover");
+    let before = std::fs::read(json).unwrap();
+    let (code, out) = run(&[
+        "request",
+        "swap",
+        "--book",
+        &s(&book),
+        "--first",
+        &x,
+        "--second",
+        &y,
+        "--date",
+        &day,
+    ]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("#1 recorded"), "{out}");
+    let (code, out) = run(&[
+        "request",
+        "approve",
+        "1",
+        "--book",
+        &s(&book),
+        "--roster",
+        &s(json),
+        "--by",
+        "manager",
+    ]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("rejected") && out.contains("min_rest"),
+        "{out}"
+    );
+    assert_eq!(
+        std::fs::read(json).unwrap(),
+        before,
+        "a rejected swap leaves the roster"
+    );
+
+    let (code, out) = run(&[
+        "request",
+        "leave",
+        "--book",
+        &s(&book),
+        "--employee",
+        "A021",
+        "--from",
+        "2026-02-16",
+        "--to",
+        "2026-02-18",
+        "--kind",
+        "sick",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let (code, out) = run(&[
+        "request",
+        "approve",
+        "2",
+        "--book",
+        &s(&book),
+        "--roster",
+        &s(json),
+        "--by",
+        "manager",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("approved"), "{out}");
+    let (_, out) = run(&["request", "list", "--book", &s(&book)]);
+    assert!(
+        out.contains("#1   rejected") && out.contains("#2   approved"),
+        "{out}"
+    );
+
+    let repaired = dir.join("repaired.json");
+    let (code, out) = run(&[
+        "roster",
+        "repair",
+        "--roster",
+        &s(json),
+        "--requests",
+        &s(&book),
+        "--from",
+        "2026-02-16",
+        "--json",
+        &s(&repaired),
+        "--time-limit",
+        "10",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("缺口 shortfalls: none"), "{out}");
+    let rep: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&repaired).unwrap()).unwrap();
+    let changes = rep["changes"].as_array().unwrap();
+    assert!(changes
+        .iter()
+        .all(|c| c["date"].as_str().unwrap() >= "2026-02-16"));
+    assert!(rep["leave"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|l| l["employee"] == "A021" && l["kind"] == "sick"));
+    assert!(!rep["assignments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|a| a["employee"] == "A021"
+            && ("2026-02-16"..="2026-02-18").contains(&a["date"].as_str().unwrap())));
+    let (code, out) = run(&["roster", "check", &s(&repaired)]);
+    assert_eq!(code, 0, "{out}");
+    let (code, out) = run(&[
+        "payroll",
+        "demo",
+        "--month",
+        "2026-02",
+        "--roster",
+        &s(&repaired),
+    ]);
+    assert_eq!(code, 0, "{out}");
+
+    let (code, out) = run(&[
+        "roster",
+        "candidates",
+        "--roster",
+        &s(&repaired),
+        "--date",
+        "2026-02-20",
+        "--shift",
+        "A",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("1. ✓"), "{out}");
 }
 
 /// An unknown employee in the leave file is refused with the row named.
