@@ -508,6 +508,21 @@ mod tests {
         assert_eq!((rows[0].to - rows[0].from).num_days(), 3);
     }
 
+    /// The demo's example events file parses: an absence, a resignation, a joiner with the
+    /// staff-file fields, and a cover change.
+    #[test]
+    fn example_events_file_parses() {
+        let text = include_str!("../../data/demo/events-example.json");
+        let events: Vec<scheduler::Event> = serde_json::from_str(text).unwrap();
+        assert_eq!(events.len(), 4);
+        assert!(
+            matches!(&events[1], scheduler::Event::Resignation { employee, .. } if employee == "A030")
+        );
+        assert!(
+            matches!(&events[2], scheduler::Event::Joiner { employee, .. } if employee.id == "A040")
+        );
+    }
+
     /// Leave as TOML `[[leave]]`, and the previous month as a plain array of shifts.
     #[test]
     fn leave_toml_and_previous_array() {

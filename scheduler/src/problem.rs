@@ -440,12 +440,30 @@ impl<'p> Index<'p> {
             .unwrap_or(0)
     }
 
-    /// Leave days in the month that lower the minimum hours.
+    /// Leave days in the month that lower the minimum hours (days not employed excluded:
+    /// they shorten the month instead, see [`Index::employed_standard_minutes`]).
     pub fn credited_leave_days(&self, e: usize) -> u32 {
         self.leave[e]
             .iter()
-            .filter(|l| matches!(l, Some(k) if k.credits_hours()))
+            .filter(|l| matches!(l, Some(k) if k.credits_hours() && *k != LeaveKind::Inactive))
             .count() as u32
+    }
+
+    /// The month's standard minutes for the part of it `e` is employed: standard minutes ×
+    /// working days employed ÷ working days (floored to the minute), the same proration
+    /// payroll applies to a joiner or leaver.
+    pub fn employed_standard_minutes(&self, e: usize) -> u32 {
+        let working: Vec<usize> = (0..self.p.num_days())
+            .filter(|&d| self.p.days[d].kind == DayKind::Working)
+            .collect();
+        let employed = working
+            .iter()
+            .filter(|&&d| self.leave[e][d] != Some(LeaveKind::Inactive))
+            .count();
+        if employed == working.len() {
+            return self.p.standard_minutes;
+        }
+        (self.p.standard_minutes as u64 * employed as u64 / working.len().max(1) as u64) as u32
     }
 
     /// Minimum planned minutes for `e` (0 for the reserve).
@@ -458,15 +476,16 @@ impl<'p> Index<'p> {
         }
         let r = &self.p.rules;
         let credit = self.credited_leave_days(e) * r.leave_day_minutes + r.under_standard_minutes;
-        self.p.standard_minutes.saturating_sub(credit)
+        self.employed_standard_minutes(e).saturating_sub(credit)
     }
 
-    /// Maximum planned minutes for `e`.
+    /// Maximum planned minutes for `e`: the standard for the employed part of the month plus
+    /// the overtime cap.
     pub fn max_minutes(&self, e: usize) -> u32 {
         self.p.employees[e]
             .limits
             .max_minutes
-            .unwrap_or(self.p.standard_minutes + self.p.rules.overtime_cap_minutes)
+            .unwrap_or(self.employed_standard_minutes(e) + self.p.rules.overtime_cap_minutes)
     }
 
     /// Shift indexes that need a standby.
@@ -521,5 +540,50 @@ impl<'p> Index<'p> {
             .iter()
             .take_while(|x| **x == Some(s))
             .count() as u32
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// March 2026: 22 working days, standard 176 h = 10,560 min. A030 leaves after 03-20
+    /// (not employed 03-21..31: 7 working days, 03-23..27 and 03-30..31), so 15 working days
+    /// employed: 10,560 × 15 ÷ 22 = 7,200 min (120 h). The demo's tolerance is 8 h below and
+    /// 36 h above: 6,720..9,360 min. A012 on annual leave 03-02..03-03 keeps the full month
+    /// less 2 × 8 h: 10,560 − 960 − 480 = 9,120 min.
+    #[test]
+    fn days_not_employed_prorate_the_hours_range() {
+        let cal =
+            Calendar::from_toml_strs([include_str!("../../data/calendar/2026.toml")]).unwrap();
+        let site = Site::from_toml_strs(
+            include_str!("../../data/demo/site.toml"),
+            Some(include_str!("../../data/demo/staff.toml")),
+        )
+        .unwrap();
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let leave = vec![
+            Leave {
+                employee: "A030".into(),
+                from: d("2026-03-21"),
+                to: d("2026-03-31"),
+                kind: LeaveKind::Inactive,
+            },
+            Leave {
+                employee: "A012".into(),
+                from: d("2026-03-02"),
+                to: d("2026-03-03"),
+                kind: LeaveKind::Annual,
+            },
+        ];
+        let p = Problem::new(&site, &cal, 2026, 3, leave, vec![]).unwrap();
+        let ix = Index::new(&p);
+        let a030 = ix.employee("A030").unwrap();
+        assert_eq!(p.standard_minutes, 10_560);
+        assert_eq!(ix.employed_standard_minutes(a030), 7_200);
+        assert_eq!(ix.min_minutes(a030), 6_720);
+        assert_eq!(ix.max_minutes(a030), 7_200 + 2_160);
+        let a012 = ix.employee("A012").unwrap();
+        assert_eq!(ix.min_minutes(a012), 9_120);
     }
 }

@@ -248,14 +248,19 @@ fn run(
             }
         }
     }
-    model.set_solution(Some(&initial), None, None, None);
+    // A refused start (HiGHS rejects one for a model without columns, e.g. a month with no
+    // cover at all) only means a cold start.
+    if !initial.is_empty() {
+        let _ = model.try_set_solution(Some(&initial), None, None, None);
+    }
     let started = Instant::now();
     let solved = model
         .try_solve()
         .map_err(|e| SolveError::Solver(format!("{e:?}")))?;
     let seconds = started.elapsed().as_secs_f64();
     let status = match solved.status() {
-        HighsModelStatus::Optimal => SolveStatus::Optimal,
+        // A month with nothing to decide (no cover, no standby, no hours floor).
+        HighsModelStatus::Optimal | HighsModelStatus::ModelEmpty => SolveStatus::Optimal,
         HighsModelStatus::ReachedTimeLimit
         | HighsModelStatus::ReachedIterationLimit
         | HighsModelStatus::ReachedSolutionLimit
@@ -273,7 +278,7 @@ fn run(
             )))
         }
     };
-    if solved.primal_solution_status() != highs::HighsSolutionStatus::Feasible {
+    if num_vars > 0 && solved.primal_solution_status() != highs::HighsSolutionStatus::Feasible {
         return Err(SolveError::Solver(format!(
             "no roster found within {} s; allow more time (--time-limit)",
             opts.time_limit_seconds
