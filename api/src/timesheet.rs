@@ -130,12 +130,8 @@ mod tests {
     use super::*;
     use scheduler::{Assignment, Day, Problem, Roster, SolveStatus};
 
-    /// Hand-built: February 2026 has 16 working days. An agent works A on 02-13 (Friday,
-    /// working), A on 02-15 (Sunday, rest day in the block), N on 02-17 (statutory) and is on
-    /// annual leave 02-24..02-26 (3 working days): 8 h ordinary, 8 h rest day, 8 h statutory,
-    /// one night, 3 days annual leave.
-    #[test]
-    fn hours_fall_on_the_day_kind_of_their_date() {
+    /// The demo site for a month of 2026 with the given leave.
+    fn demo(month: u32, leave: Vec<scheduler::Leave>) -> Problem {
         let cal =
             scheduler::Calendar::from_toml_strs([include_str!("../../data/calendar/2026.toml")])
                 .unwrap();
@@ -144,13 +140,22 @@ mod tests {
             Some(include_str!("../../data/demo/staff.toml")),
         )
         .unwrap();
+        Problem::new(&site, &cal, 2026, month, leave, vec![]).unwrap()
+    }
+
+    /// Hand-built: February 2026 has 16 working days. An agent works A on 02-13 (Friday,
+    /// working), A on 02-15 (Sunday, rest day in the block), N on 02-17 (statutory) and is on
+    /// annual leave 02-24..02-26 (3 working days): 8 h ordinary, 8 h rest day, 8 h statutory,
+    /// one night, 3 days annual leave.
+    #[test]
+    fn hours_fall_on_the_day_kind_of_their_date() {
         let leave = vec![scheduler::Leave {
             employee: "A005".into(),
             from: "2026-02-24".parse().unwrap(),
             to: "2026-02-26".parse().unwrap(),
             kind: LeaveKind::Annual,
         }];
-        let problem = Problem::new(&site, &cal, 2026, 2, leave, vec![]).unwrap();
+        let problem = demo(2, leave);
         assert!(problem
             .days
             .iter()
@@ -194,21 +199,13 @@ mod tests {
     /// are 03-23..27 and 03-30..31, 7 working days: 15 working days employed, no leave.
     #[test]
     fn days_not_employed_shorten_the_month_not_count_as_leave() {
-        let cal =
-            scheduler::Calendar::from_toml_strs([include_str!("../../data/calendar/2026.toml")])
-                .unwrap();
-        let site = scheduler::Site::from_toml_strs(
-            include_str!("../../data/demo/site.toml"),
-            Some(include_str!("../../data/demo/staff.toml")),
-        )
-        .unwrap();
         let leave = vec![scheduler::Leave {
             employee: "A030".into(),
             from: "2026-03-21".parse().unwrap(),
             to: "2026-03-31".parse().unwrap(),
             kind: LeaveKind::Inactive,
         }];
-        let problem = Problem::new(&site, &cal, 2026, 3, leave, vec![]).unwrap();
+        let problem = demo(3, leave);
         let idx = problem
             .employees
             .iter()

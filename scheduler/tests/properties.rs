@@ -1,23 +1,15 @@
 //! Property tests: random small sites. Every returned roster either passes the validator or
 //! reports each unmet need as a shortfall, and nothing panics.
 
+mod common;
+
 use chrono::NaiveDate;
+use common::shift;
 use proptest::prelude::*;
 use scheduler::{
     validate, Calendar, CoverRule, DaySelector, Employee, Leave, LeaveKind, Problem, Rules,
-    ShiftType, ShortfallKind, Site, SolveOptions, Weights,
+    ShortfallKind, Site, SolveOptions, Weights,
 };
-
-fn shift(code: &str, start: &str, end: &str) -> ShiftType {
-    ShiftType {
-        code: code.into(),
-        name: code.into(),
-        start: start.into(),
-        end: end.into(),
-        paid_minutes: 480,
-        break_minutes: 0,
-    }
-}
 
 fn build(
     people: usize,
