@@ -169,6 +169,30 @@ pub fn shortfalls(ix: &Index<'_>, roster: &Roster) -> Vec<Shortfall> {
             }
         }
     }
+    if let Some(dm) = &p.demand {
+        for c in crate::demand::staffing::coverage(p, roster) {
+            if c.planned >= c.need.rostered {
+                continue;
+            }
+            let n = &c.need;
+            out.push(Shortfall {
+                kind: ShortfallKind::Interval,
+                date: Some(n.date),
+                shift: Some(interval_label(n.start_minute, n.minutes)),
+                role: Some(dm.role.clone()),
+                employee: None,
+                missing: n.rostered - c.planned,
+                cause: format!(
+                    "{} of {} {} rostered for {:.1} forecast calls; expected service level {:.0}%",
+                    c.planned,
+                    n.rostered,
+                    dm.role,
+                    n.calls,
+                    c.service_level * 100.0
+                ),
+            });
+        }
+    }
     let mut sb: BTreeMap<(usize, usize), u32> = BTreeMap::new();
     for x in &roster.standby {
         if let (Some(s), Some(d)) = (ix.shift(&x.shift), ix.day(x.date)) {
@@ -223,4 +247,13 @@ pub fn shortfalls(ix: &Index<'_>, roster: &Roster) -> Vec<Shortfall> {
         }
     }
     out
+}
+
+/// `HH:MM-HH:MM` of an interval.
+pub fn interval_label(start: u32, minutes: u32) -> String {
+    format!(
+        "{}-{}",
+        crate::demand::hhmm(start),
+        crate::demand::hhmm(start + minutes)
+    )
 }

@@ -47,6 +47,7 @@
 //! ```
 
 pub mod calendar;
+pub mod demand;
 mod error;
 pub mod explain;
 pub mod fairness;

@@ -398,6 +398,7 @@ impl Instance {
                 end: clock(s.minutes),
                 paid_minutes: s.minutes,
                 break_minutes: 0,
+                staggered: false,
             })
             .collect();
         let max_run = self
@@ -531,6 +532,7 @@ impl Instance {
             weights,
             leave,
             previous: vec![],
+            demand: None,
         })
     }
 }

@@ -8,6 +8,7 @@ use chrono::{Datelike, Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::{month_dates, Calendar, DayKind};
+use crate::demand::Demand;
 use crate::error::ConfigError;
 use crate::site::{Employee, Role, Rules, ShiftType, Site, Weights};
 
@@ -129,6 +130,9 @@ pub struct Problem {
     /// The previous month's last days.
     #[serde(default)]
     pub previous: Vec<PriorShift>,
+    /// Interval cover for one role from a call forecast (replaces its per-shift minimums).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub demand: Option<Demand>,
 }
 
 impl Problem {
@@ -189,9 +193,51 @@ impl Problem {
             weights: site.weights.clone(),
             leave,
             previous,
+            demand: None,
         };
         p.check_inputs()?;
         Ok(p)
+    }
+
+    /// Replaces the per-shift minimums of `demand.role` with interval cover. The role may then
+    /// work the shifts that carried its minimums, plus the staggered starts when
+    /// `staggered` is set. Needs outside the month are dropped; none inside is an error.
+    pub fn attach_demand(
+        &mut self,
+        mut demand: Demand,
+        staggered: bool,
+    ) -> Result<(), ConfigError> {
+        let first = self.first_date();
+        let last = self.days[self.num_days() - 1].date;
+        demand.needs.retain(|n| n.date >= first && n.date <= last);
+        if demand.needs.is_empty() {
+            return Err(ConfigError::Invalid(format!(
+                "the need file has no interval in {}",
+                self.month
+            )));
+        }
+        let mut shifts: Vec<String> = self
+            .shifts
+            .iter()
+            .filter(|s| {
+                self.requirements
+                    .iter()
+                    .any(|r| r.role == demand.role && r.shift == s.code)
+                    || (staggered && s.staggered)
+            })
+            .map(|s| s.code.clone())
+            .collect();
+        shifts.dedup();
+        if shifts.is_empty() {
+            return Err(ConfigError::Invalid(format!(
+                "no shift carries role `{}`, so nobody could cover the need file",
+                demand.role
+            )));
+        }
+        demand.shifts = shifts;
+        self.requirements.retain(|r| r.role != demand.role);
+        self.demand = Some(demand);
+        Ok(())
     }
 
     /// Checks leave and previous-month rows against the staff and shifts.
@@ -420,12 +466,18 @@ impl<'p> Index<'p> {
     /// needs on that shift.
     pub fn roles_on_shift(&self, e: usize, s: usize) -> Vec<Role> {
         let emp = &self.p.employees[e];
+        let code = &self.p.shifts[s].code;
         emp.roles
             .iter()
             .filter(|r| {
                 self.req
                     .iter()
                     .any(|day| day[s].iter().any(|(rr, _)| rr == *r))
+                    || self
+                        .p
+                        .demand
+                        .as_ref()
+                        .is_some_and(|dm| dm.role == **r && dm.shifts.contains(code))
             })
             .cloned()
             .collect()

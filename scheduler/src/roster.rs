@@ -39,6 +39,8 @@ pub enum ShortfallKind {
     Cover,
     /// No standby for a shift.
     Standby,
+    /// Fewer people than an interval of the call-demand curve needs.
+    Interval,
     /// A person planned below the month's minimum hours.
     Hours,
 }
@@ -51,7 +53,7 @@ pub struct Shortfall {
     /// Date (cover and standby).
     #[serde(default)]
     pub date: Option<NaiveDate>,
-    /// Shift code (cover and standby).
+    /// Shift code (cover and standby), or the interval `HH:MM-HH:MM` (interval).
     #[serde(default)]
     pub shift: Option<String>,
     /// Role (cover and standby).

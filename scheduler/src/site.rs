@@ -46,6 +46,10 @@ pub struct ShiftType {
     /// Unpaid break minutes inside the span.
     #[serde(default)]
     pub break_minutes: u32,
+    /// A staggered start (错峰班次), used only under interval cover (`roster --need`):
+    /// without a demand curve nobody is rostered on it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub staggered: bool,
 }
 
 impl ShiftType {

@@ -353,6 +353,27 @@ pub fn validate(problem: &Problem, roster: &Roster) -> Vec<Violation> {
         }
     }
 
+    // Interval cover (from a call forecast).
+    if let Some(dm) = &p.demand {
+        for c in crate::demand::staffing::coverage(p, roster) {
+            if c.planned < c.need.rostered {
+                out.push(
+                    "interval_cover",
+                    None,
+                    Some(c.need.date),
+                    format!(
+                        "{} {}: {} of {} {} rostered",
+                        crate::explain::interval_label(c.need.start_minute, c.need.minutes),
+                        dm.role,
+                        c.planned,
+                        c.need.rostered,
+                        dm.role
+                    ),
+                );
+            }
+        }
+    }
+
     // Standby.
     let standby_shifts = ix.standby_shifts();
     let mut standby_count: BTreeMap<(usize, usize), u32> = BTreeMap::new();

@@ -111,3 +111,25 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, .. ProptestConfig::default() })]
+    /// One more agent never lowers the service level or the answer rate, under Erlang C or
+    /// Erlang A, whatever the traffic.
+    #[test]
+    fn more_agents_never_lower_the_service_level(
+        calls in 0.0f64..400.0,
+        aht in 30.0f64..900.0,
+        agents in 0u32..80,
+        patience in proptest::option::of(10.0f64..1200.0),
+        answer in 5.0f64..60.0,
+    ) {
+        use scheduler::demand::erlang::{performance, Traffic};
+        let t = Traffic { calls, interval_seconds: 1800.0, aht_seconds: aht, patience_seconds: patience };
+        let a = performance(&t, agents, answer);
+        let b = performance(&t, agents + 1, answer);
+        prop_assert!(b.service_level >= a.service_level - 1e-9, "{a:?} → {b:?}");
+        prop_assert!(b.answer_rate >= a.answer_rate - 1e-9, "{a:?} → {b:?}");
+        prop_assert!((0.0..=1.0).contains(&a.service_level));
+    }
+}

@@ -32,7 +32,11 @@ pub(super) fn add(b: &mut Builder<'_>, v: &Vars) {
                 .get(&p.shifts[s].code)
                 .copied()
                 .unwrap_or(0.0);
-            if w != 0.0 && !reqs.is_empty() {
+            let by_interval = p
+                .demand
+                .as_ref()
+                .is_some_and(|dm| dm.shifts.contains(&p.shifts[s].code));
+            if w != 0.0 && !reqs.is_empty() && !by_interval {
                 let total_min: u32 = reqs.iter().map(|(_, m)| *m).sum();
                 let people: Expression = (0..ne).map(|e| v.x(e, d, s)).sum();
                 let (o, _) = b.nonneg();
@@ -40,6 +44,40 @@ pub(super) fn add(b: &mut Builder<'_>, v: &Vars) {
                     .push(constraint!(o >= people - total_min as f64));
                 over += o * w;
             }
+        }
+    }
+    // Interval cover (话务需求): the people of the demand role on shifts covering the whole
+    // interval, counting shifts that started the day before; a missing agent for an interval
+    // costs the shortfall weight pro rata of an 8-hour shift.
+    if let Some(dm) = &p.demand {
+        for need in dm.needs.iter().filter(|n| n.rostered > 0) {
+            let Some(d) = b.ix.day(need.date) else {
+                continue;
+            };
+            let mut have = Expression::from(0.0);
+            for offset in 0..=1usize.min(d) {
+                for s in 0..ns {
+                    if !crate::demand::staffing::covers(
+                        &p.shifts[s],
+                        offset as i64,
+                        need.start_minute,
+                        need.minutes,
+                    ) {
+                        continue;
+                    }
+                    for e in 0..ne {
+                        for (r, var, _) in &v.y[e][d - offset][s] {
+                            if *r == dm.role {
+                                have += *var;
+                            }
+                        }
+                    }
+                }
+            }
+            let (short, _) = b.nonneg();
+            b.constraints
+                .push(constraint!(have + short >= need.rostered as f64));
+            shortfall += short * (need.minutes as f64 / 480.0);
         }
     }
     b.term("cover_shortfall", shortfall, p.weights.shortfall);

@@ -223,7 +223,22 @@ fn run(
     let start = match anchored {
         Some((published, _)) => construct::from_roster(&ix, &roles_on, published),
         None => {
-            let mut first = construct::best_start(&ix, &roles_on, 40);
+            // Under interval cover the greedy fills the day's shift counts of the cheapest
+            // cover of the curve (a small set-covering solve) as if they were minimums.
+            let mut gix = ix.clone();
+            if let Some(dm) = &problem.demand {
+                if let Ok(plan) = crate::demand::staffing::least_paid_hours(problem, dm, &dm.shifts)
+                {
+                    for (d, counts) in plan.per_day.iter().enumerate() {
+                        for (code, n) in counts {
+                            if let Some(s) = gix.shift(code) {
+                                gix.req[d][s].push((dm.role.clone(), *n));
+                            }
+                        }
+                    }
+                }
+            }
+            let mut first = construct::best_start(&gix, &roles_on, 40);
             construct::improve_fairness(&ix, &mut first, 500);
             construct::from_roster(&ix, &roles_on, &first)
         }

@@ -25,6 +25,7 @@ pub fn shift(code: &str, start: &str, end: &str) -> ShiftType {
         end: end.into(),
         paid_minutes: 480,
         break_minutes: 0,
+        staggered: false,
     }
 }
 
