@@ -1,4 +1,7 @@
 //! Excel in and out as plain functions over bytes. Workbooks are written with
-//! rust_xlsxwriter into a buffer; the caller decides where the bytes go.
+//! rust_xlsxwriter into a buffer; the caller decides where the bytes go. Uploaded files are
+//! read with calamine (or as CSV) through [`table`], whose rows importers map by header name.
 
+pub mod call_history;
 pub mod roster_xlsx;
+pub mod table;

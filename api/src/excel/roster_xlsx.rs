@@ -351,6 +351,7 @@ pub fn write(doc: &RosterFile) -> Result<Vec<u8>, XlsxError> {
         let kind = match s.kind {
             ShortfallKind::Cover => "在岗人数",
             ShortfallKind::Standby => "备班",
+            ShortfallKind::Interval => "时段话务需求",
             ShortfallKind::Hours => "工时下限(分钟)",
         };
         ws2.write_string(row, 0, kind)?;
