@@ -7,12 +7,14 @@
 //!   `roster repair` and `roster candidates`;
 //! - [`request_cli`]: `workforce request` (leave and swap requests, checked and decided);
 //! - [`nrp_cli`]: `workforce nrp solve | score` on the Curtois-Qu benchmark;
+//! - [`forecast_cli`]: `workforce forecast` (call history → interval needs, need.json);
 //! - [`excel`]: workbooks written with rust_xlsxwriter, as plain functions returning bytes;
 //! - [`timesheet`]: a roster mapped into payroll's time sheets;
 //! - [`payroll_cli`]: `workforce payroll compute | demo`.
 
 pub mod data;
 pub mod excel;
+pub mod forecast_cli;
 pub mod nrp_cli;
 pub mod payroll_cli;
 pub mod request_cli;

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use api::{nrp_cli, payroll_cli, request_cli, roster_cli};
+use api::{forecast_cli, nrp_cli, payroll_cli, request_cli, roster_cli};
 use clap::{Parser, Subcommand};
 
 /// Hotline Workforce: rosters, payroll and labour cost for the Danzhou 12345 hotline.
@@ -21,6 +21,8 @@ struct Cli {
 enum Command {
     /// Generate a month's roster (排班), or check one.
     Roster(roster_cli::RosterArgs),
+    /// Call forecast and staffing (话务预测): history → agents per interval → need.json.
+    Forecast(forecast_cli::ForecastArgs),
     /// Leave and swap requests (请假 / 换班): record, check, approve or reject.
     #[command(subcommand)]
     Request(request_cli::RequestCommand),
@@ -37,6 +39,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Roster(args) => roster_cli::run(args, &cli.data_dir),
         Command::Request(cmd) => request_cli::run(cmd),
+        Command::Forecast(a) => forecast_cli::run(&a, &cli.data_dir).map(|_| 0),
         Command::Payroll(cmd) => payroll_cli::run(cmd, &cli.data_dir).map(|_| 0),
         Command::Nrp(cmd) => nrp_cli::run(cmd),
     };

@@ -134,6 +134,8 @@ fn demo(
                 leave: None,
                 previous: None,
                 requests: None,
+                need: None,
+                fixed_shifts: false,
                 json: None,
                 xlsx: None,
                 time_limit,

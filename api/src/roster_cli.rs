@@ -102,6 +102,13 @@ pub struct SolveArgs {
     /// Request book: its approved leave is added to the month's leave.
     #[arg(long)]
     pub requests: Option<PathBuf>,
+    /// Interval needs from `workforce forecast --out`: agents are then covered per interval
+    /// (instead of the site's per-shift minimums), on A/P/N and the staggered starts.
+    #[arg(long)]
+    pub need: Option<PathBuf>,
+    /// With --need: only the fixed shifts (no staggered starts), for comparison.
+    #[arg(long, requires = "need")]
+    pub fixed_shifts: bool,
     /// Write the roster JSON here.
     #[arg(long)]
     pub json: Option<PathBuf>,
@@ -196,7 +203,21 @@ pub fn solve(a: &SolveArgs, data_dir: &Path) -> anyhow::Result<RosterFile> {
     let first = chrono::NaiveDate::from_ymd_opt(year, month, 1).context("month")?;
     let horizon = first - Duration::days(site.rules.history_days as i64);
     previous.retain(|p| p.date < first && p.date >= horizon);
-    let problem = Problem::new(&site, &calendar, year, month, leave, previous)?;
+    let mut problem = Problem::new(&site, &calendar, year, month, leave, previous)?;
+    if let Some(path) = &a.need {
+        let need = crate::forecast_cli::read_need(path)?;
+        if need.month != problem.month {
+            bail!(
+                "{} is the need of {}, not of {}",
+                path.display(),
+                need.month,
+                problem.month
+            );
+        }
+        problem
+            .attach_demand(need.demand(), !a.fixed_shifts)
+            .with_context(|| format!("need file {}", path.display()))?;
+    }
 
     let out = std::io::stdout();
     let mut out = out.lock();
@@ -223,6 +244,7 @@ pub fn solve(a: &SolveArgs, data_dir: &Path) -> anyhow::Result<RosterFile> {
     let roster = scheduler::solve(&problem, &opts)?;
     let doc = RosterFile { problem, roster };
     print_summary(&doc);
+    print_demand(&doc);
     if let Some(p) = &a.json {
         let json = serde_json::to_string_pretty(&doc)?;
         fs::write(p, json + "\n").with_context(|| format!("writing {}", p.display()))?;
@@ -309,6 +331,72 @@ pub fn print_summary(doc: &RosterFile) {
             s.max,
             s.spread()
         );
+    }
+}
+
+/// Under interval cover: intervals short of their need, the service expected, and the least
+/// paid hours of the fixed shifts against the staggered starts for the same curve.
+pub fn print_demand(doc: &RosterFile) {
+    let Some(dm) = &doc.problem.demand else {
+        return;
+    };
+    let cov = scheduler::demand::staffing::coverage(&doc.problem, &doc.roster);
+    let short = cov.iter().filter(|c| c.planned < c.need.rostered).count();
+    let calls: f64 = cov.iter().map(|c| c.need.calls).sum();
+    let weighted = |f: fn(&scheduler::demand::staffing::IntervalCoverage) -> f64| {
+        cov.iter().map(|c| f(c) * c.need.calls).sum::<f64>() / calls.max(1e-9)
+    };
+    let worst = cov
+        .iter()
+        .filter(|c| c.need.calls >= 1.0)
+        .min_by(|a, b| a.service_level.total_cmp(&b.service_level));
+    println!(
+        "话务需求 interval cover ({} shifts: {}): {} of {} intervals short; expected service level {:.1}% and answer rate {:.1}% (call-weighted){}",
+        dm.role,
+        dm.shifts.join(" "),
+        short,
+        cov.len(),
+        weighted(|c| c.service_level) * 100.0,
+        weighted(|c| c.answer_rate) * 100.0,
+        worst
+            .map(|w| format!(
+                "; lowest {:.1}% on {} {}",
+                w.service_level * 100.0,
+                w.need.date,
+                scheduler::demand::hhmm(w.need.start_minute)
+            ))
+            .unwrap_or_default()
+    );
+    let fixed: Vec<String> = doc
+        .problem
+        .shifts
+        .iter()
+        .filter(|s| dm.shifts.contains(&s.code) && !s.staggered)
+        .map(|s| s.code.clone())
+        .collect();
+    let all: Vec<String> = doc
+        .problem
+        .shifts
+        .iter()
+        .filter(|s| dm.shifts.contains(&s.code) || s.staggered)
+        .map(|s| s.code.clone())
+        .collect();
+    for codes in [fixed, all] {
+        match scheduler::demand::staffing::least_paid_hours(&doc.problem, dm, &codes) {
+            Ok(h) => println!(
+                "  least paid {} hours for the curve with {}: {:.0} h ({})",
+                dm.role,
+                codes.join("/"),
+                h.hours,
+                h.starts
+                    .iter()
+                    .filter(|(_, n)| **n > 0)
+                    .map(|(c, n)| format!("{c}×{n}"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ),
+            Err(e) => println!("  least paid hours with {}: {e}", codes.join("/")),
+        }
     }
 }
 

@@ -170,11 +170,11 @@ pub fn shortfalls(ix: &Index<'_>, roster: &Roster) -> Vec<Shortfall> {
         }
     }
     if let Some(dm) = &p.demand {
-        for c in crate::demand::staffing::coverage(p, roster) {
-            if c.planned >= c.need.rostered {
+        for (n, planned) in crate::demand::staffing::planned(p, roster) {
+            if planned >= n.rostered {
                 continue;
             }
-            let n = &c.need;
+            let c = crate::demand::staffing::expected(dm, n, planned);
             out.push(Shortfall {
                 kind: ShortfallKind::Interval,
                 date: Some(n.date),

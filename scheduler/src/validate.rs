@@ -355,18 +355,18 @@ pub fn validate(problem: &Problem, roster: &Roster) -> Vec<Violation> {
 
     // Interval cover (from a call forecast).
     if let Some(dm) = &p.demand {
-        for c in crate::demand::staffing::coverage(p, roster) {
-            if c.planned < c.need.rostered {
+        for (n, planned) in crate::demand::staffing::planned(p, roster) {
+            if planned < n.rostered {
                 out.push(
                     "interval_cover",
                     None,
-                    Some(c.need.date),
+                    Some(n.date),
                     format!(
                         "{} {}: {} of {} {} rostered",
-                        crate::explain::interval_label(c.need.start_minute, c.need.minutes),
+                        crate::explain::interval_label(n.start_minute, n.minutes),
                         dm.role,
-                        c.planned,
-                        c.need.rostered,
+                        planned,
+                        n.rostered,
                         dm.role
                     ),
                 );

@@ -402,5 +402,95 @@ pub fn write(doc: &RosterFile) -> Result<Vec<u8>, XlsxError> {
     ws2.set_column_width(0, 16.0)?;
     ws2.set_column_width(6, 90.0)?;
 
+    if p.demand.is_some() {
+        demand_sheet(&mut wb, doc, &head, &title)?;
+    }
     wb.save_to_buffer()
+}
+
+/// Under interval cover: a sheet with required against planned agents per interval, and one
+/// line chart per day (rostered need, planned) beside the table.
+fn demand_sheet(
+    wb: &mut Workbook,
+    doc: &RosterFile,
+    head: &Format,
+    title: &Format,
+) -> Result<(), XlsxError> {
+    use rust_xlsxwriter::{Chart, ChartType};
+    let cov = scheduler::demand::staffing::coverage(&doc.problem, &doc.roster);
+    let ws = wb.add_worksheet();
+    let name = "话务需求";
+    ws.set_name(name)?;
+    ws.write_string_with_format(
+        0,
+        0,
+        "话务需求与排班 Required vs planned agents per interval",
+        title,
+    )?;
+    let headers = [
+        "日期",
+        "时段",
+        "预测话务量",
+        "平均处理时长(秒)",
+        "需上线人数",
+        "需排班人数",
+        "已排班人数",
+        "预计服务水平",
+        "预计接通率",
+    ];
+    for (c, h) in headers.iter().enumerate() {
+        ws.write_string_with_format(1, c as u16, *h, head)?;
+    }
+    let pct = Format::new().set_num_format("0.0%");
+    let one = Format::new().set_num_format("0.0");
+    let short = Format::new()
+        .set_background_color(Color::RGB(0xFF7C80))
+        .set_font_color(Color::White);
+    let mut row = 2u32;
+    let mut days: Vec<(chrono::NaiveDate, u32, u32)> = Vec::new();
+    for c in &cov {
+        let n = &c.need;
+        match days.last_mut() {
+            Some((d, _, last)) if *d == n.date => *last = row,
+            _ => days.push((n.date, row, row)),
+        }
+        ws.write_string(row, 0, n.date.to_string())?;
+        ws.write_string(row, 1, scheduler::demand::hhmm(n.start_minute))?;
+        ws.write_number_with_format(row, 2, n.calls, &one)?;
+        ws.write_number_with_format(row, 3, n.aht_seconds, &one)?;
+        ws.write_number(row, 4, n.on_phones)?;
+        ws.write_number(row, 5, n.rostered)?;
+        if c.planned < n.rostered {
+            ws.write_number_with_format(row, 6, c.planned, &short)?;
+        } else {
+            ws.write_number(row, 6, c.planned)?;
+        }
+        ws.write_number_with_format(row, 7, c.service_level, &pct)?;
+        ws.write_number_with_format(row, 8, c.answer_rate, &pct)?;
+        row += 1;
+    }
+    ws.set_column_width(0, 11.0)?;
+    ws.set_column_width(2, 10.0)?;
+    ws.set_column_width(3, 14.0)?;
+    ws.set_freeze_panes(2, 0)?;
+    // Charts: two per row of the grid, right of the table.
+    for (k, (date, first, last)) in days.iter().enumerate() {
+        let mut chart = Chart::new(ChartType::Line);
+        chart.title().set_name(&format!("{date} 需排班 vs 已排班"));
+        chart
+            .add_series()
+            .set_name("需排班")
+            .set_categories((name, *first, 1, *last, 1))
+            .set_values((name, *first, 5, *last, 5));
+        chart
+            .add_series()
+            .set_name("已排班")
+            .set_categories((name, *first, 1, *last, 1))
+            .set_values((name, *first, 6, *last, 6));
+        chart.set_width(520).set_height(260);
+        let grid_row = 1 + (k / 2) as u32 * 14;
+        let grid_col = 10 + (k % 2) as u16 * 9;
+        ws.insert_chart(grid_row, grid_col, &chart)?;
+    }
+    Ok(())
 }

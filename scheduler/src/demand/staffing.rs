@@ -94,6 +94,34 @@ pub fn coverage(problem: &Problem, roster: &Roster) -> Vec<IntervalCoverage> {
     let Some(demand) = &problem.demand else {
         return Vec::new();
     };
+    planned(problem, roster)
+        .into_iter()
+        .map(|(n, planned)| expected(demand, n, planned))
+        .collect()
+}
+
+/// The expected service of `planned` agents on an interval need.
+pub fn expected(demand: &Demand, n: &IntervalNeed, planned: u32) -> IntervalCoverage {
+    let t = traffic(n.calls, n.minutes, n.aht_seconds, demand.patience_seconds);
+    let p = performance(
+        &t,
+        on_phones(planned, demand.policy.shrinkage),
+        demand.policy.answer_seconds,
+    );
+    IntervalCoverage {
+        need: n.clone(),
+        planned,
+        service_level: p.service_level,
+        answer_rate: p.answer_rate,
+    }
+}
+
+/// Agents of the demand role rostered on shifts covering each interval need of the month.
+/// Cheap: it is what the validator checks; [`coverage`] adds the queueing figures.
+pub fn planned<'p>(problem: &'p Problem, roster: &Roster) -> Vec<(&'p IntervalNeed, u32)> {
+    let Some(demand) = &problem.demand else {
+        return Vec::new();
+    };
     let ix = Index::new(problem);
     // people[(day, shift)] counted in the demand role.
     let mut people: BTreeMap<(usize, usize), u32> = BTreeMap::new();
@@ -107,19 +135,10 @@ pub fn coverage(problem: &Problem, roster: &Roster) -> Vec<IntervalCoverage> {
         .iter()
         .filter_map(|n| {
             let d = ix.day(n.date)? as i64;
-            let planned = covering_people(problem, &people, d, n.start_minute, n.minutes);
-            let t = traffic(n.calls, n.minutes, n.aht_seconds, demand.patience_seconds);
-            let p = performance(
-                &t,
-                on_phones(planned, demand.policy.shrinkage),
-                demand.policy.answer_seconds,
-            );
-            Some(IntervalCoverage {
-                need: n.clone(),
-                planned,
-                service_level: p.service_level,
-                answer_rate: p.answer_rate,
-            })
+            Some((
+                n,
+                covering_people(problem, &people, d, n.start_minute, n.minutes),
+            ))
         })
         .collect()
 }

@@ -32,11 +32,10 @@ pub(super) fn add(b: &mut Builder<'_>, v: &Vars) {
                 .get(&p.shifts[s].code)
                 .copied()
                 .unwrap_or(0.0);
-            let by_interval = p
-                .demand
-                .as_ref()
-                .is_some_and(|dm| dm.shifts.contains(&p.shifts[s].code));
-            if w != 0.0 && !reqs.is_empty() && !by_interval {
+            // Under interval cover the demand role has no per-shift minimum here, so each of
+            // its people on a priced shift counts as surplus: nights stay as few as the
+            // curve needs and the hours everyone must work go to the day, where calls are.
+            if w != 0.0 && !reqs.is_empty() {
                 let total_min: u32 = reqs.iter().map(|(_, m)| *m).sum();
                 let people: Expression = (0..ne).map(|e| v.x(e, d, s)).sum();
                 let (o, _) = b.nonneg();
