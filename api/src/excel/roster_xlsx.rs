@@ -446,9 +446,8 @@ fn demand_sheet(
     let short = Format::new()
         .set_background_color(Color::RGB(0xFF7C80))
         .set_font_color(Color::White);
-    let mut row = 2u32;
     let mut days: Vec<(chrono::NaiveDate, u32, u32)> = Vec::new();
-    for c in &cov {
+    for (row, c) in (2u32..).zip(cov.iter()) {
         let n = &c.need;
         match days.last_mut() {
             Some((d, _, last)) if *d == n.date => *last = row,
@@ -467,7 +466,6 @@ fn demand_sheet(
         }
         ws.write_number_with_format(row, 7, c.service_level, &pct)?;
         ws.write_number_with_format(row, 8, c.answer_rate, &pct)?;
-        row += 1;
     }
     ws.set_column_width(0, 11.0)?;
     ws.set_column_width(2, 10.0)?;
