@@ -448,6 +448,19 @@ pub(crate) fn improve_fairness(ix: &Index<'_>, roster: &mut crate::Roster, max_s
             .map(|x| x.0.to_string())
             .collect();
         'outer: for x in &heavy {
+            // Someone whose nights include team-leader seats can only swap with people who
+            // hold the same roles: take those too, lightest first.
+            let xe = &p.employees[ix.employee(x).expect("member")];
+            let mut light = light.clone();
+            for (id, _) in order.iter().rev() {
+                let ye = &p.employees[ix.employee(id).expect("member")];
+                if xe.roles.len() > 1
+                    && xe.roles.iter().all(|r| ye.has_role(r))
+                    && !light.iter().any(|l| l == id)
+                {
+                    light.push(id.to_string());
+                }
+            }
             let dates: Vec<chrono::NaiveDate> = roster
                 .assignments
                 .iter()
