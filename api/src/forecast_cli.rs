@@ -224,3 +224,94 @@ pub fn run(a: &ForecastArgs, data_dir: &Path) -> anyhow::Result<NeedFile> {
     }
     Ok(file)
 }
+
+/// Arguments of `workforce erlang`: the expected service of a number of agents on one
+/// interval's traffic, or the agents a target needs.
+#[derive(Debug, clap::Args)]
+pub struct ErlangArgs {
+    /// Calls offered in the interval.
+    #[arg(long)]
+    pub calls: f64,
+    /// Interval length, minutes.
+    #[arg(long, default_value_t = 30)]
+    pub interval: u32,
+    /// Average handle time, seconds.
+    #[arg(long)]
+    pub aht: f64,
+    /// Agents on the phones (omit to find the fewest meeting the target).
+    #[arg(long)]
+    pub agents: Option<u32>,
+    /// Mean patience, seconds (Erlang A); omit for Erlang C.
+    #[arg(long)]
+    pub patience: Option<f64>,
+    /// Share of calls to answer within --answer-seconds.
+    #[arg(long, default_value_t = 0.80)]
+    pub service_level: f64,
+    /// Answer time target, seconds.
+    #[arg(long, default_value_t = 20.0)]
+    pub answer_seconds: f64,
+    /// Highest occupancy.
+    #[arg(long, default_value_t = 0.85)]
+    pub occupancy: f64,
+}
+
+/// `workforce erlang`: prints load, P(wait), service level, answer rate, ASA and occupancy.
+pub fn erlang(a: &ErlangArgs) -> anyhow::Result<()> {
+    use scheduler::demand::erlang::{agents_needed, performance, Target, Traffic};
+    if a.calls < 0.0 || a.aht <= 0.0 || a.interval == 0 {
+        bail!("--calls must be 0 or more, --aht and --interval above 0");
+    }
+    let t = Traffic {
+        calls: a.calls,
+        interval_seconds: a.interval as f64 * 60.0,
+        aht_seconds: a.aht,
+        patience_seconds: a.patience,
+    };
+    let n = match a.agents {
+        Some(n) => n,
+        None => agents_needed(
+            &t,
+            &Target {
+                service_level: a.service_level,
+                answer_seconds: a.answer_seconds,
+                occupancy_cap: a.occupancy,
+            },
+        ),
+    };
+    let p = performance(&t, n, a.answer_seconds);
+    println!(
+        "{} ({}): load {:.2} Erlangs, {} agents{}",
+        if a.patience.is_some() {
+            "Erlang A"
+        } else {
+            "Erlang C"
+        },
+        a.patience
+            .map(|x| format!("mean patience {x:.0} s"))
+            .unwrap_or_else(|| "no abandonment".into()),
+        p.load,
+        n,
+        if a.agents.is_none() {
+            format!(
+                " (fewest for {:.0}% in {:.0} s, occupancy ≤ {:.0}%)",
+                a.service_level * 100.0,
+                a.answer_seconds,
+                a.occupancy * 100.0
+            )
+        } else {
+            String::new()
+        }
+    );
+    println!(
+        "P(wait) {:.4}  service level {:.4} within {:.0} s  answer rate {:.4}  occupancy {:.4}{}",
+        p.p_wait,
+        p.service_level,
+        a.answer_seconds,
+        p.answer_rate,
+        p.occupancy,
+        p.asa_seconds
+            .map(|x| format!("  ASA {x:.2} s"))
+            .unwrap_or_default()
+    );
+    Ok(())
+}

@@ -23,6 +23,8 @@ enum Command {
     Roster(roster_cli::RosterArgs),
     /// Call forecast and staffing (话务预测): history → agents per interval → need.json.
     Forecast(forecast_cli::ForecastArgs),
+    /// Erlang calculator for one interval: expected service of N agents, or the N a target needs.
+    Erlang(forecast_cli::ErlangArgs),
     /// Leave and swap requests (请假 / 换班): record, check, approve or reject.
     #[command(subcommand)]
     Request(request_cli::RequestCommand),
@@ -40,6 +42,7 @@ fn main() -> ExitCode {
         Command::Roster(args) => roster_cli::run(args, &cli.data_dir),
         Command::Request(cmd) => request_cli::run(cmd),
         Command::Forecast(a) => forecast_cli::run(&a, &cli.data_dir).map(|_| 0),
+        Command::Erlang(a) => forecast_cli::erlang(&a).map(|_| 0),
         Command::Payroll(cmd) => payroll_cli::run(cmd, &cli.data_dir).map(|_| 0),
         Command::Nrp(cmd) => nrp_cli::run(cmd),
     };

@@ -113,3 +113,17 @@ fn a_broken_history_is_refused_with_rows_and_columns() {
     assert!(out.contains("row 4, column C (呼入量)"), "{out}");
     assert!(!need.exists());
 }
+
+/// The calculator on the golden case: 100 calls in 30 min, AHT 180 s, 14 agents.
+#[test]
+fn erlang_calculator_golden_case() {
+    let (code, out) = run(&["erlang", "--calls", "100", "--aht", "180", "--agents", "14"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("load 10.00 Erlangs"), "{out}");
+    assert!(out.contains("P(wait) 0.1741"), "{out}");
+    assert!(out.contains("service level 0.8884"), "{out}");
+    assert!(out.contains("ASA 7.84 s"), "{out}");
+    let (code, out) = run(&["erlang", "--calls", "100", "--aht", "180"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("14 agents (fewest"), "{out}");
+}
