@@ -1,5 +1,6 @@
 //! `workforce nrp …`: the Curtois-Qu benchmark through the roster engine.
-//! `solve` reads an instance, solves it with the same model as the hotline rosters, writes
+//! `solve` reads an instance, solves it with the same model as the hotline rosters (then
+//! polishes HiGHS's incumbent by local search, see `scheduler::nrp_search`), writes
 //! `employee,day,shift` rows and prints `objective=… bound=… status=… seconds=…` last;
 //! `score` checks a roster file with the independent scorer.
 
@@ -8,7 +9,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context as _};
-use scheduler::{nrp, SolveOptions, SolveStatus};
+use scheduler::{nrp, nrp_search, SolveOptions};
 
 /// Benchmark subcommands.
 #[derive(Debug, clap::Subcommand)]
@@ -50,20 +51,17 @@ pub fn run(cmd: NrpCommand) -> anyhow::Result<i32> {
             log,
         } => {
             let inst = read_instance(&file)?;
-            let problem = inst
-                .to_problem()
-                .with_context(|| file.display().to_string())?;
             let opts = SolveOptions {
                 time_limit_seconds: time_limit,
                 threads,
                 log,
                 ..Default::default()
             };
-            let result = scheduler::solve(&problem, &opts);
-            let roster = match result {
+            let temps = (nrp_search::T0, nrp_search::T1);
+            let result = match nrp_search::solve(&inst, &opts, nrp_search::MIP_SHARE, temps) {
                 Ok(r) => r,
                 Err(e) => {
-                    eprintln!("{e}");
+                    eprintln!("{e:#}");
                     let status = if e.to_string().contains("Infeasible") {
                         "infeasible"
                     } else {
@@ -73,25 +71,25 @@ pub fn run(cmd: NrpCommand) -> anyhow::Result<i32> {
                     return Ok(1);
                 }
             };
-            let worked = nrp::worked(&roster);
-            let score = nrp::score(&inst, &worked);
+            let score = nrp::score(&inst, &result.worked);
             if let Some(path) = out {
-                fs::write(&path, to_csv(&worked))
+                fs::write(&path, to_csv(&result.worked))
                     .with_context(|| format!("writing {}", path.display()))?;
             }
             for v in &score.violations {
                 println!("violation: {v}");
             }
-            let status = match roster.status {
-                SolveStatus::Optimal => "optimal",
-                _ => "feasible",
+            let status = if result.optimal {
+                "optimal"
+            } else {
+                "feasible"
             };
             println!(
                 "objective={} bound={:.2} status={} seconds={:.3}",
                 score.objective(),
-                roster.stats.bound,
+                result.bound,
                 status,
-                roster.stats.seconds
+                result.seconds
             );
             Ok(if score.violations.is_empty() { 0 } else { 1 })
         }

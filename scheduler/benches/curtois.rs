@@ -45,19 +45,23 @@ fn main() {
         let path = format!("{dir}/Instance{i}.txt");
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
         let inst = nrp::parse(&text).expect("instance");
-        let problem = inst.to_problem().expect("problem");
-        let roster = scheduler::solve(&problem, &opts).expect("solve");
-        let score = nrp::score(&inst, &nrp::worked(&roster));
+        let share = env("NRP_MIP_SHARE", scheduler::nrp_search::MIP_SHARE);
+        let temps = (
+            env("NRP_T0", scheduler::nrp_search::T0),
+            env("NRP_T1", scheduler::nrp_search::T1),
+        );
+        let r = scheduler::nrp_search::solve(&inst, &opts, share, temps).expect("solve");
+        let score = nrp::score(&inst, &r.worked);
         let best = BEST[i - 1];
         println!(
             "{:>4}  {:<12} {:>10} {:>7.0} {:>5} {:>13.2} {:>8.1} {:>11}",
             i,
-            format!("{:?}", roster.status),
+            if r.optimal { "Optimal" } else { "Feasible" },
             score.objective(),
-            roster.stats.bound,
+            r.bound,
             best,
             (score.objective() as f64 - best as f64) / best as f64 * 100.0,
-            roster.stats.seconds,
+            r.seconds,
             score.violations.len()
         );
         for v in score.violations.iter().take(3) {

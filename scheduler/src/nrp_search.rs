@@ -1,0 +1,405 @@
+//! Local search on a benchmark roster (large-neighbourhood polishing after the MIP).
+//!
+//! Why: within 60 s HiGHS usually holds a good incumbent of the Curtois-Qu instances but spends
+//! the rest of the time on the bound; the incumbent is then improved here by simulated
+//! annealing over the instance's own terms. Every hard rule of the format is about one
+//! employee's row, so a move is checked by re-checking the rows it touches (O(horizon)), and
+//! its cost by the requests of those rows and the cover counts of the days it touches.
+//! Moves: change one cell (to another allowed shift or off), and exchange the cells of two
+//! employees over one or two blocks of 1-4 consecutive days (cover is unchanged by an
+//! exchange; two blocks let both keep their total minutes when those are tight). A move breaking
+//! a hard rule is never taken, so the result is as feasible as the start.
+
+use std::time::Instant;
+
+use super::nrp::{Instance, Worked};
+
+struct Data {
+    h: usize,
+    ns: usize,
+    minutes: Vec<u32>,
+    /// forbid[a][b]: b may not follow a.
+    forbid: Vec<Vec<bool>>,
+    max_shifts: Vec<Vec<u32>>,
+    /// off_day[e][d]: fixed day off.
+    off_day: Vec<Vec<bool>>,
+    /// want[e][d][s]: on-request weight; avoid[e][d][s]: off-request weight.
+    want: Vec<Vec<Vec<u32>>>,
+    avoid: Vec<Vec<Vec<u32>>>,
+    /// cover[d][s] = (requirement, under, over).
+    cover: Vec<Vec<(u32, u32, u32)>>,
+    staff: Vec<super::nrp::NrpStaff>,
+}
+
+impl Data {
+    fn new(inst: &Instance) -> Data {
+        let h = inst.horizon;
+        let ns = inst.shifts.len();
+        let sx = |id: &str| inst.shifts.iter().position(|s| s.id == id);
+        let ex = |id: &str| inst.staff.iter().position(|s| s.id == id);
+        let mut forbid = vec![vec![false; ns]; ns];
+        for (a, s) in inst.shifts.iter().enumerate() {
+            for t in &s.forbid_next {
+                if let Some(b) = sx(t) {
+                    forbid[a][b] = true;
+                }
+            }
+        }
+        let ne = inst.staff.len();
+        let max_shifts = inst
+            .staff
+            .iter()
+            .map(|st| {
+                inst.shifts
+                    .iter()
+                    .map(|s| st.max_shifts.get(&s.id).copied().unwrap_or(0))
+                    .collect()
+            })
+            .collect();
+        let mut off_day = vec![vec![false; h]; ne];
+        for (id, days) in &inst.days_off {
+            if let Some(e) = ex(id) {
+                for &d in days {
+                    if d < h {
+                        off_day[e][d] = true;
+                    }
+                }
+            }
+        }
+        let mut want = vec![vec![vec![0; ns]; h]; ne];
+        let mut avoid = vec![vec![vec![0; ns]; h]; ne];
+        for (list, table) in [
+            (&inst.on_requests, &mut want),
+            (&inst.off_requests, &mut avoid),
+        ] {
+            for r in list {
+                if let (Some(e), Some(s)) = (ex(&r.employee), sx(&r.shift)) {
+                    if r.day < h {
+                        table[e][r.day][s] += r.weight;
+                    }
+                }
+            }
+        }
+        let mut cover = vec![vec![(0, 0, 0); ns]; h];
+        for c in &inst.cover {
+            if let Some(s) = sx(&c.shift) {
+                if c.day < h {
+                    cover[c.day][s] = (c.requirement, c.under, c.over);
+                }
+            }
+        }
+        Data {
+            h,
+            ns,
+            minutes: inst.shifts.iter().map(|s| s.minutes).collect(),
+            forbid,
+            max_shifts,
+            off_day,
+            want,
+            avoid,
+            cover,
+            staff: inst.staff.clone(),
+        }
+    }
+
+    /// Whether employee `e`'s row breaks no hard rule (format.md §3).
+    fn row_ok(&self, e: usize, row: &[Option<usize>]) -> bool {
+        let st = &self.staff[e];
+        let h = self.h;
+        let mut count = [0u32; 64];
+        let mut total = 0u32;
+        for d in 0..h {
+            if let Some(s) = row[d] {
+                if self.off_day[e][d] {
+                    return false;
+                }
+                count[s.min(63)] += 1;
+                total += self.minutes[s];
+                if d + 1 < h {
+                    if let Some(t) = row[d + 1] {
+                        if self.forbid[s][t] {
+                            return false;
+                        }
+                    }
+                }
+            }
+        }
+        if (0..self.ns).any(|s| count[s.min(63)] > self.max_shifts[e][s]) {
+            return false;
+        }
+        if total > st.max_total || total < st.min_total {
+            return false;
+        }
+        let mut d = 0;
+        while d < h {
+            let worked = row[d].is_some();
+            let mut end = d;
+            while end + 1 < h && row[end + 1].is_some() == worked {
+                end += 1;
+            }
+            let len = (end - d + 1) as u32;
+            let interior = d > 0 && end + 1 < h;
+            if worked && len > st.max_consecutive {
+                return false;
+            }
+            if interior && worked && len < st.min_consecutive {
+                return false;
+            }
+            if interior && !worked && len < st.min_days_off {
+                return false;
+            }
+            d = end + 1;
+        }
+        let weekends = (0..h / 7)
+            .filter(|k| row[7 * k + 5].is_some() || row[7 * k + 6].is_some())
+            .count() as u32;
+        weekends <= st.max_weekends
+    }
+
+    /// Request penalty of `e` working `x` on day `d`.
+    fn request_cost(&self, e: usize, d: usize, x: Option<usize>) -> i64 {
+        let mut c: i64 = self.want[e][d].iter().map(|w| *w as i64).sum();
+        if let Some(s) = x {
+            c -= self.want[e][d][s] as i64;
+            c += self.avoid[e][d][s] as i64;
+        }
+        c
+    }
+
+    /// Cover penalty of `n` people on (d, s).
+    fn cover_cost(&self, d: usize, s: usize, n: u32) -> i64 {
+        let (req, under, over) = self.cover[d][s];
+        (under as i64) * req.saturating_sub(n) as i64 + (over as i64) * n.saturating_sub(req) as i64
+    }
+}
+
+/// A small xorshift generator (deterministic by seed; no dependency for a search).
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        self.0 = x;
+        x
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+/// Improves a roster that breaks no hard rule by simulated annealing until `seconds` have
+/// passed; returns the best roster seen (never worse than the start). A start that breaks a
+/// hard rule is returned unchanged.
+pub fn improve(inst: &Instance, roster: &[Worked], seconds: f64, seed: u64) -> Vec<Worked> {
+    improve_with(inst, roster, seconds, seed, (T0, T1))
+}
+
+/// Starting and final temperature of the annealing (in objective units: an over-cover person
+/// costs 1, an unmet request its weight, an under-cover person 100).
+pub const T0: f64 = 5.0;
+/// See [`T0`].
+pub const T1: f64 = 0.2;
+
+/// [`improve`] with its temperatures given.
+pub fn improve_with(
+    inst: &Instance,
+    roster: &[Worked],
+    seconds: f64,
+    seed: u64,
+    (t0, t1): (f64, f64),
+) -> Vec<Worked> {
+    let data = Data::new(inst);
+    let (h, ns, ne) = (data.h, data.ns, inst.staff.len());
+    if ne == 0 || h == 0 || ns == 0 || ns > 63 {
+        return roster.to_vec();
+    }
+    let mut grid: Vec<Vec<Option<usize>>> = vec![vec![None; h]; ne];
+    for (e, d, s) in roster {
+        let ei = inst.staff.iter().position(|x| &x.id == e);
+        let si = inst.shifts.iter().position(|x| &x.id == s);
+        match (ei, si) {
+            (Some(ei), Some(si)) if *d < h => grid[ei][*d] = Some(si),
+            _ => return roster.to_vec(),
+        }
+    }
+    if !(0..ne).all(|e| data.row_ok(e, &grid[e])) {
+        return roster.to_vec();
+    }
+    let mut count = vec![vec![0u32; ns]; h];
+    for row in &grid {
+        for (d, x) in row.iter().enumerate() {
+            if let Some(s) = x {
+                count[d][*s] += 1;
+            }
+        }
+    }
+    let mut cost: i64 = (0..ne)
+        .flat_map(|e| (0..h).map(move |d| (e, d)))
+        .map(|(e, d)| data.request_cost(e, d, grid[e][d]))
+        .sum::<i64>()
+        + (0..h)
+            .flat_map(|d| (0..ns).map(move |s| (d, s)))
+            .map(|(d, s)| data.cover_cost(d, s, count[d][s]))
+            .sum::<i64>();
+    let mut best = (cost, grid.clone());
+    let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+    let started = Instant::now();
+    let mut temp = t0;
+    let mut iter: u64 = 0;
+    loop {
+        iter += 1;
+        if iter % 1024 == 0 {
+            let f = started.elapsed().as_secs_f64() / seconds.max(1e-9);
+            if f >= 1.0 {
+                break;
+            }
+            temp = t0 * (t1 / t0).powf(f);
+        }
+        if rng.below(2) == 0 {
+            // Change one cell.
+            let (e, d) = (rng.below(ne), rng.below(h));
+            let old = grid[e][d];
+            let k = rng.below(ns + 1);
+            let new = if k == ns { None } else { Some(k) };
+            if new == old {
+                continue;
+            }
+            let mut delta = data.request_cost(e, d, new) - data.request_cost(e, d, old);
+            if let Some(a) = old {
+                delta +=
+                    data.cover_cost(d, a, count[d][a] - 1) - data.cover_cost(d, a, count[d][a]);
+            }
+            if let Some(b) = new {
+                delta +=
+                    data.cover_cost(d, b, count[d][b] + 1) - data.cover_cost(d, b, count[d][b]);
+            }
+            if delta > 0 && rng.unit() >= (-(delta as f64) / temp).exp() {
+                continue;
+            }
+            grid[e][d] = new;
+            if !data.row_ok(e, &grid[e]) {
+                grid[e][d] = old;
+                continue;
+            }
+            if let Some(a) = old {
+                count[d][a] -= 1;
+            }
+            if let Some(b) = new {
+                count[d][b] += 1;
+            }
+            cost += delta;
+        } else {
+            // Exchange two employees' cells over one block of days, or over two blocks at
+            // once (keeps both people's totals when the rows are tight on minutes).
+            let (a, b) = (rng.below(ne), rng.below(ne));
+            if a == b {
+                continue;
+            }
+            let mut days: Vec<usize> = Vec::with_capacity(8);
+            let blocks = 1 + rng.below(2);
+            for _ in 0..blocks {
+                let len = 1 + rng.below(4);
+                let d0 = rng.below(h);
+                for d in d0..(d0 + len).min(h) {
+                    if !days.contains(&d) {
+                        days.push(d);
+                    }
+                }
+            }
+            if days.iter().all(|&d| grid[a][d] == grid[b][d]) {
+                continue;
+            }
+            let delta: i64 = days
+                .iter()
+                .map(|&d| {
+                    data.request_cost(a, d, grid[b][d]) + data.request_cost(b, d, grid[a][d])
+                        - data.request_cost(a, d, grid[a][d])
+                        - data.request_cost(b, d, grid[b][d])
+                })
+                .sum();
+            if delta > 0 && rng.unit() >= (-(delta as f64) / temp).exp() {
+                continue;
+            }
+            let exchange = |grid: &mut Vec<Vec<Option<usize>>>| {
+                for &d in &days {
+                    let x = grid[a][d];
+                    grid[a][d] = grid[b][d];
+                    grid[b][d] = x;
+                }
+            };
+            exchange(&mut grid);
+            if !data.row_ok(a, &grid[a]) || !data.row_ok(b, &grid[b]) {
+                exchange(&mut grid);
+                continue;
+            }
+            cost += delta;
+        }
+        if cost < best.0 {
+            best = (cost, grid.clone());
+        }
+    }
+    let mut out = Vec::new();
+    for (e, row) in best.1.iter().enumerate() {
+        for (d, x) in row.iter().enumerate() {
+            if let Some(s) = x {
+                out.push((inst.staff[e].id.clone(), d, inst.shifts[*s].id.clone()));
+            }
+        }
+    }
+    out
+}
+
+/// A benchmark solve: the roster, whether HiGHS proved it optimal, the bound and the time.
+#[derive(Debug, Clone)]
+pub struct NrpResult {
+    /// Worked shifts.
+    pub worked: Vec<Worked>,
+    /// Proven optimal by HiGHS (then no search ran).
+    pub optimal: bool,
+    /// Best bound HiGHS proved.
+    pub bound: f64,
+    /// Wall seconds, MIP and search.
+    pub seconds: f64,
+}
+
+/// Share of the time limit given to HiGHS before the search polishes its incumbent.
+pub const MIP_SHARE: f64 = 0.75;
+
+/// Solves an instance: HiGHS on the general model for `mip_share` of the time limit, then,
+/// unless it proved optimality, simulated annealing on its incumbent for the rest.
+pub fn solve(
+    inst: &Instance,
+    opts: &crate::SolveOptions,
+    mip_share: f64,
+    temps: (f64, f64),
+) -> Result<NrpResult, crate::SolveError> {
+    let started = Instant::now();
+    let problem = inst
+        .to_problem()
+        .map_err(|e| crate::SolveError::Config(crate::ConfigError::Invalid(e.to_string())))?;
+    let mip = crate::SolveOptions {
+        time_limit_seconds: opts.time_limit_seconds * mip_share.clamp(0.05, 1.0),
+        ..opts.clone()
+    };
+    let roster = crate::solve(&problem, &mip)?;
+    let mut worked = super::nrp::worked(&roster);
+    let optimal = roster.status == crate::SolveStatus::Optimal;
+    if !optimal {
+        let left = opts.time_limit_seconds - started.elapsed().as_secs_f64();
+        if left > 0.0 {
+            worked = improve_with(inst, &worked, left, opts.seed as u64 + 1, temps);
+        }
+    }
+    Ok(NrpResult {
+        worked,
+        optimal,
+        bound: roster.stats.bound,
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
