@@ -262,11 +262,27 @@ pub fn improve_with(
             temp = t0 * (t1 / t0).powf(f);
         }
         if rng.below(2) == 0 {
-            // Change one cell.
-            let (e, d) = (rng.below(ne), rng.below(h));
+            // Change one cell: at random, or (one time in three) aimed at a shift of a day
+            // that is under its requirement, given to someone off that day.
+            let (e, d, new) = if rng.below(3) == 0 {
+                let (d, k) = (rng.below(h), rng.below(ns));
+                if count[d][k] >= data.cover[d][k].0 {
+                    continue;
+                }
+                let e = rng.below(ne);
+                if grid[e][d].is_some() {
+                    continue;
+                }
+                (e, d, Some(k))
+            } else {
+                let k = rng.below(ns + 1);
+                (
+                    rng.below(ne),
+                    rng.below(h),
+                    if k == ns { None } else { Some(k) },
+                )
+            };
             let old = grid[e][d];
-            let k = rng.below(ns + 1);
-            let new = if k == ns { None } else { Some(k) };
             if new == old {
                 continue;
             }
