@@ -37,15 +37,9 @@ pub struct ForecastArgs {
     /// Write the interval needs here (input of `workforce roster --need`).
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Share of calls to answer within --answer-seconds.
-    #[arg(long, default_value_t = 0.80)]
-    pub service_level: f64,
-    /// Answer time target, seconds.
-    #[arg(long, default_value_t = 20.0)]
-    pub answer_seconds: f64,
-    /// Highest agent occupancy.
-    #[arg(long, default_value_t = 0.85)]
-    pub occupancy: f64,
+    /// Service target and occupancy cap.
+    #[command(flatten)]
+    pub target: TargetArgs,
     /// Shrinkage: share of rostered time not on the phones (breaks, training, meetings).
     #[arg(long, default_value_t = 0.30)]
     pub shrinkage: f64,
@@ -58,6 +52,20 @@ pub struct ForecastArgs {
     /// Role the needs are for.
     #[arg(long, default_value = "agent")]
     pub role: String,
+}
+
+/// The service target options shared by `forecast` and `erlang`.
+#[derive(Debug, Clone, Copy, clap::Args)]
+pub struct TargetArgs {
+    /// Share of calls to answer within --answer-seconds.
+    #[arg(long, default_value_t = 0.80)]
+    pub service_level: f64,
+    /// Answer time target, seconds.
+    #[arg(long, default_value_t = 20.0)]
+    pub answer_seconds: f64,
+    /// Highest agent occupancy.
+    #[arg(long, default_value_t = 0.85)]
+    pub occupancy: f64,
 }
 
 /// The need file: interval needs for a month and how they were made.
@@ -109,8 +117,8 @@ pub fn read_need(path: &Path) -> anyhow::Result<NeedFile> {
 pub fn run(a: &ForecastArgs, data_dir: &Path) -> anyhow::Result<NeedFile> {
     let (year, month) = parse_month(&a.month)?;
     for (name, v) in [
-        ("--service-level", a.service_level),
-        ("--occupancy", a.occupancy),
+        ("--service-level", a.target.service_level),
+        ("--occupancy", a.target.occupancy),
     ] {
         if !(0.0 < v && v <= 1.0) {
             bail!("{name} must be above 0 and at most 1, got {v}");
@@ -140,9 +148,9 @@ pub fn run(a: &ForecastArgs, data_dir: &Path) -> anyhow::Result<NeedFile> {
         bail!("--erlang a needs wait times in the history (平均应答时长 and 平均放弃时长 columns)");
     }
     let policy = ServicePolicy {
-        service_level: a.service_level,
-        answer_seconds: a.answer_seconds,
-        occupancy_cap: a.occupancy,
+        service_level: a.target.service_level,
+        answer_seconds: a.target.answer_seconds,
+        occupancy_cap: a.target.occupancy,
         shrinkage: a.shrinkage,
     };
     let forecast = model.forecast(&dates, &cal);
@@ -244,15 +252,9 @@ pub struct ErlangArgs {
     /// Mean patience, seconds (Erlang A); omit for Erlang C.
     #[arg(long)]
     pub patience: Option<f64>,
-    /// Share of calls to answer within --answer-seconds.
-    #[arg(long, default_value_t = 0.80)]
-    pub service_level: f64,
-    /// Answer time target, seconds.
-    #[arg(long, default_value_t = 20.0)]
-    pub answer_seconds: f64,
-    /// Highest occupancy.
-    #[arg(long, default_value_t = 0.85)]
-    pub occupancy: f64,
+    /// Service target and occupancy cap.
+    #[command(flatten)]
+    pub target: TargetArgs,
 }
 
 /// `workforce erlang`: prints load, P(wait), service level, answer rate, ASA and occupancy.
@@ -272,13 +274,13 @@ pub fn erlang(a: &ErlangArgs) -> anyhow::Result<()> {
         None => agents_needed(
             &t,
             &Target {
-                service_level: a.service_level,
-                answer_seconds: a.answer_seconds,
-                occupancy_cap: a.occupancy,
+                service_level: a.target.service_level,
+                answer_seconds: a.target.answer_seconds,
+                occupancy_cap: a.target.occupancy,
             },
         ),
     };
-    let p = performance(&t, n, a.answer_seconds);
+    let p = performance(&t, n, a.target.answer_seconds);
     println!(
         "{} ({}): load {:.2} Erlangs, {} agents{}",
         if a.patience.is_some() {
@@ -294,9 +296,9 @@ pub fn erlang(a: &ErlangArgs) -> anyhow::Result<()> {
         if a.agents.is_none() {
             format!(
                 " (fewest for {:.0}% in {:.0} s, occupancy ≤ {:.0}%)",
-                a.service_level * 100.0,
-                a.answer_seconds,
-                a.occupancy * 100.0
+                a.target.service_level * 100.0,
+                a.target.answer_seconds,
+                a.target.occupancy * 100.0
             )
         } else {
             String::new()
@@ -306,7 +308,7 @@ pub fn erlang(a: &ErlangArgs) -> anyhow::Result<()> {
         "P(wait) {:.4}  service level {:.4} within {:.0} s  answer rate {:.4}  occupancy {:.4}{}",
         p.p_wait,
         p.service_level,
-        a.answer_seconds,
+        a.target.answer_seconds,
         p.answer_rate,
         p.occupancy,
         p.asa_seconds

@@ -631,13 +631,7 @@ pub fn score(inst: &Instance, roster: &[Worked]) -> Score {
             sc.violations
                 .push(format!("min_total_minutes: {e} {total} < {}", st.min_total));
         }
-        let mut d = 0;
-        while d < h {
-            let worked = row[d].is_some();
-            let mut end = d;
-            while end + 1 < h && row[end + 1].is_some() == worked {
-                end += 1;
-            }
+        for (worked, d, end) in runs(row) {
             let len = (end - d + 1) as u32;
             let interior = d > 0 && end + 1 < h;
             if worked && len > st.max_consecutive {
@@ -658,7 +652,6 @@ pub fn score(inst: &Instance, roster: &[Worked]) -> Score {
                     st.min_days_off
                 ));
             }
-            d = end + 1;
         }
         let weekends = (0..h / 7)
             .filter(|k| row[7 * k + 5].is_some() || row[7 * k + 6].is_some())
@@ -699,6 +692,24 @@ pub fn score(inst: &Instance, roster: &[Worked]) -> Score {
         sc.over += c.over as u64 * n.saturating_sub(c.requirement) as u64;
     }
     sc
+}
+
+/// The maximal runs of a row, worked or off, as (worked, first day, last day).
+pub(crate) fn runs(row: &[Option<usize>]) -> impl Iterator<Item = (bool, usize, usize)> + '_ {
+    let mut d = 0;
+    std::iter::from_fn(move || {
+        if d >= row.len() {
+            return None;
+        }
+        let worked = row[d].is_some();
+        let mut end = d;
+        while end + 1 < row.len() && row[end + 1].is_some() == worked {
+            end += 1;
+        }
+        let run = (worked, d, end);
+        d = end + 1;
+        Some(run)
+    })
 }
 
 /// Worked shifts of a solved roster, as (employee, day index, shift).

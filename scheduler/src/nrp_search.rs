@@ -130,13 +130,7 @@ impl Data {
         if total > st.max_total || total < st.min_total {
             return false;
         }
-        let mut d = 0;
-        while d < h {
-            let worked = row[d].is_some();
-            let mut end = d;
-            while end + 1 < h && row[end + 1].is_some() == worked {
-                end += 1;
-            }
+        for (worked, d, end) in super::nrp::runs(row) {
             let len = (end - d + 1) as u32;
             let interior = d > 0 && end + 1 < h;
             if worked && len > st.max_consecutive {
@@ -148,7 +142,6 @@ impl Data {
             if interior && !worked && len < st.min_days_off {
                 return false;
             }
-            d = end + 1;
         }
         let weekends = (0..h / 7)
             .filter(|k| row[7 * k + 5].is_some() || row[7 * k + 6].is_some())

@@ -4,7 +4,7 @@
 mod common;
 
 use chrono::NaiveDate;
-use common::shift;
+use common::{person, shift};
 use proptest::prelude::*;
 use scheduler::{
     validate, Calendar, CoverRule, DaySelector, Employee, Leave, LeaveKind, Problem, Rules,
@@ -20,18 +20,10 @@ fn build(
     leave: Vec<(usize, u32, u32)>,
 ) -> Problem {
     let employees: Vec<Employee> = (0..people)
-        .map(|i| Employee {
-            id: format!("E{i}"),
-            name: format!("E{i}"),
-            roles: vec!["agent".into()],
-            team: None,
-            reserve: i == 0,
-            shifts: vec![],
-            working_days_only: false,
-            position: None,
-            grade: None,
-            preferences: vec![],
-            limits: Default::default(),
+        .map(|i| {
+            let mut e = person(&format!("E{i}"), &["agent"]);
+            e.reserve = i == 0;
+            e
         })
         .collect();
     let cover = [("A", a_min), ("P", p_min), ("N", n_min)]

@@ -1,28 +1,9 @@
 //! Acceptance: from the demo call history to a roster that follows the call curve, through the
 //! real `workforce` binary (built by `scripts/test.sh` before the tests run).
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
 
-fn workforce() -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    exe.parent().unwrap().parent().unwrap().join("workforce")
-}
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap()
-}
-
-fn run(args: &[&str]) -> (i32, String) {
-    let out = Command::new(workforce())
-        .args(args)
-        .current_dir(root())
-        .output()
-        .unwrap();
-    let text =
-        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
-    (out.status.code().unwrap_or(-1), text)
-}
+use common::run;
 
 /// The number after `label` up to " h" on the line that contains `label`.
 fn hours_after(out: &str, label: &str) -> f64 {

@@ -1,35 +1,11 @@
 //! Acceptance: the real `workforce` binary on the demo site. `scripts/test.sh` builds the
 //! binary before the tests run; the path is found beside the test executable.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
 
-fn workforce() -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    let dir = exe.parent().unwrap().parent().unwrap();
-    let bin = dir.join("workforce");
-    assert!(
-        bin.exists(),
-        "{} missing: run `cargo build -p api` first (scripts/test.sh does)",
-        bin.display()
-    );
-    bin
-}
+use std::path::Path;
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap()
-}
-
-fn run(args: &[&str]) -> (i32, String) {
-    let out = Command::new(workforce())
-        .args(args)
-        .current_dir(root())
-        .output()
-        .unwrap();
-    let text =
-        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
-    (out.status.code().unwrap_or(-1), text)
-}
+use common::{root, run};
 
 /// The operations manager generates February 2026 (Spring Festival, 16 working days) for the
 /// demo site: every shift covered, standby on every date, and the independent check passes.

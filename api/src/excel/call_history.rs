@@ -511,26 +511,27 @@ mod tests {
     /// times in cells) reads the same as the CSV.
     #[test]
     fn reads_a_workbook_with_excel_dates_and_a_title_row() {
-        use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+        use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet};
+        let header = |ws: &mut Worksheet, row: u32| {
+            let names = [
+                "日期",
+                "时段",
+                "呼入量",
+                "接通量",
+                "放弃量",
+                "平均处理时长(秒)",
+            ];
+            for (c, h) in names.iter().enumerate() {
+                ws.write_string(row, c as u16, *h).unwrap();
+            }
+        };
         let mut wb = Workbook::new();
         let ws = wb.add_worksheet();
         ws.set_name("话务报表").unwrap();
         let date_fmt = Format::new().set_num_format("yyyy-mm-dd");
         let time_fmt = Format::new().set_num_format("hh:mm");
         ws.write_string(0, 0, "儋州分平台 话务时段报表").unwrap();
-        for (c, h) in [
-            "日期",
-            "时段",
-            "呼入量",
-            "接通量",
-            "放弃量",
-            "平均处理时长(秒)",
-        ]
-        .iter()
-        .enumerate()
-        {
-            ws.write_string(2, c as u16, *h).unwrap();
-        }
+        header(ws, 2);
         let d = ExcelDateTime::from_ymd(2026, 3, 2).unwrap();
         for (i, hour) in [9u16, 10].iter().enumerate() {
             let r = 3 + i as u32;
@@ -557,19 +558,7 @@ mod tests {
         // Without the bad row, the rows read with their Excel dates and times.
         let mut wb = Workbook::new();
         let ws = wb.add_worksheet();
-        for (c, h) in [
-            "日期",
-            "时段",
-            "呼入量",
-            "接通量",
-            "放弃量",
-            "平均处理时长(秒)",
-        ]
-        .iter()
-        .enumerate()
-        {
-            ws.write_string(0, c as u16, *h).unwrap();
-        }
+        header(ws, 0);
         ws.write_datetime_with_format(1, 0, &d, &date_fmt).unwrap();
         ws.write_datetime_with_format(1, 1, ExcelDateTime::from_hms(9, 30, 0).unwrap(), &time_fmt)
             .unwrap();
