@@ -5,9 +5,10 @@
 //! annealing over the instance's own terms. Every hard rule of the format is about one
 //! employee's row, so a move is checked by re-checking the rows it touches (O(horizon)), and
 //! its cost by the requests of those rows and the cover counts of the days it touches.
-//! Moves: change one cell (to another allowed shift or off), and exchange the cells of two
+//! Moves: change one cell (to another allowed shift or off); exchange the cells of two
 //! employees over one or two blocks of 1-4 consecutive days (cover is unchanged by an
-//! exchange; two blocks let both keep their total minutes when those are tight). A move breaking
+//! exchange; two blocks let both keep their total minutes when those are tight); and exchange
+//! two days within one employee's row (a shift moves to another day, minutes unchanged). A move breaking
 //! a hard rule is never taken, so the result is as feasible as the start.
 
 use std::time::Instant;
@@ -166,6 +167,21 @@ impl Data {
     }
 }
 
+/// Cover count changes of a move, as (day, shift, ±1): each (day, old, new) cell leaves
+/// (day, old) and joins (day, new).
+fn count_changes(cells: &[(usize, Option<usize>, Option<usize>)]) -> Vec<(usize, usize, i64)> {
+    let mut out = Vec::with_capacity(4);
+    for &(d, old, new) in cells {
+        if let Some(a) = old {
+            out.push((d, a, -1));
+        }
+        if let Some(b) = new {
+            out.push((d, b, 1));
+        }
+    }
+    out
+}
+
 /// A small xorshift generator (deterministic by seed; no dependency for a search).
 struct Rng(u64);
 
@@ -254,7 +270,40 @@ pub fn improve_with(
             }
             temp = t0 * (t1 / t0).powf(f);
         }
-        if rng.below(2) == 0 {
+        let kind = rng.below(3);
+        if kind == 2 {
+            // Move within one row: exchange two days of one employee (a shift moves to a day
+            // off, or two shifts trade days), which keeps the row's minutes and counts.
+            let e = rng.below(ne);
+            let d1 = rng.below(h);
+            let d2 = (d1 + 1 + rng.below(6)).min(h - 1);
+            let (x1, x2) = (grid[e][d1], grid[e][d2]);
+            if d1 == d2 || x1 == x2 {
+                continue;
+            }
+            let mut delta = data.request_cost(e, d1, x2) + data.request_cost(e, d2, x1)
+                - data.request_cost(e, d1, x1)
+                - data.request_cost(e, d2, x2);
+            let moved = count_changes(&[(d1, x1, x2), (d2, x2, x1)]);
+            for &(d, s, change) in &moved {
+                delta += data.cover_cost(d, s, (count[d][s] as i64 + change) as u32)
+                    - data.cover_cost(d, s, count[d][s]);
+            }
+            if delta > 0 && rng.unit() >= (-(delta as f64) / temp).exp() {
+                continue;
+            }
+            grid[e][d1] = x2;
+            grid[e][d2] = x1;
+            if !data.row_ok(e, &grid[e]) {
+                grid[e][d1] = x1;
+                grid[e][d2] = x2;
+                continue;
+            }
+            for (d, s, change) in moved {
+                count[d][s] = (count[d][s] as i64 + change) as u32;
+            }
+            cost += delta;
+        } else if kind == 0 {
             // Change one cell: at random, or (one time in three) aimed at a shift of a day
             // that is under its requirement, given to someone off that day.
             let (e, d, new) = if rng.below(3) == 0 {
