@@ -72,6 +72,18 @@ impl Col {
         Col::Aht,
     ];
 
+    const ALL: [Col; 9] = [
+        Col::Date,
+        Col::Start,
+        Col::Offered,
+        Col::Answered,
+        Col::Abandoned,
+        Col::Aht,
+        Col::Asa,
+        Col::Abandon,
+        Col::Minutes,
+    ];
+
     fn aliases(self) -> &'static [&'static str] {
         match self {
             Col::Date => &["日期", "date", "统计日期"],
@@ -170,17 +182,7 @@ fn from_table(t: &Table) -> Result<Vec<HistoryRow>, ImportErrors> {
     let mut cols: BTreeMap<Col, usize> = BTreeMap::new();
     for (i, cell) in header_cells.iter().enumerate() {
         let name = header_text(cell);
-        for c in [
-            Col::Date,
-            Col::Start,
-            Col::Offered,
-            Col::Answered,
-            Col::Abandoned,
-            Col::Aht,
-            Col::Asa,
-            Col::Abandon,
-            Col::Minutes,
-        ] {
+        for c in Col::ALL {
             if c.aliases().contains(&name.as_str()) {
                 if let Some(prev) = cols.insert(c, i) {
                     problems.push(problem(
