@@ -11,43 +11,11 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Duration, NaiveDate};
+use chrono::NaiveDate;
 use scheduler::demand::HistoryRow;
 
-use super::table::{column_letter, normalise, Cell, Table};
-
-/// A located problem in an import.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ImportProblem {
-    /// Sheet name.
-    pub sheet: String,
-    /// 1-based row, if the problem is about a row.
-    pub row: Option<usize>,
-    /// Column letter and header, if about a column.
-    pub column: Option<String>,
-    /// What was expected.
-    pub expected: String,
-    /// What was found.
-    pub found: String,
-}
-
-impl std::fmt::Display for ImportProblem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "sheet {}", self.sheet)?;
-        if let Some(r) = self.row {
-            write!(f, ", row {r}")?;
-        }
-        if let Some(c) = &self.column {
-            write!(f, ", column {c}")?;
-        }
-        write!(f, ": expected {}, found {}", self.expected, self.found)
-    }
-}
-
-/// All the problems of one import.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{} problem(s) in the call history:\n{}", .0.len(), .0.iter().map(|p| format!("  {p}")).collect::<Vec<_>>().join("\n"))]
-pub struct ImportErrors(pub Vec<ImportProblem>);
+pub use super::table::{ImportErrors, ImportProblem};
+use super::table::{column_letter, header_text, number, parse_date, Cell, Table};
 
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
 enum Col {
@@ -382,50 +350,6 @@ fn from_table(t: &Table) -> Result<Vec<HistoryRow>, ImportErrors> {
         Ok(rows)
     } else {
         Err(ImportErrors(problems))
-    }
-}
-
-fn header_text(c: &Cell) -> String {
-    match c {
-        Cell::Text(t) => normalise(t),
-        _ => String::new(),
-    }
-}
-
-fn number(c: &Cell) -> Option<f64> {
-    match c {
-        Cell::Number(x) => Some(*x),
-        Cell::Text(t) => t.replace(',', "").parse().ok(),
-        _ => None,
-    }
-}
-
-/// Excel serial day → date (the 1900 system; serial 1 = 1900-01-01, with Excel's phantom
-/// 1900-02-29, so counting from 1899-12-30 is right from March 1900 on).
-fn serial_date(x: f64) -> Option<NaiveDate> {
-    if !(1.0..2_958_466.0).contains(&x) {
-        return None;
-    }
-    NaiveDate::from_ymd_opt(1899, 12, 30)?.checked_add_signed(Duration::days(x.floor() as i64))
-}
-
-fn parse_date(c: &Cell) -> Option<NaiveDate> {
-    match c {
-        Cell::Date(x) | Cell::Number(x) => serial_date(*x),
-        Cell::Text(t) => {
-            // `26-03-01 星期日`: the date is the first word.
-            let word = t.split_whitespace().next()?;
-            let parts: Vec<&str> = word.split(['-', '/', '.']).collect();
-            if parts.len() != 3 {
-                return None;
-            }
-            let mut y: i32 = parts[0].parse().ok()?;
-            if parts[0].len() == 2 {
-                y += 2000;
-            }
-            NaiveDate::from_ymd_opt(y, parts[1].parse().ok()?, parts[2].parse().ok()?)
-        }
-        Cell::Empty => None,
     }
 }
 

@@ -7,6 +7,7 @@
 use std::io::Cursor;
 
 use calamine::{Data, Reader};
+use chrono::{Duration, NaiveDate};
 
 /// One cell, reduced to what importers need.
 #[derive(Debug, Clone, PartialEq)]
@@ -58,6 +59,11 @@ pub enum TableError {
 
 /// Reads the first sheet of a workbook, or CSV text.
 pub fn read(bytes: &[u8]) -> Result<Table, TableError> {
+    read_all(bytes)?.into_iter().next().ok_or(TableError::NoSheet)
+}
+
+/// Reads every sheet of a workbook (in workbook order), or CSV text as one sheet.
+pub fn read_all(bytes: &[u8]) -> Result<Vec<Table>, TableError> {
     let workbook = bytes.starts_with(b"PK\x03\x04")
         || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
     if workbook {
@@ -67,20 +73,30 @@ pub fn read(bytes: &[u8]) -> Result<Table, TableError> {
     if text.contains('\0') {
         return Err(TableError::NotATable);
     }
-    Ok(read_csv(text.strip_prefix('\u{feff}').unwrap_or(text)))
+    Ok(vec![read_csv(text.strip_prefix('\u{feff}').unwrap_or(text))])
 }
 
-fn read_workbook(bytes: &[u8]) -> Result<Table, TableError> {
+fn read_workbook(bytes: &[u8]) -> Result<Vec<Table>, TableError> {
     let mut wb = calamine::open_workbook_auto_from_rs(Cursor::new(bytes.to_vec()))
         .map_err(|e| TableError::Workbook(e.to_string()))?;
-    let sheet = wb
-        .sheet_names()
-        .first()
-        .cloned()
-        .ok_or(TableError::NoSheet)?;
-    let range = wb
-        .worksheet_range(&sheet)
-        .map_err(|e| TableError::Workbook(e.to_string()))?;
+    let names = wb.sheet_names();
+    if names.is_empty() {
+        return Err(TableError::NoSheet);
+    }
+    let mut tables = Vec::with_capacity(names.len());
+    for sheet in names {
+        let range = wb
+            .worksheet_range(&sheet)
+            .map_err(|e| TableError::Workbook(format!("sheet {sheet}: {e}")))?;
+        tables.push(Table {
+            rows: table_rows(&range),
+            sheet,
+        });
+    }
+    Ok(tables)
+}
+
+fn table_rows(range: &calamine::Range<Data>) -> Vec<(usize, Vec<Cell>)> {
     let (first_row, first_col) = range.start().unwrap_or((0, 0));
     let mut rows = Vec::new();
     for (i, r) in range.rows().enumerate() {
@@ -106,7 +122,7 @@ fn read_workbook(bytes: &[u8]) -> Result<Table, TableError> {
         }
         rows.push((first_row as usize + i + 1, cells));
     }
-    Ok(Table { sheet, rows })
+    rows
 }
 
 /// RFC 4180 CSV: commas, double quotes with "" inside, CRLF or LF line ends.
@@ -194,6 +210,87 @@ pub fn normalise(header: &str) -> String {
             c => Some(c.to_lowercase().next().unwrap_or(c)),
         })
         .collect()
+}
+
+/// A located problem in an import.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportProblem {
+    /// Sheet name.
+    pub sheet: String,
+    /// 1-based row, if the problem is about a row.
+    pub row: Option<usize>,
+    /// Column letter and header, if about a column.
+    pub column: Option<String>,
+    /// What was expected.
+    pub expected: String,
+    /// What was found.
+    pub found: String,
+}
+
+impl std::fmt::Display for ImportProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "sheet {}", self.sheet)?;
+        if let Some(r) = self.row {
+            write!(f, ", row {r}")?;
+        }
+        if let Some(c) = &self.column {
+            write!(f, ", column {c}")?;
+        }
+        write!(f, ": expected {}, found {}", self.expected, self.found)
+    }
+}
+
+/// All the problems of one import.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{} problem(s) in the file:\n{}", .0.len(), .0.iter().map(|p| format!("  {p}")).collect::<Vec<_>>().join("\n"))]
+pub struct ImportErrors(pub Vec<ImportProblem>);
+
+/// A header cell as matching text ([`normalise`]d); non-text headers read as empty.
+pub fn header_text(c: &Cell) -> String {
+    match c {
+        Cell::Text(t) => normalise(t),
+        _ => String::new(),
+    }
+}
+
+/// A number cell, or text holding a number (thousands commas allowed).
+pub fn number(c: &Cell) -> Option<f64> {
+    match c {
+        Cell::Number(x) => Some(*x),
+        Cell::Text(t) => t.replace(',', "").parse().ok(),
+        _ => None,
+    }
+}
+
+/// Excel serial day → date (the 1900 system; serial 1 = 1900-01-01, with Excel's phantom
+/// 1900-02-29, so counting from 1899-12-30 is right from March 1900 on).
+pub fn serial_date(x: f64) -> Option<NaiveDate> {
+    if !(1.0..2_958_466.0).contains(&x) {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(1899, 12, 30)?.checked_add_signed(Duration::days(x.floor() as i64))
+}
+
+/// A date cell: an Excel date or serial, or text `2026-03-01`, `2026/3/1`, `26-03-01 星期日`
+/// (the first word; a time after it is ignored).
+pub fn parse_date(c: &Cell) -> Option<NaiveDate> {
+    match c {
+        Cell::Date(x) | Cell::Number(x) => serial_date(*x),
+        Cell::Text(t) => {
+            // `26-03-01 星期日`: the date is the first word.
+            let word = t.split_whitespace().next()?;
+            let parts: Vec<&str> = word.split(['-', '/', '.']).collect();
+            if parts.len() != 3 {
+                return None;
+            }
+            let mut y: i32 = parts[0].parse().ok()?;
+            if parts[0].len() == 2 {
+                y += 2000;
+            }
+            NaiveDate::from_ymd_opt(y, parts[1].parse().ok()?, parts[2].parse().ok()?)
+        }
+        Cell::Empty => None,
+    }
 }
 
 #[cfg(test)]
