@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use api::{forecast_cli, nrp_cli, payroll_cli, request_cli, roster_cli};
+use api::{attendance_cli, forecast_cli, nrp_cli, payroll_cli, request_cli, roster_cli};
 use clap::{Parser, Subcommand};
 
 /// Hotline Workforce: rosters, payroll and labour cost for the Danzhou 12345 hotline.
@@ -31,6 +31,9 @@ enum Command {
     /// Payroll (工资): compute a case file, or pay the demo site for a month.
     #[command(subcommand)]
     Payroll(payroll_cli::PayrollCommand),
+    /// Attendance (考勤): import files, download the template, reconcile with the roster.
+    #[command(subcommand)]
+    Attendance(attendance_cli::AttendanceCommand),
     /// The Curtois-Qu shift scheduling benchmark: solve or score an instance.
     #[command(subcommand)]
     Nrp(nrp_cli::NrpCommand),
@@ -45,6 +48,7 @@ fn main() -> ExitCode {
         Command::Erlang(a) => forecast_cli::erlang(&a).map(|_| 0),
         Command::Payroll(cmd) => payroll_cli::run(cmd, &cli.data_dir).map(|_| 0),
         Command::Nrp(cmd) => nrp_cli::run(cmd),
+        Command::Attendance(cmd) => attendance_cli::run(cmd, &cli.data_dir).map(|_| 0),
     };
     match result {
         Ok(0) => ExitCode::SUCCESS,

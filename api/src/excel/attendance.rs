@@ -1,0 +1,1285 @@
+//! Attendance import (考勤导入) from the files HR already has, and the empty template.
+//!
+//! Formats, recognised by their headers (never by position or file name):
+//! - our template (`templates/excel/attendance-template.toml`): one row per person per day;
+//! - DingTalk 月度汇总: title rows, two-row merged headers, one result text per day
+//!   ("正常", "迟到8分钟", "休息", "事假4小时", …) under day-number columns 1..31;
+//! - DingTalk 原始记录, WeCom 打卡详情, ZKTeco 考勤记录: one row per punch; punches are
+//!   merged when repeated within the policy's minutes, paired by the site's shift times and
+//!   attributed to the date their shift starts ([`crate::attendance::pair_punches`]).
+//!
+//! Dates may be Excel dates or text (`2026-03-01`, `2026/3/1`, `26-03-01 星期日`); times
+//! Excel times, `07:55`, or a date and time. Workbooks are read with calamine: `.xlsx`,
+//! legacy `.xls` (GBK text in BIFF5 is decoded by calamine), `.xlsb`, `.ods`, and CSV text.
+//! Every problem is reported at once with sheet, row, column, what was expected and what was
+//! found; with any problem nothing is returned (and so nothing is stored).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{Datelike as _, Duration, NaiveDate, NaiveDateTime};
+use rust_decimal::prelude::FromPrimitive as _;
+use rust_decimal::Decimal;
+use serde::Deserialize;
+
+use super::table::{
+    column_letter, header_text, normalise, number, parse_date, Cell, ImportErrors, ImportProblem,
+    Table, TableError,
+};
+use crate::attendance::{
+    leave_kind, merge_repeats, pair_punches, AttendancePolicy, DayRecord, Direction, Punch,
+    Reported, ShiftClock, Source,
+};
+
+/// The template's layout spec, embedded from `templates/excel/attendance-template.toml`.
+pub const TEMPLATE_SPEC: &str = include_str!("../../../templates/excel/attendance-template.toml");
+
+/// The layout spec of the template.
+#[derive(Debug, Clone, Deserialize)]
+pub struct TemplateSpec {
+    /// Sheet name.
+    pub sheet: String,
+    /// Title (row 1).
+    pub title: String,
+    /// Header row (1-based).
+    pub header_row: u32,
+    /// Columns in workbook order.
+    pub column: Vec<TemplateColumn>,
+}
+
+/// One column of the template.
+#[derive(Debug, Clone, Deserialize)]
+pub struct TemplateColumn {
+    /// Field key.
+    pub key: String,
+    /// Header written.
+    pub header: String,
+    /// Other headers accepted.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Kind of value.
+    pub kind: String,
+    /// Column width in characters.
+    pub width: f64,
+    /// Help shown as the header's note.
+    pub help: String,
+}
+
+impl TemplateSpec {
+    /// The embedded spec.
+    ///
+    /// # Panics
+    /// Never for the committed file (a unit test parses it).
+    pub fn embedded() -> Self {
+        toml::from_str(TEMPLATE_SPEC).expect("templates/excel/attendance-template.toml parses")
+    }
+
+    fn headers_of(&self, key: &str) -> Vec<String> {
+        self.column
+            .iter()
+            .filter(|c| c.key == key)
+            .flat_map(|c| std::iter::once(c.header.clone()).chain(c.aliases.iter().cloned()))
+            .map(|h| normalise(&h))
+            .collect()
+    }
+}
+
+/// A person the import may name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffEntry {
+    /// Employee id (工号).
+    pub id: String,
+    /// Name.
+    pub name: String,
+}
+
+/// A shift the import may name: code, display name and clock.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShiftEntry {
+    /// Display name (早班).
+    pub name: String,
+    /// Clock.
+    pub clock: ShiftClock,
+}
+
+/// What an import needs to know.
+#[derive(Debug, Clone)]
+pub struct ImportContext {
+    /// Year of the month imported.
+    pub year: i32,
+    /// Month imported (1-12).
+    pub month: u32,
+    /// The staff list.
+    pub staff: Vec<StaffEntry>,
+    /// The site's shifts.
+    pub shifts: Vec<ShiftEntry>,
+    /// The attendance rules.
+    pub policy: AttendancePolicy,
+}
+
+impl ImportContext {
+    fn first_day(&self) -> NaiveDate {
+        NaiveDate::from_ymd_opt(self.year, self.month, 1).expect("valid month")
+    }
+
+    fn last_day(&self) -> NaiveDate {
+        let (y, m) = if self.month == 12 {
+            (self.year + 1, 1)
+        } else {
+            (self.year, self.month + 1)
+        };
+        NaiveDate::from_ymd_opt(y, m, 1).expect("valid month") - Duration::days(1)
+    }
+
+    fn in_month(&self, d: NaiveDate) -> bool {
+        d.year() == self.year && d.month() == self.month
+    }
+
+    fn clocks(&self) -> Vec<ShiftClock> {
+        self.shifts.iter().map(|s| s.clock.clone()).collect()
+    }
+
+    fn shift_code(&self, text: &str) -> Option<String> {
+        let t = text.trim();
+        self.shifts
+            .iter()
+            .find(|s| s.clock.code.eq_ignore_ascii_case(t) || s.name == t)
+            .map(|s| s.clock.code.clone())
+    }
+}
+
+/// The result of reading an attendance file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parsed {
+    /// The format recognised.
+    pub source: Source,
+    /// Sheet read.
+    pub sheet: String,
+    /// One record per person and date, by person and date.
+    pub records: Vec<DayRecord>,
+    /// Punch rows read (punch formats).
+    pub punches: usize,
+    /// Punches merged as repeats.
+    pub merged: usize,
+    /// Things left out, for the dry run (e.g. a punch belonging to the day before the month).
+    pub ignored: Vec<String>,
+}
+
+impl Parsed {
+    /// The people in the file.
+    pub fn people(&self) -> BTreeSet<String> {
+        self.records.iter().map(|r| r.employee.clone()).collect()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Field {
+    Employee,
+    Name,
+    Date,
+    Shift,
+    ClockIn,
+    ClockOut,
+    Leave,
+    LeaveHours,
+    Note,
+    // Punch formats.
+    PunchTime,
+    PunchDate,
+    PunchKind,
+    PunchResult,
+    Account,
+}
+
+impl Field {
+    fn label(self) -> &'static str {
+        match self {
+            Field::Employee => "工号",
+            Field::Name => "姓名",
+            Field::Date => "日期",
+            Field::Shift => "班次",
+            Field::ClockIn => "上班打卡",
+            Field::ClockOut => "下班打卡",
+            Field::Leave => "请假类型",
+            Field::LeaveHours => "请假小时",
+            Field::Note => "备注",
+            Field::PunchTime => "打卡时间",
+            Field::PunchDate => "考勤日期",
+            Field::PunchKind => "打卡类型",
+            Field::PunchResult => "打卡结果",
+            Field::Account => "账号",
+        }
+    }
+}
+
+/// Header aliases of the punch formats (normalised by [`normalise`]).
+fn punch_aliases(source: Source) -> Vec<(Field, &'static [&'static str])> {
+    match source {
+        Source::DingTalkPunches => vec![
+            (Field::Employee, &["工号", "员工编号"]),
+            (Field::Name, &["姓名"]),
+            (Field::PunchDate, &["考勤日期", "日期"]),
+            (Field::PunchTime, &["打卡时间", "实际打卡时间"]),
+            (Field::PunchResult, &["打卡结果"]),
+        ],
+        Source::WeComPunches => vec![
+            (Field::Name, &["姓名"]),
+            (Field::Account, &["账号", "工号"]),
+            (Field::PunchDate, &["时间日期", "日期", "时间"]),
+            (Field::PunchKind, &["打卡类型"]),
+            (Field::PunchTime, &["实际打卡时间", "打卡时间"]),
+            (Field::PunchResult, &["打卡状态"]),
+        ],
+        Source::ZktecoPunches => vec![
+            (Field::Account, &["考勤号码", "工号", "人员编号"]),
+            (Field::Name, &["姓名"]),
+            (Field::PunchTime, &["日期时间", "打卡时间", "签到时间"]),
+        ],
+        Source::Template | Source::DingTalkSummary => vec![],
+    }
+}
+
+/// Reads an attendance file.
+///
+/// # Errors
+/// Every problem, located: a file that is not a workbook, an unrecognised layout, a missing
+/// column, an unknown employee, a date outside the month, text in a number cell, a duplicate
+/// row, overlapping punches, an unknown shift, leave type or day result.
+pub fn parse(bytes: &[u8], ctx: &ImportContext) -> Result<Parsed, ImportErrors> {
+    let tables = crate::excel::table::read_all(bytes).map_err(|e| {
+        let found = match &e {
+            TableError::NotATable => "neither a workbook nor UTF-8 text".to_string(),
+            other => other.to_string(),
+        };
+        ImportErrors(vec![ImportProblem {
+            sheet: "-".into(),
+            row: None,
+            column: None,
+            expected: "an Excel workbook (.xlsx, .xls) or CSV file".into(),
+            found,
+        }])
+    })?;
+    let spec = TemplateSpec::embedded();
+    // The first sheet whose headers are recognised.
+    for t in &tables {
+        if let Some((source, header_row)) = detect(t, &spec) {
+            return match source {
+                Source::Template => template(t, header_row, &spec, ctx),
+                Source::DingTalkSummary => summary(t, header_row, ctx),
+                _ => punches(t, header_row, source, ctx),
+            };
+        }
+    }
+    let names: Vec<String> = tables.iter().map(|t| t.sheet.clone()).collect();
+    Err(ImportErrors(vec![ImportProblem {
+        sheet: names.join(", "),
+        row: None,
+        column: None,
+        expected: "the headers of our template (工号 姓名 日期 班次 上班打卡 下班打卡 …), DingTalk 月度汇总 (姓名 + day columns 1..31), DingTalk 原始记录 (姓名 考勤日期 打卡时间), WeCom 打卡详情 (姓名 打卡类型 实际打卡时间) or a ZKTeco record (姓名/考勤号码 日期时间) in the first 10 rows".into(),
+        found: "no such header row".into(),
+    }]))
+}
+
+fn day_number(c: &Cell) -> Option<u32> {
+    let n = match c {
+        Cell::Number(x) if x.fract() == 0.0 => *x as u32,
+        Cell::Text(t) => {
+            let digits: String = t.chars().take_while(char::is_ascii_digit).collect();
+            let rest = &t[digits.len()..];
+            if digits.is_empty() || rest.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+                return None;
+            }
+            digits.parse().ok()?
+        }
+        _ => return None,
+    };
+    (1..=31).contains(&n).then_some(n)
+}
+
+fn has(headers: &[String], names: &[&str]) -> bool {
+    names.iter().any(|n| headers.iter().any(|h| h == n))
+}
+
+/// The format and 1-based header row of a sheet, if its headers are recognised.
+fn detect(t: &Table, spec: &TemplateSpec) -> Option<(Source, usize)> {
+    for (row, cells) in t.rows.iter().take(10) {
+        let h: Vec<String> = cells.iter().map(header_text).collect();
+        let days = cells.iter().filter(|c| day_number(c).is_some()).count();
+        if has(&h, &["姓名", "工号"]) && days >= 28 {
+            return Some((Source::DingTalkSummary, *row));
+        }
+        if has(&h, &["打卡类型"]) && has(&h, &["实际打卡时间"]) {
+            return Some((Source::WeComPunches, *row));
+        }
+        if has(&h, &["打卡时间"]) && has(&h, &["考勤日期"]) {
+            return Some((Source::DingTalkPunches, *row));
+        }
+        if has(&h, &["日期时间"]) && has(&h, &["考勤号码", "姓名"]) {
+            return Some((Source::ZktecoPunches, *row));
+        }
+        let shift = spec.headers_of("shift");
+        let clock = spec.headers_of("clock_in");
+        let leave = spec.headers_of("leave");
+        let date = spec.headers_of("date");
+        let any = |names: &[String]| names.iter().any(|n| h.contains(n));
+        if any(&date) && (any(&shift) || any(&clock) || any(&leave)) {
+            return Some((Source::Template, *row));
+        }
+    }
+    None
+}
+
+/// Collects problems with the sheet name filled in.
+struct Problems<'a> {
+    sheet: &'a str,
+    list: Vec<ImportProblem>,
+}
+
+impl Problems<'_> {
+    fn at(&mut self, row: usize, col: Option<(usize, &str)>, expected: &str, found: String) {
+        self.list.push(ImportProblem {
+            sheet: self.sheet.to_string(),
+            row: Some(row),
+            column: col.map(|(i, h)| format!("{} ({h})", column_letter(i))),
+            expected: expected.to_string(),
+            found,
+        });
+    }
+
+    fn missing_column(&mut self, row: usize, label: &str, aliases: &[String]) {
+        let others: Vec<&str> = aliases
+            .iter()
+            .map(String::as_str)
+            .filter(|a| *a != label)
+            .collect();
+        let expected = if others.is_empty() {
+            format!("a column headed {label}")
+        } else {
+            format!("a column headed {label} (or {})", others.join(", "))
+        };
+        self.list.push(ImportProblem {
+            sheet: self.sheet.to_string(),
+            row: Some(row),
+            column: None,
+            expected,
+            found: "no such column in the header row".into(),
+        });
+    }
+}
+
+/// Resolves a row's person from an id and/or name cell.
+fn who(
+    ctx: &ImportContext,
+    id: Option<(usize, &Cell)>,
+    name: Option<(usize, &Cell)>,
+    id_must_match: bool,
+    row: usize,
+    probs: &mut Problems<'_>,
+) -> Option<String> {
+    let text = |c: &Cell| match c {
+        Cell::Text(t) => Some(t.clone()),
+        Cell::Number(n) if n.fract() == 0.0 => Some(format!("{n}")),
+        _ => None,
+    };
+    let id_text = id.and_then(|(_, c)| text(c));
+    let name_text = name.and_then(|(_, c)| text(c));
+    if let Some(idt) = &id_text {
+        if let Some(s) = ctx.staff.iter().find(|s| s.id.eq_ignore_ascii_case(idt)) {
+            if let (Some(n), Some((col, _))) = (&name_text, name) {
+                if *n != s.name {
+                    probs.at(
+                        row,
+                        Some((col, "姓名")),
+                        &format!("the name of employee {} ({})", s.id, s.name),
+                        format!("\"{n}\""),
+                    );
+                    return None;
+                }
+            }
+            return Some(s.id.clone());
+        }
+        if id_must_match {
+            let (col, _) = id.expect("id text implies a column");
+            probs.at(
+                row,
+                Some((col, "工号")),
+                "an employee id from the staff list",
+                format!("unknown employee \"{idt}\""),
+            );
+            return None;
+        }
+    }
+    match (&name_text, name) {
+        (Some(n), Some((col, _))) => {
+            let found: Vec<&StaffEntry> = ctx.staff.iter().filter(|s| s.name == *n).collect();
+            match found.as_slice() {
+                [one] => Some(one.id.clone()),
+                [] => {
+                    probs.at(
+                        row,
+                        Some((col, "姓名")),
+                        "a name from the staff list",
+                        format!("unknown employee \"{n}\""),
+                    );
+                    None
+                }
+                many => {
+                    let ids: Vec<&str> = many.iter().map(|s| s.id.as_str()).collect();
+                    probs.at(
+                        row,
+                        Some((col, "姓名")),
+                        "a name held by one person, or an employee id column",
+                        format!("\"{n}\" is the name of {}", ids.join(", ")),
+                    );
+                    None
+                }
+            }
+        }
+        _ => {
+            let col = id.or(name).map(|(i, _)| (i, "工号/姓名"));
+            probs.at(row, col, "an employee id or name", "an empty cell".into());
+            None
+        }
+    }
+}
+
+fn find_columns(header: &[Cell], wanted: &[(Field, Vec<String>)]) -> BTreeMap<Field, usize> {
+    let h: Vec<String> = header.iter().map(header_text).collect();
+    let mut out = BTreeMap::new();
+    for (field, names) in wanted {
+        if let Some(i) = names.iter().find_map(|n| h.iter().position(|x| x == n)) {
+            out.insert(*field, i);
+        }
+    }
+    out
+}
+
+/// Minutes after midnight of a time cell: an Excel time (fraction of a day) or `HH:MM[:SS]`.
+fn time_of(c: &Cell) -> Option<u32> {
+    match c {
+        Cell::Date(x) | Cell::Number(x) if (0.0..1.0).contains(x) => {
+            let m = (x * 1440.0).round() as u32;
+            (m < 1440).then_some(m)
+        }
+        Cell::Text(t) => {
+            let mut parts = t.trim().split(':');
+            let h: u32 = parts.next()?.trim().parse().ok()?;
+            let m: u32 = parts.next()?.trim().parse().ok()?;
+            if let Some(s) = parts.next() {
+                let _: u32 = s.trim().parse().ok()?;
+            }
+            (h < 24 && m < 60).then_some(h * 60 + m)
+        }
+        _ => None,
+    }
+}
+
+/// A date and time: an Excel date-time serial, or text `2026-03-01 07:55[:00]`.
+fn datetime_of(c: &Cell) -> Option<NaiveDateTime> {
+    match c {
+        Cell::Date(x) | Cell::Number(x) if *x >= 1.0 => {
+            let date = super::table::serial_date(*x)?;
+            let secs = (x.fract() * 86_400.0).round() as i64;
+            Some(date.and_hms_opt(0, 0, 0)? + Duration::seconds(secs))
+        }
+        Cell::Text(t) => {
+            let mut words = t.split_whitespace();
+            let date = parse_date(&Cell::Text(words.next()?.to_string()))?;
+            let time = words.find_map(|w| time_of(&Cell::Text(w.to_string())))?;
+            Some(date.and_hms_opt(0, 0, 0)? + Duration::minutes(i64::from(time)))
+        }
+        _ => None,
+    }
+}
+
+fn cell(cells: &[Cell], i: Option<usize>) -> &Cell {
+    i.and_then(|i| cells.get(i)).unwrap_or(&Cell::Empty)
+}
+
+fn text_of(c: &Cell) -> Option<String> {
+    match c {
+        Cell::Text(t) => Some(t.clone()),
+        Cell::Number(n) => Some(format!("{n}")),
+        _ => None,
+    }
+}
+
+fn template(
+    t: &Table,
+    header_row: usize,
+    spec: &TemplateSpec,
+    ctx: &ImportContext,
+) -> Result<Parsed, ImportErrors> {
+    let mut probs = Problems {
+        sheet: &t.sheet,
+        list: Vec::new(),
+    };
+    let header = &t
+        .rows
+        .iter()
+        .find(|(r, _)| *r == header_row)
+        .expect("detected row")
+        .1;
+    let keys = [
+        ("employee", Field::Employee),
+        ("name", Field::Name),
+        ("date", Field::Date),
+        ("shift", Field::Shift),
+        ("clock_in", Field::ClockIn),
+        ("clock_out", Field::ClockOut),
+        ("leave", Field::Leave),
+        ("leave_hours", Field::LeaveHours),
+        ("note", Field::Note),
+    ];
+    let wanted: Vec<(Field, Vec<String>)> =
+        keys.iter().map(|(k, f)| (*f, spec.headers_of(k))).collect();
+    let cols = find_columns(header, &wanted);
+    if !cols.contains_key(&Field::Employee) && !cols.contains_key(&Field::Name) {
+        probs.missing_column(header_row, "工号 or 姓名", &spec.headers_of("employee"));
+    }
+    for (k, f) in [("date", Field::Date), ("shift", Field::Shift)] {
+        if !cols.contains_key(&f) {
+            probs.missing_column(header_row, f.label(), &spec.headers_of(k));
+        }
+    }
+    if !probs.list.is_empty() {
+        return Err(ImportErrors(probs.list));
+    }
+    let col = |f: Field| cols.get(&f).copied();
+    let label = |f: Field| -> (usize, &'static str) { (cols[&f], f.label()) };
+    let mut records: Vec<DayRecord> = Vec::new();
+    let mut seen: BTreeMap<(String, NaiveDate), usize> = BTreeMap::new();
+    for (row, cells) in t.rows.iter().filter(|(r, _)| *r > header_row) {
+        let row = *row;
+        let employee = who(
+            ctx,
+            col(Field::Employee).map(|i| (i, cell(cells, Some(i)))),
+            col(Field::Name).map(|i| (i, cell(cells, Some(i)))),
+            true,
+            row,
+            &mut probs,
+        );
+        let date_cell = cell(cells, col(Field::Date));
+        let date = match parse_date(date_cell) {
+            Some(d) if ctx.in_month(d) => Some(d),
+            Some(d) => {
+                probs.at(
+                    row,
+                    Some(label(Field::Date)),
+                    &format!("a date in {}-{:02}", ctx.year, ctx.month),
+                    format!("{d} (date outside the month)"),
+                );
+                None
+            }
+            None => {
+                probs.at(
+                    row,
+                    Some(label(Field::Date)),
+                    "a date (Excel date, 2026-03-01 or 26-03-01 星期日)",
+                    date_cell.shown(),
+                );
+                None
+            }
+        };
+        let shift_cell = cell(cells, col(Field::Shift));
+        let mut rest = false;
+        let shift = match shift_cell {
+            Cell::Empty => None,
+            c => {
+                let s = text_of(c).unwrap_or_default();
+                if ["休", "休息", "rest", "off", "-"].contains(&s.as_str()) {
+                    rest = true;
+                    None
+                } else if let Some(code) = ctx.shift_code(&s) {
+                    Some(code)
+                } else {
+                    let codes: Vec<String> = ctx
+                        .shifts
+                        .iter()
+                        .map(|s| format!("{} {}", s.clock.code, s.name))
+                        .collect();
+                    probs.at(
+                        row,
+                        Some(label(Field::Shift)),
+                        &format!("a shift of the site ({}) or 休", codes.join(", ")),
+                        c.shown(),
+                    );
+                    None
+                }
+            }
+        };
+        let mut clock = |f: Field| -> Option<NaiveDateTime> {
+            let c = cell(cells, col(f));
+            if *c == Cell::Empty {
+                return None;
+            }
+            if let Some(dt) = datetime_of(c) {
+                return Some(dt);
+            }
+            match (time_of(c), date) {
+                (Some(m), Some(d)) => {
+                    Some(d.and_hms_opt(0, 0, 0)? + Duration::minutes(i64::from(m)))
+                }
+                (Some(_), None) => None,
+                (None, _) => {
+                    probs.at(
+                        row,
+                        Some(label(f)),
+                        "a time (HH:MM, an Excel time, or a date and time)",
+                        c.shown(),
+                    );
+                    None
+                }
+            }
+        };
+        let clock_in = clock(Field::ClockIn);
+        let mut clock_out = clock(Field::ClockOut);
+        if let (Some(i), Some(o)) = (clock_in, clock_out) {
+            if o <= i {
+                // Earlier than the clock-in: the next day (a night shift).
+                clock_out = Some(o + Duration::days(1));
+            }
+        }
+        let leave_cell = cell(cells, col(Field::Leave));
+        let leave = match leave_cell {
+            Cell::Empty => None,
+            c => match text_of(c).as_deref().and_then(leave_kind) {
+                Some(k) => Some(k),
+                None => {
+                    probs.at(
+                        row,
+                        Some(label(Field::Leave)),
+                        "a leave type: 年休假 病假 事假 婚假 丧假 产假 陪产假 调休",
+                        c.shown(),
+                    );
+                    None
+                }
+            },
+        };
+        let hours_cell = cell(cells, col(Field::LeaveHours));
+        let leave_hours = match hours_cell {
+            Cell::Empty => None,
+            c => match number(c).and_then(Decimal::from_f64) {
+                Some(h) if h > Decimal::ZERO && h <= Decimal::from(24) => Some(h.round_dp(2)),
+                _ => {
+                    probs.at(
+                        row,
+                        Some(label(Field::LeaveHours)),
+                        "a number of hours above 0 and at most 24 (text in a number cell is not read)",
+                        c.shown(),
+                    );
+                    None
+                }
+            },
+        };
+        if leave_hours.is_some() && leave.is_none() && *leave_cell == Cell::Empty {
+            probs.at(
+                row,
+                cols.get(&Field::Leave).map(|i| (*i, Field::Leave.label())),
+                "a leave type for the leave hours given",
+                "an empty cell".into(),
+            );
+        }
+        let note = text_of(cell(cells, col(Field::Note))).unwrap_or_default();
+        let (Some(employee), Some(date)) = (employee, date) else {
+            continue;
+        };
+        if shift.is_none() && clock_in.is_none() && clock_out.is_none() && leave.is_none() && !rest
+        {
+            // Nothing recorded (a pre-filled row left blank).
+            continue;
+        }
+        if let Some(first) = seen.insert((employee.clone(), date), row) {
+            probs.at(
+                row,
+                None,
+                &format!("one row per person and date ({employee} on {date})"),
+                format!("a duplicate row (also row {first})"),
+            );
+            continue;
+        }
+        let mut shift = shift;
+        let mut shift_inferred = false;
+        if shift.is_none() && (clock_in.is_some() || clock_out.is_some()) && !rest {
+            // Infer from the times, as for punches.
+            let punches: Vec<Punch> = [(clock_in, Direction::In), (clock_out, Direction::Out)]
+                .into_iter()
+                .filter_map(|(time, d)| {
+                    time.map(|at| Punch {
+                        employee: employee.clone(),
+                        at,
+                        direction: Some(d),
+                        day_hint: Some(date),
+                        sheet: t.sheet.clone(),
+                        row,
+                    })
+                })
+                .collect();
+            let names = BTreeMap::new();
+            if let Ok(recs) = pair_punches(
+                &punches,
+                &ctx.clocks(),
+                &ctx.policy,
+                &names,
+                Source::Template,
+            ) {
+                shift = recs.first().and_then(|r| r.shift.clone());
+                shift_inferred = shift.is_some();
+            }
+        }
+        let name = ctx
+            .staff
+            .iter()
+            .find(|s| s.id == employee)
+            .map(|s| s.name.clone())
+            .unwrap_or_default();
+        records.push(DayRecord {
+            employee,
+            name,
+            date,
+            shift,
+            shift_inferred,
+            clock_in,
+            clock_out,
+            leave,
+            leave_hours: if leave.is_some() {
+                Some(leave_hours.unwrap_or_else(|| Decimal::from(8)))
+            } else {
+                None
+            },
+            reported: rest.then(|| Reported {
+                rest: true,
+                ..Reported::default()
+            }),
+            note,
+            source: Source::Template,
+            sheet: t.sheet.clone(),
+            row,
+        });
+    }
+    overlapping(&mut records, &mut probs);
+    finish(probs, Source::Template, &t.sheet, records, 0, 0, vec![])
+}
+
+/// Flags a person's consecutive records whose clock intervals overlap.
+fn overlapping(records: &mut [DayRecord], probs: &mut Problems<'_>) {
+    records.sort_by(|a, b| (&a.employee, a.date).cmp(&(&b.employee, b.date)));
+    for w in records.windows(2) {
+        let (a, b) = (&w[0], &w[1]);
+        if a.employee != b.employee {
+            continue;
+        }
+        if let (Some(end), Some(start)) = (a.clock_out, b.clock_in) {
+            if end > start {
+                probs.at(
+                    b.row,
+                    None,
+                    &format!(
+                        "a clock-in after the previous shift's clock-out ({} row {} ends {})",
+                        a.date,
+                        a.row,
+                        end.format("%m-%d %H:%M")
+                    ),
+                    format!(
+                        "overlapping punches: clock-in {}",
+                        start.format("%m-%d %H:%M")
+                    ),
+                );
+            }
+        }
+    }
+}
+
+fn finish(
+    probs: Problems<'_>,
+    source: Source,
+    sheet: &str,
+    mut records: Vec<DayRecord>,
+    punches: usize,
+    merged: usize,
+    ignored: Vec<String>,
+) -> Result<Parsed, ImportErrors> {
+    if !probs.list.is_empty() {
+        let mut list = probs.list;
+        list.sort_by_key(|p| (p.row, p.column.clone()));
+        return Err(ImportErrors(list));
+    }
+    records.sort_by(|a, b| (&a.employee, a.date).cmp(&(&b.employee, b.date)));
+    Ok(Parsed {
+        source,
+        sheet: sheet.to_string(),
+        records,
+        punches,
+        merged,
+        ignored,
+    })
+}
+
+/// One DingTalk day result: a leave, and what the text reports.
+fn day_result(
+    text: &str,
+    ctx: &ImportContext,
+) -> Result<
+    (
+        Reported,
+        Option<(scheduler::LeaveKind, Decimal)>,
+        Option<String>,
+    ),
+    String,
+> {
+    let mut rep = Reported::default();
+    let mut leave = None;
+    let mut shift = None;
+    for token in text
+        .split([',', '，', ';', '；', '\n', ' ', '、', '/'])
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        let minutes = |prefix: &str| -> Option<u32> {
+            let rest = token.strip_prefix(prefix)?;
+            let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+            let unit = &rest[digits.len()..];
+            let n: u32 = digits.parse().ok()?;
+            match unit {
+                "分钟" | "分" | "min" => Some(n),
+                "小时" | "h" => Some(n * 60),
+                _ => None,
+            }
+        };
+        match token {
+            "正常" | "出差" | "外出" | "外勤" | "补卡" => rep.present = true,
+            "休息" | "休" => rep.rest = true,
+            "旷工" | "旷工迟到" => rep.absent = true,
+            "上班缺卡" => {
+                rep.present = true;
+                rep.missing_in = true;
+            }
+            "下班缺卡" => {
+                rep.present = true;
+                rep.missing_out = true;
+            }
+            "缺卡" => {
+                rep.present = true;
+                rep.missing_in = true;
+                rep.missing_out = true;
+            }
+            _ => {
+                if let Some(m) = minutes("严重迟到").or_else(|| minutes("迟到")) {
+                    rep.present = true;
+                    rep.late_minutes = Some(rep.late_minutes.unwrap_or(0) + m);
+                } else if let Some(m) = minutes("早退") {
+                    rep.present = true;
+                    rep.early_minutes = Some(rep.early_minutes.unwrap_or(0) + m);
+                } else if minutes("旷工").is_some() {
+                    rep.absent = true;
+                } else if let Some((kind, hours)) = leave_token(token) {
+                    leave = Some((kind, hours));
+                } else if token.starts_with("加班") {
+                    // Overtime approvals are not read; hours come from the roster.
+                } else if let Some(code) = ctx.shift_code(token) {
+                    shift = Some(code);
+                } else {
+                    return Err(format!("\"{token}\" in \"{text}\""));
+                }
+            }
+        }
+    }
+    Ok((rep, leave, shift))
+}
+
+/// `事假4小时`, `年假1天`, `调休0.5天`, or a bare leave name (a whole day).
+fn leave_token(token: &str) -> Option<(scheduler::LeaveKind, Decimal)> {
+    let split = token
+        .char_indices()
+        .find(|(_, c)| c.is_ascii_digit())
+        .map_or(token.len(), |(i, _)| i);
+    let (name, amount) = token.split_at(split);
+    let kind = leave_kind(name)?;
+    if amount.is_empty() {
+        return Some((kind, Decimal::from(8)));
+    }
+    let num: String = amount
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '.')
+        .collect();
+    let unit = &amount[num.len()..];
+    let n: Decimal = num.parse().ok()?;
+    match unit {
+        "小时" | "h" => Some((kind, n)),
+        "天" | "d" => Some((kind, n * Decimal::from(8))),
+        _ => None,
+    }
+}
+
+fn summary(t: &Table, header_row: usize, ctx: &ImportContext) -> Result<Parsed, ImportErrors> {
+    let mut probs = Problems {
+        sheet: &t.sheet,
+        list: Vec::new(),
+    };
+    let header = &t
+        .rows
+        .iter()
+        .find(|(r, _)| *r == header_row)
+        .expect("detected row")
+        .1;
+    let cols = find_columns(
+        header,
+        &[
+            (Field::Employee, vec!["工号".into(), "员工编号".into()]),
+            (Field::Name, vec!["姓名".into()]),
+        ],
+    );
+    let days: Vec<(usize, u32)> = header
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| day_number(c).map(|d| (i, d)))
+        .collect();
+    let last = ctx.last_day().day();
+    let mut records = Vec::new();
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for (row, cells) in t.rows.iter().filter(|(r, _)| *r > header_row) {
+        let row = *row;
+        let id_cell = cell(cells, cols.get(&Field::Employee).copied());
+        let name_cell = cell(cells, cols.get(&Field::Name).copied());
+        if *id_cell == Cell::Empty && *name_cell == Cell::Empty {
+            // The sub-header row under merged group headers (请假 → 事假(小时) …).
+            continue;
+        }
+        let Some(employee) = who(
+            ctx,
+            cols.get(&Field::Employee).map(|i| (*i, id_cell)),
+            cols.get(&Field::Name).map(|i| (*i, name_cell)),
+            true,
+            row,
+            &mut probs,
+        ) else {
+            continue;
+        };
+        if let Some(first) = seen.insert(employee.clone(), row) {
+            probs.at(
+                row,
+                None,
+                &format!("one row per person ({employee})"),
+                format!("a duplicate row (also row {first})"),
+            );
+            continue;
+        }
+        let name = ctx
+            .staff
+            .iter()
+            .find(|s| s.id == employee)
+            .map(|s| s.name.clone())
+            .unwrap_or_default();
+        for &(i, day) in &days {
+            let c = cell(cells, Some(i));
+            let Some(text) = text_of(c) else { continue };
+            let head = format!("{day}");
+            if day > last {
+                probs.at(
+                    row,
+                    Some((i, &head)),
+                    &format!("no result past day {last} of {}-{:02}", ctx.year, ctx.month),
+                    format!("\"{text}\" (date outside the month)"),
+                );
+                continue;
+            }
+            let date = NaiveDate::from_ymd_opt(ctx.year, ctx.month, day).expect("day in month");
+            match day_result(&text, ctx) {
+                Ok((rep, leave, shift)) => records.push(DayRecord {
+                    employee: employee.clone(),
+                    name: name.clone(),
+                    date,
+                    shift,
+                    shift_inferred: false,
+                    clock_in: None,
+                    clock_out: None,
+                    leave: leave.map(|(k, _)| k),
+                    leave_hours: leave.map(|(_, h)| h),
+                    reported: Some(rep),
+                    note: text,
+                    source: Source::DingTalkSummary,
+                    sheet: t.sheet.clone(),
+                    row,
+                }),
+                Err(found) => probs.at(
+                    row,
+                    Some((i, &head)),
+                    "a DingTalk day result: 正常, 休息, 迟到N分钟, 早退N分钟, 上班缺卡, 下班缺卡, 旷工, 事假N小时, 年假N天 …",
+                    found,
+                ),
+            }
+        }
+    }
+    finish(
+        probs,
+        Source::DingTalkSummary,
+        &t.sheet,
+        records,
+        0,
+        0,
+        vec![],
+    )
+}
+
+fn punches(
+    t: &Table,
+    header_row: usize,
+    source: Source,
+    ctx: &ImportContext,
+) -> Result<Parsed, ImportErrors> {
+    let mut probs = Problems {
+        sheet: &t.sheet,
+        list: Vec::new(),
+    };
+    let header = &t
+        .rows
+        .iter()
+        .find(|(r, _)| *r == header_row)
+        .expect("detected row")
+        .1;
+    let aliases = punch_aliases(source);
+    let wanted: Vec<(Field, Vec<String>)> = aliases
+        .iter()
+        .map(|(f, names)| (*f, names.iter().map(|n| normalise(n)).collect()))
+        .collect();
+    let cols = find_columns(header, &wanted);
+    let required: &[Field] = match source {
+        Source::WeComPunches => &[Field::PunchDate, Field::PunchTime],
+        Source::DingTalkPunches => &[Field::Name, Field::PunchTime],
+        _ => &[Field::PunchTime],
+    };
+    for f in required {
+        if !cols.contains_key(f) {
+            let names: Vec<String> = aliases
+                .iter()
+                .filter(|(g, _)| g == f)
+                .flat_map(|(_, n)| n.iter().map(|s| s.to_string()))
+                .collect();
+            probs.missing_column(header_row, f.label(), &names);
+        }
+    }
+    if !cols.contains_key(&Field::Name) && !cols.contains_key(&Field::Account) {
+        probs.missing_column(header_row, "姓名 (or 工号, 账号, 考勤号码)", &[]);
+    }
+    if !probs.list.is_empty() {
+        return Err(ImportErrors(probs.list));
+    }
+    let label = |f: Field| -> (usize, &'static str) { (cols[&f], f.label()) };
+    let id_col = cols
+        .get(&Field::Employee)
+        .or_else(|| cols.get(&Field::Account))
+        .copied();
+    let id_must_match = cols.contains_key(&Field::Employee);
+    let first = ctx.first_day();
+    let after = ctx.last_day() + Duration::days(1);
+    let mut list: Vec<Punch> = Vec::new();
+    let mut read = 0usize;
+    for (row, cells) in t.rows.iter().filter(|(r, _)| *r > header_row) {
+        let row = *row;
+        let employee = who(
+            ctx,
+            id_col.map(|i| (i, cell(cells, Some(i)))),
+            cols.get(&Field::Name).map(|i| (*i, cell(cells, Some(*i)))),
+            id_must_match,
+            row,
+            &mut probs,
+        );
+        let time_cell = cell(cells, cols.get(&Field::PunchTime).copied());
+        if source == Source::WeComPunches {
+            // "未打卡": a punch that did not happen.
+            if let Cell::Text(s) = time_cell {
+                if s.contains("未打卡") || s == "--" {
+                    continue;
+                }
+            }
+        }
+        let date_cell = cell(cells, cols.get(&Field::PunchDate).copied());
+        let at = datetime_of(time_cell).or_else(|| {
+            let d = parse_date(date_cell)?;
+            let m = time_of(time_cell)?;
+            Some(d.and_hms_opt(0, 0, 0)? + Duration::minutes(i64::from(m)))
+        });
+        let Some(at) = at else {
+            let (col, expected) = if time_of(time_cell).is_some() {
+                (
+                    cols.get(&Field::PunchDate).map(|_| label(Field::PunchDate)),
+                    "a date (the time has none)",
+                )
+            } else {
+                (
+                    Some(label(Field::PunchTime)),
+                    "a punch time (2026-03-01 07:55, or HH:MM with a date column)",
+                )
+            };
+            let found = if time_of(time_cell).is_some() {
+                date_cell.shown()
+            } else {
+                time_cell.shown()
+            };
+            probs.at(row, col, expected, found);
+            continue;
+        };
+        if at.date() < first || at.date() > after {
+            probs.at(
+                row,
+                Some(label(Field::PunchTime)),
+                &format!(
+                    "a punch in {}-{:02} (or the next morning, for a night shift)",
+                    ctx.year, ctx.month
+                ),
+                format!("{} (date outside the month)", at.format("%Y-%m-%d %H:%M")),
+            );
+            continue;
+        }
+        let direction = match cell(cells, cols.get(&Field::PunchKind).copied()) {
+            Cell::Text(k) if k.contains("上班") => Some(Direction::In),
+            Cell::Text(k) if k.contains("下班") => Some(Direction::Out),
+            Cell::Text(k) if k.contains("外出") => continue,
+            _ => None,
+        };
+        let Some(employee) = employee else { continue };
+        read += 1;
+        // DingTalk's 考勤日期 is the date it attributes the punch to; WeCom's date column is
+        // the day of the rule, which for a clock-out after midnight is the day before.
+        let day_hint = match source {
+            Source::DingTalkPunches => parse_date(date_cell),
+            _ => None,
+        };
+        list.push(Punch {
+            employee,
+            at,
+            direction,
+            day_hint,
+            sheet: t.sheet.clone(),
+            row,
+        });
+    }
+    if !probs.list.is_empty() {
+        return Err(ImportErrors(probs.list));
+    }
+    let (kept, merged) = merge_repeats(list, ctx.policy.merge_repeat_minutes);
+    let names: BTreeMap<String, String> = ctx
+        .staff
+        .iter()
+        .map(|s| (s.id.clone(), s.name.clone()))
+        .collect();
+    let mut ignored = Vec::new();
+    let records = match pair_punches(&kept, &ctx.clocks(), &ctx.policy, &names, source) {
+        Ok(recs) => recs
+            .into_iter()
+            .filter(|r| {
+                let keep = ctx.in_month(r.date);
+                if !keep {
+                    ignored.push(format!(
+                        "{} {} row {}: the shift starts on {}, outside the month",
+                        r.employee, r.name, r.row, r.date
+                    ));
+                }
+                keep
+            })
+            .collect(),
+        Err(overlaps) => {
+            for (_, row, msg) in overlaps {
+                probs.at(row, None, "one shift per person and date", msg);
+            }
+            vec![]
+        }
+    };
+    finish(probs, source, &t.sheet, records, read, merged, ignored)
+}
+
+/// The empty template workbook for a month: the header row with notes, a drop-down of the
+/// site's shifts and of leave types, date and time formats, and a second sheet listing the
+/// staff and shifts (说明).
+///
+/// # Errors
+/// A workbook writer error.
+pub fn template_workbook(ctx: &ImportContext) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{DataValidation, Format, FormatAlign, FormatBorder, Note, Workbook};
+    let spec = TemplateSpec::embedded();
+    let mut wb = Workbook::new();
+    let head = Format::new()
+        .set_bold()
+        .set_background_color("#DDEBF7")
+        .set_border(FormatBorder::Thin)
+        .set_align(FormatAlign::Center);
+    let title = Format::new().set_bold().set_font_size(14);
+    let date_fmt = Format::new().set_num_format("yyyy-mm-dd");
+    let time_fmt = Format::new().set_num_format("hh:mm");
+    let ws = wb.add_worksheet();
+    ws.set_name(&spec.sheet)?;
+    let hr = spec.header_row - 1;
+    ws.write_with_format(
+        0,
+        0,
+        format!("{} {}-{:02}", spec.title, ctx.year, ctx.month),
+        &title,
+    )?;
+    let rows_allowed = 5000u32;
+    let mut shift_list: Vec<String> = ctx.shifts.iter().map(|s| s.clock.code.clone()).collect();
+    shift_list.push("休".into());
+    let leave_list = [
+        "年休假",
+        "病假",
+        "事假",
+        "婚假",
+        "丧假",
+        "产假",
+        "陪产假",
+        "调休",
+    ];
+    for (i, c) in spec.column.iter().enumerate() {
+        let col = i as u16;
+        ws.write_with_format(hr, col, &c.header, &head)?;
+        ws.set_column_width(col, c.width)?;
+        ws.insert_note(hr, col, &Note::new(&c.help).set_author("Hotline Workforce"))?;
+        match c.kind.as_str() {
+            "date" => {
+                ws.set_column_format(col, &date_fmt)?;
+            }
+            "time" => {
+                ws.set_column_format(col, &time_fmt)?;
+            }
+            "shift" => {
+                let v = DataValidation::new().allow_list_strings(&shift_list)?;
+                ws.add_data_validation(hr + 1, col, hr + rows_allowed, col, &v)?;
+            }
+            "leave" => {
+                let v = DataValidation::new().allow_list_strings(&leave_list)?;
+                ws.add_data_validation(hr + 1, col, hr + rows_allowed, col, &v)?;
+            }
+            "number" => {
+                let v = DataValidation::new()
+                    .allow_decimal_number(rust_xlsxwriter::DataValidationRule::Between(0.5, 24.0))
+                    .set_error_message("请假小时须为 0.5 到 24 之间的数字")?;
+                ws.add_data_validation(hr + 1, col, hr + rows_allowed, col, &v)?;
+            }
+            _ => {}
+        }
+    }
+    ws.set_freeze_panes(hr + 1, 0)?;
+    let info = wb.add_worksheet();
+    info.set_name("说明")?;
+    info.write_with_format(0, 0, "人员名单 Staff", &head)?;
+    info.write_with_format(1, 0, "工号", &head)?;
+    info.write_with_format(1, 1, "姓名", &head)?;
+    for (i, s) in ctx.staff.iter().enumerate() {
+        info.write(i as u32 + 2, 0, &s.id)?;
+        info.write(i as u32 + 2, 1, &s.name)?;
+    }
+    info.write_with_format(0, 3, "班次 Shifts", &head)?;
+    for (j, h) in ["代码", "名称", "开始", "结束"].iter().enumerate() {
+        info.write_with_format(1, 3 + j as u16, *h, &head)?;
+    }
+    for (i, s) in ctx.shifts.iter().enumerate() {
+        let r = i as u32 + 2;
+        info.write(r, 3, &s.clock.code)?;
+        info.write(r, 4, &s.name)?;
+        let hm = |m: u32| format!("{:02}:{:02}", (m / 60) % 24, m % 60);
+        info.write(r, 5, hm(s.clock.start))?;
+        info.write(r, 6, hm(s.clock.end))?;
+    }
+    info.set_column_width(0, 8)?;
+    info.set_column_width(1, 10)?;
+    info.set_column_width(4, 12)?;
+    wb.save_to_buffer()
+}

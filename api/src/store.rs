@@ -1,0 +1,340 @@
+//! Storage (sqlx). SQLite by default — a file created on first use — with the schema in
+//! `api/migrations/*.sql`, applied in order at open and recorded in `schema_migrations`.
+//!
+//! Why not `sqlx::migrate!`: it needs sqlx's proc-macro feature (and with it a build-time
+//! database or `.sqlx` offline data); a list of embedded SQL files applied in a transaction
+//! does the same job without either.
+//!
+//! Every write that belongs together is one transaction: an attendance import removes the
+//! month's records of the people in the file and inserts the new ones, or does nothing.
+
+use std::str::FromStr as _;
+
+use anyhow::Context as _;
+use chrono::{NaiveDate, NaiveDateTime};
+use rust_decimal::Decimal;
+use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions};
+use sqlx::Row as _;
+
+use crate::attendance::{DayRecord, Reported, Source};
+
+/// The embedded migrations, in order.
+const MIGRATIONS: &[(i64, &str, &str)] = &[(
+    1,
+    "attendance",
+    include_str!("../migrations/0001_attendance.sql"),
+)];
+
+/// The database.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: SqlitePool,
+}
+
+/// What an import stored.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ImportSummary {
+    /// Import id.
+    pub import_id: i64,
+    /// Records inserted.
+    pub inserted: usize,
+    /// Records of the same people and month removed first.
+    pub replaced: u64,
+    /// People in the file.
+    pub people: usize,
+}
+
+/// One stored import.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ImportRow {
+    /// Id.
+    pub id: i64,
+    /// Month.
+    pub month: String,
+    /// File name.
+    pub file_name: String,
+    /// Format code.
+    pub source: String,
+    /// Records.
+    pub records: i64,
+    /// People.
+    pub people: i64,
+    /// Records replaced.
+    pub replaced: i64,
+    /// When.
+    pub imported_at: String,
+}
+
+/// The database URL to use: `DATABASE_URL` if set, else the given default.
+pub fn database_url(given: Option<&str>) -> String {
+    given
+        .map(str::to_string)
+        .or_else(|| std::env::var("DATABASE_URL").ok())
+        .unwrap_or_else(|| "sqlite://out/workforce.db".to_string())
+}
+
+/// A single-threaded runtime for the command line's blocking calls.
+///
+/// # Errors
+/// The runtime cannot start.
+pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")
+}
+
+impl Store {
+    /// Opens (creating if missing) a SQLite database and applies pending migrations.
+    ///
+    /// # Errors
+    /// A bad URL, an unreachable file, or a failing migration (named).
+    pub async fn open(url: &str) -> anyhow::Result<Self> {
+        anyhow::ensure!(
+            url.starts_with("sqlite:"),
+            "database URL `{url}`: only SQLite (sqlite:PATH or sqlite::memory:) is supported so far"
+        );
+        if let Some(path) = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+            .filter(|p| !p.starts_with(':'))
+        {
+            let path = path.split('?').next().unwrap_or(path);
+            if let Some(dir) = std::path::Path::new(path).parent() {
+                if !dir.as_os_str().is_empty() {
+                    std::fs::create_dir_all(dir)
+                        .with_context(|| format!("creating folder {}", dir.display()))?;
+                }
+            }
+        }
+        let opts = SqliteConnectOptions::from_str(url)
+            .with_context(|| format!("database URL `{url}`"))?
+            .create_if_missing(true)
+            .foreign_keys(true);
+        // One connection for an in-memory database (each connection would be its own).
+        let max = if url.contains(":memory:") { 1 } else { 4 };
+        let pool = SqlitePoolOptions::new()
+            .max_connections(max)
+            .connect_with(opts)
+            .await
+            .with_context(|| format!("opening database {url}"))?;
+        let store = Store { pool };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    async fn migrate(&self) -> anyhow::Result<()> {
+        sqlx::query(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+        )
+        .execute(&self.pool)
+        .await?;
+        for &(version, name, sql) in MIGRATIONS {
+            let done: Option<i64> =
+                sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = ?")
+                    .bind(version)
+                    .fetch_optional(&self.pool)
+                    .await?;
+            if done.is_some() {
+                continue;
+            }
+            let mut tx = self.pool.begin().await?;
+            sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+                .execute(&mut *tx)
+                .await
+                .with_context(|| format!("migration {version} ({name})"))?;
+            sqlx::query(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+            )
+            .bind(version)
+            .bind(name)
+            .bind(now())
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+        }
+        Ok(())
+    }
+
+    /// Stores an import of `month`: the month's records of every person in `records` are
+    /// replaced by these, in one transaction.
+    ///
+    /// # Errors
+    /// A record outside the month, or a database error (then nothing is stored).
+    pub async fn replace_attendance(
+        &self,
+        month: &str,
+        file_name: &str,
+        source: Source,
+        sheet: &str,
+        records: &[DayRecord],
+    ) -> anyhow::Result<ImportSummary> {
+        let people: std::collections::BTreeSet<&str> =
+            records.iter().map(|r| r.employee.as_str()).collect();
+        for r in records {
+            anyhow::ensure!(
+                r.date.format("%Y-%m").to_string() == month,
+                "record of {} on {} is not in {month}",
+                r.employee,
+                r.date
+            );
+        }
+        let mut tx = self.pool.begin().await?;
+        let mut replaced = 0u64;
+        for p in &people {
+            replaced +=
+                sqlx::query("DELETE FROM attendance_day WHERE month = ? AND employee_id = ?")
+                    .bind(month)
+                    .bind(*p)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+        }
+        let import_id: i64 = sqlx::query_scalar(
+            "INSERT INTO attendance_import (month, file_name, source, sheet, records, people, replaced, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(month)
+        .bind(file_name)
+        .bind(source.code())
+        .bind(sheet)
+        .bind(records.len() as i64)
+        .bind(people.len() as i64)
+        .bind(replaced as i64)
+        .bind(now())
+        .fetch_one(&mut *tx)
+        .await?;
+        for r in records {
+            let dt =
+                |t: Option<NaiveDateTime>| t.map(|t| t.format("%Y-%m-%dT%H:%M:%S").to_string());
+            let reported = r.reported.as_ref().map(serde_json::to_string).transpose()?;
+            let leave = r.leave.map(|k| {
+                serde_json::to_value(k)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default()
+            });
+            sqlx::query(
+                "INSERT INTO attendance_day (employee_id, date, month, name, shift, shift_inferred, clock_in, clock_out, leave_kind, leave_hours, reported, note, source, sheet, source_row, import_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(&r.employee)
+            .bind(r.date.to_string())
+            .bind(month)
+            .bind(&r.name)
+            .bind(&r.shift)
+            .bind(r.shift_inferred)
+            .bind(dt(r.clock_in))
+            .bind(dt(r.clock_out))
+            .bind(leave)
+            .bind(r.leave_hours.map(|h| h.to_string()))
+            .bind(reported)
+            .bind(&r.note)
+            .bind(r.source.code())
+            .bind(&r.sheet)
+            .bind(r.row as i64)
+            .bind(import_id)
+            .execute(&mut *tx)
+            .await
+            .with_context(|| format!("storing {} on {}", r.employee, r.date))?;
+        }
+        tx.commit().await?;
+        Ok(ImportSummary {
+            import_id,
+            inserted: records.len(),
+            replaced,
+            people: people.len(),
+        })
+    }
+
+    /// The stored records of a month, by person and date.
+    ///
+    /// # Errors
+    /// A database error or a stored value that does not parse (named).
+    pub async fn attendance(&self, month: &str) -> anyhow::Result<Vec<DayRecord>> {
+        let rows = sqlx::query(
+            "SELECT employee_id, date, name, shift, shift_inferred, clock_in, clock_out, leave_kind, leave_hours, reported, note, source, sheet, source_row FROM attendance_day WHERE month = ? ORDER BY employee_id, date",
+        )
+        .bind(month)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| -> anyhow::Result<DayRecord> {
+                let employee: String = row.try_get("employee_id")?;
+                let date: String = row.try_get("date")?;
+                let bad = |what: &str| format!("stored attendance of {employee} on {date}: {what}");
+                let dt = |col: &str| -> anyhow::Result<Option<NaiveDateTime>> {
+                    let v: Option<String> = row.try_get(col)?;
+                    v.map(|s| {
+                        NaiveDateTime::parse_from_str(&s, "%Y-%m-%dT%H:%M:%S")
+                            .with_context(|| bad(col))
+                    })
+                    .transpose()
+                };
+                let leave: Option<String> = row.try_get("leave_kind")?;
+                let hours: Option<String> = row.try_get("leave_hours")?;
+                let reported: Option<String> = row.try_get("reported")?;
+                let source: String = row.try_get("source")?;
+                Ok(DayRecord {
+                    date: date.parse::<NaiveDate>().with_context(|| bad("date"))?,
+                    name: row.try_get("name")?,
+                    shift: row.try_get("shift")?,
+                    shift_inferred: row.try_get("shift_inferred")?,
+                    clock_in: dt("clock_in")?,
+                    clock_out: dt("clock_out")?,
+                    leave: leave
+                        .map(|k| serde_json::from_value(serde_json::Value::String(k)))
+                        .transpose()
+                        .with_context(|| bad("leave_kind"))?,
+                    leave_hours: hours
+                        .map(|h| h.parse::<Decimal>())
+                        .transpose()
+                        .with_context(|| bad("leave_hours"))?,
+                    reported: reported
+                        .map(|r| serde_json::from_str::<Reported>(&r))
+                        .transpose()
+                        .with_context(|| bad("reported"))?,
+                    note: row.try_get("note")?,
+                    source: Source::from_code(&source).with_context(|| bad("source"))?,
+                    sheet: row.try_get("sheet")?,
+                    row: usize::try_from(row.try_get::<i64, _>("source_row")?).unwrap_or(0),
+                    employee: employee.clone(),
+                })
+            })
+            .collect()
+    }
+
+    /// The imports of a month, newest first.
+    ///
+    /// # Errors
+    /// A database error.
+    pub async fn imports(&self, month: &str) -> anyhow::Result<Vec<ImportRow>> {
+        let rows = sqlx::query(
+            "SELECT id, month, file_name, source, records, people, replaced, imported_at FROM attendance_import WHERE month = ? ORDER BY id DESC",
+        )
+        .bind(month)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(ImportRow {
+                    id: r.try_get("id")?,
+                    month: r.try_get("month")?,
+                    file_name: r.try_get("file_name")?,
+                    source: r.try_get("source")?,
+                    records: r.try_get("records")?,
+                    people: r.try_get("people")?,
+                    replaced: r.try_get("replaced")?,
+                    imported_at: r.try_get("imported_at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Closes the pool (flushes SQLite's WAL).
+    pub async fn close(self) {
+        self.pool.close().await;
+    }
+}
+
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}

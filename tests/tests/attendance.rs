@@ -1,0 +1,596 @@
+//! Attendance import, storage and reconciliation: the fixture workbooks made by
+//! `tests/fixtures/attendance/make_fixtures.py` (every supported format, and a corpus of
+//! broken files each broken one way), the replace-the-month storage rule, and a hand-worked
+//! reconciliation of attendance against a roster.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use api::attendance::{reconcile, DayRecord, DifferenceKind, Source};
+use api::attendance_cli::{context, load_policy};
+use api::excel::attendance::{parse, ImportContext, Parsed};
+use chrono::{NaiveDate, NaiveDateTime};
+use common::{root, run};
+use scheduler::{Assignment, LeaveKind, Roster, RosterFile, SolveStatus};
+
+fn ctx() -> ImportContext {
+    context("2026-03", &root().join("data/demo"), &root().join("data")).unwrap()
+}
+
+fn fixture(name: &str) -> PathBuf {
+    root().join("tests/fixtures/attendance").join(name)
+}
+
+fn read(name: &str) -> Parsed {
+    let bytes = std::fs::read(fixture(name)).unwrap();
+    parse(&bytes, &ctx()).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+fn d(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+fn t(s: &str) -> NaiveDateTime {
+    NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
+}
+
+fn by_key(p: &Parsed) -> BTreeMap<(String, NaiveDate), DayRecord> {
+    p.records
+        .iter()
+        .map(|r| ((r.employee.clone(), r.date), r.clone()))
+        .collect()
+}
+
+fn dec(s: &str) -> rust_decimal::Decimal {
+    s.parse().unwrap()
+}
+
+#[test]
+fn our_template_with_excel_and_text_dates_night_shift_leave_and_inferred_shift() {
+    let p = read("good/template-2026-03.xlsx");
+    assert_eq!(p.source, Source::Template);
+    assert_eq!(p.sheet, "考勤");
+    // Seven rows, one left blank (pre-filled id, name and date only): six records.
+    assert_eq!(p.records.len(), 6);
+    let r = by_key(&p);
+    let t001 = &r[&("T001".into(), d("2026-03-02"))];
+    assert_eq!(t001.shift.as_deref(), Some("A"));
+    assert_eq!(t001.clock_in, Some(t("2026-03-02 07:55")));
+    assert_eq!(t001.clock_out, Some(t("2026-03-02 16:05")));
+    assert_eq!(t001.row, 3, "title row 1, headers row 2, data from row 3");
+    // Night shift N (00:00-08:00) of 03-03: in at 23:52 the evening before; the out time
+    // "08:03" is earlier than the in time, so it falls on the next day.
+    let n = &r[&("A005".into(), d("2026-03-03"))];
+    assert_eq!(n.shift.as_deref(), Some("N"));
+    assert_eq!(n.clock_in, Some(t("2026-03-02 23:52")));
+    assert_eq!(n.clock_out, Some(t("2026-03-03 08:03")));
+    // 26-03-03 星期二 as text; sick leave 8 h.
+    let sick = &r[&("A006".into(), d("2026-03-03"))];
+    assert_eq!(sick.leave, Some(LeaveKind::Sick));
+    assert_eq!(sick.leave_hours, Some(dec("8")));
+    assert!(!sick.worked());
+    // 休: a day off.
+    let rest = &r[&("A007".into(), d("2026-03-04"))];
+    assert!(rest.reported.as_ref().unwrap().rest);
+    // Late A plus 4 h personal leave.
+    let late = &r[&("A008".into(), d("2026-03-05"))];
+    assert_eq!(late.clock_in, Some(t("2026-03-05 08:12")));
+    assert_eq!(late.leave, Some(LeaveKind::Personal));
+    assert_eq!(late.leave_hours, Some(dec("4")));
+    assert_eq!(late.note, "下午事假");
+    // No shift given: 15:50-00:02 fits P (16:00-24:00) best; inferred, out on the next day.
+    let p_shift = &r[&("A009".into(), d("2026-03-06"))];
+    assert_eq!(p_shift.shift.as_deref(), Some("P"));
+    assert!(p_shift.shift_inferred);
+    assert_eq!(p_shift.clock_out, Some(t("2026-03-07 00:02")));
+    assert!(!r.contains_key(&("A001".into(), d("2026-03-07"))));
+}
+
+#[test]
+fn template_as_csv() {
+    let p = read("good/template-2026-03.csv");
+    assert_eq!(p.source, Source::Template);
+    let r = by_key(&p);
+    assert_eq!(
+        r[&("T002".into(), d("2026-03-09"))].clock_out,
+        Some(t("2026-03-10 00:05"))
+    );
+    assert_eq!(
+        r[&("T002".into(), d("2026-03-10"))].clock_in,
+        Some(t("2026-03-10 16:01")),
+        "2026/3/10 as a date"
+    );
+}
+
+#[test]
+fn dingtalk_monthly_summary_with_title_rows_and_merged_headers() {
+    let p = read("good/dingtalk-summary-2026-03.xlsx");
+    assert_eq!(p.source, Source::DingTalkSummary);
+    // T001 has 8 day results, T002 3; the sub-header row 4 is not a person.
+    assert_eq!(p.records.len(), 11);
+    let r = by_key(&p);
+    let rep = |id: &str, day: &str| r[&(id.to_string(), d(day))].reported.clone().unwrap();
+    assert!(rep("T001", "2026-03-01").rest);
+    assert!(rep("T001", "2026-03-02").present);
+    assert_eq!(rep("T001", "2026-03-03").late_minutes, Some(8));
+    assert_eq!(rep("T001", "2026-03-04").early_minutes, Some(5));
+    let half = &r[&("T001".into(), d("2026-03-05"))];
+    assert_eq!(half.leave, Some(LeaveKind::Personal));
+    assert_eq!(half.leave_hours, Some(dec("4")));
+    assert!(half.worked());
+    assert!(rep("T001", "2026-03-06").missing_in);
+    assert!(rep("T001", "2026-03-07").absent);
+    let annual = &r[&("T001".into(), d("2026-03-08"))];
+    assert_eq!(annual.leave, Some(LeaveKind::Annual));
+    assert_eq!(annual.leave_hours, Some(dec("8")), "年假1天 = 8 h");
+    assert_eq!(rep("T002", "2026-03-02").late_minutes, Some(45));
+    assert_eq!(r[&("T002".into(), d("2026-03-02"))].row, 6);
+}
+
+#[test]
+fn dingtalk_punches_merged_paired_and_attributed_to_the_start_date() {
+    let p = read("good/dingtalk-punches-2026-03.xlsx");
+    assert_eq!(p.source, Source::DingTalkPunches);
+    assert_eq!(p.punches, 7);
+    assert_eq!(p.merged, 1, "07:58 repeats 07:56 within 5 minutes");
+    let r = by_key(&p);
+    let a = &r[&("A001".into(), d("2026-03-02"))];
+    assert_eq!(
+        (a.shift.as_deref(), a.clock_in, a.clock_out),
+        (
+            Some("A"),
+            Some(t("2026-03-02 07:56")),
+            Some(t("2026-03-02 16:04"))
+        )
+    );
+    let n = &r[&("A002".into(), d("2026-03-03"))];
+    assert_eq!(n.shift.as_deref(), Some("N"));
+    assert_eq!(n.clock_in, Some(t("2026-03-02 23:50")));
+    let lone = &r[&("A003".into(), d("2026-03-04"))];
+    assert_eq!(lone.clock_in, Some(t("2026-03-04 15:57")));
+    assert_eq!(lone.clock_out, None);
+    // 00:04 on 03-01 ends the P shift of 02-28: not March's.
+    assert_eq!(p.records.len(), 3);
+    assert_eq!(p.ignored.len(), 1);
+    assert!(p.ignored[0].contains("2026-02-28"), "{:?}", p.ignored);
+}
+
+#[test]
+fn wecom_punch_details_with_types_and_missed_punches() {
+    let p = read("good/wecom-punches-2026-03.xlsx");
+    assert_eq!(p.source, Source::WeComPunches);
+    // 账号 is not our id: people are found by name (胡俊杰 = A003, 郑婷婷 = A004).
+    let r = by_key(&p);
+    let a = &r[&("A003".into(), d("2026-03-09"))];
+    assert_eq!(a.clock_in, Some(t("2026-03-09 07:49")));
+    assert_eq!(a.clock_out, Some(t("2026-03-09 16:10")));
+    let missed = &r[&("A003".into(), d("2026-03-10"))];
+    assert_eq!(missed.clock_in, Some(t("2026-03-10 08:20")));
+    assert_eq!(missed.clock_out, None, "未打卡 is no punch");
+    let p_shift = &r[&("A004".into(), d("2026-03-11"))];
+    assert_eq!(p_shift.shift.as_deref(), Some("P"));
+    assert_eq!(p_shift.clock_out, Some(t("2026-03-12 00:04")));
+    assert_eq!(p.records.len(), 3);
+}
+
+#[test]
+fn zkteco_legacy_xls_with_chinese_text() {
+    let p = read("good/zkteco-2026-03.xls");
+    assert_eq!(p.source, Source::ZktecoPunches);
+    assert_eq!(p.sheet, "考勤记录");
+    assert_eq!(p.merged, 1, "08:27:40 repeats 08:27:10");
+    let r = by_key(&p);
+    let dshift = &r[&("A009".into(), d("2026-03-16"))];
+    assert_eq!(dshift.name, "郑明亮");
+    assert_eq!(
+        dshift.shift.as_deref(),
+        Some("D"),
+        "08:27-17:36 fits D 08:30-17:30"
+    );
+    assert_eq!(
+        r[&("A006".into(), d("2026-03-16"))].shift.as_deref(),
+        Some("A")
+    );
+}
+
+/// Every broken file yields its named, located problem (and, through `parse` returning an
+/// error, nothing to store).
+#[test]
+fn broken_corpus_each_file_names_its_problem() {
+    let cases: &[(&str, &[&str])] = &[
+        (
+            "01-not-a-workbook.xlsx",
+            &["neither a workbook nor UTF-8 text"],
+        ),
+        ("02-truncated.xlsx", &["the workbook cannot be read"]),
+        (
+            "03-unknown-employee.xlsx",
+            &[
+                "sheet 考勤, row 4, column A (工号)",
+                "unknown employee \"X999\"",
+            ],
+        ),
+        (
+            "04-name-mismatch.xlsx",
+            &["row 3, column B (姓名)", "T001 (赵晓东)", "\"胡丽娜\""],
+        ),
+        (
+            "05-date-outside-month.xlsx",
+            &[
+                "row 4, column C (日期)",
+                "2026-04-01 (date outside the month)",
+            ],
+        ),
+        (
+            "06-text-in-number.xlsx",
+            &["row 3, column H (请假小时)", "\"八小时\""],
+        ),
+        ("07-missing-column.xlsx", &["row 2", "a column headed 班次"]),
+        (
+            "08-duplicate-row.xlsx",
+            &["row 4", "duplicate row (also row 3)"],
+        ),
+        (
+            "09-overlapping-punches.xlsx",
+            &["row 4", "overlapping punches", "ends 03-03 08:30"],
+        ),
+        (
+            "10-unknown-shift.xlsx",
+            &["row 3, column D (班次)", "\"X\""],
+        ),
+        (
+            "11-unknown-leave-type.xlsx",
+            &["row 3, column G (请假类型)", "\"旅游假\""],
+        ),
+        (
+            "12-bad-time.xlsx",
+            &["row 3, column E (上班打卡)", "\"8点\""],
+        ),
+        (
+            "13-dingtalk-unknown-result.xlsx",
+            &["sheet 月度汇总, row 5, column O (3)", "\"迟到很久\""],
+        ),
+        (
+            "14-dingtalk-duplicate-person.xlsx",
+            &["sheet 月度汇总, row 6", "duplicate row (also row 5)"],
+        ),
+        (
+            "15-punch-outside-month.xlsx",
+            &[
+                "sheet 原始记录, row 4, column I (打卡时间)",
+                "2026-04-02 07:56 (date outside the month)",
+            ],
+        ),
+        (
+            "16-two-shifts-one-date.xlsx",
+            &["overlapping punches", "two shifts attributed to 2026-03-02"],
+        ),
+        (
+            "17-unrecognised-headers.xlsx",
+            &["sheet Sheet1", "no such header row"],
+        ),
+        (
+            "18-wecom-no-name.xlsx",
+            &["sheet 打卡详情, row 1", "a column headed 姓名"],
+        ),
+        (
+            "19-punch-time-text.xlsx",
+            &["row 4, column I (打卡时间)", "\"早上八点\""],
+        ),
+        ("21-empty-zip.xlsx", &["the workbook cannot be read"]),
+    ];
+    let c = ctx();
+    for (file, needles) in cases {
+        let bytes = std::fs::read(fixture(&format!("broken/{file}"))).unwrap();
+        let err = parse(&bytes, &c).expect_err(file).to_string();
+        for n in *needles {
+            assert!(err.contains(n), "{file}: `{n}` not in\n{err}");
+        }
+    }
+    // Several problems in one file are reported together, in row order.
+    let bytes = std::fs::read(fixture("broken/20-many-problems.xlsx")).unwrap();
+    let err = parse(&bytes, &c).unwrap_err();
+    assert_eq!(err.0.len(), 3, "{err}");
+    assert_eq!(
+        err.0.iter().map(|p| p.row.unwrap()).collect::<Vec<_>>(),
+        [3, 4, 5]
+    );
+    assert!(err.0[0].found.contains("X998"));
+    assert!(err.0[1].found.contains("2026-02-27"));
+    assert!(err.0[2].found.contains("\"Q\""));
+}
+
+/// The empty template is generated from the same layout spec the importer reads: reading it
+/// back finds our format with no records.
+#[test]
+fn the_generated_template_reads_back_as_our_format() {
+    let c = ctx();
+    let bytes = api::excel::attendance::template_workbook(&c).unwrap();
+    let p = parse(&bytes, &c).unwrap();
+    assert_eq!(p.source, Source::Template);
+    assert_eq!(p.sheet, "考勤");
+    assert!(p.records.is_empty());
+    let spec = api::excel::attendance::TemplateSpec::embedded();
+    let t = api::excel::table::read(&bytes).unwrap();
+    let header: Vec<String> = t.rows[1]
+        .1
+        .iter()
+        .map(|c| match c {
+            api::excel::table::Cell::Text(s) => s.clone(),
+            other => panic!("header {other:?}"),
+        })
+        .collect();
+    let expected: Vec<String> = spec.column.iter().map(|c| c.header.clone()).collect();
+    assert_eq!(header, expected);
+}
+
+fn assignment(employee: &str, date: &str, shift: &str) -> Assignment {
+    Assignment {
+        employee: employee.into(),
+        date: d(date),
+        shift: shift.into(),
+        role: "agent".into(),
+    }
+}
+
+fn record(employee: &str, date: &str) -> DayRecord {
+    DayRecord {
+        employee: employee.into(),
+        name: String::new(),
+        date: d(date),
+        shift: None,
+        shift_inferred: false,
+        clock_in: None,
+        clock_out: None,
+        leave: None,
+        leave_hours: None,
+        reported: None,
+        note: String::new(),
+        source: Source::Template,
+        sheet: "考勤".into(),
+        row: 3,
+    }
+}
+
+/// Hand-worked: March 2026 (22 working days; 03-07 and 03-08 are Saturday and Sunday, rest
+/// days). Policy: grace 5 min, serious > 30, missed > 120 (late or early); KPI points late 2,
+/// serious 5, early 2, missing punch 2, absence 20.
+///
+/// T001, rostered A (08:00-16:00) on 03-02, 03-03, 03-04, 03-09, 03-10 and P on 03-07:
+/// - 03-02 in 07:55 out 16:05: 8 h ordinary, on time;
+/// - 03-03 in 08:12: 12 min late (> 5, ≤ 30): late 1; 8 h ordinary;
+/// - 03-04 no record: absence 1 (排班未出勤);
+/// - 03-07 (rest day) worked N as stated (00:00-08:00: in 03-06 23:58, out 07:40, 20 min
+///   early): 8 h rest day, 1 night, early 1; rostered P → swap;
+/// - 03-08 (rest day, not rostered) A 07:59-16:00: 8 h rest day; worked without roster entry;
+/// - 03-09 sick leave 8 h: 1 day sick, leave not in roster;
+/// - 03-10 in 07:58, no clock-out: 8 h ordinary, missing punch 1.
+///
+/// Shifts worked 5; ordinary 24 h, rest day 16 h; KPI 100 − 2 − 2 − 2 − 20 = 74; five
+/// differences.
+///
+/// A005, rostered A on 03-02 and 03-03: in 08:45 (45 min: late and serious) out 16:00; in
+/// 10:30 (150 min > 120: a missed shift, absence). KPI 100 − 5 − 20 = 75; 8 h ordinary.
+#[test]
+fn reconciliation_worked_by_hand() {
+    let site = scheduler::Site::from_toml_strs(
+        &std::fs::read_to_string(root().join("data/demo/site.toml")).unwrap(),
+        Some(&std::fs::read_to_string(root().join("data/demo/staff.toml")).unwrap()),
+    )
+    .unwrap();
+    let cal = api::data::load_calendar(&root().join("data")).unwrap();
+    let problem = scheduler::Problem::new(&site, &cal, 2026, 3, vec![], vec![]).unwrap();
+    let roster = Roster {
+        status: SolveStatus::Unsolved,
+        assignments: vec![
+            assignment("T001", "2026-03-02", "A"),
+            assignment("T001", "2026-03-03", "A"),
+            assignment("T001", "2026-03-04", "A"),
+            assignment("T001", "2026-03-07", "P"),
+            assignment("T001", "2026-03-09", "A"),
+            assignment("T001", "2026-03-10", "A"),
+            assignment("A005", "2026-03-02", "A"),
+            assignment("A005", "2026-03-03", "A"),
+        ],
+        standby: vec![],
+        shortfalls: vec![],
+        stats: Default::default(),
+    };
+    let doc = RosterFile { problem, roster };
+    let mut recs = Vec::new();
+    let mut r = record("T001", "2026-03-02");
+    r.shift = Some("A".into());
+    r.clock_in = Some(t("2026-03-02 07:55"));
+    r.clock_out = Some(t("2026-03-02 16:05"));
+    recs.push(r);
+    let mut r = record("T001", "2026-03-03");
+    r.shift = Some("A".into());
+    r.clock_in = Some(t("2026-03-03 08:12"));
+    r.clock_out = Some(t("2026-03-03 16:00"));
+    recs.push(r);
+    let mut r = record("T001", "2026-03-07");
+    r.shift = Some("N".into());
+    r.clock_in = Some(t("2026-03-06 23:58"));
+    r.clock_out = Some(t("2026-03-07 07:40"));
+    recs.push(r);
+    let mut r = record("T001", "2026-03-08");
+    r.shift = Some("A".into());
+    r.clock_in = Some(t("2026-03-08 07:59"));
+    r.clock_out = Some(t("2026-03-08 16:00"));
+    recs.push(r);
+    let mut r = record("T001", "2026-03-09");
+    r.leave = Some(LeaveKind::Sick);
+    r.leave_hours = Some(dec("8"));
+    recs.push(r);
+    let mut r = record("T001", "2026-03-10");
+    r.shift = Some("A".into());
+    r.clock_in = Some(t("2026-03-10 07:58"));
+    recs.push(r);
+    let mut r = record("A005", "2026-03-02");
+    r.clock_in = Some(t("2026-03-02 08:45"));
+    r.clock_out = Some(t("2026-03-02 16:00"));
+    recs.push(r);
+    let mut r = record("A005", "2026-03-03");
+    r.clock_in = Some(t("2026-03-03 10:30"));
+    r.clock_out = Some(t("2026-03-03 16:00"));
+    recs.push(r);
+
+    let policy = load_policy(&root().join("data")).unwrap();
+    let rec = reconcile(&doc, &recs, &policy, dec("85"));
+    let idx = |id: &str| {
+        doc.problem
+            .employees
+            .iter()
+            .position(|e| e.id == id)
+            .unwrap()
+    };
+    let t001 = &rec.people[idx("T001")];
+    assert_eq!(t001.shifts_worked, 5);
+    assert_eq!(t001.ordinary_hours, dec("24"));
+    assert_eq!(t001.rest_day_hours, dec("16"));
+    assert_eq!(t001.holiday_hours, dec("0"));
+    assert_eq!(t001.night_shifts, 1);
+    assert_eq!(
+        (t001.late, t001.serious_late, t001.late_minutes),
+        (1, 0, 12)
+    );
+    assert_eq!((t001.early_leave, t001.early_minutes), (1, 20));
+    assert_eq!(t001.missing_punches, 1);
+    assert_eq!(t001.absence_days, 1);
+    assert_eq!(t001.leave.sick, dec("1"));
+    assert_eq!(t001.attendance_kpi, 74);
+    let ts = &rec.time_sheets[idx("T001")];
+    assert_eq!(ts.scheduled_working_days_of_month, 22);
+    assert_eq!(ts.standard_hours_of_month, dec("176"));
+    assert_eq!(ts.ordinary_day_hours, dec("24"));
+    assert_eq!(ts.rest_day_hours, dec("16"));
+    assert_eq!(ts.absence_days, dec("1"));
+    assert_eq!(ts.kpi[&payroll::Kpi::Attendance], dec("74"));
+    assert_eq!(ts.kpi[&payroll::Kpi::QaScore], dec("85"));
+    let kinds: Vec<(NaiveDate, DifferenceKind)> = rec
+        .differences
+        .iter()
+        .filter(|x| x.employee == "T001")
+        .map(|x| (x.date, x.kind))
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![
+            (d("2026-03-04"), DifferenceKind::RosteredAbsent),
+            (d("2026-03-07"), DifferenceKind::ShiftSwapped),
+            (d("2026-03-08"), DifferenceKind::WorkedNotRostered),
+            (d("2026-03-09"), DifferenceKind::LeaveNotInRoster),
+            (d("2026-03-10"), DifferenceKind::MissingPunch),
+        ]
+    );
+    let a005 = &rec.people[idx("A005")];
+    assert_eq!(
+        (a005.late, a005.serious_late, a005.late_minutes),
+        (1, 1, 45)
+    );
+    assert_eq!(a005.absence_days, 1);
+    assert_eq!(a005.shifts_worked, 1);
+    assert_eq!(a005.ordinary_hours, dec("8"));
+    assert_eq!(a005.attendance_kpi, 75);
+    // Nobody else has entries: no other differences, full KPI.
+    assert!(rec
+        .differences
+        .iter()
+        .all(|x| x.employee == "T001" || x.employee == "A005"));
+    assert_eq!(rec.people[idx("A001")].attendance_kpi, 100);
+}
+
+fn count_stored(db: &str, month: &str) -> usize {
+    let (code, out) = run(&["attendance", "list", "--month", month, "--db", db]);
+    assert_eq!(code, 0, "{out}");
+    out.lines()
+        .next()
+        .and_then(|l| l.split(": ").nth(1))
+        .and_then(|l| l.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no count in {out}"))
+}
+
+/// Through the binary: a dry run stores nothing; an import stores; a broken file stores
+/// nothing and keeps what was there; importing the month again replaces it for the people in
+/// the file, never duplicating; people not in the new file keep their records.
+#[test]
+fn import_is_a_transaction_and_replaces_the_month_for_the_people_in_the_file() {
+    let dir = std::env::temp_dir().join(format!("hw-attendance-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = format!("sqlite://{}", dir.join("w.db").display());
+    let file = |n: &str| fixture(n).display().to_string();
+
+    let (code, out) = run(&[
+        "attendance",
+        "import",
+        &file("good/template-2026-03.xlsx"),
+        "--month",
+        "2026-03",
+        "--db",
+        &db,
+        "--dry-run",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("dry run: nothing stored"), "{out}");
+    assert!(out.contains("A005 2026-03-03 N 23:52 08:03"), "{out}");
+    assert_eq!(count_stored(&db, "2026-03"), 0);
+
+    let (code, out) = run(&[
+        "attendance",
+        "import",
+        &file("good/template-2026-03.xlsx"),
+        "--month",
+        "2026-03",
+        "--db",
+        &db,
+    ]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(count_stored(&db, "2026-03"), 6);
+
+    // The summary file holds T001 (8 days) and T002 (3 days): T001's one template record is
+    // replaced by 8, T002 is new: 6 - 1 + 8 + 3 = 16.
+    let (code, out) = run(&[
+        "attendance",
+        "import",
+        &file("good/dingtalk-summary-2026-03.xlsx"),
+        "--month",
+        "2026-03",
+        "--db",
+        &db,
+    ]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("1 earlier records of theirs"), "{out}");
+    assert_eq!(count_stored(&db, "2026-03"), 16);
+
+    // Again: same count (replaced, not duplicated).
+    let (code, _) = run(&[
+        "attendance",
+        "import",
+        &file("good/dingtalk-summary-2026-03.xlsx"),
+        "--month",
+        "2026-03",
+        "--db",
+        &db,
+    ]);
+    assert_eq!(code, 0);
+    assert_eq!(count_stored(&db, "2026-03"), 16);
+
+    // A broken file: exit 2, every problem named, nothing changed.
+    let (code, out) = run(&[
+        "attendance",
+        "import",
+        &file("broken/20-many-problems.xlsx"),
+        "--month",
+        "2026-03",
+        "--db",
+        &db,
+    ]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("3 problem(s)"), "{out}");
+    assert_eq!(count_stored(&db, "2026-03"), 16);
+    let _ = std::fs::remove_dir_all(&dir);
+}
