@@ -10,8 +10,13 @@
 //! - [`forecast_cli`]: `workforce forecast` (call history → interval needs, need.json);
 //! - [`excel`]: workbooks written with rust_xlsxwriter, as plain functions returning bytes;
 //! - [`timesheet`]: a roster mapped into payroll's time sheets;
-//! - [`payroll_cli`]: `workforce payroll compute | demo`.
+//! - [`payroll_cli`]: `workforce payroll compute | demo`;
+//! - [`attendance`] and [`attendance_cli`]: attendance records, pairing of punches and the
+//!   reconciliation with the roster; `workforce attendance import | template | list | reconcile`;
+//! - [`store`]: the database (SQLite through sqlx), one transaction per import.
 
+pub mod attendance;
+pub mod attendance_cli;
 pub mod data;
 pub mod excel;
 pub mod forecast_cli;
@@ -19,4 +24,5 @@ pub mod nrp_cli;
 pub mod payroll_cli;
 pub mod request_cli;
 pub mod roster_cli;
+pub mod store;
 pub mod timesheet;

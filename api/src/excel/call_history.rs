@@ -14,8 +14,8 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use scheduler::demand::HistoryRow;
 
-pub use super::table::{ImportErrors, ImportProblem};
 use super::table::{column_letter, header_text, number, parse_date, Cell, Table};
+pub use super::table::{ImportErrors, ImportProblem};
 
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
 enum Col {

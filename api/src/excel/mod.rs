@@ -2,6 +2,7 @@
 //! rust_xlsxwriter into a buffer; the caller decides where the bytes go. Uploaded files are
 //! read with calamine (or as CSV) through [`table`], whose rows importers map by header name.
 
+pub mod attendance;
 pub mod call_history;
 pub mod roster_xlsx;
 pub mod table;

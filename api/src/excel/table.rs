@@ -59,7 +59,10 @@ pub enum TableError {
 
 /// Reads the first sheet of a workbook, or CSV text.
 pub fn read(bytes: &[u8]) -> Result<Table, TableError> {
-    read_all(bytes)?.into_iter().next().ok_or(TableError::NoSheet)
+    read_all(bytes)?
+        .into_iter()
+        .next()
+        .ok_or(TableError::NoSheet)
 }
 
 /// Reads every sheet of a workbook (in workbook order), or CSV text as one sheet.
@@ -73,7 +76,9 @@ pub fn read_all(bytes: &[u8]) -> Result<Vec<Table>, TableError> {
     if text.contains('\0') {
         return Err(TableError::NotATable);
     }
-    Ok(vec![read_csv(text.strip_prefix('\u{feff}').unwrap_or(text))])
+    Ok(vec![read_csv(
+        text.strip_prefix('\u{feff}').unwrap_or(text),
+    )])
 }
 
 fn read_workbook(bytes: &[u8]) -> Result<Vec<Table>, TableError> {
