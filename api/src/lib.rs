@@ -13,13 +13,17 @@
 //! - [`payroll_cli`]: `workforce payroll compute | demo`;
 //! - [`attendance`] and [`attendance_cli`]: attendance records, pairing of punches and the
 //!   reconciliation with the roster; `workforce attendance import | template | list | reconcile`;
+//! - [`export_cli`]: `workforce export payroll | payslips | ledger | tax | bank | compliance`;
+//! - [`hr`]: HR master data (ID numbers, bank accounts) of `hr.toml`;
 //! - [`store`]: the database (SQLite through sqlx), one transaction per import.
 
 pub mod attendance;
 pub mod attendance_cli;
 pub mod data;
 pub mod excel;
+pub mod export_cli;
 pub mod forecast_cli;
+pub mod hr;
 pub mod nrp_cli;
 pub mod payroll_cli;
 pub mod request_cli;

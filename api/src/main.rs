@@ -3,7 +3,9 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use api::{attendance_cli, forecast_cli, nrp_cli, payroll_cli, request_cli, roster_cli};
+use api::{
+    attendance_cli, export_cli, forecast_cli, nrp_cli, payroll_cli, request_cli, roster_cli,
+};
 use clap::{Parser, Subcommand};
 
 /// Hotline Workforce: rosters, payroll and labour cost for the Danzhou 12345 hotline.
@@ -34,6 +36,8 @@ enum Command {
     /// Attendance (考勤): import files, download the template, reconcile with the roster.
     #[command(subcommand)]
     Attendance(attendance_cli::AttendanceCommand),
+    /// Payroll workbooks (导出): register, payslips, ledger, tax import, bank, compliance.
+    Export(export_cli::ExportArgs),
     /// The Curtois-Qu shift scheduling benchmark: solve or score an instance.
     #[command(subcommand)]
     Nrp(nrp_cli::NrpCommand),
@@ -48,6 +52,7 @@ fn main() -> ExitCode {
         Command::Erlang(a) => forecast_cli::erlang(&a).map(|_| 0),
         Command::Payroll(cmd) => payroll_cli::run(cmd, &cli.data_dir).map(|_| 0),
         Command::Nrp(cmd) => nrp_cli::run(cmd),
+        Command::Export(a) => export_cli::run(&a, &cli.data_dir).map(|_| 0),
         Command::Attendance(cmd) => attendance_cli::run(cmd, &cli.data_dir).map(|_| 0),
     };
     match result {

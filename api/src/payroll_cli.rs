@@ -117,9 +117,7 @@ fn demo(
     json: Option<&Path>,
     data_dir: &Path,
 ) -> anyhow::Result<()> {
-    use payroll::{
-        compute_month, month_cost, seat_cost_year, CostMonthTotal, EmployeeMonth, Month,
-    };
+    use payroll::Month;
 
     let policy = load_policy(data_dir)?;
     let month: Month = month_text
@@ -150,65 +148,9 @@ fn demo(
         "the roster is for {}, not {month_text}",
         doc.problem.month
     );
-    let hired = chrono::NaiveDate::from_ymd_opt(DEMO_HIRED_ON.0, DEMO_HIRED_ON.1, DEMO_HIRED_ON.2)
-        .context("date")?;
-    let employees: Vec<payroll::Employee> = doc
-        .problem
-        .employees
-        .iter()
-        .map(|e| crate::timesheet::payroll_employee(e, hired))
-        .collect::<anyhow::Result<_>>()?;
     let sheets = crate::timesheet::time_sheets(&doc);
-
-    // Earlier months of the year (for cumulative income tax and the annual view) are not
-    // rostered here: they are paid as standard months, with this month's night count.
-    let calendar = crate::data::load_calendar(data_dir)?;
-    let mut ytd: Vec<payroll::IitYearToDate> = vec![Default::default(); employees.len()];
-    let mut cost_months = Vec::new();
-    for m in 1..month.month() {
-        let earlier = Month::new(month.year(), m).context("month")?;
-        let days = calendar.working_days(month.year(), m)?;
-        let inputs: Vec<EmployeeMonth> = employees
-            .iter()
-            .zip(&sheets)
-            .zip(&ytd)
-            .map(|((e, ts), y)| {
-                let mut t = ts.clone();
-                t.scheduled_working_days_of_month = days;
-                t.working_days_employed = days;
-                t.standard_hours_of_month = rust_decimal::Decimal::from(days * 8);
-                t.ordinary_day_hours = t.standard_hours_of_month;
-                t.rest_day_hours = rust_decimal::Decimal::ZERO;
-                t.statutory_holiday_hours = rust_decimal::Decimal::ZERO;
-                t.leave = Default::default();
-                month_input(e, t, y)
-            })
-            .collect();
-        let pay = compute_month(&policy, earlier, &inputs)?;
-        for (slot, slip) in ytd.iter_mut().zip(sorted_like(&employees, &pay.payslips)) {
-            *slot = slip.iit.year_to_date_after.clone();
-        }
-        let cost = month_cost(&policy.contract_cost, &pay)?;
-        cost_months.push(CostMonthTotal {
-            month: earlier,
-            seat_labour_cost: cost.seat_labour_cost,
-        });
-    }
-    let inputs: Vec<EmployeeMonth> = employees
-        .iter()
-        .zip(sheets)
-        .zip(&ytd)
-        .map(|((e, ts), y)| month_input(e, ts, y))
-        .collect();
-    let pay = compute_month(&policy, month, &inputs)?;
-    let cost = month_cost(&policy.contract_cost, &pay)?;
-    cost_months.push(CostMonthTotal {
-        month,
-        seat_labour_cost: cost.seat_labour_cost,
-    });
-    let floor = policy.contract_cost.floor_on(month.first_day())?.annual;
-    let year = seat_cost_year(floor, &cost_months, cost.seat_labour_cost)?;
-
+    let run = pay_month(&policy, data_dir, &doc, sheets, month)?;
+    let (pay, cost, year) = (&run.pay, &run.cost, &run.year);
     println!(
         "工资 payroll {month_text} · {} 人 (earlier months paid as standard months)",
         pay.payslips.len()
@@ -264,6 +206,109 @@ fn demo(
         println!("JSON: {}", path.display());
     }
     Ok(())
+}
+
+/// A month paid: the payroll, its seat labour cost, the cost of every month of the year so
+/// far (earlier months paid as standard months), and the year against the floor.
+#[derive(Debug, Clone)]
+pub struct PayRun {
+    /// The month's payroll.
+    pub pay: payroll::MonthPayroll,
+    /// The month's seat labour cost.
+    pub cost: payroll::MonthCost,
+    /// Every month of the year up to and including this one.
+    pub months: Vec<payroll::MonthCost>,
+    /// The year against the floor.
+    pub year: payroll::SeatCostYear,
+    /// The annual floor in force.
+    pub floor: rust_decimal::Decimal,
+}
+
+/// Pays the roster's staff for `month` from the given time sheets (staff order). Earlier
+/// months of the year (for cumulative income tax and the annual view) are not rostered here:
+/// they are paid as standard months, with this month's night count.
+///
+/// # Errors
+/// Unknown pay positions, calendar or payroll errors, each naming what failed.
+pub fn pay_month(
+    policy: &Policy,
+    data_dir: &Path,
+    doc: &scheduler::RosterFile,
+    sheets: Vec<payroll::TimeSheet>,
+    month: payroll::Month,
+) -> anyhow::Result<PayRun> {
+    use payroll::{
+        compute_month, month_cost, seat_cost_year, CostMonthTotal, EmployeeMonth, Month,
+    };
+
+    let hired = chrono::NaiveDate::from_ymd_opt(DEMO_HIRED_ON.0, DEMO_HIRED_ON.1, DEMO_HIRED_ON.2)
+        .context("date")?;
+    let employees: Vec<payroll::Employee> = doc
+        .problem
+        .employees
+        .iter()
+        .map(|e| crate::timesheet::payroll_employee(e, hired))
+        .collect::<anyhow::Result<_>>()?;
+    anyhow::ensure!(
+        sheets.len() == employees.len(),
+        "{} time sheets for {} employees",
+        sheets.len(),
+        employees.len()
+    );
+    let calendar = crate::data::load_calendar(data_dir)?;
+    let mut ytd: Vec<payroll::IitYearToDate> = vec![Default::default(); employees.len()];
+    let mut months = Vec::new();
+    for m in 1..month.month() {
+        let earlier = Month::new(month.year(), m).context("month")?;
+        let days = calendar.working_days(month.year(), m)?;
+        let inputs: Vec<EmployeeMonth> = employees
+            .iter()
+            .zip(&sheets)
+            .zip(&ytd)
+            .map(|((e, ts), y)| {
+                let mut t = ts.clone();
+                t.scheduled_working_days_of_month = days;
+                t.working_days_employed = days;
+                t.standard_hours_of_month = rust_decimal::Decimal::from(days * 8);
+                t.ordinary_day_hours = t.standard_hours_of_month;
+                t.rest_day_hours = rust_decimal::Decimal::ZERO;
+                t.statutory_holiday_hours = rust_decimal::Decimal::ZERO;
+                t.leave = Default::default();
+                t.absence_days = rust_decimal::Decimal::ZERO;
+                month_input(e, t, y)
+            })
+            .collect();
+        let pay = compute_month(policy, earlier, &inputs)?;
+        for (slot, slip) in ytd.iter_mut().zip(sorted_like(&employees, &pay.payslips)) {
+            *slot = slip.iit.year_to_date_after.clone();
+        }
+        months.push(month_cost(&policy.contract_cost, &pay)?);
+    }
+    let inputs: Vec<EmployeeMonth> = employees
+        .iter()
+        .zip(sheets)
+        .zip(&ytd)
+        .map(|((e, ts), y)| month_input(e, ts, y))
+        .collect();
+    let pay = compute_month(policy, month, &inputs)?;
+    let cost = month_cost(&policy.contract_cost, &pay)?;
+    months.push(cost.clone());
+    let floor = policy.contract_cost.floor_on(month.first_day())?.annual;
+    let totals: Vec<CostMonthTotal> = months
+        .iter()
+        .map(|c| CostMonthTotal {
+            month: c.month,
+            seat_labour_cost: c.seat_labour_cost,
+        })
+        .collect();
+    let year = seat_cost_year(floor, &totals, cost.seat_labour_cost)?;
+    Ok(PayRun {
+        pay,
+        cost,
+        months,
+        year,
+        floor,
+    })
 }
 
 fn month_input(

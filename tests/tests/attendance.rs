@@ -594,3 +594,244 @@ fn import_is_a_transaction_and_replaces_the_month_for_the_people_in_the_file() {
     assert_eq!(count_stored(&db, "2026-03"), 16);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The month end to end through the binary: a March roster is solved; attendance is written
+/// from it in our template (CSV) — everyone on time (clock-in 3 minutes early, out 2 minutes
+/// late) except three changes made here: the first rostered A shift of A001 is 12 minutes
+/// late, A002's first rostered shift has no record at all, and A003's first rostered shift is
+/// sick leave. Imported and reconciled, exactly those show: A001 one late arrival of 12
+/// minutes, A002 one absence (排班未出勤), A003 one sick day (请假未在排班中), and no other
+/// difference. Then the payroll register and the tax import are exported from the stored
+/// attendance, and the register's totals row is read back: its 实发合计 is the net the
+/// command printed.
+#[test]
+fn month_end_to_end_roster_attendance_reconcile_and_exports() {
+    let dir = std::env::temp_dir().join(format!("hw-month-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let roster = dir.join("roster.json");
+    let (code, out) = run(&[
+        "roster",
+        "--month",
+        "2026-03",
+        "--quiet",
+        "--threads",
+        "1",
+        "--time-limit",
+        "20",
+        "--json",
+        roster.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&roster).unwrap()).unwrap();
+    let shifts: BTreeMap<String, (String, String)> = doc["shifts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["code"].as_str().unwrap().to_string(),
+                (
+                    s["start"].as_str().unwrap().to_string(),
+                    s["end"].as_str().unwrap().to_string(),
+                ),
+            )
+        })
+        .collect();
+    let shift_by = |hm: &str, delta: i32| {
+        let (h, m) = hm.split_once(':').unwrap();
+        let total =
+            (h.parse::<i32>().unwrap() * 60 + m.parse::<i32>().unwrap() + delta).rem_euclid(1440);
+        format!("{:02}:{:02}", total / 60, total % 60)
+    };
+    let mut assignments: Vec<(String, String, String)> = doc["assignments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["employee"].as_str().unwrap().to_string(),
+                a["date"].as_str().unwrap().to_string(),
+                a["shift"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assignments.sort();
+    let first = |who: &str, shift: Option<&str>| {
+        assignments
+            .iter()
+            .find(|(e, _, s)| e == who && shift.is_none_or(|x| x == s))
+            .cloned()
+            .unwrap_or_else(|| panic!("{who} has no shift"))
+    };
+    let late = first("A001", Some("A"));
+    let absent = first("A002", None);
+    let sick = first("A003", None);
+    let mut csv = String::from("工号,日期,班次,上班打卡,下班打卡,请假类型,请假小时\n");
+    for a in &assignments {
+        if *a == absent {
+            continue;
+        }
+        if *a == sick {
+            csv += &format!("{},{},,,,病假,8\n", a.0, a.1);
+            continue;
+        }
+        let (start, end) = &shifts[&a.2];
+        let clock_in = if *a == late {
+            shift_by(start, 12)
+        } else {
+            shift_by(start, -3)
+        };
+        // N starts at 00:00: a clock-in 3 minutes early is on the evening before.
+        let clock_in = if a.2 == "N" && *a != late {
+            let date = d(&a.1).pred_opt().unwrap();
+            format!("{date} {clock_in}")
+        } else {
+            clock_in
+        };
+        csv += &format!(
+            "{},{},{},{},{},,\n",
+            a.0,
+            a.1,
+            a.2,
+            clock_in,
+            shift_by(end, 2)
+        );
+    }
+    let file = dir.join("attendance.csv");
+    std::fs::write(&file, csv).unwrap();
+    let db = format!("sqlite://{}", dir.join("w.db").display());
+    let (code, out) = run(&[
+        "attendance",
+        "import",
+        file.to_str().unwrap(),
+        "--month",
+        "2026-03",
+        "--db",
+        &db,
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let rec_json = dir.join("rec.json");
+    let (code, out) = run(&[
+        "attendance",
+        "reconcile",
+        "--month",
+        "2026-03",
+        "--roster",
+        roster.to_str().unwrap(),
+        "--db",
+        &db,
+        "--json",
+        rec_json.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let rec: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&rec_json).unwrap()).unwrap();
+    let diffs: Vec<(String, String, String)> = rec["differences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| {
+            (
+                x["employee"].as_str().unwrap().to_string(),
+                x["date"].as_str().unwrap().to_string(),
+                x["kind"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        diffs,
+        vec![
+            (
+                absent.0.clone(),
+                absent.1.clone(),
+                "rostered_absent".to_string()
+            ),
+            (
+                sick.0.clone(),
+                sick.1.clone(),
+                "leave_not_in_roster".to_string()
+            ),
+        ],
+        "{out}"
+    );
+    let person = |id: &str| {
+        rec["people"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["employee"] == id)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(person("A001")["late"], 1);
+    assert_eq!(person("A001")["late_minutes"], 12);
+    assert_eq!(person("A002")["absence_days"], 1);
+    assert_eq!(person("A003")["leave"]["sick"], "1");
+    assert_eq!(person("A004")["late"], 0);
+
+    let register = dir.join("register.xlsx");
+    let (code, out) = run(&[
+        "export",
+        "payroll",
+        "--month",
+        "2026-03",
+        "--roster",
+        roster.to_str().unwrap(),
+        "--db",
+        &db,
+        "--out",
+        register.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("time sheets from"), "{out}");
+    let net = out
+        .split("net ")
+        .nth(1)
+        .and_then(|s| s.split_whitespace().next())
+        .unwrap()
+        .to_string();
+    let t = api::excel::table::read(&std::fs::read(&register).unwrap()).unwrap();
+    let header_row = t
+        .rows
+        .iter()
+        .find(|(_, cells)| {
+            cells
+                .iter()
+                .any(|c| *c == api::excel::table::Cell::Text("实发合计".into()))
+        })
+        .expect("header row");
+    let col = header_row
+        .1
+        .iter()
+        .position(|c| *c == api::excel::table::Cell::Text("实发合计".into()))
+        .unwrap();
+    let totals = t
+        .rows
+        .iter()
+        .find(|(_, cells)| matches!(cells.first(), Some(api::excel::table::Cell::Text(s)) if s == "合计"))
+        .expect("totals row");
+    let api::excel::table::Cell::Number(x) = totals.1[col] else {
+        panic!("net total is not a number: {:?}", totals.1[col]);
+    };
+    assert_eq!(format!("{x:.2}"), net, "register total vs printed net");
+
+    let tax = dir.join("tax.xlsx");
+    let (code, out) = run(&[
+        "export",
+        "tax",
+        "--month",
+        "2026-03",
+        "--roster",
+        roster.to_str().unwrap(),
+        "--db",
+        &db,
+        "--out",
+        tax.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let sheets = api::excel::table::read_all(&std::fs::read(&tax).unwrap()).unwrap();
+    assert_eq!(sheets[0].sheet, "正常工资薪金收入");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -814,18 +814,15 @@ fn finish(
     })
 }
 
+/// What one DingTalk day result says: the report, a leave (kind, hours), a shift named.
+type DayResult = (
+    Reported,
+    Option<(scheduler::LeaveKind, Decimal)>,
+    Option<String>,
+);
+
 /// One DingTalk day result: a leave, and what the text reports.
-fn day_result(
-    text: &str,
-    ctx: &ImportContext,
-) -> Result<
-    (
-        Reported,
-        Option<(scheduler::LeaveKind, Decimal)>,
-        Option<String>,
-    ),
-    String,
-> {
+fn day_result(text: &str, ctx: &ImportContext) -> Result<DayResult, String> {
     let mut rep = Reported::default();
     let mut leave = None;
     let mut shift = None;

@@ -4,5 +4,6 @@
 
 pub mod attendance;
 pub mod call_history;
+pub mod payroll_xlsx;
 pub mod roster_xlsx;
 pub mod table;

@@ -1,0 +1,178 @@
+//! `workforce export KIND --month YYYY-MM --out FILE`: the month's payroll workbooks for HR
+//! and the purchaser (工资表, 工资条, 社保公积金台账, 个税导入, 银行代发, 坐席人工费合规).
+//!
+//! The month is paid from its roster (`--roster`, else solved for the demo site) and, when
+//! attendance for the month is stored, from the attendance reconciled with that roster;
+//! without stored attendance the roster itself is the time sheet (and the command says so).
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use rust_decimal::Decimal;
+
+use crate::excel::payroll_xlsx::{self, ComplianceInput, MonthHeadcount};
+use crate::payroll_cli::{load_policy, pay_month, PayRun};
+use crate::store::{database_url, runtime, Store};
+
+/// Which workbook.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportKind {
+    /// 工资表: one row per person, every pay line a column, totals row.
+    Payroll,
+    /// 工资条: the header row repeated above each person's row.
+    Payslips,
+    /// 社保公积金台账: bases, employer and employee amounts per item.
+    Ledger,
+    /// 个税导入: the tax client's 正常工资薪金收入 sheet.
+    Tax,
+    /// 银行代发: name, account, bank, net pay.
+    Bank,
+    /// 坐席人工费合规: monthly seat labour cost, year to date against the floor, chart.
+    Compliance,
+}
+
+/// Arguments of `workforce export`.
+#[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    /// Which workbook.
+    #[arg(value_enum)]
+    pub kind: ExportKind,
+    /// Month, YYYY-MM.
+    #[arg(long)]
+    pub month: String,
+    /// Output workbook.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// The published roster of the month (else the demo site's month is solved).
+    #[arg(long)]
+    pub roster: Option<PathBuf>,
+    /// Site folder (staff, shifts, hr.toml).
+    #[arg(long, default_value = "data/demo")]
+    pub site: PathBuf,
+    /// Database URL holding imported attendance.
+    #[arg(long)]
+    pub db: Option<String>,
+    /// Solver time limit when the roster is solved.
+    #[arg(long, default_value_t = 60.0)]
+    pub time_limit: f64,
+}
+
+/// Pays the month: roster (given or solved), stored attendance if any.
+///
+/// # Errors
+/// Bad inputs, solver, database or payroll errors, named.
+pub fn pay(a: &ExportArgs, data_dir: &Path) -> anyhow::Result<(PayRun, scheduler::RosterFile)> {
+    let month: payroll::Month = a
+        .month
+        .parse()
+        .map_err(|e| anyhow::anyhow!("month `{}`: {e}", a.month))?;
+    let doc = match &a.roster {
+        Some(path) => crate::roster_cli::read_roster(path)?,
+        None => crate::roster_cli::solve(
+            &crate::roster_cli::SolveArgs {
+                month: a.month.clone(),
+                site: a.site.clone(),
+                leave: None,
+                previous: None,
+                requests: None,
+                need: None,
+                fixed_shifts: false,
+                json: None,
+                xlsx: None,
+                time_limit: a.time_limit,
+                threads: 1,
+                quiet: true,
+            },
+            data_dir,
+        )?,
+    };
+    anyhow::ensure!(
+        doc.problem.month == a.month,
+        "the roster is for {}, not {}",
+        doc.problem.month,
+        a.month
+    );
+    let url = database_url(a.db.as_deref());
+    let records = runtime()?.block_on(async {
+        let store = Store::open(&url).await?;
+        let r = store.attendance(&a.month).await;
+        store.close().await;
+        r
+    })?;
+    let sheets = if records.is_empty() {
+        println!(
+            "no attendance stored for {} in {url}: the roster is the time sheet",
+            a.month
+        );
+        crate::timesheet::time_sheets(&doc)
+    } else {
+        let policy = crate::attendance_cli::load_policy(data_dir)?;
+        let rec = crate::attendance::reconcile(
+            &doc,
+            &records,
+            &policy,
+            Decimal::from(crate::timesheet::NEUTRAL_KPI_SCORE),
+        );
+        println!(
+            "time sheets from {} attendance records reconciled with the roster ({} differences to confirm: `workforce attendance reconcile`)",
+            records.len(),
+            rec.differences.len()
+        );
+        rec.time_sheets
+    };
+    let policy = load_policy(data_dir)?;
+    Ok((pay_month(&policy, data_dir, &doc, sheets, month)?, doc))
+}
+
+/// Runs `workforce export`.
+///
+/// # Errors
+/// As [`pay`], a missing or invalid `hr.toml`, or a workbook error.
+pub fn run(a: &ExportArgs, data_dir: &Path) -> anyhow::Result<()> {
+    let (run, doc) = pay(a, data_dir)?;
+    let hr = || crate::hr::load(&a.site);
+    let bytes = match a.kind {
+        ExportKind::Payroll => payroll_xlsx::register(&run.pay)?,
+        ExportKind::Payslips => payroll_xlsx::payslips(&run.pay)?,
+        ExportKind::Ledger => payroll_xlsx::ledger(&run.pay, &hr()?)?,
+        ExportKind::Tax => payroll_xlsx::tax_import(&run.pay, &hr()?)?,
+        ExportKind::Bank => payroll_xlsx::bank_transfer(&run.pay, &hr()?)?,
+        ExportKind::Compliance => {
+            let policy = load_policy(data_dir)?;
+            let floor_row = policy.contract_cost.floor_on(run.pay.month.first_day())?;
+            let reserve = doc.problem.employees.iter().filter(|e| e.reserve).count() as u32;
+            let on_post = doc.problem.employees.len() as u32 - reserve;
+            payroll_xlsx::compliance(&ComplianceInput {
+                year: run.pay.month.year(),
+                floor: run.floor,
+                floor_source: floor_row.provenance.source.clone(),
+                headcount: run
+                    .months
+                    .iter()
+                    .map(|m| MonthHeadcount {
+                        month: m.month,
+                        on_post,
+                        reserve,
+                    })
+                    .collect(),
+                months: run.months.clone(),
+                year_view: run.year.clone(),
+                contracted_heads: 52,
+            })?
+        }
+    };
+    crate::roster_cli::write_atomic(&a.out, &bytes)
+        .with_context(|| format!("writing {}", a.out.display()))?;
+    let t = &run.pay.totals;
+    println!(
+        "{:?} {}: {} people · gross {} · net {} · employer cost {} → {}",
+        a.kind,
+        a.month,
+        run.pay.payslips.len(),
+        t.gross,
+        t.net,
+        t.employer_cost,
+        a.out.display()
+    );
+    Ok(())
+}

@@ -1,0 +1,442 @@
+//! HR master data (人事档案): what the payroll engine does not need but the filings do: the
+//! identity document (证件类型, 证件号码) for the income-tax import and the social-insurance
+//! ledger, and the salary account (开户银行, 银行账号) for the bank transfer list.
+//!
+//! Read from `hr.toml` beside `staff.toml` in a site folder, one `[[employees]]` table per
+//! person, keyed by the same id (工号). Every number is a string: an 18-character ID number or a
+//! 19-digit account written as a number would lose digits (and a leading 0, and a final X).
+//! A resident ID card number (居民身份证) is checked against GB 11643-1999: 17 digits, a valid
+//! birth date in digits 7–14, and the ISO 7064 MOD 11-2 check character.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::path::Path;
+
+use anyhow::Context as _;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// The file name beside `staff.toml`.
+pub const FILE: &str = "hr.toml";
+
+/// The identity document type of a mainland resident (ITS 证件类型).
+pub const RESIDENT_ID_CARD: &str = "居民身份证";
+
+/// One employee's HR record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HrRecord {
+    /// Employee id (工号), as in `staff.toml` and the payroll.
+    pub id: String,
+    /// Name as on the identity document (姓名).
+    pub name: String,
+    /// Identity document type (证件类型), e.g. `居民身份证`.
+    pub id_type: String,
+    /// Identity document number (证件号码), text.
+    pub id_number: String,
+    /// Bank of the salary account (开户银行).
+    pub bank: String,
+    /// Salary account number (银行账号), digits, text.
+    pub bank_account: String,
+}
+
+/// `hr.toml`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HrFile {
+    /// One record per employee.
+    #[serde(default)]
+    pub employees: Vec<HrRecord>,
+}
+
+/// A bad `hr.toml`: every message names the employee and the field.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum HrError {
+    /// Not TOML of the expected shape.
+    #[error("hr.toml: {0}")]
+    Parse(String),
+    /// A field of one record is wrong.
+    #[error("hr.toml: employee {employee} ({name}): {field}: {message}")]
+    Invalid {
+        /// Employee id.
+        employee: String,
+        /// Employee name.
+        name: String,
+        /// Field name.
+        field: &'static str,
+        /// What is wrong.
+        message: String,
+    },
+    /// The same id twice.
+    #[error("hr.toml: employee {employee} appears more than once")]
+    DuplicateId {
+        /// Employee id.
+        employee: String,
+    },
+    /// The same identity document under two ids.
+    #[error("hr.toml: employees {first} and {second} have the same id_number {id_number}")]
+    DuplicateIdNumber {
+        /// First employee id.
+        first: String,
+        /// Second employee id.
+        second: String,
+        /// The shared number.
+        id_number: String,
+    },
+}
+
+/// GB 11643-1999 weights of digits 1..=17: 2^(17−i) mod 11.
+const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+
+/// The check character of the first 17 digits of a resident ID number (ISO 7064 MOD 11-2):
+/// S = Σ digitᵢ × weightᵢ; the check value c satisfies (S + c) mod 11 = 1, i.e.
+/// c = (12 − S mod 11) mod 11, written `X` when it is 10. `None` unless 17 ASCII digits.
+#[must_use]
+pub fn id_check_char(first17: &str) -> Option<char> {
+    if first17.len() != 17 || !first17.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let s: u32 = first17
+        .bytes()
+        .zip(WEIGHTS)
+        .map(|(b, w)| u32::from(b - b'0') * w)
+        .sum();
+    Some(b"10X98765432"[(s % 11) as usize] as char)
+}
+
+/// Checks an 18-character resident ID number; the error says what is wrong.
+///
+/// # Errors
+/// Wrong length, a non-digit in the first 17, an impossible birth date, or a wrong check
+/// character (the expected one is named).
+pub fn check_resident_id(number: &str) -> Result<(), String> {
+    let n = number.chars().count();
+    if n != 18 {
+        return Err(format!(
+            "`{number}` has {n} characters; a resident ID number has 18"
+        ));
+    }
+    let (first17, last) = number.split_at(17);
+    if !first17.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!(
+            "`{number}`: the first 17 characters must be digits"
+        ));
+    }
+    let birth = &first17[6..14];
+    let date = NaiveDate::parse_from_str(birth, "%Y%m%d")
+        .map_err(|_| format!("`{number}`: digits 7-14 `{birth}` are not a date (YYYYMMDD)"))?;
+    if date < NaiveDate::from_ymd_opt(1900, 1, 1).expect("valid date") {
+        return Err(format!("`{number}`: birth date {date} is before 1900"));
+    }
+    let expected = id_check_char(first17).expect("17 digits");
+    if last != expected.to_string() {
+        let hint = if last == "x" {
+            " (write the check character as upper-case X)"
+        } else {
+            ""
+        };
+        return Err(format!(
+            "`{number}`: check character is `{last}`, expected `{expected}` (GB 11643-1999 MOD 11-2){hint}"
+        ));
+    }
+    Ok(())
+}
+
+impl HrRecord {
+    fn invalid(&self, field: &'static str, message: impl Into<String>) -> HrError {
+        HrError::Invalid {
+            employee: self.id.clone(),
+            name: self.name.clone(),
+            field,
+            message: message.into(),
+        }
+    }
+
+    /// Checks one record.
+    ///
+    /// # Errors
+    /// [`HrError::Invalid`] naming the employee and field.
+    pub fn check(&self) -> Result<(), HrError> {
+        for (field, v) in [
+            ("id", &self.id),
+            ("name", &self.name),
+            ("id_type", &self.id_type),
+            ("id_number", &self.id_number),
+            ("bank", &self.bank),
+            ("bank_account", &self.bank_account),
+        ] {
+            if v.trim().is_empty() {
+                return Err(self.invalid(field, "is empty"));
+            }
+            if v.trim() != v {
+                return Err(self.invalid(field, format!("`{v}` has leading or trailing spaces")));
+            }
+        }
+        if self.id_type == RESIDENT_ID_CARD {
+            check_resident_id(&self.id_number).map_err(|m| self.invalid("id_number", m))?;
+        }
+        let digits = self.bank_account.len();
+        if !self.bank_account.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(self.invalid(
+                "bank_account",
+                format!("`{}` must be digits only", self.bank_account),
+            ));
+        }
+        if !(16..=19).contains(&digits) {
+            return Err(self.invalid(
+                "bank_account",
+                format!(
+                    "`{}` has {digits} digits; expected 16 to 19",
+                    self.bank_account
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl HrFile {
+    /// Parses and checks `hr.toml`: each record, then that ids and ID numbers are unique.
+    ///
+    /// # Errors
+    /// [`HrError`] naming the employee and field.
+    pub fn from_toml_str(text: &str) -> Result<Self, HrError> {
+        let file: HrFile = toml::from_str(text).map_err(|e| HrError::Parse(e.to_string()))?;
+        let mut ids = BTreeSet::new();
+        let mut numbers: BTreeMap<(&str, &str), &str> = BTreeMap::new();
+        for r in &file.employees {
+            r.check()?;
+            if !ids.insert(r.id.as_str()) {
+                return Err(HrError::DuplicateId {
+                    employee: r.id.clone(),
+                });
+            }
+            if let Some(first) = numbers.insert((&r.id_type, &r.id_number), &r.id) {
+                return Err(HrError::DuplicateIdNumber {
+                    first: first.to_owned(),
+                    second: r.id.clone(),
+                    id_number: r.id_number.clone(),
+                });
+            }
+        }
+        Ok(file)
+    }
+}
+
+/// Only the keys of `staff.toml` that HR records are checked against.
+#[derive(Deserialize)]
+struct StaffIds {
+    #[serde(default)]
+    employees: Vec<StaffId>,
+}
+
+#[derive(Deserialize)]
+struct StaffId {
+    id: String,
+    name: String,
+}
+
+/// Checks HR records against the staff list: every HR id must be a staff member with the same
+/// name (a mismatch would file one person's pay under another's ID number). Staff without an
+/// HR record are allowed here; the exports that need the record fail naming them.
+///
+/// # Errors
+/// The first HR record whose id is not on the staff list or whose name differs.
+pub fn check_against_staff(records: &[HrRecord], staff_toml: &str) -> anyhow::Result<()> {
+    let staff: StaffIds = toml::from_str(staff_toml).context("parsing staff.toml")?;
+    let names: BTreeMap<&str, &str> = staff
+        .employees
+        .iter()
+        .map(|e| (e.id.as_str(), e.name.as_str()))
+        .collect();
+    for r in records {
+        match names.get(r.id.as_str()) {
+            None => anyhow::bail!(
+                "hr.toml: employee {} ({}) is not in staff.toml",
+                r.id,
+                r.name
+            ),
+            Some(n) if *n != r.name => anyhow::bail!(
+                "hr.toml: employee {}: name `{}` differs from `{n}` in staff.toml",
+                r.id,
+                r.name
+            ),
+            Some(_) => {}
+        }
+    }
+    Ok(())
+}
+
+/// Reads `hr.toml` beside `staff.toml` in `site_dir`, checks it, and checks it against
+/// `staff.toml` when that file is present.
+///
+/// # Errors
+/// An unreadable file (path in the message), or a record error naming the employee and field.
+pub fn load(site_dir: &Path) -> anyhow::Result<Vec<HrRecord>> {
+    let path = site_dir.join(FILE);
+    let text =
+        fs::read_to_string(&path).with_context(|| format!("reading HR file {}", path.display()))?;
+    let file =
+        HrFile::from_toml_str(&text).with_context(|| format!("HR file {}", path.display()))?;
+    let staff_path = site_dir.join("staff.toml");
+    if staff_path.exists() {
+        let staff = fs::read_to_string(&staff_path)
+            .with_context(|| format!("reading staff file {}", staff_path.display()))?;
+        check_against_staff(&file.employees, &staff)
+            .with_context(|| format!("HR file {}", path.display()))?;
+    }
+    Ok(file.employees)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(id_number: &str) -> String {
+        format!(
+            r#"[[employees]]
+id = "A001"
+name = "王建华"
+id_type = "居民身份证"
+id_number = "{id_number}"
+bank = "中国工商银行儋州分行"
+bank_account = "6222024180771449671"
+"#
+        )
+    }
+
+    /// Worked by hand (weights 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2):
+    ///
+    /// `46040019941228002?` (T001 of the demo):
+    ///   digits   4  6  0  4  0  0  1  9  9  4  1  2  2  8  0  0  2
+    ///   products 28 54 0  20 0  0  2  9  54 12 7  18 20 40 0  0  4
+    ///   S = 268; 268 = 24 × 11 + 4; "10X98765432"[4] = '8'  → 460400199412280028.
+    ///
+    /// `46040019871018737?` (T002):
+    ///   digits   4  6  0  4  0  0  1  9  8  7  1  0  1  8  7  3  7
+    ///   products 28 54 0  20 0  0  2  9  48 21 7  0  10 40 56 12 14
+    ///   S = 321; 321 = 29 × 11 + 2; "10X98765432"[2] = 'X'  → 46040019871018737X.
+    ///
+    /// `11010519491231002?` (the example of GB 11643-1999 itself):
+    ///   products 7 9 0 5 0 20 2 9 24 27 7 18 30 5 0 0 4; S = 167 = 15 × 11 + 2 → 'X'.
+    #[test]
+    fn check_characters_worked_by_hand() {
+        assert_eq!(id_check_char("46040019941228002"), Some('8'));
+        assert_eq!(id_check_char("46040019871018737"), Some('X'));
+        assert_eq!(id_check_char("11010519491231002"), Some('X'));
+        // (S + c) mod 11 = 1 for the value c of the check character.
+        assert_eq!((268 + 8) % 11, 1);
+        assert_eq!((321 + 10) % 11, 1);
+        assert_eq!(id_check_char("4604001994122800"), None);
+        assert_eq!(id_check_char("4604001994122800A"), None);
+        assert!(check_resident_id("460400199412280028").is_ok());
+        assert!(check_resident_id("46040019871018737X").is_ok());
+    }
+
+    #[test]
+    fn a_wrong_check_character_names_the_employee_field_and_expected_character() {
+        let err = HrFile::from_toml_str(&record("460400199412280027")).unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("A001"), "{text}");
+        assert!(text.contains("王建华"), "{text}");
+        assert!(text.contains("id_number"), "{text}");
+        assert!(text.contains("expected `8`"), "{text}");
+        let lower = HrFile::from_toml_str(&record("46040019871018737x")).unwrap_err();
+        assert!(lower.to_string().contains("upper-case X"), "{lower}");
+    }
+
+    #[test]
+    fn wrong_length_and_bad_birth_dates_are_refused() {
+        let err = HrFile::from_toml_str(&record("46040019941228002")).unwrap_err();
+        assert!(err.to_string().contains("17 characters"), "{err}");
+        let err = HrFile::from_toml_str(&record("4604001994122800288")).unwrap_err();
+        assert!(err.to_string().contains("19 characters"), "{err}");
+        // 1994-02-30 does not exist (check character computed for it: still refused).
+        let first17 = "46040019940230002";
+        let bad_date = format!("{first17}{}", id_check_char(first17).unwrap());
+        let err = HrFile::from_toml_str(&record(&bad_date)).unwrap_err();
+        assert!(err.to_string().contains("not a date"), "{err}");
+    }
+
+    #[test]
+    fn other_document_types_are_not_checked_as_id_cards() {
+        let text = record("460400199412280028").replace(
+            "id_type = \"居民身份证\"\nid_number = \"460400199412280028\"",
+            "id_type = \"港澳居民来往内地通行证\"\nid_number = \"H12345678\"",
+        );
+        let file = HrFile::from_toml_str(&text).unwrap();
+        assert_eq!(file.employees[0].id_number, "H12345678");
+    }
+
+    #[test]
+    fn duplicates_and_bad_accounts_are_refused() {
+        let one = record("460400199412280028");
+        let err = HrFile::from_toml_str(&format!("{one}\n{one}")).unwrap_err();
+        assert_eq!(
+            err,
+            HrError::DuplicateId {
+                employee: "A001".into()
+            }
+        );
+        let two = format!("{one}\n{}", one.replace("A001", "A002"));
+        let err = HrFile::from_toml_str(&two).unwrap_err();
+        assert!(
+            matches!(err, HrError::DuplicateIdNumber { ref first, ref second, .. } if first == "A001" && second == "A002"),
+            "{err}"
+        );
+        let short = one.replace("6222024180771449671", "622202418077144");
+        let err = HrFile::from_toml_str(&short).unwrap_err();
+        assert!(err.to_string().contains("bank_account"), "{err}");
+        assert!(err.to_string().contains("15 digits"), "{err}");
+        let spaced = one.replace("6222024180771449671", "6222 0241 8077 1449");
+        let err = HrFile::from_toml_str(&spaced).unwrap_err();
+        assert!(err.to_string().contains("digits only"), "{err}");
+        // A number instead of a string is a parse error, not a silently rounded value.
+        let number = one.replace("\"460400199412280028\"", "460400199412280028");
+        assert!(matches!(
+            HrFile::from_toml_str(&number),
+            Err(HrError::Parse(_))
+        ));
+    }
+
+    /// The demo file: one valid record for every demo staff member, same id and name, numbers
+    /// kept as text (some end in X, some have sequences starting with 0, some accounts start
+    /// with 0).
+    #[test]
+    fn the_demo_file_matches_the_demo_staff() {
+        let hr = HrFile::from_toml_str(include_str!("../../data/demo/hr.toml")).unwrap();
+        let staff = include_str!("../../data/demo/staff.toml");
+        check_against_staff(&hr.employees, staff).unwrap();
+        let staff: StaffIds = toml::from_str(staff).unwrap();
+        assert_eq!(hr.employees.len(), staff.employees.len());
+        assert_eq!(hr.employees.len(), 53);
+        for (h, s) in hr.employees.iter().zip(&staff.employees) {
+            assert_eq!((&h.id, &h.name), (&s.id, &s.name));
+            assert_eq!(h.id_type, RESIDENT_ID_CARD);
+            assert!(h.id_number.starts_with("460400"), "{}", h.id_number);
+        }
+        assert!(hr.employees.iter().any(|r| r.id_number.ends_with('X')));
+        assert!(hr.employees.iter().any(|r| &r.id_number[14..16] == "00"));
+        assert!(hr.employees.iter().any(|r| r.bank_account.starts_with('0')));
+    }
+
+    #[test]
+    fn load_reads_the_site_folder_and_checks_names_against_staff() {
+        let hr = load(Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../data/demo"
+        )))
+        .unwrap();
+        assert_eq!(hr.len(), 53);
+        let renamed = vec![HrRecord {
+            name: "王小明".into(),
+            ..hr[5].clone()
+        }];
+        let err = check_against_staff(&renamed, include_str!("../../data/demo/staff.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(&hr[5].id) && err.contains("王小明"), "{err}");
+        let err = load(Path::new("/nonexistent-site")).unwrap_err();
+        assert!(format!("{err:#}").contains("hr.toml"), "{err:#}");
+    }
+}
