@@ -1254,6 +1254,10 @@ pub fn template_workbook(ctx: &ImportContext) -> Result<Vec<u8>, rust_xlsxwriter
         }
     }
     ws.set_freeze_panes(hr + 1, 0)?;
+    ws.set_landscape();
+    ws.set_paper_size(9); // A4
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_repeat_rows(hr, hr)?;
     let info = wb.add_worksheet();
     info.set_name("说明")?;
     info.write_with_format(0, 0, "人员名单 Staff", &head)?;
