@@ -69,20 +69,7 @@ pub fn pay(a: &ExportArgs, data_dir: &Path) -> anyhow::Result<(PayRun, scheduler
     let doc = match &a.roster {
         Some(path) => crate::roster_cli::read_roster(path)?,
         None => crate::roster_cli::solve(
-            &crate::roster_cli::SolveArgs {
-                month: a.month.clone(),
-                site: a.site.clone(),
-                leave: None,
-                previous: None,
-                requests: None,
-                need: None,
-                fixed_shifts: false,
-                json: None,
-                xlsx: None,
-                time_limit: a.time_limit,
-                threads: 1,
-                quiet: true,
-            },
+            &crate::roster_cli::SolveArgs::quiet_month(&a.month, &a.site, a.time_limit),
             data_dir,
         )?,
     };

@@ -126,20 +126,7 @@ fn demo(
     let doc = match roster {
         Some(path) => crate::roster_cli::read_roster(path)?,
         None => crate::roster_cli::solve(
-            &crate::roster_cli::SolveArgs {
-                month: month_text.to_string(),
-                site: site.to_path_buf(),
-                leave: None,
-                previous: None,
-                requests: None,
-                need: None,
-                fixed_shifts: false,
-                json: None,
-                xlsx: None,
-                time_limit,
-                threads: 1,
-                quiet: true,
-            },
+            &crate::roster_cli::SolveArgs::quiet_month(month_text, site, time_limit),
             data_dir,
         )?,
     };

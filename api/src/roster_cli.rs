@@ -126,6 +126,27 @@ pub struct SolveArgs {
     pub quiet: bool,
 }
 
+impl SolveArgs {
+    /// A month of a site solved quietly with one thread and no files written (payroll and
+    /// exports that need a roster when none is given).
+    pub fn quiet_month(month: &str, site: &Path, time_limit: f64) -> Self {
+        SolveArgs {
+            month: month.to_string(),
+            site: site.to_path_buf(),
+            leave: None,
+            previous: None,
+            requests: None,
+            need: None,
+            fixed_shifts: false,
+            json: None,
+            xlsx: None,
+            time_limit,
+            threads: 1,
+            quiet: true,
+        }
+    }
+}
+
 /// Runs `workforce roster …`. Returns the process exit code.
 pub fn run(args: RosterArgs, data_dir: &Path) -> anyhow::Result<i32> {
     match args.command {

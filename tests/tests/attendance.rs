@@ -502,6 +502,18 @@ fn reconciliation_worked_by_hand() {
     assert_eq!(rec.people[idx("A001")].attendance_kpi, 100);
 }
 
+fn import(file: &str, db: &str) -> (i32, String) {
+    run(&[
+        "attendance",
+        "import",
+        file,
+        "--month",
+        "2026-03",
+        "--db",
+        db,
+    ])
+}
+
 fn count_stored(db: &str, month: &str) -> usize {
     let (code, out) = run(&["attendance", "list", "--month", month, "--db", db]);
     assert_eq!(code, 0, "{out}");
@@ -539,56 +551,24 @@ fn import_is_a_transaction_and_replaces_the_month_for_the_people_in_the_file() {
     assert!(out.contains("A005 2026-03-03 N 23:52 08:03"), "{out}");
     assert_eq!(count_stored(&db, "2026-03"), 0);
 
-    let (code, out) = run(&[
-        "attendance",
-        "import",
-        &file("good/template-2026-03.xlsx"),
-        "--month",
-        "2026-03",
-        "--db",
-        &db,
-    ]);
+    let (code, out) = import(&file("good/template-2026-03.xlsx"), &db);
     assert_eq!(code, 0, "{out}");
     assert_eq!(count_stored(&db, "2026-03"), 6);
 
     // The summary file holds T001 (8 days) and T002 (3 days): T001's one template record is
     // replaced by 8, T002 is new: 6 - 1 + 8 + 3 = 16.
-    let (code, out) = run(&[
-        "attendance",
-        "import",
-        &file("good/dingtalk-summary-2026-03.xlsx"),
-        "--month",
-        "2026-03",
-        "--db",
-        &db,
-    ]);
+    let (code, out) = import(&file("good/dingtalk-summary-2026-03.xlsx"), &db);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("1 earlier records of theirs"), "{out}");
     assert_eq!(count_stored(&db, "2026-03"), 16);
 
     // Again: same count (replaced, not duplicated).
-    let (code, _) = run(&[
-        "attendance",
-        "import",
-        &file("good/dingtalk-summary-2026-03.xlsx"),
-        "--month",
-        "2026-03",
-        "--db",
-        &db,
-    ]);
+    let (code, _) = import(&file("good/dingtalk-summary-2026-03.xlsx"), &db);
     assert_eq!(code, 0);
     assert_eq!(count_stored(&db, "2026-03"), 16);
 
     // A broken file: exit 2, every problem named, nothing changed.
-    let (code, out) = run(&[
-        "attendance",
-        "import",
-        &file("broken/20-many-problems.xlsx"),
-        "--month",
-        "2026-03",
-        "--db",
-        &db,
-    ]);
+    let (code, out) = import(&file("broken/20-many-problems.xlsx"), &db);
     assert_eq!(code, 2, "{out}");
     assert!(out.contains("3 problem(s)"), "{out}");
     assert_eq!(count_stored(&db, "2026-03"), 16);

@@ -334,7 +334,14 @@ struct Problems<'a> {
     list: Vec<ImportProblem>,
 }
 
-impl Problems<'_> {
+impl<'a> Problems<'a> {
+    fn new(sheet: &'a str) -> Self {
+        Problems {
+            sheet,
+            list: Vec::new(),
+        }
+    }
+
     fn at(&mut self, row: usize, col: Option<(usize, &str)>, expected: &str, found: String) {
         self.list.push(ImportProblem {
             sheet: self.sheet.to_string(),
@@ -364,6 +371,15 @@ impl Problems<'_> {
             found: "no such column in the header row".into(),
         });
     }
+}
+
+/// The cells of the header row [`detect`] found.
+fn header_cells(t: &Table, header_row: usize) -> &[Cell] {
+    &t.rows
+        .iter()
+        .find(|(r, _)| *r == header_row)
+        .expect("the detected header row is in the table")
+        .1
 }
 
 /// Resolves a row's person from an id and/or name cell.
@@ -509,16 +525,8 @@ fn template(
     spec: &TemplateSpec,
     ctx: &ImportContext,
 ) -> Result<Parsed, ImportErrors> {
-    let mut probs = Problems {
-        sheet: &t.sheet,
-        list: Vec::new(),
-    };
-    let header = &t
-        .rows
-        .iter()
-        .find(|(r, _)| *r == header_row)
-        .expect("detected row")
-        .1;
+    let mut probs = Problems::new(&t.sheet);
+    let header = header_cells(t, header_row);
     let keys = [
         ("employee", Field::Employee),
         ("name", Field::Name),
@@ -908,16 +916,8 @@ fn leave_token(token: &str) -> Option<(scheduler::LeaveKind, Decimal)> {
 }
 
 fn summary(t: &Table, header_row: usize, ctx: &ImportContext) -> Result<Parsed, ImportErrors> {
-    let mut probs = Problems {
-        sheet: &t.sheet,
-        list: Vec::new(),
-    };
-    let header = &t
-        .rows
-        .iter()
-        .find(|(r, _)| *r == header_row)
-        .expect("detected row")
-        .1;
+    let mut probs = Problems::new(&t.sheet);
+    let header = header_cells(t, header_row);
     let cols = find_columns(
         header,
         &[
@@ -1023,16 +1023,8 @@ fn punches(
     source: Source,
     ctx: &ImportContext,
 ) -> Result<Parsed, ImportErrors> {
-    let mut probs = Problems {
-        sheet: &t.sheet,
-        list: Vec::new(),
-    };
-    let header = &t
-        .rows
-        .iter()
-        .find(|(r, _)| *r == header_row)
-        .expect("detected row")
-        .1;
+    let mut probs = Problems::new(&t.sheet);
+    let header = header_cells(t, header_row);
     let aliases = punch_aliases(source);
     let wanted: Vec<(Field, Vec<String>)> = aliases
         .iter()
