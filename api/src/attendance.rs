@@ -104,6 +104,8 @@ pub enum Source {
     DingTalkPunches,
     /// WeCom 打卡详情 (one row per punch).
     WeComPunches,
+    /// WeCom 概况统计与打卡明细 (one row per person per day, two header rows).
+    WeComDaily,
     /// ZKTeco PC software 考勤记录 (one row per punch).
     ZktecoPunches,
 }
@@ -116,6 +118,7 @@ impl Source {
             Source::DingTalkSummary => "钉钉 月度汇总 (DingTalk monthly summary)",
             Source::DingTalkPunches => "钉钉 原始记录 (DingTalk punches)",
             Source::WeComPunches => "企业微信 打卡详情 (WeCom punches)",
+            Source::WeComDaily => "企业微信 概况统计与打卡明细 (WeCom daily detail)",
             Source::ZktecoPunches => "中控 考勤记录 (ZKTeco punches)",
         }
     }
@@ -127,6 +130,7 @@ impl Source {
             Source::DingTalkSummary => "dingtalk_summary",
             Source::DingTalkPunches => "dingtalk_punches",
             Source::WeComPunches => "wecom_punches",
+            Source::WeComDaily => "wecom_daily",
             Source::ZktecoPunches => "zkteco_punches",
         }
     }
@@ -138,6 +142,7 @@ impl Source {
             Source::DingTalkSummary,
             Source::DingTalkPunches,
             Source::WeComPunches,
+            Source::WeComDaily,
             Source::ZktecoPunches,
         ]
         .into_iter()

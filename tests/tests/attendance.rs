@@ -195,6 +195,22 @@ fn zkteco_legacy_xls_with_chinese_text() {
     );
 }
 
+#[test]
+fn wecom_daily_detail_with_two_header_rows_and_next_day_times() {
+    let p = read("good/wecom-daily-2026-03.xlsx");
+    assert_eq!(p.source, Source::WeComDaily);
+    assert_eq!(p.punches, 3, "未打卡 is no punch");
+    let r = by_key(&p);
+    // 基础信息/工号 = A009; 15:52 and 次日 00:03: the P shift (16:00-24:00) of 03-17.
+    let a = &r[&("A009".into(), d("2026-03-17"))];
+    assert_eq!(a.shift.as_deref(), Some("P"));
+    assert_eq!(a.clock_in, Some(t("2026-03-17 15:52")));
+    assert_eq!(a.clock_out, Some(t("2026-03-18 00:03")));
+    let b = &r[&("A009".into(), d("2026-03-18"))];
+    assert_eq!(b.clock_in, Some(t("2026-03-18 16:09")));
+    assert_eq!(b.clock_out, None);
+}
+
 /// Every broken file yields its named, located problem (and, through `parse` returning an
 /// error, nothing to store).
 #[test]
@@ -280,6 +296,14 @@ fn broken_corpus_each_file_names_its_problem() {
             &["row 4, column I (打卡时间)", "\"早上八点\""],
         ),
         ("21-empty-zip.xlsx", &["the workbook cannot be read"]),
+        (
+            "22-wecom-monthly-report.xlsx",
+            &["sheet 月报, row 1", "WeCom 月报", "cannot be reconciled"],
+        ),
+        (
+            "23-wecom-daily-bad-time.xlsx",
+            &["row 3, column J (上班1/打卡时间)", "\"下午四点\""],
+        ),
     ];
     let c = ctx();
     for (file, needles) in cases {
@@ -565,6 +589,25 @@ fn import_is_a_transaction_and_replaces_the_month_for_the_people_in_the_file() {
     // Again: same count (replaced, not duplicated).
     let (code, _) = import(&file("good/dingtalk-summary-2026-03.xlsx"), &db);
     assert_eq!(code, 0);
+    assert_eq!(count_stored(&db, "2026-03"), 16);
+
+    // Every broken file of the corpus: exit 2 with its problems, nothing changed.
+    let broken = root().join("tests/fixtures/attendance/broken");
+    let mut files: Vec<_> = std::fs::read_dir(&broken)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    assert!(files.len() >= 15, "{} broken files", files.len());
+    for f in &files {
+        let (code, out) = import(f.to_str().unwrap(), &db);
+        assert_eq!(code, 2, "{}: {out}", f.display());
+        assert!(
+            out.contains("problem(s) in the file"),
+            "{}: {out}",
+            f.display()
+        );
+    }
     assert_eq!(count_stored(&db, "2026-03"), 16);
 
     // A broken file: exit 2, every problem named, nothing changed.

@@ -4,6 +4,9 @@
 //! - our template (`templates/excel/attendance-template.toml`): one row per person per day;
 //! - DingTalk 月度汇总: title rows, two-row merged headers, one result text per day
 //!   ("正常", "迟到8分钟", "休息", "事假4小时", …) under day-number columns 1..31;
+//! - WeCom 概况统计与打卡明细: one row per person per day, two header rows, 上班N / 下班N
+//!   打卡时间 read as clock-in / clock-out;
+//! - WeCom 月报 is recognised and refused with the reason (monthly totals, no days);
 //! - DingTalk 原始记录, WeCom 打卡详情, ZKTeco 考勤记录: one row per punch; punches are
 //!   merged when repeated within the policy's minutes, paired by the site's shift times and
 //!   attributed to the date their shift starts ([`crate::attendance::pair_punches`]).
@@ -234,7 +237,7 @@ fn punch_aliases(source: Source) -> Vec<(Field, &'static [&'static str])> {
             (Field::Name, &["姓名"]),
             (Field::PunchTime, &["日期时间", "打卡时间", "签到时间"]),
         ],
-        Source::Template | Source::DingTalkSummary => vec![],
+        Source::Template | Source::DingTalkSummary | Source::WeComDaily => vec![],
     }
 }
 
@@ -265,8 +268,24 @@ pub fn parse(bytes: &[u8], ctx: &ImportContext) -> Result<Parsed, ImportErrors> 
             return match source {
                 Source::Template => template(t, header_row, &spec, ctx),
                 Source::DingTalkSummary => summary(t, header_row, ctx),
+                Source::WeComDaily => wecom_daily(t, header_row, ctx),
                 _ => punches(t, header_row, source, ctx),
             };
+        }
+    }
+    // WeCom 月报 and DingTalk-style totals: recognised, but they hold no day records.
+    for t in &tables {
+        for (row, cells) in t.rows.iter().take(10) {
+            let h: Vec<String> = cells.iter().map(header_text).collect();
+            if has(&h, &["应打卡天数"]) && has(&h, &["正常天数"]) {
+                return Err(ImportErrors(vec![ImportProblem {
+                    sheet: t.sheet.clone(),
+                    row: Some(*row),
+                    column: None,
+                    expected: "day-by-day attendance: WeCom 打卡详情 or 概况统计与打卡明细 (or DingTalk 月度汇总 / 原始记录, or our template)".into(),
+                    found: "a WeCom 月报 (monthly totals per person: 应打卡天数, 正常天数 …), which cannot be reconciled with the roster day by day".into(),
+                }]));
+            }
         }
     }
     let names: Vec<String> = tables.iter().map(|t| t.sheet.clone()).collect();
@@ -295,6 +314,11 @@ fn day_number(c: &Cell) -> Option<u32> {
     (1..=31).contains(&n).then_some(n)
 }
 
+/// `上班1` → 1: a WeCom level-1 group of the N-th clock-in (or clock-out with `下班`).
+fn group_number(header: &str, prefix: &str) -> Option<u32> {
+    header.strip_prefix(prefix)?.parse().ok()
+}
+
 fn has(headers: &[String], names: &[&str]) -> bool {
     names.iter().any(|n| headers.iter().any(|h| h == n))
 }
@@ -309,6 +333,12 @@ fn detect(t: &Table, spec: &TemplateSpec) -> Option<(Source, usize)> {
         }
         if has(&h, &["打卡类型"]) && has(&h, &["实际打卡时间"]) {
             return Some((Source::WeComPunches, *row));
+        }
+        if has(&h, &["时间", "日期"])
+            && has(&h, &["姓名", "账号"])
+            && h.iter().any(|x| group_number(x, "上班").is_some())
+        {
+            return Some((Source::WeComDaily, *row));
         }
         if has(&h, &["打卡时间"]) && has(&h, &["考勤日期"]) {
             return Some((Source::DingTalkPunches, *row));
@@ -1142,6 +1172,18 @@ fn punches(
             row,
         });
     }
+    pair_and_finish(probs, list, read, source, &t.sheet, ctx)
+}
+
+/// Merges repeated punches, pairs them into day records and keeps the month's.
+fn pair_and_finish(
+    mut probs: Problems<'_>,
+    list: Vec<Punch>,
+    read: usize,
+    source: Source,
+    sheet: &str,
+    ctx: &ImportContext,
+) -> Result<Parsed, ImportErrors> {
     if !probs.list.is_empty() {
         return Err(ImportErrors(probs.list));
     }
@@ -1173,7 +1215,155 @@ fn punches(
             vec![]
         }
     };
-    finish(probs, source, &t.sheet, records, read, merged, ignored)
+    finish(probs, source, sheet, records, read, merged, ignored)
+}
+
+/// WeCom 概况统计与打卡明细: one row per person per day under two header rows (level 1 such
+/// as 时间, 姓名, 基础信息, 上班1, 下班1; level 2 such as 工号, 打卡时间, 打卡状态), matched by
+/// the (level 1, level 2) pair. Each 上班N / 下班N 打卡时间 is a clock-in / clock-out; a time
+/// written `次日 00:04` is on the next day; 未打卡 or `--` is no punch.
+fn wecom_daily(t: &Table, header_row: usize, ctx: &ImportContext) -> Result<Parsed, ImportErrors> {
+    let mut probs = Problems::new(&t.sheet);
+    let top = header_cells(t, header_row);
+    let sub: &[Cell] = t
+        .rows
+        .iter()
+        .find(|(r, _)| *r == header_row + 1)
+        .map_or(&[], |(_, c)| c.as_slice());
+    let width = top.len().max(sub.len());
+    // Level-1 names carried right over merged cells that have a level-2 name.
+    let mut keys: Vec<(String, String)> = Vec::with_capacity(width);
+    let mut group = String::new();
+    for i in 0..width {
+        let a = top.get(i).map(header_text).unwrap_or_default();
+        let b = sub.get(i).map(header_text).unwrap_or_default();
+        if !a.is_empty() {
+            group = a.clone();
+        }
+        keys.push((
+            if a.is_empty() && !b.is_empty() {
+                group.clone()
+            } else {
+                a
+            },
+            b,
+        ));
+    }
+    let find = |l1: &str, l2: &[&str]| {
+        keys.iter().position(|(a, b)| {
+            a == l1 && (l2.is_empty() && b.is_empty() || l2.contains(&b.as_str()))
+        })
+    };
+    let date_col = find("时间", &[]).or_else(|| find("日期", &[]));
+    let name_col = find("姓名", &[]);
+    let id_col = find("基础信息", &["工号"]).or_else(|| find("账号", &[]));
+    let id_must_match = find("基础信息", &["工号"]).is_some();
+    // 上班1, 下班1, 上班2 … with their 打卡时间 columns.
+    let mut punch_cols: Vec<(usize, Direction, String)> = Vec::new();
+    for (i, (a, b)) in keys.iter().enumerate() {
+        let dir = if group_number(a, "上班").is_some() {
+            Direction::In
+        } else if group_number(a, "下班").is_some() {
+            Direction::Out
+        } else {
+            continue;
+        };
+        if b == "打卡时间" {
+            punch_cols.push((i, dir, format!("{a}/{b}")));
+        }
+    }
+    if date_col.is_none() {
+        probs.missing_column(header_row, "时间", &["日期".into()]);
+    }
+    if name_col.is_none() && id_col.is_none() {
+        probs.missing_column(header_row, "姓名 (or 账号, 基础信息/工号)", &[]);
+    }
+    if punch_cols.is_empty() {
+        probs.missing_column(header_row + 1, "上班1/打卡时间 and 下班1/打卡时间", &[]);
+    }
+    if !probs.list.is_empty() {
+        return Err(ImportErrors(probs.list));
+    }
+    let date_col = date_col.expect("checked");
+    let first = ctx.first_day();
+    let last = ctx.last_day();
+    let mut list = Vec::new();
+    let mut read = 0usize;
+    for (row, cells) in t.rows.iter().filter(|(r, _)| *r > header_row + 1) {
+        let row = *row;
+        let employee = who(
+            ctx,
+            id_col.map(|i| (i, cell(cells, Some(i)))),
+            name_col.map(|i| (i, cell(cells, Some(i)))),
+            id_must_match,
+            row,
+            &mut probs,
+        );
+        let date_cell = cell(cells, Some(date_col));
+        let date = match parse_date(date_cell) {
+            Some(d) if d >= first && d <= last => d,
+            Some(d) => {
+                probs.at(
+                    row,
+                    Some((date_col, "时间")),
+                    &format!("a date in {}-{:02}", ctx.year, ctx.month),
+                    format!("{d} (date outside the month)"),
+                );
+                continue;
+            }
+            None => {
+                probs.at(
+                    row,
+                    Some((date_col, "时间")),
+                    "a date (2026/03/09 星期一, or an Excel date)",
+                    date_cell.shown(),
+                );
+                continue;
+            }
+        };
+        for (i, dir, head) in &punch_cols {
+            let c = cell(cells, Some(*i));
+            let (next_day, c) = match c {
+                Cell::Text(s) if s.contains("未打卡") || s == "--" || s == "-" => continue,
+                Cell::Text(s) if s.starts_with("次日") => (
+                    true,
+                    Cell::Text(s.trim_start_matches("次日").trim().to_string()),
+                ),
+                Cell::Empty => continue,
+                other => (false, other.clone()),
+            };
+            let at = datetime_of(&c).or_else(|| {
+                let m = time_of(&c)?;
+                let day = if next_day {
+                    date + Duration::days(1)
+                } else {
+                    date
+                };
+                Some(day.and_hms_opt(0, 0, 0)? + Duration::minutes(i64::from(m)))
+            });
+            let Some(at) = at else {
+                probs.at(
+                    row,
+                    Some((*i, head.as_str())),
+                    "a punch time (HH:MM, 次日 HH:MM, 未打卡)",
+                    c.shown(),
+                );
+                continue;
+            };
+            if let Some(e) = &employee {
+                read += 1;
+                list.push(Punch {
+                    employee: e.clone(),
+                    at,
+                    direction: Some(*dir),
+                    day_hint: None,
+                    sheet: t.sheet.clone(),
+                    row,
+                });
+            }
+        }
+    }
+    pair_and_finish(probs, list, read, Source::WeComDaily, &t.sheet, ctx)
 }
 
 /// The empty template workbook for a month: the header row with notes, a drop-down of the
