@@ -545,6 +545,8 @@ pub enum DifferenceKind {
     MissingPunch,
     /// Leave in attendance that the roster did not have (未排假的请假).
     LeaveNotInRoster,
+    /// No attendance record at all for a rostered person this month: paid as rostered.
+    NoAttendance,
 }
 
 impl DifferenceKind {
@@ -556,6 +558,7 @@ impl DifferenceKind {
             DifferenceKind::ShiftSwapped => "换班",
             DifferenceKind::MissingPunch => "缺卡",
             DifferenceKind::LeaveNotInRoster => "请假未在排班中",
+            DifferenceKind::NoAttendance => "无考勤记录",
         }
     }
 }
@@ -614,6 +617,9 @@ pub struct PersonMonth {
     pub leave: LeaveDays,
     /// Attendance KPI by the policy.
     pub attendance_kpi: u32,
+    /// No attendance record at all this month: the figures are the roster's.
+    #[serde(default)]
+    pub from_roster: bool,
 }
 
 /// The month reconciled.
@@ -675,6 +681,10 @@ fn leave_slot(leave: &mut LeaveDays, kind: LeaveKind) -> Option<&mut Decimal> {
 /// - a rostered shift with neither work nor leave is a day of absence (旷工), listed;
 /// - so is a shift missed by arriving later, or leaving earlier, than the policy's limits.
 ///
+/// A rostered person with no attendance record at all in the month is not counted absent for
+/// the whole month (that is a missing file): the roster is their time sheet, flagged once
+/// ([`DifferenceKind::NoAttendance`]).
+///
 /// The attendance KPI is 100 less the policy's points (never below 0); the other KPIs stay
 /// at `other_kpi` until the KPI import.
 pub fn reconcile(
@@ -713,12 +723,56 @@ pub fn reconcile(
     let mut people = Vec::new();
     let mut sheets = Vec::new();
     let mut differences = Vec::new();
-    for e in &p.employees {
+    let with_records: BTreeSet<&str> = records.iter().map(|r| r.employee.as_str()).collect();
+    let roster_sheets = crate::timesheet::time_sheets(doc);
+    for (e_idx, e) in p.employees.iter().enumerate() {
         let mut pm = PersonMonth {
             employee: e.id.clone(),
             name: e.name.clone(),
             ..PersonMonth::default()
         };
+        if !with_records.contains(e.id.as_str()) {
+            // No attendance at all for this person: a missing file, not a month of absence.
+            // The roster is the time sheet, and HR is told once.
+            let shifts = doc
+                .roster
+                .assignments
+                .iter()
+                .filter(|a| a.employee == e.id)
+                .count();
+            let ts = roster_sheets[e_idx].clone();
+            pm.from_roster = true;
+            pm.shifts_worked = shifts as u32;
+            pm.ordinary_hours = ts.ordinary_day_hours;
+            pm.rest_day_hours = ts.rest_day_hours;
+            pm.holiday_hours = ts.statutory_holiday_hours;
+            pm.night_shifts = ts.night_shifts;
+            pm.leave = ts.leave.clone();
+            pm.attendance_kpi = 100;
+            if shifts > 0 {
+                differences.push(Difference {
+                    employee: e.id.clone(),
+                    name: e.name.clone(),
+                    date: p.days.first().map_or(NaiveDate::MIN, |d| d.date),
+                    kind: DifferenceKind::NoAttendance,
+                    rostered: None,
+                    recorded: None,
+                    detail: format!(
+                        "本月无考勤记录，按排班 {shifts} 个班次计 (no attendance this month: paid as rostered)"
+                    ),
+                });
+            }
+            let mut ts = ts;
+            ts.kpi.insert(Kpi::Attendance, Decimal::from(100));
+            for (kpi, v) in ts.kpi.iter_mut() {
+                if *kpi != Kpi::Attendance {
+                    *v = other_kpi;
+                }
+            }
+            sheets.push(ts);
+            people.push(pm);
+            continue;
+        }
         let mut working_days_employed = working_days;
         let mut diff = |date: NaiveDate,
                         kind: DifferenceKind,
@@ -917,7 +971,10 @@ pub fn reconcile(
             statutory_holiday_hours: pm.holiday_hours,
             night_shifts: pm.night_shifts,
             leave: pm.leave.clone(),
-            absence_days: Decimal::from(pm.absence_days),
+            // A shift worker can miss more rostered shifts than the month has working days;
+            // the pay deduction stops at the working days employed less leave.
+            absence_days: Decimal::from(pm.absence_days)
+                .min((Decimal::from(working_days_employed) - pm.leave.total()).max(Decimal::ZERO)),
             kpi: Kpi::ALL
                 .into_iter()
                 .map(|kpi| {

@@ -69,6 +69,9 @@ pub enum AttendanceCommand {
         /// Write the reconciliation as JSON here.
         #[arg(long)]
         json: Option<PathBuf>,
+        /// Write the workbook HR works from (考勤汇总 + 待确认差异) here.
+        #[arg(long)]
+        xlsx: Option<PathBuf>,
     },
 }
 
@@ -232,6 +235,7 @@ pub fn run(cmd: AttendanceCommand, data_dir: &Path) -> anyhow::Result<()> {
             roster,
             db,
             json,
+            xlsx,
         } => {
             let doc = crate::roster_cli::read_roster(&roster)?;
             anyhow::ensure!(
@@ -264,6 +268,12 @@ pub fn run(cmd: AttendanceCommand, data_dir: &Path) -> anyhow::Result<()> {
                     (serde_json::to_string_pretty(&rec)? + "\n").as_bytes(),
                 )?;
                 println!("JSON: {}", path.display());
+            }
+            if let Some(path) = xlsx {
+                let bytes = crate::excel::reconciliation_xlsx::workbook(&rec)
+                    .context("writing the reconciliation workbook")?;
+                crate::roster_cli::write_atomic(&path, &bytes)?;
+                println!("workbook: {}", path.display());
             }
             Ok(())
         }

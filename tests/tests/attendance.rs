@@ -11,6 +11,7 @@ use std::path::PathBuf;
 use api::attendance::{reconcile, DayRecord, DifferenceKind, Source};
 use api::attendance_cli::{context, load_policy};
 use api::excel::attendance::{parse, ImportContext, Parsed};
+use api::excel::table::Cell;
 use chrono::{NaiveDate, NaiveDateTime};
 use common::{root, run};
 use scheduler::{Assignment, LeaveKind, Roster, RosterFile, SolveStatus};
@@ -359,6 +360,25 @@ fn assignment(employee: &str, date: &str, shift: &str) -> Assignment {
     }
 }
 
+/// The demo site's March 2026 with the given roster.
+fn march(assignments: Vec<Assignment>) -> RosterFile {
+    let site = scheduler::Site::from_toml_strs(
+        &std::fs::read_to_string(root().join("data/demo/site.toml")).unwrap(),
+        Some(&std::fs::read_to_string(root().join("data/demo/staff.toml")).unwrap()),
+    )
+    .unwrap();
+    let cal = api::data::load_calendar(&root().join("data")).unwrap();
+    let problem = scheduler::Problem::new(&site, &cal, 2026, 3, vec![], vec![]).unwrap();
+    let roster = Roster {
+        status: SolveStatus::Unsolved,
+        assignments,
+        standby: vec![],
+        shortfalls: vec![],
+        stats: Default::default(),
+    };
+    RosterFile { problem, roster }
+}
+
 fn record(employee: &str, date: &str) -> DayRecord {
     DayRecord {
         employee: employee.into(),
@@ -397,32 +417,23 @@ fn record(employee: &str, date: &str) -> DayRecord {
 ///
 /// A005, rostered A on 03-02 and 03-03: in 08:45 (45 min: late and serious) out 16:00; in
 /// 10:30 (150 min > 120: a missed shift, absence). KPI 100 − 5 − 20 = 75; 8 h ordinary.
+///
+/// A006, rostered A on 03-02 with no attendance record at all: paid as rostered (8 h
+/// ordinary, no absence), flagged once as 无考勤记录.
 #[test]
 fn reconciliation_worked_by_hand() {
-    let site = scheduler::Site::from_toml_strs(
-        &std::fs::read_to_string(root().join("data/demo/site.toml")).unwrap(),
-        Some(&std::fs::read_to_string(root().join("data/demo/staff.toml")).unwrap()),
-    )
-    .unwrap();
-    let cal = api::data::load_calendar(&root().join("data")).unwrap();
-    let problem = scheduler::Problem::new(&site, &cal, 2026, 3, vec![], vec![]).unwrap();
-    let roster = Roster {
-        status: SolveStatus::Unsolved,
-        assignments: vec![
-            assignment("T001", "2026-03-02", "A"),
-            assignment("T001", "2026-03-03", "A"),
-            assignment("T001", "2026-03-04", "A"),
-            assignment("T001", "2026-03-07", "P"),
-            assignment("T001", "2026-03-09", "A"),
-            assignment("T001", "2026-03-10", "A"),
-            assignment("A005", "2026-03-02", "A"),
-            assignment("A005", "2026-03-03", "A"),
-        ],
-        standby: vec![],
-        shortfalls: vec![],
-        stats: Default::default(),
-    };
-    let doc = RosterFile { problem, roster };
+    let doc = march(vec![
+        assignment("T001", "2026-03-02", "A"),
+        assignment("T001", "2026-03-03", "A"),
+        assignment("T001", "2026-03-04", "A"),
+        assignment("T001", "2026-03-07", "P"),
+        assignment("T001", "2026-03-09", "A"),
+        assignment("T001", "2026-03-10", "A"),
+        assignment("A005", "2026-03-02", "A"),
+        assignment("A005", "2026-03-03", "A"),
+        // A006 is rostered but has no attendance record at all this month.
+        assignment("A006", "2026-03-02", "A"),
+    ]);
     let mut recs = Vec::new();
     let mut r = record("T001", "2026-03-02");
     r.shift = Some("A".into());
@@ -518,12 +529,91 @@ fn reconciliation_worked_by_hand() {
     assert_eq!(a005.shifts_worked, 1);
     assert_eq!(a005.ordinary_hours, dec("8"));
     assert_eq!(a005.attendance_kpi, 75);
+    let a006 = &rec.people[idx("A006")];
+    assert!(a006.from_roster);
+    assert_eq!((a006.shifts_worked, a006.absence_days), (1, 0));
+    assert_eq!(rec.time_sheets[idx("A006")].ordinary_day_hours, dec("8"));
+    let a006_diffs: Vec<DifferenceKind> = rec
+        .differences
+        .iter()
+        .filter(|x| x.employee == "A006")
+        .map(|x| x.kind)
+        .collect();
+    assert_eq!(a006_diffs, vec![DifferenceKind::NoAttendance]);
     // Nobody else has entries: no other differences, full KPI.
     assert!(rec
         .differences
         .iter()
-        .all(|x| x.employee == "T001" || x.employee == "A005"));
+        .all(|x| ["T001", "A005", "A006"].contains(&x.employee.as_str())));
     assert_eq!(rec.people[idx("A001")].attendance_kpi, 100);
+
+    // The workbook HR works from reads back with the same figures.
+    let bytes = api::excel::reconciliation_xlsx::workbook(&rec).unwrap();
+    let sheets = api::excel::table::read_all(&bytes).unwrap();
+    assert_eq!(sheets[0].sheet, "考勤汇总");
+    let row_of = |id: &str| {
+        sheets[0]
+            .rows
+            .iter()
+            .find(|(_, c)| c.first() == Some(&Cell::Text(id.into())))
+            .unwrap()
+            .1
+            .clone()
+    };
+    let n = |c: &Cell| match c {
+        Cell::Number(x) => *x,
+        other => panic!("{other:?}"),
+    };
+    let t001_row = row_of("T001");
+    // 出勤班数, 平日工时, 休息日工时, …, 旷工天数, 病假, 出勤考核分
+    assert_eq!(n(&t001_row[2]) as u32, 5);
+    assert!((n(&t001_row[3]) - 24.0).abs() < 1e-9);
+    assert!((n(&t001_row[4]) - 16.0).abs() < 1e-9);
+    assert_eq!(n(&t001_row[9]) as u32, 12, "迟到分钟");
+    assert_eq!(n(&t001_row[13]) as u32, 1, "旷工天数");
+    assert!((n(&t001_row[15]) - 1.0).abs() < 1e-9, "病假");
+    assert_eq!(n(&t001_row[18]) as u32, 74);
+    let totals = row_of("合计");
+    assert_eq!(
+        n(&totals[2]) as u32,
+        7,
+        "5 + 1 + 1 (A006 as rostered) shifts worked"
+    );
+    assert_eq!(n(&totals[13]) as u32, 2, "absence 1 + 1");
+    assert_eq!(sheets[1].sheet, "待确认差异");
+    // Title, header, then one row per difference: T001's five, A005's and A006's one.
+    assert_eq!(sheets[1].rows.len(), 2 + rec.differences.len());
+    assert_eq!(rec.differences.len(), 7);
+}
+
+/// A shift worker rostered on 24 of March's days who comes to none of them but one (a record
+/// on 03-31 only): 23 missed shifts, but March has 22 working days, so payroll deducts at most
+/// 22 days (the time sheet's absence is capped at the working days employed less leave).
+#[test]
+fn absence_for_pay_never_exceeds_the_working_days() {
+    let mut roster: Vec<Assignment> = (1..=23)
+        .map(|day| assignment("A007", &format!("2026-03-{day:02}"), "A"))
+        .collect();
+    roster.push(assignment("A007", "2026-03-31", "A"));
+    let doc = march(roster);
+    let mut r = record("A007", "2026-03-31");
+    r.shift = Some("A".into());
+    r.clock_in = Some(t("2026-03-31 07:58"));
+    r.clock_out = Some(t("2026-03-31 16:01"));
+    let policy = load_policy(&root().join("data")).unwrap();
+    let rec = reconcile(&doc, &[r], &policy, dec("85"));
+    let i = doc
+        .problem
+        .employees
+        .iter()
+        .position(|e| e.id == "A007")
+        .unwrap();
+    assert_eq!(rec.people[i].absence_days, 23);
+    assert_eq!(
+        rec.people[i].attendance_kpi, 0,
+        "100 - 23 x 20, not below 0"
+    );
+    assert_eq!(rec.time_sheets[i].absence_days, dec("22"));
 }
 
 fn import(file: &str, db: &str) -> (i32, String) {

@@ -5,5 +5,6 @@
 pub mod attendance;
 pub mod call_history;
 pub mod payroll_xlsx;
+pub mod reconciliation_xlsx;
 pub mod roster_xlsx;
 pub mod table;
