@@ -4,6 +4,8 @@
 //! The month is paid from its roster (`--roster`, else solved for the demo site) and, when
 //! attendance for the month is stored, from the attendance reconciled with that roster;
 //! without stored attendance the roster itself is the time sheet (and the command says so).
+//! When KPI evidence is stored for the month, the evaluation's scores are the time sheets'
+//! KPI scores (so performance pay follows the evaluation).
 
 use std::path::{Path, PathBuf};
 
@@ -80,33 +82,65 @@ pub fn pay(a: &ExportArgs, data_dir: &Path) -> anyhow::Result<(PayRun, scheduler
         a.month
     );
     let url = database_url(a.db.as_deref());
-    let records = runtime()?.block_on(async {
+    let attendance_policy = crate::attendance_cli::load_policy(data_dir)?;
+    let (sheets, evaluations) = runtime()?.block_on(async {
         let store = Store::open(&url).await?;
-        let r = store.attendance(&a.month).await;
+        let records = store.attendance(&a.month).await?;
+        let mut attendance_kpi = std::collections::BTreeMap::new();
+        let sheets = if records.is_empty() {
+            println!(
+                "no attendance stored for {} in {url}: the roster is the time sheet",
+                a.month
+            );
+            crate::timesheet::time_sheets(&doc)
+        } else {
+            let rec = crate::attendance::reconcile(
+                &doc,
+                &records,
+                &attendance_policy,
+                Decimal::from(crate::timesheet::NEUTRAL_KPI_SCORE),
+            );
+            println!(
+                "time sheets from {} attendance records reconciled with the roster ({} differences to confirm: `workforce attendance reconcile`)",
+                records.len(),
+                rec.differences.len()
+            );
+            for p in &rec.people {
+                attendance_kpi.insert(p.employee.clone(), p.attendance_kpi);
+            }
+            rec.time_sheets
+        };
+        let evaluations = crate::kpi_cli::stored_evaluations(
+            &store,
+            &a.month,
+            &doc.problem.employees,
+            &attendance_kpi,
+            data_dir,
+        )
+        .await;
         store.close().await;
-        r
+        anyhow::Ok((sheets, evaluations?))
     })?;
-    let sheets = if records.is_empty() {
-        println!(
-            "no attendance stored for {} in {url}: the roster is the time sheet",
-            a.month
-        );
-        crate::timesheet::time_sheets(&doc)
-    } else {
-        let policy = crate::attendance_cli::load_policy(data_dir)?;
-        let rec = crate::attendance::reconcile(
-            &doc,
-            &records,
-            &policy,
-            Decimal::from(crate::timesheet::NEUTRAL_KPI_SCORE),
-        );
-        println!(
-            "time sheets from {} attendance records reconciled with the roster ({} differences to confirm: `workforce attendance reconcile`)",
-            records.len(),
-            rec.differences.len()
-        );
-        rec.time_sheets
-    };
+    let mut sheets = sheets;
+    match &evaluations {
+        Some(evals) => {
+            // The evaluation's scores replace the time sheets' (neutral or attendance-only).
+            for (ts, e) in sheets.iter_mut().zip(&doc.problem.employees) {
+                if let Some(ev) = evals.iter().find(|v| v.employee == e.id) {
+                    ts.kpi = ev.scores();
+                }
+            }
+            println!(
+                "KPI scores from the month's evaluation ({} people; `workforce kpi evaluate`)",
+                evals.len()
+            );
+        }
+        None => println!(
+            "no KPI evidence stored for {}: KPIs other than attendance score {} (neutral)",
+            a.month,
+            crate::timesheet::NEUTRAL_KPI_SCORE
+        ),
+    }
     let policy = load_policy(data_dir)?;
     Ok((pay_month(&policy, data_dir, &doc, sheets, month)?, doc))
 }

@@ -4,7 +4,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use api::{
-    attendance_cli, export_cli, forecast_cli, nrp_cli, payroll_cli, request_cli, roster_cli,
+    attendance_cli, export_cli, forecast_cli, kpi_cli, nrp_cli, payroll_cli, request_cli,
+    roster_cli,
 };
 use clap::{Parser, Subcommand};
 
@@ -38,6 +39,9 @@ enum Command {
     Attendance(attendance_cli::AttendanceCommand),
     /// Payroll workbooks (导出): register, payslips, ledger, tax import, bank, compliance.
     Export(export_cli::ExportArgs),
+    /// Performance evaluation (绩效): import KPI evidence, adjust with a reason, evaluate.
+    #[command(subcommand)]
+    Kpi(kpi_cli::KpiCommand),
     /// The Curtois-Qu shift scheduling benchmark: solve or score an instance.
     #[command(subcommand)]
     Nrp(nrp_cli::NrpCommand),
@@ -53,6 +57,7 @@ fn main() -> ExitCode {
         Command::Payroll(cmd) => payroll_cli::run(cmd, &cli.data_dir).map(|_| 0),
         Command::Nrp(cmd) => nrp_cli::run(cmd),
         Command::Export(a) => export_cli::run(&a, &cli.data_dir).map(|_| 0),
+        Command::Kpi(cmd) => kpi_cli::run(cmd, &cli.data_dir).map(|_| 0),
         Command::Attendance(cmd) => attendance_cli::run(cmd, &cli.data_dir).map(|_| 0),
     };
     match result {

@@ -122,5 +122,6 @@ pub use payslip::{
     compute_month, compute_month_uplifted, compute_payslip, compute_payslip_uplifted, Adjustment,
     EmployeeMonth, MonthPayroll, Payslip, PayslipTotals, Uplift,
 };
+pub use performance::{Band, CoefficientTable, KpiWeights, PerformanceRules, Rating};
 pub use policy::{Policy, PolicyTexts};
 pub use time_sheet::{Kpi, LeaveDays, TimeSheet};

@@ -128,7 +128,9 @@ impl PerformanceRules {
     ///
     /// # Errors
     /// [`PayrollError::NoFigureInForce`] when no weights or coefficient table apply.
-    pub(crate) fn rate(
+    ///
+    /// Public so that an evaluation shows exactly the rating payroll will apply.
+    pub fn rate(
         &self,
         position: Position,
         scores: &BTreeMap<Kpi, Decimal>,

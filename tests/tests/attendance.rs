@@ -884,6 +884,47 @@ fn month_end_to_end_roster_attendance_reconcile_and_exports() {
     assert_eq!(person("A003")["leave"]["sick"], "1");
     assert_eq!(person("A004")["late"], 0);
 
+    // KPI evidence for three agents (the hand-worked case of tests/tests/kpi.rs) and one
+    // adjustment; their attendance KPI is 100 here (on time all month), so performance pay:
+    // A005 composite 92.35 → 1.10 × 950 = 1045.00; A006 20.25 + 15.168 + 20.25 + 15 = 70.668
+    // → 0.80 × 750 = 600.00; A007 97 → 1.20 × 850 = 1020.00.
+    for f in [
+        "agent-report-2026-03.xlsx",
+        "qa-2026-03.xlsx",
+        "feedback-2026-03.xlsx",
+    ] {
+        let path = root().join("tests/fixtures/kpi/good").join(f);
+        let (code, out) = run(&[
+            "kpi",
+            "import",
+            path.to_str().unwrap(),
+            "--month",
+            "2026-03",
+            "--db",
+            &db,
+        ]);
+        assert_eq!(code, 0, "{out}");
+    }
+    let (code, out) = run(&[
+        "kpi",
+        "adjust",
+        "--month",
+        "2026-03",
+        "--employee",
+        "A007",
+        "--kpi",
+        "qa_score",
+        "--points",
+        "3",
+        "--reason",
+        "质检员另抽听 2 通，服务优秀",
+        "--by",
+        "王海燕",
+        "--db",
+        &db,
+    ]);
+    assert_eq!(code, 0, "{out}");
+
     let register = dir.join("register.xlsx");
     let (code, out) = run(&[
         "export",
@@ -929,6 +970,26 @@ fn month_end_to_end_roster_attendance_reconcile_and_exports() {
         panic!("net total is not a number: {:?}", totals.1[col]);
     };
     assert_eq!(format!("{x:.2}"), net, "register total vs printed net");
+    assert!(
+        out.contains("KPI scores from the month's evaluation"),
+        "{out}"
+    );
+    let perf_col = header_row
+        .1
+        .iter()
+        .position(|c| *c == api::excel::table::Cell::Text("绩效工资".into()))
+        .expect("绩效工资 column");
+    for (id, expected) in [("A005", 1045.0), ("A006", 600.0), ("A007", 1020.0)] {
+        let row = t
+            .rows
+            .iter()
+            .find(|(_, cells)| cells.first() == Some(&api::excel::table::Cell::Text(id.into())))
+            .unwrap_or_else(|| panic!("{id} row"));
+        let api::excel::table::Cell::Number(v) = row.1[perf_col] else {
+            panic!("{id} performance pay: {:?}", row.1[perf_col]);
+        };
+        assert!((v - expected).abs() < 0.005, "{id}: {v} vs {expected}");
+    }
 
     let tax = dir.join("tax.xlsx");
     let (code, out) = run(&[

@@ -24,9 +24,11 @@ use rust_decimal::prelude::FromPrimitive as _;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
+pub use super::rows::StaffEntry;
+use super::rows::{cell, text_of, who, Problems};
 use super::table::{
-    column_letter, header_text, normalise, number, parse_date, Cell, ImportErrors, ImportProblem,
-    Table, TableError,
+    header_text, normalise, number, parse_date, Cell, ImportErrors, ImportProblem, Table,
+    TableError,
 };
 use crate::attendance::{
     leave_kind, merge_repeats, pair_punches, AttendancePolicy, DayRecord, Direction, Punch,
@@ -84,15 +86,6 @@ impl TemplateSpec {
             .map(|h| normalise(&h))
             .collect()
     }
-}
-
-/// A person the import may name.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StaffEntry {
-    /// Employee id (工号).
-    pub id: String,
-    /// Name.
-    pub name: String,
 }
 
 /// A shift the import may name: code, display name and clock.
@@ -358,51 +351,6 @@ fn detect(t: &Table, spec: &TemplateSpec) -> Option<(Source, usize)> {
     None
 }
 
-/// Collects problems with the sheet name filled in.
-struct Problems<'a> {
-    sheet: &'a str,
-    list: Vec<ImportProblem>,
-}
-
-impl<'a> Problems<'a> {
-    fn new(sheet: &'a str) -> Self {
-        Problems {
-            sheet,
-            list: Vec::new(),
-        }
-    }
-
-    fn at(&mut self, row: usize, col: Option<(usize, &str)>, expected: &str, found: String) {
-        self.list.push(ImportProblem {
-            sheet: self.sheet.to_string(),
-            row: Some(row),
-            column: col.map(|(i, h)| format!("{} ({h})", column_letter(i))),
-            expected: expected.to_string(),
-            found,
-        });
-    }
-
-    fn missing_column(&mut self, row: usize, label: &str, aliases: &[String]) {
-        let others: Vec<&str> = aliases
-            .iter()
-            .map(String::as_str)
-            .filter(|a| *a != label)
-            .collect();
-        let expected = if others.is_empty() {
-            format!("a column headed {label}")
-        } else {
-            format!("a column headed {label} (or {})", others.join(", "))
-        };
-        self.list.push(ImportProblem {
-            sheet: self.sheet.to_string(),
-            row: Some(row),
-            column: None,
-            expected,
-            found: "no such column in the header row".into(),
-        });
-    }
-}
-
 /// The cells of the header row [`detect`] found.
 fn header_cells(t: &Table, header_row: usize) -> &[Cell] {
     &t.rows
@@ -410,82 +358,6 @@ fn header_cells(t: &Table, header_row: usize) -> &[Cell] {
         .find(|(r, _)| *r == header_row)
         .expect("the detected header row is in the table")
         .1
-}
-
-/// Resolves a row's person from an id and/or name cell.
-fn who(
-    ctx: &ImportContext,
-    id: Option<(usize, &Cell)>,
-    name: Option<(usize, &Cell)>,
-    id_must_match: bool,
-    row: usize,
-    probs: &mut Problems<'_>,
-) -> Option<String> {
-    let text = |c: &Cell| match c {
-        Cell::Text(t) => Some(t.clone()),
-        Cell::Number(n) if n.fract() == 0.0 => Some(format!("{n}")),
-        _ => None,
-    };
-    let id_text = id.and_then(|(_, c)| text(c));
-    let name_text = name.and_then(|(_, c)| text(c));
-    if let Some(idt) = &id_text {
-        if let Some(s) = ctx.staff.iter().find(|s| s.id.eq_ignore_ascii_case(idt)) {
-            if let (Some(n), Some((col, _))) = (&name_text, name) {
-                if *n != s.name {
-                    probs.at(
-                        row,
-                        Some((col, "姓名")),
-                        &format!("the name of employee {} ({})", s.id, s.name),
-                        format!("\"{n}\""),
-                    );
-                    return None;
-                }
-            }
-            return Some(s.id.clone());
-        }
-        if id_must_match {
-            let (col, _) = id.expect("id text implies a column");
-            probs.at(
-                row,
-                Some((col, "工号")),
-                "an employee id from the staff list",
-                format!("unknown employee \"{idt}\""),
-            );
-            return None;
-        }
-    }
-    match (&name_text, name) {
-        (Some(n), Some((col, _))) => {
-            let found: Vec<&StaffEntry> = ctx.staff.iter().filter(|s| s.name == *n).collect();
-            match found.as_slice() {
-                [one] => Some(one.id.clone()),
-                [] => {
-                    probs.at(
-                        row,
-                        Some((col, "姓名")),
-                        "a name from the staff list",
-                        format!("unknown employee \"{n}\""),
-                    );
-                    None
-                }
-                many => {
-                    let ids: Vec<&str> = many.iter().map(|s| s.id.as_str()).collect();
-                    probs.at(
-                        row,
-                        Some((col, "姓名")),
-                        "a name held by one person, or an employee id column",
-                        format!("\"{n}\" is the name of {}", ids.join(", ")),
-                    );
-                    None
-                }
-            }
-        }
-        _ => {
-            let col = id.or(name).map(|(i, _)| (i, "工号/姓名"));
-            probs.at(row, col, "an employee id or name", "an empty cell".into());
-            None
-        }
-    }
 }
 
 fn find_columns(header: &[Cell], wanted: &[(Field, Vec<String>)]) -> BTreeMap<Field, usize> {
@@ -537,18 +409,6 @@ fn datetime_of(c: &Cell) -> Option<NaiveDateTime> {
     }
 }
 
-fn cell(cells: &[Cell], i: Option<usize>) -> &Cell {
-    i.and_then(|i| cells.get(i)).unwrap_or(&Cell::Empty)
-}
-
-fn text_of(c: &Cell) -> Option<String> {
-    match c {
-        Cell::Text(t) => Some(t.clone()),
-        Cell::Number(n) => Some(format!("{n}")),
-        _ => None,
-    }
-}
-
 fn template(
     t: &Table,
     header_row: usize,
@@ -589,7 +449,7 @@ fn template(
     for (row, cells) in t.rows.iter().filter(|(r, _)| *r > header_row) {
         let row = *row;
         let employee = who(
-            ctx,
+            &ctx.staff,
             col(Field::Employee).map(|i| (i, cell(cells, Some(i)))),
             col(Field::Name).map(|i| (i, cell(cells, Some(i)))),
             true,
@@ -972,7 +832,7 @@ fn summary(t: &Table, header_row: usize, ctx: &ImportContext) -> Result<Parsed, 
             continue;
         }
         let Some(employee) = who(
-            ctx,
+            &ctx.staff,
             cols.get(&Field::Employee).map(|i| (*i, id_cell)),
             cols.get(&Field::Name).map(|i| (*i, name_cell)),
             true,
@@ -1095,7 +955,7 @@ fn punches(
     for (row, cells) in t.rows.iter().filter(|(r, _)| *r > header_row) {
         let row = *row;
         let employee = who(
-            ctx,
+            &ctx.staff,
             id_col.map(|i| (i, cell(cells, Some(i)))),
             cols.get(&Field::Name).map(|i| (*i, cell(cells, Some(*i)))),
             id_must_match,
@@ -1292,7 +1152,7 @@ fn wecom_daily(t: &Table, header_row: usize, ctx: &ImportContext) -> Result<Pars
     for (row, cells) in t.rows.iter().filter(|(r, _)| *r > header_row + 1) {
         let row = *row;
         let employee = who(
-            ctx,
+            &ctx.staff,
             id_col.map(|i| (i, cell(cells, Some(i)))),
             name_col.map(|i| (i, cell(cells, Some(i)))),
             id_must_match,

@@ -4,7 +4,10 @@
 
 pub mod attendance;
 pub mod call_history;
+pub mod kpi_import;
 pub mod payroll_xlsx;
 pub mod reconciliation_xlsx;
+pub mod report_xlsx;
 pub mod roster_xlsx;
+pub mod rows;
 pub mod table;

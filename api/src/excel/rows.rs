@@ -1,0 +1,153 @@
+//! Row-level helpers shared by the importers: located problems, the person a row names
+//! (by employee id and/or name against the staff list), cell access.
+
+use super::table::{column_letter, Cell, ImportProblem};
+
+/// A person the import may name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffEntry {
+    /// Employee id (工号).
+    pub id: String,
+    /// Name.
+    pub name: String,
+}
+
+/// Collects problems with the sheet name filled in.
+pub struct Problems<'a> {
+    /// Sheet name.
+    pub sheet: &'a str,
+    /// The problems so far.
+    pub list: Vec<ImportProblem>,
+}
+
+impl<'a> Problems<'a> {
+    /// No problems yet.
+    pub fn new(sheet: &'a str) -> Self {
+        Problems {
+            sheet,
+            list: Vec::new(),
+        }
+    }
+
+    /// A problem at a row (and column: index and header).
+    pub fn at(&mut self, row: usize, col: Option<(usize, &str)>, expected: &str, found: String) {
+        self.list.push(ImportProblem {
+            sheet: self.sheet.to_string(),
+            row: Some(row),
+            column: col.map(|(i, h)| format!("{} ({h})", column_letter(i))),
+            expected: expected.to_string(),
+            found,
+        });
+    }
+
+    /// A column the header row lacks.
+    pub fn missing_column(&mut self, row: usize, label: &str, aliases: &[String]) {
+        let others: Vec<&str> = aliases
+            .iter()
+            .map(String::as_str)
+            .filter(|a| *a != label)
+            .collect();
+        let expected = if others.is_empty() {
+            format!("a column headed {label}")
+        } else {
+            format!("a column headed {label} (or {})", others.join(", "))
+        };
+        self.list.push(ImportProblem {
+            sheet: self.sheet.to_string(),
+            row: Some(row),
+            column: None,
+            expected,
+            found: "no such column in the header row".into(),
+        });
+    }
+}
+
+/// Resolves a row's person from an id and/or name cell.
+pub fn who(
+    staff: &[StaffEntry],
+    id: Option<(usize, &Cell)>,
+    name: Option<(usize, &Cell)>,
+    id_must_match: bool,
+    row: usize,
+    probs: &mut Problems<'_>,
+) -> Option<String> {
+    let text = |c: &Cell| match c {
+        Cell::Text(t) => Some(t.clone()),
+        Cell::Number(n) if n.fract() == 0.0 => Some(format!("{n}")),
+        _ => None,
+    };
+    let id_text = id.and_then(|(_, c)| text(c));
+    let name_text = name.and_then(|(_, c)| text(c));
+    if let Some(idt) = &id_text {
+        if let Some(s) = staff.iter().find(|s| s.id.eq_ignore_ascii_case(idt)) {
+            if let (Some(n), Some((col, _))) = (&name_text, name) {
+                if *n != s.name {
+                    probs.at(
+                        row,
+                        Some((col, "姓名")),
+                        &format!("the name of employee {} ({})", s.id, s.name),
+                        format!("\"{n}\""),
+                    );
+                    return None;
+                }
+            }
+            return Some(s.id.clone());
+        }
+        if id_must_match {
+            let (col, _) = id.expect("id text implies a column");
+            probs.at(
+                row,
+                Some((col, "工号")),
+                "an employee id from the staff list",
+                format!("unknown employee \"{idt}\""),
+            );
+            return None;
+        }
+    }
+    match (&name_text, name) {
+        (Some(n), Some((col, _))) => {
+            let found: Vec<&StaffEntry> = staff.iter().filter(|s| s.name == *n).collect();
+            match found.as_slice() {
+                [one] => Some(one.id.clone()),
+                [] => {
+                    probs.at(
+                        row,
+                        Some((col, "姓名")),
+                        "a name from the staff list",
+                        format!("unknown employee \"{n}\""),
+                    );
+                    None
+                }
+                many => {
+                    let ids: Vec<&str> = many.iter().map(|s| s.id.as_str()).collect();
+                    probs.at(
+                        row,
+                        Some((col, "姓名")),
+                        "a name held by one person, or an employee id column",
+                        format!("\"{n}\" is the name of {}", ids.join(", ")),
+                    );
+                    None
+                }
+            }
+        }
+        _ => {
+            let col = id.or(name).map(|(i, _)| (i, "工号/姓名"));
+            probs.at(row, col, "an employee id or name", "an empty cell".into());
+            None
+        }
+    }
+}
+
+/// The cell at an optional column, empty when absent.
+pub fn cell(cells: &[Cell], i: Option<usize>) -> &Cell {
+    i.and_then(|i| cells.get(i)).unwrap_or(&Cell::Empty)
+}
+
+/// Text of a text or number cell.
+pub fn text_of(c: &Cell) -> Option<String> {
+    match c {
+        Cell::Text(t) => Some(t.clone()),
+        Cell::Number(n) => Some(format!("{n}")),
+        _ => None,
+    }
+}
