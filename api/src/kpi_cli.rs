@@ -84,6 +84,9 @@ pub enum KpiCommand {
         /// Write the evaluations as JSON here.
         #[arg(long)]
         json: Option<PathBuf>,
+        /// Write the evaluation workbook (绩效汇总, 考核明细, 考核依据) here.
+        #[arg(long)]
+        xlsx: Option<PathBuf>,
     },
 }
 
@@ -351,6 +354,7 @@ pub fn run(cmd: KpiCommand, data_dir: &Path) -> anyhow::Result<()> {
             db,
             employee,
             json,
+            xlsx,
         } => {
             let url = database_url(db.as_deref());
             let (employees, doc) = match &roster {
@@ -395,6 +399,12 @@ pub fn run(cmd: KpiCommand, data_dir: &Path) -> anyhow::Result<()> {
                     (serde_json::to_string_pretty(&evals)? + "\n").as_bytes(),
                 )?;
                 println!("JSON: {}", path.display());
+            }
+            if let Some(path) = xlsx {
+                let bytes = crate::excel::kpi_xlsx::workbook(&month, &evals)
+                    .context("writing the evaluation workbook")?;
+                crate::roster_cli::write_atomic(&path, &bytes)?;
+                println!("workbook: {}", path.display());
             }
             Ok(())
         }

@@ -320,6 +320,7 @@ fn evidence_stored_adjusted_and_evaluated_through_the_binary() {
     ]);
     assert_eq!(code, 0, "{out}");
     let json = dir.join("eval.json");
+    let xlsx = dir.join("eval.xlsx");
     let (code, out) = run(&[
         "kpi",
         "evaluate",
@@ -331,6 +332,8 @@ fn evidence_stored_adjusted_and_evaluated_through_the_binary() {
         "A007",
         "--json",
         json.to_str().unwrap(),
+        "--xlsx",
+        xlsx.to_str().unwrap(),
     ]);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("质检员另抽听"), "{out}");
@@ -353,5 +356,32 @@ fn evidence_stored_adjusted_and_evaluated_through_the_binary() {
         .unwrap()
         .clone();
     assert_eq!(qa5["evidence"].as_array().unwrap().len(), 4);
+
+    // The workbook: 绩效汇总 row of A006 carries the composite and coefficient read back.
+    let sheets = api::excel::table::read_all(&std::fs::read(&xlsx).unwrap()).unwrap();
+    assert_eq!(
+        sheets.iter().map(|t| t.sheet.as_str()).collect::<Vec<_>>(),
+        ["绩效汇总", "考核明细", "考核依据"]
+    );
+    let row = sheets[0]
+        .rows
+        .iter()
+        .find(|(_, c)| c.first() == Some(&api::excel::table::Cell::Text("A006".into())))
+        .unwrap();
+    let api::excel::table::Cell::Number(composite) = row.1[8] else {
+        panic!("{:?}", row.1[8]);
+    };
+    assert!((composite - 68.418).abs() < 1e-9);
+    let api::excel::table::Cell::Number(coefficient) = row.1[9] else {
+        panic!("{:?}", row.1[9]);
+    };
+    assert!((coefficient - 0.6).abs() < 1e-9);
+    let evidence_rows = sheets[2].rows.len() - 1;
+    let evidence_lines: usize = evals
+        .iter()
+        .flat_map(|e| e["kpis"].as_array().unwrap().iter())
+        .map(|k| k["evidence"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(evidence_rows, evidence_lines);
     let _ = std::fs::remove_dir_all(&dir);
 }

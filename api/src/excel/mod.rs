@@ -5,6 +5,7 @@
 pub mod attendance;
 pub mod call_history;
 pub mod kpi_import;
+pub mod kpi_xlsx;
 pub mod payroll_xlsx;
 pub mod reconciliation_xlsx;
 pub mod report_xlsx;
