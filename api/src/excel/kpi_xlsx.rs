@@ -18,6 +18,29 @@ pub const KPI_COLUMNS: [(payroll::Kpi, &str); 5] = [
     (payroll::Kpi::Attendance, "出勤得分"),
 ];
 
+/// Chinese name of a pay position.
+pub fn position_zh(p: payroll::Position) -> &'static str {
+    match p {
+        payroll::Position::Manager => "项目经理",
+        payroll::Position::TeamLeader => "班长",
+        payroll::Position::Agent => "话务员",
+        payroll::Position::Callback => "回访员",
+        payroll::Position::Qa => "质检督办",
+        payroll::Position::Analyst => "数据分析员",
+    }
+}
+
+/// Chinese name of a KPI.
+pub fn kpi_zh(k: payroll::Kpi) -> &'static str {
+    match k {
+        payroll::Kpi::AnswerRate => "接通率",
+        payroll::Kpi::Satisfaction => "满意率",
+        payroll::Kpi::QaScore => "质检",
+        payroll::Kpi::CallbackTimeliness => "回访及时率",
+        payroll::Kpi::Attendance => "出勤",
+    }
+}
+
 fn f(d: Decimal) -> f64 {
     d.to_f64().unwrap_or(0.0)
 }
@@ -49,12 +72,13 @@ pub fn workbook(month: &str, evals: &[Evaluation]) -> Result<Vec<u8>, XlsxError>
         ws.write_with_format(1, c as u16, *h, &head)?;
         ws.set_column_width(c as u16, (h.chars().count() as f64 * 2.0 + 2.0).max(8.0))?;
     }
-    ws.set_column_width(11, 40)?;
+    ws.set_column_width(2, 12)?;
+    ws.set_column_width(10, 36)?;
     for (i, e) in evals.iter().enumerate() {
         let r = i as u32 + 2;
         ws.write_with_format(r, 0, &e.employee, &border)?;
         ws.write_with_format(r, 1, &e.name, &border)?;
-        ws.write_with_format(r, 2, e.position.name(), &border)?;
+        ws.write_with_format(r, 2, position_zh(e.position), &border)?;
         let scores = e.scores();
         for (k, (kpi, _)) in KPI_COLUMNS.iter().enumerate() {
             let v = scores.get(kpi).copied().unwrap_or_default();
@@ -62,17 +86,21 @@ pub fn workbook(month: &str, evals: &[Evaluation]) -> Result<Vec<u8>, XlsxError>
         }
         ws.write_number_with_format(r, 8, f(e.composite), &score)?;
         ws.write_number_with_format(r, 9, f(e.coefficient), &score)?;
+        // Short: the KPI and why; the full text is on 考核明细.
         let flags: Vec<String> = e
             .kpis
             .iter()
-            .filter(|k| !k.weight.is_zero())
-            .flat_map(|k| {
-                k.flags
-                    .iter()
-                    .map(move |x| format!("{}: {x}", k.kpi.name()))
+            .filter(|k| !k.weight.is_zero() && !k.flags.is_empty())
+            .map(|k| {
+                let why = if k.value.is_none() {
+                    "无依据"
+                } else {
+                    "样本不足"
+                };
+                format!("{}{why}", kpi_zh(k.kpi))
             })
             .collect();
-        ws.write_with_format(r, 10, flags.join("；"), &wrap)?;
+        ws.write_with_format(r, 10, flags.join("、"), &border)?;
     }
     ws.set_freeze_panes(2, 2)?;
     ws.set_landscape();
@@ -106,7 +134,7 @@ pub fn workbook(month: &str, evals: &[Evaluation]) -> Result<Vec<u8>, XlsxError>
         for k in &e.kpis {
             ds.write_with_format(r, 0, &e.employee, &border)?;
             ds.write_with_format(r, 1, &e.name, &border)?;
-            ds.write_with_format(r, 2, k.kpi.name(), &border)?;
+            ds.write_with_format(r, 2, kpi_zh(k.kpi), &border)?;
             match k.value {
                 Some(v) => ds.write_number_with_format(r, 3, f(v), &score)?,
                 None => ds.write_with_format(r, 3, "", &border)?,
@@ -137,7 +165,7 @@ pub fn workbook(month: &str, evals: &[Evaluation]) -> Result<Vec<u8>, XlsxError>
             for ev in &k.evidence {
                 es.write_with_format(r, 0, &e.employee, &border)?;
                 es.write_with_format(r, 1, &e.name, &border)?;
-                es.write_with_format(r, 2, k.kpi.name(), &border)?;
+                es.write_with_format(r, 2, kpi_zh(k.kpi), &border)?;
                 es.write_with_format(r, 3, ev, &wrap)?;
                 r += 1;
             }
