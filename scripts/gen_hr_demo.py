@@ -10,7 +10,9 @@ One record per employee of data/demo/staff.toml (same ids, same names, same orde
   check character X, and some get a sequence starting with 0s (001, 007, 03x), so that
   text handling of the whole number is exercised;
 - bank and bank_account: a fictional account at a bank with branches in Danzhou, 16 or
-  19 digits (card numbers carry a Luhn digit; two 16-digit passbook accounts start with 0).
+  19 digits (card numbers carry a Luhn digit; two 16-digit passbook accounts start with 0);
+- hired_on: 2026-01-01, the start of the demo contract, for everyone; no left_on (nobody in
+  the demo has left).
 
 These people and numbers do not exist. Run: python3 scripts/gen_hr_demo.py
 """
@@ -24,6 +26,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 STAFF = ROOT / "data" / "demo" / "staff.toml"
 OUT = ROOT / "data" / "demo" / "hr.toml"
 REGION = "460400"  # 海南省儋州市
+HIRED_ON = "2026-01-01"  # demo contract start (入职日期); left_on only for leavers
 WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]  # 2^(17-i) mod 11, i = 0..16
 
 
@@ -113,6 +116,9 @@ def main() -> None:
         "#   check = \"10X98765432\"[S mod 11]   (i.e. the c with (S + c) mod 11 = 1, 10 written X).",
         "# Always a quoted string: an 18-digit number would lose digits and print as 4.604E+17.",
         "# bank_account: digits only, 16-19 characters, also a string (some start with 0).",
+        "# hired_on: first day employed (入职日期), \"YYYY-MM-DD\"; everyone here joined at the",
+        "# contract start. left_on: last day employed (离职日期), only for someone who has left;",
+        "# nobody in the demo has. They feed the staffing report (人员流失率).",
         "",
     ]
     for rid, name, idn, bank, acct in records:
@@ -124,6 +130,7 @@ def main() -> None:
             f'id_number = "{idn}"',
             f'bank = "{bank}"',
             f'bank_account = "{acct}"',
+            f'hired_on = "{HIRED_ON}"',
             "",
         ]
     OUT.write_text("\n".join(lines), encoding="utf-8")

@@ -64,33 +64,69 @@ pub struct ExportArgs {
 /// # Errors
 /// Bad inputs, solver, database or payroll errors, named.
 pub fn pay(a: &ExportArgs, data_dir: &Path) -> anyhow::Result<(PayRun, scheduler::RosterFile)> {
-    let month: payroll::Month = a
-        .month
+    let m = pay_inputs(
+        &a.month,
+        a.roster.as_deref(),
+        &a.site,
+        a.db.as_deref(),
+        a.time_limit,
+        data_dir,
+    )?;
+    Ok((m.run, m.roster))
+}
+
+/// A month paid, and what it was paid from.
+#[derive(Debug, Clone)]
+pub struct PaidMonth {
+    /// The payroll and costs.
+    pub run: PayRun,
+    /// The roster used.
+    pub roster: scheduler::RosterFile,
+    /// Attendance records reconciled (0: the roster was the time sheet).
+    pub attendance_records: usize,
+    /// People evaluated from stored KPI evidence (0: neutral KPI scores).
+    pub evaluated: usize,
+}
+
+/// Pays `month` the way every export does: the roster (given, or solved for the site), the
+/// stored attendance reconciled with it if any, the stored KPI evaluation if any.
+///
+/// # Errors
+/// Bad inputs, solver, database or payroll errors, named.
+pub fn pay_inputs(
+    month_text: &str,
+    roster: Option<&Path>,
+    site: &Path,
+    db: Option<&str>,
+    time_limit: f64,
+    data_dir: &Path,
+) -> anyhow::Result<PaidMonth> {
+    let month: payroll::Month = month_text
         .parse()
-        .map_err(|e| anyhow::anyhow!("month `{}`: {e}", a.month))?;
-    let doc = match &a.roster {
+        .map_err(|e| anyhow::anyhow!("month `{month_text}`: {e}"))?;
+    let doc = match roster {
         Some(path) => crate::roster_cli::read_roster(path)?,
         None => crate::roster_cli::solve(
-            &crate::roster_cli::SolveArgs::quiet_month(&a.month, &a.site, a.time_limit),
+            &crate::roster_cli::SolveArgs::quiet_month(month_text, site, time_limit),
             data_dir,
         )?,
     };
     anyhow::ensure!(
-        doc.problem.month == a.month,
+        doc.problem.month == month_text,
         "the roster is for {}, not {}",
         doc.problem.month,
-        a.month
+        month_text
     );
-    let url = database_url(a.db.as_deref());
+    let url = database_url(db);
     let attendance_policy = crate::attendance_cli::load_policy(data_dir)?;
-    let (sheets, evaluations) = runtime()?.block_on(async {
+    let (sheets, evaluations, attendance_records) = runtime()?.block_on(async {
         let store = Store::open(&url).await?;
-        let records = store.attendance(&a.month).await?;
+        let records = store.attendance(month_text).await?;
         let mut attendance_kpi = std::collections::BTreeMap::new();
         let sheets = if records.is_empty() {
             println!(
                 "no attendance stored for {} in {url}: the roster is the time sheet",
-                a.month
+                month_text
             );
             crate::timesheet::time_sheets(&doc)
         } else {
@@ -112,14 +148,14 @@ pub fn pay(a: &ExportArgs, data_dir: &Path) -> anyhow::Result<(PayRun, scheduler
         };
         let evaluations = crate::kpi_cli::stored_evaluations(
             &store,
-            &a.month,
+            month_text,
             &doc.problem.employees,
             &attendance_kpi,
             data_dir,
         )
         .await;
         store.close().await;
-        anyhow::Ok((sheets, evaluations?))
+        anyhow::Ok((sheets, evaluations?, records.len()))
     })?;
     let mut sheets = sheets;
     match &evaluations {
@@ -137,12 +173,17 @@ pub fn pay(a: &ExportArgs, data_dir: &Path) -> anyhow::Result<(PayRun, scheduler
         }
         None => println!(
             "no KPI evidence stored for {}: KPIs other than attendance score {} (neutral)",
-            a.month,
+            month_text,
             crate::timesheet::NEUTRAL_KPI_SCORE
         ),
     }
     let policy = load_policy(data_dir)?;
-    Ok((pay_month(&policy, data_dir, &doc, sheets, month)?, doc))
+    Ok(PaidMonth {
+        run: pay_month(&policy, data_dir, &doc, sheets, month)?,
+        roster: doc,
+        attendance_records,
+        evaluated: evaluations.as_ref().map_or(0, Vec::len),
+    })
 }
 
 /// Runs `workforce export`.

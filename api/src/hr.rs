@@ -7,6 +7,12 @@
 //! 19-digit account written as a number would lose digits (and a leading 0, and a final X).
 //! A resident ID card number (居民身份证) is checked against GB 11643-1999: 17 digits, a valid
 //! birth date in digits 7–14, and the ISO 7064 MOD 11-2 check character.
+//!
+//! Employment dates (`hired_on`, `left_on`, written as `"YYYY-MM-DD"` strings) feed the
+//! staffing report (headcount, joiners, leavers, attrition). `hired_on` defaults to
+//! [`DEFAULT_HIRED_ON`], the demo contract start; `left_on` is the last day employed. A
+//! leaver's record may stay in `hr.toml` after the person is taken off `staff.toml`, so that
+//! the period they left in still counts them.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -21,6 +27,16 @@ pub const FILE: &str = "hr.toml";
 
 /// The identity document type of a mainland resident (ITS 证件类型).
 pub const RESIDENT_ID_CARD: &str = "居民身份证";
+
+/// Hire date of a record without `hired_on`: 2026-01-01, the start of the demo contract.
+pub const DEFAULT_HIRED_ON: NaiveDate = match NaiveDate::from_ymd_opt(2026, 1, 1) {
+    Some(d) => d,
+    None => panic!("valid date"),
+};
+
+fn default_hired_on() -> NaiveDate {
+    DEFAULT_HIRED_ON
+}
 
 /// One employee's HR record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -38,6 +54,12 @@ pub struct HrRecord {
     pub bank: String,
     /// Salary account number (银行账号), digits, text.
     pub bank_account: String,
+    /// First day employed (入职日期); [`DEFAULT_HIRED_ON`] when not given.
+    #[serde(default = "default_hired_on")]
+    pub hired_on: NaiveDate,
+    /// Last day employed (离职日期, 最后工作日), if the person has left or is leaving.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub left_on: Option<NaiveDate>,
 }
 
 /// `hr.toml`.
@@ -191,7 +213,24 @@ impl HrRecord {
                 ),
             ));
         }
+        if let Some(left) = self.left_on {
+            if left < self.hired_on {
+                return Err(self.invalid(
+                    "left_on",
+                    format!(
+                        "last day employed {left} is before the hire date {}",
+                        self.hired_on
+                    ),
+                ));
+            }
+        }
         Ok(())
+    }
+
+    /// Employed on `date` (hired on or before it, not left before it).
+    #[must_use]
+    pub fn employed_on(&self, date: NaiveDate) -> bool {
+        self.hired_on <= date && self.left_on.is_none_or(|l| date <= l)
     }
 }
 
@@ -237,11 +276,14 @@ struct StaffId {
 }
 
 /// Checks HR records against the staff list: every HR id must be a staff member with the same
-/// name (a mismatch would file one person's pay under another's ID number). Staff without an
-/// HR record are allowed here; the exports that need the record fail naming them.
+/// name (a mismatch would file one person's pay under another's ID number), except a leaver
+/// (`left_on` given), whose record stays for the staffing report after they are taken off the
+/// staff list. Staff without an HR record are allowed here; the exports and reports that need
+/// the record fail naming them.
 ///
 /// # Errors
-/// The first HR record whose id is not on the staff list or whose name differs.
+/// The first HR record of a current employee whose id is not on the staff list, or any record
+/// whose name differs from the staff list's.
 pub fn check_against_staff(records: &[HrRecord], staff_toml: &str) -> anyhow::Result<()> {
     let staff: StaffIds = toml::from_str(staff_toml).context("parsing staff.toml")?;
     let names: BTreeMap<&str, &str> = staff
@@ -251,8 +293,9 @@ pub fn check_against_staff(records: &[HrRecord], staff_toml: &str) -> anyhow::Re
         .collect();
     for r in records {
         match names.get(r.id.as_str()) {
+            None if r.left_on.is_some() => {}
             None => anyhow::bail!(
-                "hr.toml: employee {} ({}) is not in staff.toml",
+                "hr.toml: employee {} ({}) is not in staff.toml (only a leaver, with left_on, may be)",
                 r.id,
                 r.name
             ),
@@ -418,6 +461,78 @@ bank_account = "6222024180771449671"
         assert!(hr.employees.iter().any(|r| r.id_number.ends_with('X')));
         assert!(hr.employees.iter().any(|r| &r.id_number[14..16] == "00"));
         assert!(hr.employees.iter().any(|r| r.bank_account.starts_with('0')));
+        // Everyone joined at the contract start, nobody has left (true of the demo).
+        let start = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        assert!(hr
+            .employees
+            .iter()
+            .all(|r| r.hired_on == start && r.left_on.is_none()));
+        assert!(include_str!("../../data/demo/hr.toml").contains("hired_on = \"2026-01-01\""));
+    }
+
+    /// Employment dates: `hired_on` defaults to the demo contract start, dates are
+    /// `YYYY-MM-DD` strings, a last day before the hire date is refused naming the employee,
+    /// and the last day is still a day employed.
+    #[test]
+    fn employment_dates_default_check_and_bound_the_days_employed() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let plain = HrFile::from_toml_str(&record("460400199412280028")).unwrap();
+        assert_eq!(plain.employees[0].hired_on, d("2026-01-01"));
+        assert_eq!(plain.employees[0].left_on, None);
+
+        let dated = format!(
+            "{}hired_on = \"2026-02-16\"\nleft_on = \"2026-03-20\"\n",
+            record("460400199412280028")
+        );
+        let r = &HrFile::from_toml_str(&dated).unwrap().employees[0];
+        assert_eq!(
+            (r.hired_on, r.left_on),
+            (d("2026-02-16"), Some(d("2026-03-20")))
+        );
+        assert!(!r.employed_on(d("2026-02-15")));
+        assert!(r.employed_on(d("2026-02-16")));
+        assert!(
+            r.employed_on(d("2026-03-20")),
+            "the last day is a day employed"
+        );
+        assert!(!r.employed_on(d("2026-03-21")));
+
+        let backwards = format!(
+            "{}hired_on = \"2026-03-01\"\nleft_on = \"2026-02-28\"\n",
+            record("460400199412280028")
+        );
+        let err = HrFile::from_toml_str(&backwards).unwrap_err().to_string();
+        assert!(err.contains("A001") && err.contains("left_on"), "{err}");
+        assert!(
+            err.contains("2026-02-28") && err.contains("2026-03-01"),
+            "{err}"
+        );
+
+        let not_a_date = format!(
+            "{}hired_on = \"2026-02-30\"\n",
+            record("460400199412280028")
+        );
+        assert!(matches!(
+            HrFile::from_toml_str(&not_a_date),
+            Err(HrError::Parse(_))
+        ));
+    }
+
+    /// A leaver taken off `staff.toml` keeps their HR record; anyone else must be on it.
+    #[test]
+    fn only_a_leaver_may_be_missing_from_the_staff_list() {
+        let staff = include_str!("../../data/demo/staff.toml");
+        let mut gone = HrFile::from_toml_str(&record("460400199412280028"))
+            .unwrap()
+            .employees;
+        gone[0].id = "X900".into();
+        let err = check_against_staff(&gone, staff).unwrap_err().to_string();
+        assert!(
+            err.contains("X900") && err.contains("not in staff.toml"),
+            "{err}"
+        );
+        gone[0].left_on = NaiveDate::from_ymd_opt(2026, 3, 20);
+        check_against_staff(&gone, staff).unwrap();
     }
 
     #[test]

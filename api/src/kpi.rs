@@ -99,10 +99,25 @@ impl KpiScoring {
         }
         anyhow::ensure!(
             s.feedback.complaint_points <= Decimal::ZERO
-                && s.feedback.commendation_points >= Decimal::ZERO,
-            "kpi-scoring: commendations add points and complaints take them away"
+                && s.feedback.commendation_points >= Decimal::ZERO
+                && s.feedback.commendation_cap >= Decimal::ZERO,
+            "kpi-scoring: commendations add points (cap not negative) and complaints take them away"
         );
+        anyhow::ensure!(!s.source.trim().is_empty(), "kpi-scoring: source is empty");
         Ok(s)
+    }
+}
+
+impl KpiScoring {
+    /// The linear scale of a measured KPI; `None` for the QA score (used as it is) and
+    /// attendance (from the attendance reconciliation).
+    pub fn scale(&self, kpi: Kpi) -> Option<&Linear> {
+        match kpi {
+            Kpi::AnswerRate => Some(&self.answer_rate),
+            Kpi::Satisfaction => Some(&self.satisfaction),
+            Kpi::CallbackTimeliness => Some(&self.callback_timeliness),
+            Kpi::QaScore | Kpi::Attendance => None,
+        }
     }
 }
 

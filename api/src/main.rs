@@ -4,8 +4,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use api::{
-    attendance_cli, export_cli, forecast_cli, kpi_cli, nrp_cli, payroll_cli, request_cli,
-    roster_cli,
+    attendance_cli, export_cli, forecast_cli, kpi_cli, nrp_cli, payroll_cli, policy_cli,
+    report_cli, request_cli, roster_cli,
 };
 use clap::{Parser, Subcommand};
 
@@ -42,6 +42,12 @@ enum Command {
     /// Performance evaluation (绩效): import KPI evidence, adjust with a reason, evaluate.
     #[command(subcommand)]
     Kpi(kpi_cli::KpiCommand),
+    /// Policy documents (制度文件): 薪酬体系, 绩效考核办法, 考勤管理制度 from the configuration in force.
+    #[command(subcommand)]
+    Policy(policy_cli::PolicyCommand),
+    /// Reports (报表): staffing and attrition, attendance, service, KPI and labour cost by
+    /// day, ISO week, month or quarter, as one workbook with charts.
+    Report(report_cli::ReportArgs),
     /// The Curtois-Qu shift scheduling benchmark: solve or score an instance.
     #[command(subcommand)]
     Nrp(nrp_cli::NrpCommand),
@@ -57,7 +63,9 @@ fn main() -> ExitCode {
         Command::Payroll(cmd) => payroll_cli::run(cmd, &cli.data_dir).map(|_| 0),
         Command::Nrp(cmd) => nrp_cli::run(cmd),
         Command::Export(a) => export_cli::run(&a, &cli.data_dir).map(|_| 0),
+        Command::Report(a) => report_cli::run(&a, &cli.data_dir).map(|_| 0),
         Command::Kpi(cmd) => kpi_cli::run(cmd, &cli.data_dir).map(|_| 0),
+        Command::Policy(cmd) => policy_cli::run(cmd, &cli.data_dir).map(|_| 0),
         Command::Attendance(cmd) => attendance_cli::run(cmd, &cli.data_dir).map(|_| 0),
     };
     match result {

@@ -259,24 +259,27 @@ fn inner(
         "performance base × coefficient",
     );
     counted.push(("PERF".to_owned(), perf));
-    earnings.push(
-        PayLine::new(
-            "PERF",
-            "绩效工资",
-            "Performance pay",
-            perf,
-            format!(
-                "{}; performance base {} × coefficient {} = {}; {perf_f}",
-                rating.formula,
-                fmt2(grade.performance_base),
-                rating.coefficient,
-                fmt2(grade.performance_base * rating.coefficient)
-            ),
-        )
-        .input("performance_base", fmt2(grade.performance_base))
-        .input("composite_score", rating.composite_score)
-        .input("coefficient", rating.coefficient),
-    );
+    let mut perf_line = PayLine::new(
+        "PERF",
+        "绩效工资",
+        "Performance pay",
+        perf,
+        format!(
+            "{}; performance base {} × coefficient {} = {}; {perf_f}",
+            rating.formula,
+            fmt2(grade.performance_base),
+            rating.coefficient,
+            fmt2(grade.performance_base * rating.coefficient)
+        ),
+    )
+    .input("performance_base", fmt2(grade.performance_base))
+    .input("composite_score", rating.composite_score)
+    .input("coefficient", rating.coefficient);
+    // Each weighed KPI's score as an input of its own ("kpi.answer_rate" …), for reports.
+    for (kpi, score) in &rating.scores {
+        perf_line = perf_line.input(&format!("kpi.{}", kpi.name()), score);
+    }
+    earnings.push(perf_line);
     earnings.extend(night_line(&grade, ts.night_shifts));
     earnings.extend(overtime_lines(e.working_time, ts, monthly, rules));
     let fixed: Money = earnings

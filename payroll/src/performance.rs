@@ -76,6 +76,9 @@ pub struct Rating {
     pub coefficient: Decimal,
     /// The working.
     pub formula: String,
+    /// The scores weighed (KPIs with a non-zero weight for the position).
+    #[serde(default)]
+    pub scores: BTreeMap<Kpi, Decimal>,
 }
 
 impl PerformanceRules {
@@ -150,6 +153,7 @@ impl PerformanceRules {
         )?;
         let mut composite = Decimal::ZERO;
         let mut parts = Vec::new();
+        let mut weighed = BTreeMap::new();
         for (kpi, weight) in &w.weights {
             if weight.is_zero() {
                 continue;
@@ -158,6 +162,7 @@ impl PerformanceRules {
                 return Ok(Err((*kpi, *weight)));
             };
             composite += weight * score;
+            weighed.insert(*kpi, *score);
             parts.push(format!("{} {score} × {weight}", kpi.name()));
         }
         let band = table
@@ -174,6 +179,7 @@ impl PerformanceRules {
                 band.min_score,
                 band.coefficient
             ),
+            scores: weighed,
         }))
     }
 }

@@ -991,6 +991,31 @@ fn month_end_to_end_roster_attendance_reconcile_and_exports() {
         assert!((v - expected).abs() < 0.005, "{id}: {v} vs {expected}");
     }
 
+    // The pay-structure document takes its average pay from the same inputs as the register.
+    let policy_dir = dir.join("policy");
+    let (code, out) = run(&[
+        "policy",
+        "print",
+        "--month",
+        "2026-03",
+        "--roster",
+        roster.to_str().unwrap(),
+        "--db",
+        &db,
+        "--out",
+        policy_dir.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let html = std::fs::read_to_string(policy_dir.join("薪酬体系.html")).unwrap();
+    assert!(
+        html.contains("考勤记录核对后的考勤"),
+        "the basis names the attendance used"
+    );
+    assert!(
+        html.contains("绩效按本月考核结果"),
+        "the basis names the evaluation used"
+    );
+
     let tax = dir.join("tax.xlsx");
     let (code, out) = run(&[
         "export",
