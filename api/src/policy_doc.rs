@@ -352,22 +352,7 @@ use escape_html as esc;
 /// (`6,313.00`).
 #[must_use]
 pub fn money(amount: Money) -> String {
-    let r = round_fen(amount);
-    let text = format!("{:.2}", r.abs());
-    let (int, frac) = text.split_once('.').unwrap_or((&text, "00"));
-    let mut grouped = String::new();
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    let sign = if r.is_sign_negative() && !r.is_zero() {
-        "-"
-    } else {
-        ""
-    };
-    format!("{sign}{grouped}.{frac}")
+    payroll::money::grouped(amount, false)
 }
 
 /// A plain figure without trailing zeros (`95`, `0.8`).

@@ -158,21 +158,7 @@ fn text_width(s: &str) -> f64 {
 
 /// `¥1,234.56`, for widths and notes.
 fn money_text(d: Decimal) -> String {
-    let s = format!("{:.2}", d.abs());
-    let (int, frac) = s.split_once('.').unwrap_or((&s, "00"));
-    let mut grouped = String::new();
-    for (i, ch) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(ch);
-    }
-    let sign = if d.is_sign_negative() && !d.is_zero() {
-        "-"
-    } else {
-        ""
-    };
-    format!("{sign}¥{grouped}.{frac}")
+    payroll::money::grouped(d, true)
 }
 
 /// A rate as people read it, `93.9%` (notes only; cells keep the exact value).
