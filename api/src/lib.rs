@@ -17,6 +17,7 @@
 //! - [`hr`]: HR master data (ID numbers, bank accounts) of `hr.toml`;
 //! - [`store`]: the database (SQLite through sqlx), one transaction per import.
 
+pub mod accounts;
 pub mod attendance;
 pub mod attendance_cli;
 pub mod data;
@@ -34,5 +35,7 @@ pub mod report;
 pub mod report_cli;
 pub mod request_cli;
 pub mod roster_cli;
+pub mod serve_cli;
 pub mod store;
 pub mod timesheet;
+pub mod web;

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use api::{
     attendance_cli, export_cli, forecast_cli, kpi_cli, nrp_cli, payroll_cli, policy_cli,
-    report_cli, request_cli, roster_cli,
+    report_cli, request_cli, roster_cli, serve_cli,
 };
 use clap::{Parser, Subcommand};
 
@@ -34,6 +34,11 @@ enum Command {
     /// Payroll (工资): compute a case file, or pay the demo site for a month.
     #[command(subcommand)]
     Payroll(payroll_cli::PayrollCommand),
+    /// The web app (网页版): pages and JSON API on an embedded SQLite database.
+    Serve(serve_cli::ServeArgs),
+    /// Accounts of the web app.
+    #[command(subcommand)]
+    User(serve_cli::UserCommand),
     /// Attendance (考勤): import files, download the template, reconcile with the roster.
     #[command(subcommand)]
     Attendance(attendance_cli::AttendanceCommand),
@@ -62,6 +67,8 @@ fn main() -> ExitCode {
         Command::Erlang(a) => forecast_cli::erlang(&a).map(|_| 0),
         Command::Payroll(cmd) => payroll_cli::run(cmd, &cli.data_dir).map(|_| 0),
         Command::Nrp(cmd) => nrp_cli::run(cmd),
+        Command::Serve(a) => serve_cli::serve(&a, &cli.data_dir).map(|_| 0),
+        Command::User(cmd) => serve_cli::user(cmd).map(|_| 0),
         Command::Export(a) => export_cli::run(&a, &cli.data_dir).map(|_| 0),
         Command::Report(a) => report_cli::run(&a, &cli.data_dir).map(|_| 0),
         Command::Kpi(cmd) => kpi_cli::run(cmd, &cli.data_dir).map(|_| 0),

@@ -28,12 +28,13 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0001_attendance.sql"),
     ),
     (2, "kpi", include_str!("../migrations/0002_kpi.sql")),
+    (3, "web", include_str!("../migrations/0003_web.sql")),
 ];
 
 /// The database.
 #[derive(Debug, Clone)]
 pub struct Store {
-    pool: SqlitePool,
+    pub(crate) pool: SqlitePool,
 }
 
 /// What an import stored.
@@ -578,6 +579,6 @@ impl Store {
     }
 }
 
-fn now() -> String {
+pub(crate) fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }

@@ -1,0 +1,102 @@
+//! `workforce serve` and `workforce user add`.
+
+use std::io::BufRead as _;
+use std::path::{Path, PathBuf};
+
+use crate::accounts::Role;
+use crate::store::{database_url, Store};
+
+/// Arguments of `workforce serve`.
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// Address to listen on (port 0 picks a free port; the chosen address is printed).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub bind: String,
+    /// On an empty database, create one demo account per role (printed at start).
+    #[arg(long)]
+    pub demo: bool,
+    /// Site folder.
+    #[arg(long, default_value = "data/demo")]
+    pub site: PathBuf,
+    /// Folder with the rosters (`roster-YYYY-MM.json`).
+    #[arg(long, default_value = "out")]
+    pub rosters: PathBuf,
+    /// Database URL (default: DATABASE_URL, else sqlite://out/workforce.db).
+    #[arg(long)]
+    pub db: Option<String>,
+}
+
+/// `workforce user …`.
+#[derive(Debug, clap::Subcommand)]
+pub enum UserCommand {
+    /// Add an account; the password is read from standard input (one line, at least 10
+    /// characters), never from the command line.
+    Add {
+        /// Login name.
+        #[arg(long)]
+        username: String,
+        /// Role: admin, ops_manager, hr or auditor.
+        #[arg(long)]
+        role: String,
+        /// Name shown.
+        #[arg(long)]
+        display_name: Option<String>,
+        /// Database URL.
+        #[arg(long)]
+        db: Option<String>,
+    },
+}
+
+/// Runs the server until Ctrl-C.
+///
+/// # Errors
+/// Binding, database or configuration errors.
+pub fn serve(a: &ServeArgs, data_dir: &Path) -> anyhow::Result<()> {
+    let config = crate::web::Config {
+        data_dir: data_dir.to_path_buf(),
+        site: a.site.clone(),
+        rosters: a.rosters.clone(),
+        db_url: database_url(a.db.as_deref()),
+    };
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?
+        .block_on(crate::web::serve(&a.bind, config, a.demo))
+}
+
+/// Runs a user subcommand.
+///
+/// # Errors
+/// A bad role, a short password, a taken name, or a database error.
+pub fn user(cmd: UserCommand) -> anyhow::Result<()> {
+    match cmd {
+        UserCommand::Add {
+            username,
+            role,
+            display_name,
+            db,
+        } => {
+            let role = Role::parse(&role)?;
+            let mut password = String::new();
+            std::io::stdin().lock().read_line(&mut password)?;
+            let password = password.trim_end_matches(['\r', '\n']).to_string();
+            let url = database_url(db.as_deref());
+            crate::store::runtime()?.block_on(async {
+                let store = Store::open(&url).await?;
+                let id = store
+                    .add_user(
+                        &username,
+                        display_name.as_deref().unwrap_or(&username),
+                        role,
+                        &password,
+                        "cli",
+                    )
+                    .await;
+                store.close().await;
+                println!("user #{} {username} ({}) added in {url}", id?, role.code());
+                Ok(())
+            })
+        }
+    }
+}
