@@ -29,6 +29,8 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     ),
     (2, "kpi", include_str!("../migrations/0002_kpi.sql")),
     (3, "web", include_str!("../migrations/0003_web.sql")),
+    (4, "roster", include_str!("../migrations/0004_roster.sql")),
+    (5, "payroll", include_str!("../migrations/0005_payroll.sql")),
 ];
 
 /// The database.

@@ -1,6 +1,8 @@
 //! Helpers of the acceptance tests: the real `workforce` binary, run from the workspace root.
 #![allow(dead_code)]
 
+pub mod http;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

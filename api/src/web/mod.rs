@@ -29,6 +29,11 @@ use minijinja::{context, Environment, Value};
 use serde::Serialize;
 
 use crate::accounts::{LoginThrottle, Role, Session};
+
+/// Payroll runs (draft, review, approve) and the compliance page.
+pub mod payroll;
+/// The roster pages (generate, grid, edit with the validator's verdict, publish).
+pub mod roster;
 use crate::excel::attendance::Parsed;
 use crate::store::Store;
 
@@ -55,16 +60,30 @@ pub enum Area {
     Audit,
     /// Who am I.
     Me,
+    /// Rosters: view the grid and download the workbook.
+    RosterView,
+    /// Rosters: generate, edit a cell, publish.
+    RosterEdit,
+    /// Payroll runs: run a draft, review, payslips.
+    Payroll,
+    /// Payroll runs: approve (then immutable).
+    PayrollApprove,
+    /// The purchaser's compliance page (costs, headcount, coverage; no personal fields).
+    Compliance,
 }
 
 /// The one table of rights: which roles may use an area.
 pub fn allowed(role: Role, area: Area) -> bool {
-    use Role::{Admin, Auditor, Hr};
+    use Role::{Admin, Auditor, Hr, OpsManager};
     match area {
         Area::Home | Area::Me => true,
         Area::Attendance | Area::PayrollExport => matches!(role, Admin | Hr),
         Area::ExportsPage | Area::ComplianceExport => matches!(role, Admin | Hr | Auditor),
         Area::Audit => matches!(role, Admin | Auditor),
+        Area::RosterView => matches!(role, Admin | OpsManager | Hr | Auditor),
+        Area::RosterEdit => matches!(role, Admin | OpsManager),
+        Area::Payroll | Area::PayrollApprove => matches!(role, Admin | Hr),
+        Area::Compliance => matches!(role, Admin | Hr | Auditor),
     }
 }
 
@@ -91,10 +110,10 @@ struct Pending {
 
 /// Shared state.
 pub struct App {
-    store: Store,
-    config: Config,
+    pub(crate) store: Store,
+    pub(crate) config: Config,
     env: Environment<'static>,
-    texts: HashMap<String, HashMap<String, String>>,
+    pub(crate) texts: HashMap<String, HashMap<String, String>>,
     throttle: LoginThrottle,
     pending: Mutex<HashMap<String, Pending>>,
 }
@@ -102,29 +121,39 @@ pub struct App {
 fn templates() -> anyhow::Result<Environment<'static>> {
     let mut env = Environment::new();
     for (name, text) in [
-        ("base.html", include_str!("../../templates/html/base.html")),
+        (
+            "base.html",
+            include_str!("../../../templates/html/base.html"),
+        ),
         (
             "login.html",
-            include_str!("../../templates/html/login.html"),
+            include_str!("../../../templates/html/login.html"),
         ),
-        ("home.html", include_str!("../../templates/html/home.html")),
+        (
+            "home.html",
+            include_str!("../../../templates/html/home.html"),
+        ),
         (
             "attendance.html",
-            include_str!("../../templates/html/attendance.html"),
+            include_str!("../../../templates/html/attendance.html"),
         ),
         (
             "exports.html",
-            include_str!("../../templates/html/exports.html"),
+            include_str!("../../../templates/html/exports.html"),
         ),
         (
             "audit.html",
-            include_str!("../../templates/html/audit.html"),
+            include_str!("../../../templates/html/audit.html"),
         ),
         (
             "error.html",
-            include_str!("../../templates/html/error.html"),
+            include_str!("../../../templates/html/error.html"),
         ),
-    ] {
+    ]
+    .into_iter()
+    .chain(roster::TEMPLATES.iter().copied())
+    .chain(payroll::TEMPLATES.iter().copied())
+    {
         env.add_template(name, text)
             .with_context(|| format!("template {name}"))?;
     }
@@ -136,12 +165,37 @@ fn templates() -> anyhow::Result<Environment<'static>> {
 /// # Errors
 /// A TOML error, or the languages not having the same keys.
 pub fn texts() -> anyhow::Result<HashMap<String, HashMap<String, String>>> {
-    let t: HashMap<String, HashMap<String, String>> =
-        toml::from_str(include_str!("../../templates/html/i18n.toml"))?;
-    let zh: std::collections::BTreeSet<&String> = t["zh"].keys().collect();
-    let en: std::collections::BTreeSet<&String> = t["en"].keys().collect();
-    anyhow::ensure!(zh == en, "i18n.toml: zh and en keys differ");
-    Ok(t)
+    let mut all: HashMap<String, HashMap<String, String>> = HashMap::new();
+    for (file, text) in [
+        (
+            "i18n.toml",
+            include_str!("../../../templates/html/i18n.toml"),
+        ),
+        (
+            "i18n-roster.toml",
+            include_str!("../../../templates/html/i18n-roster.toml"),
+        ),
+        (
+            "i18n-payroll.toml",
+            include_str!("../../../templates/html/i18n-payroll.toml"),
+        ),
+    ] {
+        let t: HashMap<String, HashMap<String, String>> =
+            toml::from_str(text).with_context(|| format!("templates/html/{file}"))?;
+        for (lang, map) in t {
+            let into = all.entry(lang).or_default();
+            for (k, v) in map {
+                anyhow::ensure!(
+                    into.insert(k.clone(), v).is_none(),
+                    "templates/html/{file}: key `{k}` repeats a key of another file"
+                );
+            }
+        }
+    }
+    let zh: std::collections::BTreeSet<&String> = all["zh"].keys().collect();
+    let en: std::collections::BTreeSet<&String> = all["en"].keys().collect();
+    anyhow::ensure!(zh == en, "i18n: zh and en keys differ");
+    Ok(all)
 }
 
 impl App {
@@ -174,6 +228,8 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/exports/{kind}", get(export_download))
         .route("/audit", get(audit_page))
         .route("/api/me", get(api_me))
+        .merge(roster::routes())
+        .merge(payroll::routes())
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_UPLOAD))
         .with_state(app)
@@ -243,20 +299,20 @@ async fn session(app: &App, headers: &HeaderMap) -> Option<Session> {
 }
 
 /// A rendered page, or a response that ends the request (redirect, 403, …).
-type Page = Result<Response, Response>;
+pub(crate) type Page = Result<Response, Response>;
 
-struct Ctx<'a> {
-    app: &'a App,
-    lang: String,
-    session: Session,
+pub(crate) struct Ctx<'a> {
+    pub(crate) app: &'a App,
+    pub(crate) lang: String,
+    pub(crate) session: Session,
 }
 
 impl Ctx<'_> {
-    fn t(&self) -> Value {
+    pub(crate) fn t(&self) -> Value {
         Value::from_serialize(&self.app.texts[&self.lang])
     }
 
-    fn render(&self, template: &str, page: &str, title: &str, extra: Value) -> Response {
+    pub(crate) fn render(&self, template: &str, page: &str, title: &str, extra: Value) -> Response {
         let role = self.session.user.role;
         let base = context! {
             lang => &self.lang,
@@ -270,6 +326,9 @@ impl Ctx<'_> {
                 attendance => allowed(role, Area::Attendance),
                 exports => allowed(role, Area::ExportsPage),
                 audit => allowed(role, Area::Audit),
+                roster => allowed(role, Area::RosterView),
+                payroll => allowed(role, Area::Payroll),
+                compliance => allowed(role, Area::Compliance),
             },
         };
         let ctx = context! { ..extra, ..base };
@@ -297,7 +356,7 @@ fn render(env: &Environment<'static>, template: &str, ctx: Value, lang: &str) ->
 }
 
 /// The signed-in user allowed in `area`, or the response that refuses.
-async fn guard<'a>(
+pub(crate) async fn guard<'a>(
     app: &'a App,
     headers: &HeaderMap,
     q: &HashMap<String, String>,
@@ -322,7 +381,7 @@ async fn guard<'a>(
     Ok(ctx)
 }
 
-fn check_csrf(ctx: &Ctx<'_>, given: Option<&String>) -> Result<(), Response> {
+pub(crate) fn check_csrf(ctx: &Ctx<'_>, given: Option<&String>) -> Result<(), Response> {
     if given.map(String::as_str) == Some(ctx.session.csrf.as_str()) {
         Ok(())
     } else {
@@ -330,11 +389,11 @@ fn check_csrf(ctx: &Ctx<'_>, given: Option<&String>) -> Result<(), Response> {
     }
 }
 
-fn current_month() -> String {
+pub(crate) fn current_month() -> String {
     chrono::Local::now().format("%Y-%m").to_string()
 }
 
-fn roster_months(app: &App) -> Vec<String> {
+pub(crate) fn roster_months(app: &App) -> Vec<String> {
     let mut months: Vec<String> = std::fs::read_dir(&app.config.rosters)
         .map(|rd| {
             rd.filter_map(Result::ok)
@@ -464,7 +523,7 @@ async fn home(
     let floor = chrono::NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d")
         .ok()
         .and_then(|d| policy.contract_cost.floor_on(d).ok())
-        .map(|f| payroll::money::grouped(f.annual, true))
+        .map(|f| ::payroll::money::grouped(f.annual, true))
         .unwrap_or_else(|| "—".into());
     let title = app.texts[&ctx.lang]["nav_home"].clone();
     Ok(ctx.render(
@@ -484,7 +543,7 @@ async fn home(
     ))
 }
 
-fn internal(e: impl std::fmt::Display) -> Response {
+pub(crate) fn internal(e: impl std::fmt::Display) -> Response {
     (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response()
 }
 
@@ -801,7 +860,7 @@ async fn export_download(
     Ok(r)
 }
 
-fn percent_encode(s: &str) -> String {
+pub(crate) fn percent_encode(s: &str) -> String {
     s.bytes()
         .map(|b| {
             if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
@@ -840,7 +899,7 @@ async fn api_me(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
     }
 }
 
-async fn not_found() -> Response {
+pub(crate) async fn not_found() -> Response {
     (StatusCode::NOT_FOUND, "404 not found · 页面不存在").into_response()
 }
 
