@@ -149,6 +149,60 @@ fn roles_pages_attendance_upload_and_downloads() {
     assert!(audit.contains("attendance.import") && audit.contains("good.xlsx"));
     assert!(audit.contains("login.failed"));
 
+    // The JSON API: the CSRF token comes with /api/me; a broken file gives every problem as
+    // JSON with 422; a dry run stores nothing; without the token, or as the auditor, refused.
+    let me = get(a, "/api/me", &hr).text();
+    let at = me.find("\"csrf\":\"").unwrap() + 8;
+    let token = me[at..at + 32].to_string();
+    let json_post = |cookie: &str, path: &str, token: &str, body: &[u8]| {
+        let mut s = std::net::TcpStream::connect(a).unwrap();
+        use std::io::{Read as _, Write as _};
+        let req = format!(
+            "POST {path} HTTP/1.1\r\nHost: {a}\r\nConnection: close\r\nCookie: {cookie}\r\nX-CSRF-Token: {token}\r\nContent-Type: application/octet-stream\r\nContent-Length: {}\r\n\r\n",
+            body.len()
+        );
+        s.write_all(req.as_bytes()).unwrap();
+        s.write_all(body).unwrap();
+        let mut raw = String::new();
+        let mut bytes = Vec::new();
+        s.read_to_end(&mut bytes).unwrap();
+        raw.push_str(&String::from_utf8_lossy(&bytes));
+        let status: u16 = raw.split(' ').nth(1).unwrap().parse().unwrap();
+        (status, raw)
+    };
+    let (status, raw) = json_post(&hr, "/api/attendance/import?month=2026-03", &token, &broken);
+    assert_eq!(status, 422, "{raw}");
+    assert!(
+        raw.contains("\"problems\"") && raw.contains("X998"),
+        "{raw}"
+    );
+    let (status, raw) = json_post(
+        &hr,
+        "/api/attendance/import?month=2026-03&dry_run=true",
+        &token,
+        &good,
+    );
+    assert_eq!(status, 200, "{raw}");
+    assert!(raw.contains("\"dry_run\":true"), "{raw}");
+    let (status, _) = json_post(
+        &hr,
+        "/api/attendance/import?month=2026-03",
+        "wrong-token",
+        &good,
+    );
+    assert_eq!(status, 403);
+    let (status, _) = json_post(
+        &cookies["auditor"],
+        "/api/attendance/import?month=2026-03",
+        &token,
+        &good,
+    );
+    assert_eq!(status, 403);
+    let listed = get(a, "/api/attendance?month=2026-03", &hr).text();
+    assert!(listed.contains("good.xlsx"), "{listed}");
+    assert_eq!(get(a, "/api/audit", &cookies["auditor"]).status, 200);
+    assert_eq!(get(a, "/api/audit", &hr).status, 403);
+
     // Log-out ends the session.
     let r = http(
         a,

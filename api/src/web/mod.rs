@@ -228,6 +228,9 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/exports/{kind}", get(export_download))
         .route("/audit", get(audit_page))
         .route("/api/me", get(api_me))
+        .route("/api/audit", get(api_audit))
+        .route("/api/attendance", get(api_attendance))
+        .route("/api/attendance/import", post(api_attendance_import))
         .merge(roster::routes())
         .merge(payroll::routes())
         .fallback(not_found)
@@ -888,9 +891,166 @@ async fn audit_page(
     ))
 }
 
+/// The CSRF token of a JSON request: header `X-CSRF-Token`.
+fn check_csrf_header(ctx: &Ctx<'_>, headers: &HeaderMap) -> Result<(), Response> {
+    let given = headers
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    check_csrf(ctx, given.as_ref())
+}
+
+/// The session for a JSON route: 401 as JSON when not signed in, 403 when not allowed.
+async fn api_guard<'a>(app: &'a App, headers: &HeaderMap, area: Area) -> Result<Ctx<'a>, Response> {
+    let Some(session) = session(app, headers).await else {
+        return Err((
+            StatusCode::UNAUTHORIZED,
+            Json(serde_json::json!({"error": "not signed in"})),
+        )
+            .into_response());
+    };
+    if !allowed(session.user.role, area) {
+        return Err((
+            StatusCode::FORBIDDEN,
+            Json(serde_json::json!({"error": "not allowed for this role", "role": session.user.role})),
+        )
+            .into_response());
+    }
+    Ok(Ctx {
+        app,
+        lang: "zh".into(),
+        session,
+    })
+}
+
+/// `GET /api/audit?limit=N` (admin, auditor): the newest audit entries.
+async fn api_audit(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Page {
+    api_guard(&app, &headers, Area::Audit).await?;
+    let limit = q
+        .get("limit")
+        .and_then(|l| l.parse().ok())
+        .unwrap_or(200i64)
+        .clamp(1, 5000);
+    let entries = app.store.audit_log(limit).await.map_err(internal)?;
+    Ok(Json(entries).into_response())
+}
+
+/// `GET /api/attendance?month=` (admin, hr): the month's imports and stored records.
+async fn api_attendance(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Page {
+    api_guard(&app, &headers, Area::Attendance).await?;
+    let month = q.get("month").cloned().unwrap_or_else(current_month);
+    crate::data::parse_month(&month).map_err(|e| {
+        (
+            StatusCode::BAD_REQUEST,
+            Json(serde_json::json!({"error": e.to_string()})),
+        )
+            .into_response()
+    })?;
+    let imports = app.store.imports(&month).await.map_err(internal)?;
+    let records = app.store.attendance(&month).await.map_err(internal)?;
+    Ok(
+        Json(serde_json::json!({ "month": month, "imports": imports, "records": records }))
+            .into_response(),
+    )
+}
+
+/// `POST /api/attendance/import?month=YYYY-MM[&dry_run=true]` (admin, hr; header
+/// `X-CSRF-Token`; body: the file's bytes): every located problem as JSON with 422 and nothing
+/// stored, or what was (or would be) stored.
+async fn api_attendance_import(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+    body: axum::body::Bytes,
+) -> Page {
+    let ctx = api_guard(&app, &headers, Area::Attendance).await?;
+    check_csrf_header(&ctx, &headers)?;
+    let month = q.get("month").cloned().unwrap_or_default();
+    crate::data::parse_month(&month).map_err(|e| {
+        (
+            StatusCode::BAD_REQUEST,
+            Json(serde_json::json!({"error": e.to_string()})),
+        )
+            .into_response()
+    })?;
+    let file_name = q
+        .get("file_name")
+        .cloned()
+        .unwrap_or_else(|| "upload".into());
+    let import_ctx = crate::attendance_cli::context(&month, &app.config.site, &app.config.data_dir)
+        .map_err(internal)?;
+    let bytes = body.to_vec();
+    let parsed =
+        tokio::task::spawn_blocking(move || crate::excel::attendance::parse(&bytes, &import_ctx))
+            .await
+            .map_err(internal)?;
+    let parsed = match parsed {
+        Ok(p) => p,
+        Err(errors) => {
+            let list: Vec<serde_json::Value> = errors
+                .0
+                .iter()
+                .map(|p| {
+                    serde_json::json!({"sheet": p.sheet, "row": p.row, "column": p.column, "expected": p.expected, "found": p.found})
+                })
+                .collect();
+            return Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Json(serde_json::json!({"stored": false, "problems": list})),
+            )
+                .into_response());
+        }
+    };
+    if q.get("dry_run").is_some_and(|v| v == "true" || v == "1") {
+        return Ok(Json(serde_json::json!({
+            "stored": false, "dry_run": true, "source": parsed.source.code(),
+            "records": parsed.records, "ignored": parsed.ignored,
+        }))
+        .into_response());
+    }
+    let s = app
+        .store
+        .replace_attendance(
+            &month,
+            &file_name,
+            parsed.source,
+            &parsed.sheet,
+            &parsed.records,
+        )
+        .await
+        .map_err(internal)?;
+    app.store
+        .audit(
+            &ctx.session.user.username,
+            "attendance.import",
+            &format!("{month} {file_name}"),
+            Some(&format!("{} records replaced", s.replaced)),
+            Some(&format!(
+                "{} records of {} people (import #{})",
+                s.inserted, s.people, s.import_id
+            )),
+        )
+        .await
+        .map_err(internal)?;
+    Ok(Json(serde_json::json!({"stored": true, "import": s})).into_response())
+}
+
 async fn api_me(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
     match session(&app, &headers).await {
-        Some(s) => Json(s.user).into_response(),
+        // The CSRF token is given to the signed-in client for `X-CSRF-Token` on JSON POSTs.
+        Some(s) => Json(serde_json::json!({
+            "id": s.user.id, "username": s.user.username, "display_name": s.user.display_name,
+            "role": s.user.role, "csrf": s.csrf,
+        }))
+        .into_response(),
         None => (
             StatusCode::UNAUTHORIZED,
             Json(serde_json::json!({"error": "not signed in"})),
