@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the build needs that a fresh machine may lack: HiGHS is compiled from
-# source by the highs-sys crate, which needs cmake, a C++ compiler and libclang (bindgen).
+# source by the highs-sys crate, which needs cmake, a C++ compiler and libclang (bindgen);
+# the browser test drives headless Chromium through chromedriver (Debian's chromium and
+# chromium-driver).
+# The browser packages are only wanted for the tests: `setup.sh --test` (scripts/test.sh).
 # As root it uses apt-get; otherwise it names the packages to install and stops.
 set -euo pipefail
 
@@ -12,12 +15,16 @@ if ! compgen -G '/usr/lib/llvm-*/lib/libclang.so*' >/dev/null && ! compgen -G '/
   need+=(libclang-dev)
 fi
 
+if [ "${1:-}" = "--test" ]; then
+  command -v chromedriver >/dev/null 2>&1 || need+=(chromium chromium-driver)
+fi
+
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi
 
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
-  echo "setup: installing ${need[*]} (needed to build HiGHS)" >&2
+  echo "setup: installing ${need[*]} (needed to build HiGHS and to run the browser test)" >&2
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq >/dev/null
   apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null

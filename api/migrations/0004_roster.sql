@@ -1,2 +1,25 @@
--- Rosters in the web app (reserved; filled by the roster pages).
-SELECT 1;
+-- Rosters in the web app: one stored roster per month (the RosterFile JSON), a draft until
+-- published; a published month is locked (refused in code, and here by triggers).
+CREATE TABLE roster_month (
+    month        TEXT PRIMARY KEY,                 -- YYYY-MM
+    status       TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'published')),
+    doc          TEXT NOT NULL,                    -- scheduler::RosterFile as JSON
+    updated_by   TEXT NOT NULL,
+    updated_at   TEXT NOT NULL,
+    published_by TEXT,
+    published_at TEXT
+);
+
+CREATE TRIGGER roster_month_published_locked
+BEFORE UPDATE ON roster_month
+WHEN OLD.status = 'published'
+BEGIN
+    SELECT RAISE(ABORT, 'roster month is published and locked');
+END;
+
+CREATE TRIGGER roster_month_published_kept
+BEFORE DELETE ON roster_month
+WHEN OLD.status = 'published'
+BEGIN
+    SELECT RAISE(ABORT, 'roster month is published and locked');
+END;

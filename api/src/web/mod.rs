@@ -396,6 +396,18 @@ pub(crate) fn current_month() -> String {
     chrono::Local::now().format("%Y-%m").to_string()
 }
 
+/// Months with a stored roster or a roster file, sorted.
+pub(crate) async fn all_roster_months(app: &App) -> Vec<String> {
+    let mut months = roster_months(app);
+    if let Ok(stored) = app.store.roster_months_stored().await {
+        months.extend(stored.into_iter().map(|(m, _)| m));
+    }
+    months.sort();
+    months.dedup();
+    months
+}
+
+/// Months with a roster file in the rosters folder (stored rosters: [`all_roster_months`]).
 pub(crate) fn roster_months(app: &App) -> Vec<String> {
     let mut months: Vec<String> = std::fs::read_dir(&app.config.rosters)
         .map(|rd| {
@@ -507,19 +519,30 @@ async fn home(
     let site = crate::data::load_site(&app.config.site).map_err(internal)?;
     let reserve = site.employees.iter().filter(|e| e.reserve).count();
     let on_post = site.employees.len() - reserve;
-    let month = q.get("month").cloned().unwrap_or_else(current_month);
     let mut rosters = Vec::new();
-    for m in roster_months(&app) {
-        let path = app.config.rosters.join(format!("roster-{m}.json"));
-        if let Ok(doc) = crate::roster_cli::read_roster(&path) {
+    for m in all_roster_months(&app).await {
+        if let Ok(Some((doc, published))) = roster::roster_doc(&app, &m).await {
             rosters.push(RosterRow {
                 month: m,
-                status: format!("{:?}", doc.roster.status),
+                status: if published {
+                    "已发布 published".to_string()
+                } else {
+                    format!("{:?}", doc.roster.status)
+                },
                 assignments: doc.roster.assignments.len(),
                 shortfalls: doc.roster.shortfalls.len(),
             });
         }
     }
+    // The month asked for; else this month if it has a roster; else the latest roster's month.
+    let month = q.get("month").cloned().unwrap_or_else(|| {
+        let now = current_month();
+        if rosters.iter().any(|r| r.month == now) {
+            now
+        } else {
+            rosters.last().map_or(now, |r| r.month.clone())
+        }
+    });
     let this = rosters.iter().find(|r| r.month == month);
     let attendance_records = app.store.attendance(&month).await.map_err(internal)?.len();
     let policy = crate::payroll_cli::load_policy(&app.config.data_dir).map_err(internal)?;
@@ -538,7 +561,7 @@ async fn home(
             on_post => on_post,
             reserve => reserve,
             roster_status => this.map_or("—".to_string(), |r| r.status.clone()),
-            shortfalls => this.map_or(String::new(), |r| format!("{} shortfalls", r.shortfalls)),
+            shortfalls => this.map_or(String::new(), |r| format!("{} {}", app.texts[&ctx.lang]["shortfall_count"], r.shortfalls)),
             attendance_records => attendance_records,
             floor => floor,
             rosters => Value::from_serialize(&rosters),
@@ -783,7 +806,7 @@ async fn exports_page(
         "exports.html",
         "exports",
         &title,
-        context! { kinds => kinds, months => roster_months(&app) },
+        context! { kinds => kinds, months => all_roster_months(&app).await },
     ))
 }
 
@@ -805,10 +828,17 @@ async fn export_download(
     let month = q.get("month").cloned().unwrap_or_default();
     crate::data::parse_month(&month)
         .map_err(|e| (StatusCode::BAD_REQUEST, e.to_string()).into_response())?;
-    let roster = app.config.rosters.join(format!("roster-{month}.json"));
-    if !roster.exists() {
+    // The stored roster (published or draft), else the file; written to a temporary file for
+    // the export code, which reads roster files.
+    let Some((doc, _)) = roster::roster_doc(&app, &month).await.map_err(internal)? else {
         return Err((StatusCode::NOT_FOUND, format!("no roster for {month}")).into_response());
-    }
+    };
+    let roster = std::env::temp_dir().join(format!(
+        "hw-roster-{}-{}.json",
+        std::process::id(),
+        crate::accounts::random_token()
+    ));
+    std::fs::write(&roster, serde_json::to_vec(&doc).map_err(internal)?).map_err(internal)?;
     let kind_enum = <crate::export_cli::ExportKind as clap::ValueEnum>::from_str(&kind, true)
         .map_err(|e| (StatusCode::NOT_FOUND, e).into_response())?;
     let cfg = app.config.clone();
@@ -821,16 +851,19 @@ async fn export_download(
         kind: kind_enum,
         month: month.clone(),
         out: out.clone(),
-        roster: Some(roster),
+        roster: Some(roster.clone()),
         site: cfg.site.clone(),
         db: Some(cfg.db_url.clone()),
         time_limit: 30.0,
     };
+    let roster_tmp = roster.clone();
     let bytes = tokio::task::spawn_blocking(move || -> anyhow::Result<Vec<u8>> {
-        crate::export_cli::run(&args, &cfg.data_dir)?;
-        let b = std::fs::read(&out)?;
+        let ran = crate::export_cli::run(&args, &cfg.data_dir);
+        let _ = std::fs::remove_file(&roster_tmp);
+        ran?;
+        let b = std::fs::read(&out);
         let _ = std::fs::remove_file(&out);
-        Ok(b)
+        Ok(b?)
     })
     .await
     .map_err(internal)?

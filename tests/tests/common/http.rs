@@ -76,6 +76,9 @@ impl Reply {
 
 pub fn http(addr: &str, method: &str, path: &str, cookie: &str, ctype: &str, body: &[u8]) -> Reply {
     let mut s = TcpStream::connect(addr).unwrap();
+    // A hung peer fails the test instead of hanging it.
+    s.set_read_timeout(Some(std::time::Duration::from_secs(180)))
+        .unwrap();
     let mut req = format!(
         "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
         body.len()
@@ -89,8 +92,30 @@ pub fn http(addr: &str, method: &str, path: &str, cookie: &str, ctype: &str, bod
     req += "\r\n";
     s.write_all(req.as_bytes()).unwrap();
     s.write_all(body).unwrap();
+    // Read the head, then the body by its Content-Length (some servers, chromedriver among
+    // them, keep the connection open after the reply); without a length, up to the close.
     let mut raw = Vec::new();
-    s.read_to_end(&mut raw).unwrap();
+    let mut buf = [0u8; 65536];
+    loop {
+        let n = s.read(&mut buf).unwrap();
+        if n == 0 {
+            break;
+        }
+        raw.extend_from_slice(&buf[..n]);
+        if let Some(split) = raw.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&raw[..split]).to_ascii_lowercase();
+            let length = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .and_then(|v| v.trim().parse::<usize>().ok());
+            if let Some(len) = length {
+                if raw.len() >= split + 4 + len {
+                    raw.truncate(split + 4 + len);
+                    break;
+                }
+            }
+        }
+    }
     let split = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
     let head = String::from_utf8_lossy(&raw[..split]).to_string();
     let mut body = raw[split + 4..].to_vec();

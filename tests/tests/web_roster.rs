@@ -1,0 +1,268 @@
+//! The roster pages through the real binary on port 0 with a fresh SQLite file and an empty
+//! rosters folder: ops generates March 2026 in the background (a second request is refused
+//! while it runs), progress is polled until done, the grid shows; hr may view but not
+//! generate; a cell edit that breaks the rest rule shows `min_rest` at once; publish locks
+//! the month (edits and regeneration refused); the workbook downloads.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::http::*;
+
+const FORM: &str = "application/x-www-form-urlencoded";
+
+/// A JSON POST with the CSRF token in `X-CSRF-Token`.
+fn json_post(a: &str, path: &str, cookie: &str, token: &str, body: &str) -> Reply {
+    use std::io::{Read as _, Write as _};
+    let mut s = std::net::TcpStream::connect(a).unwrap();
+    let req = format!(
+        "POST {path} HTTP/1.1\r\nHost: {a}\r\nConnection: close\r\nCookie: {cookie}\r\nX-CSRF-Token: {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    s.write_all(req.as_bytes()).unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8_lossy(&raw).to_string();
+    let status = text.split(' ').nth(1).unwrap().parse().unwrap();
+    let body = text.split_once("\r\n\r\n").unwrap().1.as_bytes().to_vec();
+    Reply {
+        status,
+        headers: Vec::new(),
+        body,
+    }
+}
+
+fn token_of(me: &str) -> String {
+    let at = me.find("\"csrf\":\"").unwrap() + 8;
+    me[at..at + 32].to_string()
+}
+
+fn post(a: &str, path: &str, cookie: &str, body: &str) -> Reply {
+    http(a, "POST", path, cookie, FORM, body.as_bytes())
+}
+
+#[test]
+fn generate_view_edit_publish_download() {
+    let dir = std::env::temp_dir().join(format!("hw-web-roster-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let rosters = dir.join("rosters");
+    std::fs::create_dir_all(&rosters).unwrap();
+    let db = format!("sqlite://{}", dir.join("web.db").display());
+    let server = start(&db, rosters.to_str().unwrap());
+    let a = server.addr.as_str();
+    let m = "2026-03";
+
+    let ops = session_cookie(&login(a, "ops", "demo-ops-2026"));
+    let hr = session_cookie(&login(a, "hr", "demo-hr-2026"));
+    let auditor = session_cookie(&login(a, "auditor", "demo-auditor-2026"));
+
+    // Nothing yet; every viewing role sees the page.
+    let r = get(a, &format!("/roster?month={m}"), &ops);
+    assert_eq!(r.status, 200, "{}", r.text());
+    let csrf = csrf_of(&r.text());
+    assert!(r.text().contains("/roster/generate"));
+    assert_eq!(get(a, &format!("/roster?month={m}"), &auditor).status, 200);
+    let r = get(a, &format!("/roster?month={m}"), &hr);
+    assert_eq!(r.status, 200);
+    assert!(
+        !r.text().contains("/roster/generate"),
+        "hr gets no generate form"
+    );
+    // hr may not generate, even with its own token.
+    let hr_csrf = csrf_of(&r.text());
+    let r = post(
+        a,
+        "/roster/generate",
+        &hr,
+        &format!("csrf={hr_csrf}&month={m}"),
+    );
+    assert_eq!(r.status, 403);
+    // Without the token: refused.
+    assert_eq!(
+        post(a, "/roster/generate", &ops, &format!("month={m}")).status,
+        403
+    );
+
+    // Generate; a second request while it runs gets 409 with the start time.
+    let gen = format!("csrf={csrf}&month={m}&time_limit=20");
+    let r = post(a, "/roster/generate", &ops, &gen);
+    assert_eq!(r.status, 303, "{}", r.text());
+    let r = post(a, "/roster/generate", &ops, &gen);
+    assert_eq!(r.status, 409);
+    assert!(r.text().contains("正在生成中"), "{}", r.text());
+    let p = get(a, &format!("/roster/progress?month={m}"), &hr).text();
+    assert!(
+        p.contains("\"running\":true") && p.contains("\"limit_s\":20"),
+        "{p}"
+    );
+
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let progress = loop {
+        let p = get(a, &format!("/roster/progress?month={m}"), &ops).text();
+        if p.contains("\"running\":false") {
+            break p;
+        }
+        assert!(Instant::now() < deadline, "still solving: {p}");
+        std::thread::sleep(Duration::from_millis(500));
+    };
+    assert!(progress.contains("\"status\":\"done\""), "{progress}");
+    assert!(progress.contains("gap"), "{progress}");
+
+    // The grid.
+    let page = get(a, &format!("/roster?month={m}"), &hr).text();
+    assert!(
+        page.contains("id=\"grid\"") && page.contains("class=\"c "),
+        "the grid shows: {}",
+        &page[page.len().saturating_sub(3000)..]
+    );
+    assert!(page.contains("/roster/download?month=2026-03"));
+
+    // A person on P on some day, not working the next day (in the month): put them on A.
+    let json: serde_json::Value =
+        serde_json::from_str(&get(a, &format!("/api/roster?month={m}"), &ops).text()).unwrap();
+    assert_eq!(json["published"], false);
+    let asg = json["roster"]["assignments"].as_array().unwrap();
+    let works = |e: &str, d: &str| asg.iter().any(|x| x["employee"] == e && x["date"] == d);
+    let (emp, next) = asg
+        .iter()
+        .filter(|x| x["shift"] == "P")
+        .find_map(|x| {
+            let e = x["employee"].as_str().unwrap();
+            let d =
+                chrono::NaiveDate::parse_from_str(x["date"].as_str().unwrap(), "%Y-%m-%d").unwrap();
+            let n = d.succ_opt().unwrap();
+            let ns = n.to_string();
+            (ns.starts_with(m) && !works(e, &ns)).then(|| (e.to_string(), ns))
+        })
+        .expect("someone on P with the next day off");
+    let edit = format!("csrf={csrf}&month={m}&employee={emp}&date={next}&shift=A");
+    let r = post(a, "/roster/cell", &ops, &edit);
+    assert_eq!(r.status, 200, "{}", r.text());
+    let text = r.text();
+    assert!(
+        text.contains("id=\"verdict\"") && text.contains("min_rest"),
+        "the verdict names the rule"
+    );
+    // hr may not edit.
+    assert_eq!(
+        post(
+            a,
+            "/roster/cell",
+            &hr,
+            &format!("csrf={hr_csrf}&month={m}&employee={emp}&date={next}&shift=off")
+        )
+        .status,
+        403
+    );
+    // Undo: back to off, no new rule broken.
+    let r = post(
+        a,
+        "/roster/cell",
+        &ops,
+        &format!("csrf={csrf}&month={m}&employee={emp}&date={next}&shift=off"),
+    );
+    assert_eq!(r.status, 200);
+    assert!(r.text().contains("没有违反任何规则"), "{}", r.text());
+
+    // The JSON twin: the same edit through /api/roster/cell with the header token.
+    let token = token_of(&get(a, "/api/me", &ops).text());
+    let cell_json = format!(r#"{{"month":"{m}","employee":"{emp}","date":"{next}","shift":"A"}}"#);
+    assert_eq!(
+        json_post(a, "/api/roster/cell", &ops, "wrong", &cell_json).status,
+        403
+    );
+    let hr_token = token_of(&get(a, "/api/me", &hr).text());
+    assert_eq!(
+        json_post(a, "/api/roster/cell", &hr, &hr_token, &cell_json).status,
+        403
+    );
+    let r = json_post(a, "/api/roster/cell", &ops, &token, &cell_json);
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert!(r.text().contains("\"rule\":\"min_rest\""), "{}", r.text());
+    let off_json = format!(r#"{{"month":"{m}","employee":"{emp}","date":"{next}","shift":"off"}}"#);
+    assert_eq!(
+        json_post(a, "/api/roster/cell", &ops, &token, &off_json).status,
+        200
+    );
+
+    // Publish locks the month.
+    let r = post(
+        a,
+        "/roster/publish",
+        &ops,
+        &format!("csrf={csrf}&month={m}"),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert!(r.text().contains("已发布"));
+    let r = post(a, "/roster/cell", &ops, &edit);
+    assert_eq!(r.status, 409);
+    assert!(r.text().contains("锁定"));
+    assert_eq!(post(a, "/roster/generate", &ops, &gen).status, 409);
+    assert_eq!(
+        post(
+            a,
+            "/roster/publish",
+            &ops,
+            &format!("csrf={csrf}&month={m}")
+        )
+        .status,
+        409
+    );
+    let r = json_post(a, "/api/roster/cell", &ops, &token, &off_json);
+    assert_eq!(r.status, 409, "{}", r.text());
+    let json = get(a, &format!("/api/roster?month={m}"), &auditor).text();
+    assert!(json.contains("\"published\":true"));
+
+    // The workbook.
+    let r = get(a, &format!("/roster/download?month={m}"), &auditor);
+    assert_eq!(r.status, 200);
+    assert!(r.body.starts_with(b"PK\x03\x04"), "an xlsx");
+    assert!(r
+        .header("content-disposition")
+        .unwrap()
+        .starts_with("attachment"));
+
+    // Cancel: April is generated and cancelled; the result is discarded when the solver
+    // returns (at its time limit), nothing is stored.
+    let r = post(
+        a,
+        "/roster/generate",
+        &ops,
+        &format!("csrf={csrf}&month=2026-04&time_limit=3"),
+    );
+    assert_eq!(r.status, 303);
+    let r = post(
+        a,
+        "/roster/cancel",
+        &ops,
+        &format!("csrf={csrf}&month=2026-04"),
+    );
+    assert_eq!(r.status, 303);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let progress = loop {
+        let p = get(a, "/roster/progress?month=2026-04", &ops).text();
+        if p.contains("\"running\":false") {
+            break p;
+        }
+        assert!(Instant::now() < deadline, "still solving: {p}");
+        std::thread::sleep(Duration::from_millis(300));
+    };
+    assert!(progress.contains("\"status\":\"cancelled\""), "{progress}");
+    assert_eq!(get(a, "/api/roster?month=2026-04", &ops).status, 404);
+
+    // Audited.
+    let admin = session_cookie(&login(a, "admin", "demo-admin-2026"));
+    let audit = get(a, "/audit", &admin).text();
+    for action in [
+        "roster.cancel",
+        "roster.generate",
+        "roster.cell",
+        "roster.publish",
+        "roster.download",
+    ] {
+        assert!(audit.contains(action), "{action} audited");
+    }
+    drop(server);
+    let _ = std::fs::remove_dir_all(&dir);
+}
