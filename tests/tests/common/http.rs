@@ -15,6 +15,14 @@ pub struct Server {
     pub addr: String,
 }
 
+impl Server {
+    /// Kills the server at once (SIGKILL: no shutdown, no flush).
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
