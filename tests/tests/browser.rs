@@ -178,6 +178,19 @@ impl Browser<'_> {
         }
     }
 
+    /// Waits (up to 30 s) until the page's source satisfies `ok` (a click that submits a form
+    /// returns before the next page has loaded); returns it.
+    fn wait_source(&self, ok: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let page = self.source();
+            if ok(&page) || Instant::now() > deadline {
+                return page;
+            }
+            std::thread::sleep(Duration::from_millis(250));
+        }
+    }
+
     fn shot(&self, name: &str) {
         let png = wd(self.d, "GET", &self.path("/screenshot"), Value::Null);
         let bytes = b64decode(png.as_str().unwrap());
@@ -233,7 +246,7 @@ fn a_person_logs_in_uploads_attendance_and_reads_the_pages() {
     b.click("button.primary");
     let u = b.wait_url(|u| u.ends_with('/'));
     assert!(u.ends_with('/'), "{u}");
-    let home = b.source();
+    let home = b.wait_source(|p| p.contains("人事专员"));
     assert!(
         home.contains("人事专员") && home.contains("52"),
         "the overview"
@@ -244,21 +257,22 @@ fn a_person_logs_in_uploads_attendance_and_reads_the_pages() {
     let file = root().join("tests/fixtures/attendance/good/template-2026-03.xlsx");
     b.type_into("input[type=file]", file.to_str().unwrap());
     b.click("button.primary");
-    let preview = b.source();
+    let preview = b.wait_source(|p| p.contains("name=\"pending\""));
     assert!(
         preview.contains("A005") && preview.contains("23:52"),
         "the preview lists the records"
     );
     b.shot("03-attendance-preview");
     b.click("form[action='/attendance/confirm'] button.primary");
+    let stored = b.wait_source(|p| p.contains("template-2026-03.xlsx"));
     assert!(
-        b.source().contains("template-2026-03.xlsx"),
+        stored.contains("template-2026-03.xlsx"),
         "stored and listed"
     );
     b.shot("04-attendance-stored");
 
     b.go(&format!("{base}/exports?lang=en"));
-    let exports = b.source();
+    let exports = b.wait_source(|p| p.contains("Exports"));
     assert!(exports.contains("Exports") && exports.contains("/exports/tax?month=2026-03"));
     b.shot("05-exports-english");
 
@@ -281,6 +295,7 @@ fn a_person_logs_in_uploads_attendance_and_reads_the_pages() {
     );
     b.type_into("input[name=time_limit]", "20");
     b.click("#genform button.primary");
+    b.wait_source(|p| p.contains("id=\"prog\"") || p.contains("id=\"grid\""));
     b.shot("06-roster-generating");
     let deadline = Instant::now() + Duration::from_secs(150);
     loop {

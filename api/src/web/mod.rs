@@ -878,7 +878,11 @@ async fn export_download(
         )
         .await
         .map_err(internal)?;
-    let filename = format!("{label}-{month}.xlsx");
+    Ok(xlsx_attachment(bytes, &format!("{label}-{month}.xlsx")))
+}
+
+/// An xlsx workbook as a download named `filename` (UTF-8, RFC 5987; an ASCII fallback).
+pub(crate) fn xlsx_attachment(bytes: Vec<u8>, filename: &str) -> Response {
     let mut r = bytes.into_response();
     let h = r.headers_mut();
     h.insert(
@@ -889,11 +893,11 @@ async fn export_download(
     );
     if let Ok(v) = HeaderValue::from_str(&format!(
         "attachment; filename=\"export.xlsx\"; filename*=UTF-8''{}",
-        percent_encode(&filename)
+        percent_encode(filename)
     )) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
-    Ok(r)
+    r
 }
 
 pub(crate) fn percent_encode(s: &str) -> String {

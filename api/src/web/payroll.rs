@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
 use axum::extract::{Path as UrlPath, Query, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Json, Router};
@@ -18,7 +18,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use sqlx::Row as _;
 
-use super::{check_csrf, current_month, guard, internal, percent_encode, App, Area, Ctx, Page};
+use super::{check_csrf, current_month, guard, internal, App, Area, Ctx, Page};
 use crate::excel::payroll_xlsx::{self, ComplianceInput, MonthHeadcount};
 
 /// Templates of this part, registered with the others.
@@ -678,24 +678,6 @@ async fn payslip_page(
     ))
 }
 
-fn xlsx(bytes: Vec<u8>, filename: &str) -> Response {
-    let mut r = bytes.into_response();
-    let h = r.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        ),
-    );
-    if let Ok(v) = HeaderValue::from_str(&format!(
-        "attachment; filename=\"export.xlsx\"; filename*=UTF-8''{}",
-        percent_encode(filename)
-    )) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    r
-}
-
 async fn export_run(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
@@ -742,7 +724,10 @@ async fn export_run(
         .await
         .map_err(internal)?;
     let draft = if status == "approved" { "" } else { "-草稿" };
-    Ok(xlsx(bytes, &format!("{label}-{month}-run{id}{draft}.xlsx")))
+    Ok(super::xlsx_attachment(
+        bytes,
+        &format!("{label}-{month}-run{id}{draft}.xlsx"),
+    ))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1083,7 +1068,7 @@ async fn compliance_export(
         )
         .await
         .map_err(internal)?;
-    Ok(xlsx(
+    Ok(super::xlsx_attachment(
         bytes,
         &format!("坐席人工费合规-{}-run{id}.xlsx", run.row.month),
     ))

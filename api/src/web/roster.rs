@@ -11,7 +11,7 @@ use std::sync::{Arc, LazyLock, Mutex};
 use std::time::Instant;
 
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Json, Router};
@@ -1230,22 +1230,10 @@ async fn download(
         )
         .await
         .map_err(internal)?;
-    let filename = format!("排班表-{month}.xlsx");
-    let mut r = bytes.into_response();
-    let h = r.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        ),
-    );
-    if let Ok(v) = HeaderValue::from_str(&format!(
-        "attachment; filename=\"roster-{month}.xlsx\"; filename*=UTF-8''{}",
-        super::percent_encode(&filename)
-    )) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    Ok(r)
+    Ok(super::xlsx_attachment(
+        bytes,
+        &format!("排班表-{month}.xlsx"),
+    ))
 }
 
 #[cfg(test)]
