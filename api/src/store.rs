@@ -31,6 +31,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (3, "web", include_str!("../migrations/0003_web.sql")),
     (4, "roster", include_str!("../migrations/0004_roster.sql")),
     (5, "payroll", include_str!("../migrations/0005_payroll.sql")),
+    (6, "staff", include_str!("../migrations/0006_staff.sql")),
 ];
 
 /// The database.

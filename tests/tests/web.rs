@@ -95,6 +95,49 @@ fn roles_pages_attendance_upload_and_downloads() {
     let sheets = api::excel::table::read_all(&r.body).unwrap();
     assert!(!sheets.is_empty());
 
+    // Staff: HR, admin and the operations manager see the list; the auditor does not. HR
+    // records the purchaser's replacement request of Thursday 2026-09-24: the deadline is 15
+    // working days later by the 2026 calendar, 2026-10-22 (中秋 09-25 and the National Day
+    // break skipped, the make-up Saturday 10-10 counted). The operations manager sees ID
+    // numbers masked and may not record requests.
+    for (user, want) in [("admin", 200), ("ops", 200), ("hr", 200), ("auditor", 403)] {
+        assert_eq!(
+            get(a, "/staff", &cookies[user]).status,
+            want,
+            "{user} /staff"
+        );
+    }
+    let staff_page = get(a, "/staff", &cookies["hr"]).text();
+    let staff_csrf = csrf_of(&staff_page);
+    assert!(staff_page.contains("460400"), "HR sees whole ID numbers");
+    let form = "application/x-www-form-urlencoded";
+    let r = http(
+        a,
+        "POST",
+        "/staff/replacement",
+        &cookies["hr"],
+        form,
+        format!("csrf={staff_csrf}&employee=A005&requested_on=2026-09-24&reason=complaints")
+            .as_bytes(),
+    );
+    assert_eq!(r.status, 303);
+    let ops_page = get(a, "/staff", &cookies["ops"]).text();
+    assert!(ops_page.contains("2026-10-22"), "the deadline");
+    assert!(
+        ops_page.contains("460400********"),
+        "masked for the operations manager"
+    );
+    let ops_csrf = csrf_of(&ops_page);
+    let r = http(
+        a,
+        "POST",
+        "/staff/replacement",
+        &cookies["ops"],
+        form,
+        format!("csrf={ops_csrf}&employee=A006&requested_on=2026-09-24&reason=x").as_bytes(),
+    );
+    assert_eq!(r.status, 403);
+
     // HR uploads attendance: a broken file shows its problems and stores nothing.
     let hr = cookies["hr"].clone();
     let csrf = csrf_of(&get(a, "/attendance", &hr).text());

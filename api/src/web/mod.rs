@@ -34,6 +34,8 @@ use crate::accounts::{LoginThrottle, Role, Session};
 pub mod payroll;
 /// The roster pages (generate, grid, edit with the validator's verdict, publish).
 pub mod roster;
+/// Staff: hiring criteria and the replacement tracker.
+pub mod staff;
 use crate::excel::attendance::Parsed;
 use crate::store::Store;
 
@@ -70,6 +72,10 @@ pub enum Area {
     PayrollApprove,
     /// The purchaser's compliance page (costs, headcount, coverage; no personal fields).
     Compliance,
+    /// Staff list with the hiring criteria (ID numbers masked unless HR or admin).
+    Staff,
+    /// Replacement requests: record and close.
+    StaffEdit,
 }
 
 /// The one table of rights: which roles may use an area.
@@ -84,6 +90,8 @@ pub fn allowed(role: Role, area: Area) -> bool {
         Area::RosterEdit => matches!(role, Admin | OpsManager),
         Area::Payroll | Area::PayrollApprove => matches!(role, Admin | Hr),
         Area::Compliance => matches!(role, Admin | Hr | Auditor),
+        Area::Staff => matches!(role, Admin | Hr | OpsManager),
+        Area::StaffEdit => matches!(role, Admin | Hr),
     }
 }
 
@@ -153,6 +161,7 @@ fn templates() -> anyhow::Result<Environment<'static>> {
     .into_iter()
     .chain(roster::TEMPLATES.iter().copied())
     .chain(payroll::TEMPLATES.iter().copied())
+    .chain(staff::TEMPLATES.iter().copied())
     {
         env.add_template(name, text)
             .with_context(|| format!("template {name}"))?;
@@ -178,6 +187,10 @@ pub fn texts() -> anyhow::Result<HashMap<String, HashMap<String, String>>> {
         (
             "i18n-payroll.toml",
             include_str!("../../../templates/html/i18n-payroll.toml"),
+        ),
+        (
+            "i18n-staff.toml",
+            include_str!("../../../templates/html/i18n-staff.toml"),
         ),
     ] {
         let t: HashMap<String, HashMap<String, String>> =
@@ -233,6 +246,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/attendance/import", post(api_attendance_import))
         .merge(roster::routes())
         .merge(payroll::routes())
+        .merge(staff::routes())
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_UPLOAD))
         .with_state(app)
@@ -332,6 +346,7 @@ impl Ctx<'_> {
                 roster => allowed(role, Area::RosterView),
                 payroll => allowed(role, Area::Payroll),
                 compliance => allowed(role, Area::Compliance),
+                staff => allowed(role, Area::Staff),
             },
         };
         let ctx = context! { ..extra, ..base };
@@ -1109,31 +1124,28 @@ mod tests {
     #[test]
     fn rights_table() {
         use Area::*;
+        let all = [
+            Home,
+            Attendance,
+            ExportsPage,
+            PayrollExport,
+            ComplianceExport,
+            Audit,
+            Me,
+            RosterView,
+            RosterEdit,
+            Payroll,
+            PayrollApprove,
+            Compliance,
+            Staff,
+            StaffEdit,
+        ];
         let expect = |role: Role, areas: &[Area]| {
-            for a in [
-                Home,
-                Attendance,
-                ExportsPage,
-                PayrollExport,
-                ComplianceExport,
-                Audit,
-                Me,
-            ] {
+            for a in all {
                 assert_eq!(allowed(role, a), areas.contains(&a), "{role:?} {a:?}");
             }
         };
-        expect(
-            Role::Admin,
-            &[
-                Home,
-                Attendance,
-                ExportsPage,
-                PayrollExport,
-                ComplianceExport,
-                Audit,
-                Me,
-            ],
-        );
+        expect(Role::Admin, &all);
         expect(
             Role::Hr,
             &[
@@ -1143,13 +1155,27 @@ mod tests {
                 PayrollExport,
                 ComplianceExport,
                 Me,
+                RosterView,
+                Payroll,
+                PayrollApprove,
+                Compliance,
+                Staff,
+                StaffEdit,
             ],
         );
         expect(
             Role::Auditor,
-            &[Home, ExportsPage, ComplianceExport, Audit, Me],
+            &[
+                Home,
+                ExportsPage,
+                ComplianceExport,
+                Audit,
+                Me,
+                RosterView,
+                Compliance,
+            ],
         );
-        expect(Role::OpsManager, &[Home, Me]);
+        expect(Role::OpsManager, &[Home, Me, RosterView, RosterEdit, Staff]);
     }
 
     #[test]
