@@ -13,7 +13,7 @@ use api::attendance_cli::{context, load_policy};
 use api::excel::attendance::{parse, ImportContext, Parsed};
 use api::excel::table::Cell;
 use chrono::{NaiveDate, NaiveDateTime};
-use common::{root, run};
+use common::{root, run, solve_demo_roster, stored_attendance};
 use scheduler::{Assignment, LeaveKind, Roster, RosterFile, SolveStatus};
 
 fn ctx() -> ImportContext {
@@ -628,17 +628,6 @@ fn import(file: &str, db: &str) -> (i32, String) {
     ])
 }
 
-fn count_stored(db: &str, month: &str) -> usize {
-    let (code, out) = run(&["attendance", "list", "--month", month, "--db", db]);
-    assert_eq!(code, 0, "{out}");
-    out.lines()
-        .next()
-        .and_then(|l| l.split(": ").nth(1))
-        .and_then(|l| l.split_whitespace().next())
-        .and_then(|n| n.parse().ok())
-        .unwrap_or_else(|| panic!("no count in {out}"))
-}
-
 /// Through the binary: a dry run stores nothing; an import stores; a broken file stores
 /// nothing and keeps what was there; importing the month again replaces it for the people in
 /// the file, never duplicating; people not in the new file keep their records.
@@ -663,23 +652,23 @@ fn import_is_a_transaction_and_replaces_the_month_for_the_people_in_the_file() {
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("dry run: nothing stored"), "{out}");
     assert!(out.contains("A005 2026-03-03 N 23:52 08:03"), "{out}");
-    assert_eq!(count_stored(&db, "2026-03"), 0);
+    assert_eq!(stored_attendance(&db, "2026-03"), 0);
 
     let (code, out) = import(&file("good/template-2026-03.xlsx"), &db);
     assert_eq!(code, 0, "{out}");
-    assert_eq!(count_stored(&db, "2026-03"), 6);
+    assert_eq!(stored_attendance(&db, "2026-03"), 6);
 
     // The summary file holds T001 (8 days) and T002 (3 days): T001's one template record is
     // replaced by 8, T002 is new: 6 - 1 + 8 + 3 = 16.
     let (code, out) = import(&file("good/dingtalk-summary-2026-03.xlsx"), &db);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("1 earlier records of theirs"), "{out}");
-    assert_eq!(count_stored(&db, "2026-03"), 16);
+    assert_eq!(stored_attendance(&db, "2026-03"), 16);
 
     // Again: same count (replaced, not duplicated).
     let (code, _) = import(&file("good/dingtalk-summary-2026-03.xlsx"), &db);
     assert_eq!(code, 0);
-    assert_eq!(count_stored(&db, "2026-03"), 16);
+    assert_eq!(stored_attendance(&db, "2026-03"), 16);
 
     // Every broken file of the corpus: exit 2 with its problems, nothing changed.
     let broken = root().join("tests/fixtures/attendance/broken");
@@ -698,13 +687,13 @@ fn import_is_a_transaction_and_replaces_the_month_for_the_people_in_the_file() {
             f.display()
         );
     }
-    assert_eq!(count_stored(&db, "2026-03"), 16);
+    assert_eq!(stored_attendance(&db, "2026-03"), 16);
 
     // A broken file: exit 2, every problem named, nothing changed.
     let (code, out) = import(&file("broken/20-many-problems.xlsx"), &db);
     assert_eq!(code, 2, "{out}");
     assert!(out.contains("3 problem(s)"), "{out}");
-    assert_eq!(count_stored(&db, "2026-03"), 16);
+    assert_eq!(stored_attendance(&db, "2026-03"), 16);
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -723,19 +712,7 @@ fn month_end_to_end_roster_attendance_reconcile_and_exports() {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let roster = dir.join("roster.json");
-    let (code, out) = run(&[
-        "roster",
-        "--month",
-        "2026-03",
-        "--quiet",
-        "--threads",
-        "1",
-        "--time-limit",
-        "20",
-        "--json",
-        roster.to_str().unwrap(),
-    ]);
-    assert_eq!(code, 0, "{out}");
+    solve_demo_roster("2026-03", &roster);
     let doc: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&roster).unwrap()).unwrap();
     let shifts: BTreeMap<String, (String, String)> = doc["shifts"]

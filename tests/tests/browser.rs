@@ -14,7 +14,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::http::{http, start};
-use common::{root, run};
+use common::{root, solve_demo_roster};
 use serde_json::{json, Value};
 
 struct Driver {
@@ -204,19 +204,7 @@ fn a_person_logs_in_uploads_attendance_and_reads_the_pages() {
     let dir = std::env::temp_dir().join(format!("hw-browser-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join("rosters")).unwrap();
-    let (code, out) = run(&[
-        "roster",
-        "--month",
-        "2026-03",
-        "--quiet",
-        "--threads",
-        "1",
-        "--time-limit",
-        "20",
-        "--json",
-        dir.join("rosters/roster-2026-03.json").to_str().unwrap(),
-    ]);
-    assert_eq!(code, 0, "{out}");
+    solve_demo_roster("2026-03", &dir.join("rosters/roster-2026-03.json"));
     let db = format!("sqlite://{}", dir.join("web.db").display());
     let server = start(&db, dir.join("rosters").to_str().unwrap());
     let base = format!("http://{}", server.addr);

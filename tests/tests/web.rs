@@ -6,7 +6,7 @@
 mod common;
 
 use common::http::{csrf_of, get, http, login, multipart, session_cookie, start};
-use common::{root, run};
+use common::{root, solve_demo_roster};
 
 #[test]
 fn roles_pages_attendance_upload_and_downloads() {
@@ -15,19 +15,7 @@ fn roles_pages_attendance_upload_and_downloads() {
     std::fs::create_dir_all(&dir).unwrap();
     let rosters = dir.join("rosters");
     std::fs::create_dir_all(&rosters).unwrap();
-    let (code, out) = run(&[
-        "roster",
-        "--month",
-        "2026-03",
-        "--quiet",
-        "--threads",
-        "1",
-        "--time-limit",
-        "20",
-        "--json",
-        rosters.join("roster-2026-03.json").to_str().unwrap(),
-    ]);
-    assert_eq!(code, 0, "{out}");
+    solve_demo_roster("2026-03", &rosters.join("roster-2026-03.json"));
     let db = format!("sqlite://{}", dir.join("web.db").display());
     let server = start(&db, rosters.to_str().unwrap());
     let a = server.addr.as_str();

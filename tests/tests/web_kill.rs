@@ -12,19 +12,7 @@ mod common;
 use std::time::Duration;
 
 use common::http::{get, login, session_cookie, start};
-use common::{root, run};
-
-/// Stored record count of March via the CLI.
-fn stored(db: &str) -> usize {
-    let (code, out) = run(&["attendance", "list", "--month", "2026-03", "--db", db]);
-    assert_eq!(code, 0, "{out}");
-    out.lines()
-        .next()
-        .and_then(|l| l.split(": ").nth(1))
-        .and_then(|l| l.split_whitespace().next())
-        .and_then(|n| n.parse().ok())
-        .unwrap()
-}
+use common::{root, run, stored_attendance};
 
 #[test]
 fn a_killed_import_leaves_the_database_as_before() {
@@ -59,7 +47,7 @@ fn a_killed_import_leaves_the_database_as_before() {
             &db,
         ]);
         assert_eq!(code, 0, "{out}");
-        let before = stored(&db);
+        let before = stored_attendance(&db, "2026-03");
         assert_eq!(before, 6);
         let mut server = start(&db, dir.join("rosters").to_str().unwrap());
         let addr = server.addr.clone();
@@ -86,7 +74,7 @@ fn a_killed_import_leaves_the_database_as_before() {
         std::thread::sleep(Duration::from_millis(delay_ms));
         server.kill();
         let _ = sender.join();
-        let after = stored(&db);
+        let after = stored_attendance(&db, "2026-03");
         assert!(
             after == before || after == full,
             "killed after {delay_ms} ms: {after} records, expected {before} (as before) or {full} (all)"

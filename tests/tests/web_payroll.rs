@@ -9,7 +9,7 @@ mod common;
 use std::str::FromStr as _;
 
 use common::http::{csrf_of, get, http, login, session_cookie, start};
-use common::{root, run};
+use common::{root, solve_demo_roster};
 use rust_decimal::Decimal;
 
 const FORM: &str = "application/x-www-form-urlencoded";
@@ -44,19 +44,7 @@ fn run_review_approve_export_and_compliance() {
     let _ = std::fs::remove_dir_all(&dir);
     let rosters = dir.join("rosters");
     std::fs::create_dir_all(&rosters).unwrap();
-    let (code, out) = run(&[
-        "roster",
-        "--month",
-        "2026-03",
-        "--quiet",
-        "--threads",
-        "1",
-        "--time-limit",
-        "20",
-        "--json",
-        rosters.join("roster-2026-03.json").to_str().unwrap(),
-    ]);
-    assert_eq!(code, 0, "{out}");
+    solve_demo_roster("2026-03", &rosters.join("roster-2026-03.json"));
     let db = format!("sqlite://{}", dir.join("web.db").display());
     let server = start(&db, rosters.to_str().unwrap());
     let a = server.addr.as_str();

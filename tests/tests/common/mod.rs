@@ -32,3 +32,32 @@ pub fn run(args: &[&str]) -> (i32, String) {
         String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
     (out.status.code().unwrap_or(-1), text)
 }
+
+/// Solves the demo site's `month` quietly (one thread, 20 s) into the roster JSON `json`.
+pub fn solve_demo_roster(month: &str, json: &Path) {
+    let (code, out) = run(&[
+        "roster",
+        "--month",
+        month,
+        "--quiet",
+        "--threads",
+        "1",
+        "--time-limit",
+        "20",
+        "--json",
+        json.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{out}");
+}
+
+/// Attendance records stored for `month` in the database `db`, as `attendance list` says.
+pub fn stored_attendance(db: &str, month: &str) -> usize {
+    let (code, out) = run(&["attendance", "list", "--month", month, "--db", db]);
+    assert_eq!(code, 0, "{out}");
+    out.lines()
+        .next()
+        .and_then(|l| l.split(": ").nth(1))
+        .and_then(|l| l.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no count in {out}"))
+}
