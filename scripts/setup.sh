@@ -2,7 +2,7 @@
 # Installs what the build needs that a fresh machine may lack: HiGHS is compiled from
 # source by the highs-sys crate, which needs cmake, a C++ compiler and libclang (bindgen);
 # the browser test drives headless Chromium through chromedriver (Debian's chromium and
-# chromium-driver).
+# chromium-driver); the storage tests run on PostgreSQL too (Debian's postgresql).
 # The browser packages are only wanted for the tests: `setup.sh --test` (scripts/test.sh).
 # As root it uses apt-get; otherwise it names the packages to install and stops.
 set -euo pipefail
@@ -17,6 +17,8 @@ fi
 
 if [ "${1:-}" = "--test" ]; then
   command -v chromedriver >/dev/null 2>&1 || need+=(chromium chromium-driver)
+  # The storage tests also run on PostgreSQL (scripts/postgres.sh starts a throwaway server).
+  compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || need+=(postgresql)
 fi
 
 if [ ${#need[@]} -eq 0 ]; then

@@ -177,7 +177,7 @@ impl LoginThrottle {
     }
 }
 
-fn user_of(r: &sqlx::sqlite::SqliteRow) -> anyhow::Result<User> {
+fn user_of(r: &sqlx::any::AnyRow) -> anyhow::Result<User> {
     let role: String = r.try_get("role")?;
     Ok(User {
         id: r.try_get("id")?,
@@ -213,7 +213,7 @@ impl Store {
         );
         let hash = hash_password(password)?;
         let mut tx = self.pool.begin().await?;
-        let id: i64 = sqlx::query_scalar("INSERT INTO users (username, display_name, role, password_hash, active, created_at) VALUES (?, ?, ?, ?, 1, ?) RETURNING id")
+        let id: i64 = sqlx::query_scalar("INSERT INTO users (username, display_name, role, password_hash, active, created_at) VALUES ($1, $2, $3, $4, 1, $5) RETURNING id")
             .bind(username)
             .bind(display_name)
             .bind(role.code())
@@ -244,7 +244,7 @@ impl Store {
         username: &str,
         password: &str,
     ) -> anyhow::Result<Option<(String, Session)>> {
-        let row = sqlx::query("SELECT id, username, display_name, role, password_hash FROM users WHERE username = ? AND active = 1")
+        let row = sqlx::query("SELECT id, username, display_name, role, password_hash FROM users WHERE username = $1 AND active = 1")
             .bind(username)
             .fetch_optional(&self.pool)
             .await?;
@@ -268,7 +268,7 @@ impl Store {
         let token = random_hex(32);
         let csrf = random_hex(16);
         let expires = chrono::Utc::now() + chrono::Duration::hours(SESSION_HOURS);
-        sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)")
+        sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(token_hash(&token))
             .bind(user.id)
             .bind(&csrf)
@@ -286,7 +286,7 @@ impl Store {
     /// # Errors
     /// A database error.
     pub async fn session(&self, token: &str) -> anyhow::Result<Option<Session>> {
-        let row = sqlx::query("SELECT u.id, u.username, u.display_name, u.role, s.csrf, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND u.active = 1")
+        let row = sqlx::query("SELECT u.id, u.username, u.display_name, u.role, s.csrf, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND u.active = 1")
             .bind(token_hash(token))
             .fetch_optional(&self.pool)
             .await?;
@@ -308,7 +308,7 @@ impl Store {
     /// # Errors
     /// A database error.
     pub async fn logout(&self, token: &str, actor: &str) -> anyhow::Result<()> {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
             .bind(token_hash(token))
             .execute(&self.pool)
             .await?;
@@ -351,7 +351,7 @@ impl Store {
     /// # Errors
     /// A database error.
     pub async fn audit_log(&self, limit: i64) -> anyhow::Result<Vec<AuditEntry>> {
-        sqlx::query("SELECT id, at, actor, action, target, before, after FROM audit_log ORDER BY id DESC LIMIT ?")
+        sqlx::query("SELECT id, at, actor, action, target, before, after FROM audit_log ORDER BY id DESC LIMIT $1")
             .bind(limit)
             .fetch_all(&self.pool)
             .await?
@@ -395,14 +395,14 @@ pub struct AuditEntry {
 /// # Errors
 /// A database error.
 pub async fn audit_tx(
-    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     actor: &str,
     action: &str,
     target: &str,
     before: Option<&str>,
     after: Option<&str>,
 ) -> anyhow::Result<()> {
-    sqlx::query("INSERT INTO audit_log (at, actor, action, target, before, after) VALUES (?, ?, ?, ?, ?, ?)")
+    sqlx::query("INSERT INTO audit_log (at, actor, action, target, before, after) VALUES ($1, $2, $3, $4, $5, $6)")
         .bind(now())
         .bind(actor)
         .bind(action)
@@ -448,7 +448,14 @@ mod tests {
     fn sessions_open_check_and_close() {
         let rt = crate::store::runtime().unwrap();
         rt.block_on(async {
-            let s = Store::open("sqlite::memory:").await.unwrap();
+            for s in crate::store::test_stores().await {
+                sessions_on(&s).await;
+            }
+        });
+    }
+
+    async fn sessions_on(s: &Store) {
+        {
             s.add_user("hr1", "人事一", Role::Hr, "hr-password-1", "cli")
                 .await
                 .unwrap();
@@ -483,6 +490,6 @@ mod tests {
                     "logout"
                 ]
             );
-        });
+        }
     }
 }

@@ -16,8 +16,16 @@ fn roles_pages_attendance_upload_and_downloads() {
     let rosters = dir.join("rosters");
     std::fs::create_dir_all(&rosters).unwrap();
     solve_demo_roster("2026-03", &rosters.join("roster-2026-03.json"));
-    let db = format!("sqlite://{}", dir.join("web.db").display());
-    let server = start(&db, rosters.to_str().unwrap());
+    for db in common::databases(&dir) {
+        eprintln!("on {db}");
+        scenario(&db, &dir);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn scenario(db: &str, dir: &std::path::Path) {
+    let rosters = dir.join("rosters");
+    let server = start(db, rosters.to_str().unwrap());
     let a = server.addr.as_str();
 
     // Not signed in: pages send to the log-in page, the API says 401.
@@ -246,5 +254,4 @@ fn roles_pages_attendance_upload_and_downloads() {
     assert_eq!(r.status, 303);
     assert_eq!(get(a, "/api/me", &hr).status, 401);
     drop(server);
-    let _ = std::fs::remove_dir_all(&dir);
 }

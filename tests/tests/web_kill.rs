@@ -32,55 +32,60 @@ fn a_killed_import_leaves_the_database_as_before() {
     let mut outcomes = Vec::new();
     let fixture = root().join("tests/fixtures/attendance/good/template-2026-03.xlsx");
     for delay_ms in [5u64, 40, 55, 70, 85, 100, 120, 400] {
-        // A fresh database holding a first, small import (the fixture template, 6 records).
-        let db = format!(
-            "sqlite://{}",
-            dir.join(format!("web-{delay_ms}.db")).display()
-        );
-        let (code, out) = run(&[
-            "attendance",
-            "import",
-            fixture.to_str().unwrap(),
-            "--month",
-            "2026-03",
-            "--db",
-            &db,
-        ]);
-        assert_eq!(code, 0, "{out}");
-        let before = stored_attendance(&db, "2026-03");
-        assert_eq!(before, 6);
-        let mut server = start(&db, dir.join("rosters").to_str().unwrap());
-        let addr = server.addr.clone();
-        let cookie = session_cookie(&login(&addr, "hr", "demo-hr-2026"));
-        let me = get(&addr, "/api/me", &cookie).text();
-        let at = me.find("\"csrf\":\"").unwrap() + 8;
-        let token = me[at..at + 32].to_string();
-        let body = csv.clone();
-        let cookie2 = cookie.clone();
-        let sender = std::thread::spawn(move || {
-            use std::io::{Read as _, Write as _};
-            let Ok(mut s) = std::net::TcpStream::connect(&addr) else {
-                return;
-            };
-            let req = format!(
+        // A fresh database (SQLite, and PostgreSQL where given) holding a first, small import
+        // (the fixture template, 6 records).
+        let sub = dir.join(format!("kill-{delay_ms}"));
+        std::fs::create_dir_all(&sub).unwrap();
+        for db in common::databases(&sub) {
+            let (code, out) = run(&[
+                "attendance",
+                "import",
+                fixture.to_str().unwrap(),
+                "--month",
+                "2026-03",
+                "--db",
+                &db,
+            ]);
+            assert_eq!(code, 0, "{out}");
+            let before = stored_attendance(&db, "2026-03");
+            assert_eq!(before, 6);
+            let mut server = start(&db, dir.join("rosters").to_str().unwrap());
+            let addr = server.addr.clone();
+            let cookie = session_cookie(&login(&addr, "hr", "demo-hr-2026"));
+            let me = get(&addr, "/api/me", &cookie).text();
+            let at = me.find("\"csrf\":\"").unwrap() + 8;
+            let token = me[at..at + 32].to_string();
+            let body = csv.clone();
+            let cookie2 = cookie.clone();
+            let sender = std::thread::spawn(move || {
+                use std::io::{Read as _, Write as _};
+                let Ok(mut s) = std::net::TcpStream::connect(&addr) else {
+                    return;
+                };
+                let req = format!(
                 "POST /api/attendance/import?month=2026-03&file_name=big.csv HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nCookie: {cookie2}\r\nX-CSRF-Token: {token}\r\nContent-Type: text/csv\r\nContent-Length: {}\r\n\r\n",
                 body.len()
             );
-            let _ = s.write_all(req.as_bytes());
-            let _ = s.write_all(body.as_bytes());
-            let mut sink = Vec::new();
-            let _ = s.read_to_end(&mut sink);
-        });
-        std::thread::sleep(Duration::from_millis(delay_ms));
-        server.kill();
-        let _ = sender.join();
-        let after = stored_attendance(&db, "2026-03");
-        assert!(
+                let _ = s.write_all(req.as_bytes());
+                let _ = s.write_all(body.as_bytes());
+                let mut sink = Vec::new();
+                let _ = s.read_to_end(&mut sink);
+            });
+            std::thread::sleep(Duration::from_millis(delay_ms));
+            server.kill();
+            let _ = sender.join();
+            let after = stored_attendance(&db, "2026-03");
+            assert!(
             after == before || after == full,
             "killed after {delay_ms} ms: {after} records, expected {before} (as before) or {full} (all)"
         );
-        outcomes.push((delay_ms, after));
+            outcomes.push((
+                delay_ms,
+                db.split(':').next().unwrap_or("").to_string(),
+                after,
+            ));
+        }
     }
-    eprintln!("records after each kill (delay ms, records): {outcomes:?}");
+    eprintln!("records after each kill (delay ms, database, records): {outcomes:?}");
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -45,8 +45,16 @@ fn run_review_approve_export_and_compliance() {
     let rosters = dir.join("rosters");
     std::fs::create_dir_all(&rosters).unwrap();
     solve_demo_roster("2026-03", &rosters.join("roster-2026-03.json"));
-    let db = format!("sqlite://{}", dir.join("web.db").display());
-    let server = start(&db, rosters.to_str().unwrap());
+    for db in common::databases(&dir) {
+        eprintln!("on {db}");
+        scenario(&db, &dir);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn scenario(db: &str, dir: &std::path::Path) {
+    let rosters = dir.join("rosters");
+    let server = start(db, rosters.to_str().unwrap());
     let a = server.addr.as_str();
 
     let hr = sign_in(a, "hr");
@@ -224,7 +232,6 @@ fn run_review_approve_export_and_compliance() {
     let audit = get(a, "/audit", &admin).text();
     assert!(audit.contains("payroll.run") && audit.contains("payroll.approve"));
     drop(server);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 fn json_post(a: &str, path: &str, cookie: &str, token: &str, body: &[u8]) -> u16 {

@@ -48,8 +48,19 @@ fn generate_view_edit_publish_download() {
     let _ = std::fs::remove_dir_all(&dir);
     let rosters = dir.join("rosters");
     std::fs::create_dir_all(&rosters).unwrap();
-    let db = format!("sqlite://{}", dir.join("web.db").display());
-    let server = start(&db, rosters.to_str().unwrap());
+    for db in common::databases(&dir) {
+        eprintln!("on {db}");
+        scenario(&db, &dir);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn scenario(db: &str, dir: &std::path::Path) {
+    let rosters = dir.join("rosters");
+    for f in std::fs::read_dir(&rosters).unwrap() {
+        std::fs::remove_file(f.unwrap().path()).unwrap();
+    }
+    let server = start(db, rosters.to_str().unwrap());
     let a = server.addr.as_str();
     let m = "2026-03";
 
@@ -264,5 +275,4 @@ fn generate_view_edit_publish_download() {
         assert!(audit.contains(action), "{action} audited");
     }
     drop(server);
-    let _ = std::fs::remove_dir_all(&dir);
 }

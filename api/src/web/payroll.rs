@@ -123,7 +123,7 @@ async fn api_runs(
 ) -> Page {
     let _ctx = guard(&app, &headers, &q, Area::Payroll).await?;
     let month = month_of(&q)?;
-    let runs = runs_where(&app, "month = ?", &month)
+    let runs = runs_where(&app, "month = $1", &month)
         .await
         .map_err(internal)?;
     Ok(Json(serde_json::json!({ "month": month, "runs": runs })).into_response())
@@ -213,7 +213,7 @@ pub(crate) struct Run {
 
 const ROW_COLUMNS: &str = "id, month, status, created_by, created_at, approved_by, approved_at";
 
-fn run_row(r: &sqlx::sqlite::SqliteRow) -> Result<RunRow, sqlx::Error> {
+fn run_row(r: &sqlx::any::AnyRow) -> Result<RunRow, sqlx::Error> {
     Ok(RunRow {
         id: r.try_get("id")?,
         month: r.try_get("month")?,
@@ -236,7 +236,7 @@ async fn runs_where(app: &App, filter: &str, arg: &str) -> anyhow::Result<Vec<Ru
 
 async fn load_run(app: &App, id: i64) -> anyhow::Result<Option<Run>> {
     let sql =
-        format!("SELECT {ROW_COLUMNS}, payroll_json, cost_json FROM payroll_runs WHERE id = ?");
+        format!("SELECT {ROW_COLUMNS}, payroll_json, cost_json FROM payroll_runs WHERE id = $1");
     let Some(r) = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(id)
         .fetch_optional(&app.store.pool)
@@ -255,7 +255,7 @@ async fn load_run(app: &App, id: i64) -> anyhow::Result<Option<Run>> {
 
 async fn approved_of(app: &App, month: &str) -> anyhow::Result<Option<i64>> {
     Ok(
-        sqlx::query_scalar("SELECT id FROM payroll_runs WHERE month = ? AND status = 'approved'")
+        sqlx::query_scalar("SELECT id FROM payroll_runs WHERE month = $1 AND status = 'approved'")
             .bind(month)
             .fetch_optional(&app.store.pool)
             .await?,
@@ -370,7 +370,7 @@ async fn payroll_page(
         Some(_) => month_of(&q)?,
         None => default_month(&app).await.map_err(internal)?,
     };
-    let runs = runs_where(&app, "month = ?", &month)
+    let runs = runs_where(&app, "month = $1", &month)
         .await
         .map_err(internal)?;
     let months: Vec<String> =
@@ -518,7 +518,7 @@ async fn run_month(app: &App, ctx: &Ctx<'_>, month: &str) -> Result<i64, Respons
     let pay_json = serde_json::to_string(&paid.run.pay).map_err(internal)?;
     let cost_json = serde_json::to_string(&cost).map_err(internal)?;
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO payroll_runs (month, status, payroll_json, cost_json, created_by, created_at) VALUES (?, 'draft', ?, ?, ?, ?) RETURNING id",
+        "INSERT INTO payroll_runs (month, status, payroll_json, cost_json, created_by, created_at) VALUES ($1, 'draft', $2, $3, $4, $5) RETURNING id",
     )
     .bind(&month)
     .bind(&pay_json)
@@ -574,7 +574,7 @@ async fn approve_run(app: &App, ctx: &Ctx<'_>, id: i64) -> Result<String, Respon
         return Err(conflict(IMMUTABLE));
     }
     let done = sqlx::query(
-        "UPDATE payroll_runs SET status = 'approved', approved_by = ?, approved_at = ? WHERE id = ? AND status = 'draft'",
+        "UPDATE payroll_runs SET status = 'approved', approved_by = $1, approved_at = $2 WHERE id = $3 AND status = 'draft'",
     )
     .bind(&ctx.session.user.username)
     .bind(crate::store::now())
@@ -737,7 +737,7 @@ async fn export_run(
 /// else its latest run.
 async fn compliance_run(app: &App, year: i32) -> anyhow::Result<Option<Run>> {
     let id: Option<i64> = sqlx::query_scalar(
-        "SELECT id FROM payroll_runs WHERE month LIKE ? ORDER BY month DESC, status = 'approved' DESC, id DESC LIMIT 1",
+        "SELECT id FROM payroll_runs WHERE month LIKE $1 ORDER BY month DESC, status = 'approved' DESC, id DESC LIMIT 1",
     )
     .bind(format!("{year}-%"))
     .fetch_optional(&app.store.pool)
@@ -762,7 +762,7 @@ async fn merged_cost(app: &App, run: &Run) -> anyhow::Result<(CostDoc, BTreeMap<
     let mut changed = false;
     for r in runs_where(
         app,
-        "month LIKE ? AND status = 'approved'",
+        "month LIKE $1 AND status = 'approved'",
         &format!("{year}-%"),
     )
     .await?
@@ -898,7 +898,7 @@ async fn compliance_page(
         .and_then(|d| policy.contract_cost.floor_on(d).ok());
     let run = compliance_run(&app, year).await.map_err(internal)?;
     let approved: Vec<String> = sqlx::query_scalar(
-        "SELECT month FROM payroll_runs WHERE month LIKE ? AND status = 'approved' ORDER BY month",
+        "SELECT month FROM payroll_runs WHERE month LIKE $1 AND status = 'approved' ORDER BY month",
     )
     .bind(format!("{year}-%"))
     .fetch_all(&app.store.pool)
@@ -1082,9 +1082,14 @@ mod tests {
     /// approved run per month.
     #[tokio::test]
     async fn approved_runs_are_immutable_in_the_database() {
-        let store = Store::open("sqlite::memory:").await.unwrap();
+        for store in crate::store::test_stores().await {
+            immutable_on(&store).await;
+        }
+    }
+
+    async fn immutable_on(store: &Store) {
         let insert = |status: &'static str| {
-            sqlx::query("INSERT INTO payroll_runs (month, status, payroll_json, cost_json, created_by, created_at) VALUES ('2026-03', ?, '{}', '{}', 'hr', 'now')")
+            sqlx::query("INSERT INTO payroll_runs (month, status, payroll_json, cost_json, created_by, created_at) VALUES ('2026-03', $1, '{}', '{}', 'hr', 'now')")
                 .bind(status)
                 .execute(&store.pool)
         };

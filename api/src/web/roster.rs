@@ -92,7 +92,7 @@ impl crate::store::Store {
     /// A database or JSON error.
     pub(crate) async fn roster_stored(&self, month: &str) -> anyhow::Result<Option<StoredRoster>> {
         let Some(r) = sqlx::query(
-            "SELECT status, doc, updated_by, updated_at, published_by, published_at FROM roster_month WHERE month = ?",
+            "SELECT status, doc, updated_by, updated_at, published_by, published_at FROM roster_month WHERE month = $1",
         )
         .bind(month)
         .fetch_optional(&self.pool)
@@ -142,7 +142,7 @@ impl crate::store::Store {
         let json = serde_json::to_string(doc)?;
         let mut tx = self.pool.begin().await?;
         sqlx::query(
-            "INSERT INTO roster_month (month, status, doc, updated_by, updated_at) VALUES (?, 'draft', ?, ?, ?) \
+            "INSERT INTO roster_month (month, status, doc, updated_by, updated_at) VALUES ($1, 'draft', $2, $3, $4) \
              ON CONFLICT(month) DO UPDATE SET doc = excluded.doc, updated_by = excluded.updated_by, updated_at = excluded.updated_at",
         )
         .bind(month)
@@ -164,7 +164,7 @@ impl crate::store::Store {
     pub(crate) async fn roster_publish(&self, month: &str, actor: &str) -> anyhow::Result<bool> {
         let mut tx = self.pool.begin().await?;
         let n = sqlx::query(
-            "UPDATE roster_month SET status = 'published', published_by = ?, published_at = ? WHERE month = ? AND status = 'draft'",
+            "UPDATE roster_month SET status = 'published', published_by = $1, published_at = $2 WHERE month = $3 AND status = 'draft'",
         )
         .bind(actor)
         .bind(crate::store::now())
@@ -1280,7 +1280,12 @@ mod tests {
     /// any update or delete whatever the code does.
     #[tokio::test]
     async fn published_months_are_locked_in_the_database() {
-        let store = Store::open("sqlite::memory:").await.unwrap();
+        for store in crate::store::test_stores().await {
+            locked_on(&store).await;
+        }
+    }
+
+    async fn locked_on(store: &Store) {
         let doc = tiny_doc();
         store
             .roster_save_draft(&doc, "ops", "roster.generate", None, None)

@@ -268,7 +268,7 @@ async fn add_replacement(
     }
     let deadline = calendar.add_working_days(requested_on, REPLACEMENT_WORKING_DAYS);
     let mut tx = app.store.pool.begin().await.map_err(internal)?;
-    sqlx::query("INSERT INTO replacement_request (employee_id, requested_on, deadline, reason, status, created_by, created_at) VALUES (?, ?, ?, ?, 'open', ?, ?)")
+    sqlx::query("INSERT INTO replacement_request (employee_id, requested_on, deadline, reason, status, created_by, created_at) VALUES ($1, $2, $3, $4, 'open', $5, $6)")
         .bind(&employee)
         .bind(requested_on.to_string())
         .bind(deadline.to_string())
@@ -308,7 +308,7 @@ async fn done_replacement(
     }
     let today = chrono::Local::now().date_naive().to_string();
     let mut tx = app.store.pool.begin().await.map_err(internal)?;
-    let n = sqlx::query("UPDATE replacement_request SET status = 'done', replaced_by = ?, done_on = ? WHERE id = ? AND status = 'open'")
+    let n = sqlx::query("UPDATE replacement_request SET status = 'done', replaced_by = $1, done_on = $2 WHERE id = $3 AND status = 'open'")
         .bind(&replaced_by)
         .bind(&today)
         .bind(id)

@@ -61,3 +61,28 @@ pub fn stored_attendance(db: &str, month: &str) -> usize {
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("no count in {out}"))
 }
+
+/// The databases a storage-dependent acceptance test runs on: a fresh SQLite file in `dir`,
+/// and a fresh PostgreSQL database when `WORKFORCE_TEST_POSTGRES` names a server
+/// (`eval "$(scripts/postgres.sh start)"`; `scripts/test.sh` does it). In CI (`CI` set) the
+/// PostgreSQL run is required, not skipped.
+pub fn databases(dir: &Path) -> Vec<String> {
+    let mut urls = vec![format!("sqlite://{}", dir.join("web.db").display())];
+    match std::env::var("WORKFORCE_TEST_POSTGRES") {
+        Ok(admin) if !admin.is_empty() => {
+            let rt = api::store::runtime().unwrap();
+            urls.push(
+                rt.block_on(api::store::create_postgres_database(&admin, "wf_accept"))
+                    .unwrap(),
+            );
+        }
+        _ => {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "CI runs the acceptance tests on PostgreSQL too: set WORKFORCE_TEST_POSTGRES"
+            );
+            eprintln!("WORKFORCE_TEST_POSTGRES not set: PostgreSQL run skipped");
+        }
+    }
+    urls
+}
