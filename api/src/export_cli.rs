@@ -64,9 +64,14 @@ pub struct ExportArgs {
 /// # Errors
 /// Bad inputs, solver, database or payroll errors, named.
 pub fn pay(a: &ExportArgs, data_dir: &Path) -> anyhow::Result<(PayRun, scheduler::RosterFile)> {
+    let roster = a
+        .roster
+        .as_deref()
+        .map(crate::roster_cli::read_roster)
+        .transpose()?;
     let m = pay_inputs(
         &a.month,
-        a.roster.as_deref(),
+        roster,
         &a.site,
         a.db.as_deref(),
         a.time_limit,
@@ -95,7 +100,7 @@ pub struct PaidMonth {
 /// Bad inputs, solver, database or payroll errors, named.
 pub fn pay_inputs(
     month_text: &str,
-    roster: Option<&Path>,
+    roster: Option<scheduler::RosterFile>,
     site: &Path,
     db: Option<&str>,
     time_limit: f64,
@@ -105,7 +110,7 @@ pub fn pay_inputs(
         .parse()
         .map_err(|e| anyhow::anyhow!("month `{month_text}`: {e}"))?;
     let doc = match roster {
-        Some(path) => crate::roster_cli::read_roster(path)?,
+        Some(doc) => doc,
         None => crate::roster_cli::solve(
             &crate::roster_cli::SolveArgs::quiet_month(month_text, site, time_limit),
             data_dir,
@@ -192,8 +197,36 @@ pub fn pay_inputs(
 /// As [`pay`], a missing or invalid `hr.toml`, or a workbook error.
 pub fn run(a: &ExportArgs, data_dir: &Path) -> anyhow::Result<()> {
     let (run, doc) = pay(a, data_dir)?;
-    let hr = || crate::hr::load(&a.site);
-    let bytes = match a.kind {
+    let bytes = workbook(a.kind, &run, &doc, &a.site, data_dir)?;
+    crate::roster_cli::write_atomic(&a.out, &bytes)
+        .with_context(|| format!("writing {}", a.out.display()))?;
+    let t = &run.pay.totals;
+    println!(
+        "{:?} {}: {} people · gross {} · net {} · employer cost {} → {}",
+        a.kind,
+        a.month,
+        run.pay.payslips.len(),
+        t.gross,
+        t.net,
+        t.employer_cost,
+        a.out.display()
+    );
+    Ok(())
+}
+
+/// The workbook of one export kind for a paid month (`site` for the HR records).
+///
+/// # Errors
+/// A missing or invalid `hr.toml`, a policy or workbook error.
+pub fn workbook(
+    kind: ExportKind,
+    run: &PayRun,
+    doc: &scheduler::RosterFile,
+    site: &Path,
+    data_dir: &Path,
+) -> anyhow::Result<Vec<u8>> {
+    let hr = || crate::hr::load(site);
+    Ok(match kind {
         ExportKind::Payroll => payroll_xlsx::register(&run.pay)?,
         ExportKind::Payslips => payroll_xlsx::payslips(&run.pay)?,
         ExportKind::Ledger => payroll_xlsx::ledger(&run.pay, &hr()?)?,
@@ -222,19 +255,5 @@ pub fn run(a: &ExportArgs, data_dir: &Path) -> anyhow::Result<()> {
                 contracted_heads: 52,
             })?
         }
-    };
-    crate::roster_cli::write_atomic(&a.out, &bytes)
-        .with_context(|| format!("writing {}", a.out.display()))?;
-    let t = &run.pay.totals;
-    println!(
-        "{:?} {}: {} people · gross {} · net {} · employer cost {} → {}",
-        a.kind,
-        a.month,
-        run.pay.payslips.len(),
-        t.gross,
-        t.net,
-        t.employer_cost,
-        a.out.display()
-    );
-    Ok(())
+    })
 }

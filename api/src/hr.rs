@@ -164,6 +164,23 @@ pub fn check_resident_id(number: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Checks a salary account number: digits only, 16 to 19 of them; the error says what is wrong.
+///
+/// # Errors
+/// A non-digit, or a digit count outside 16-19.
+pub(crate) fn check_bank_account(account: &str) -> Result<(), String> {
+    if !account.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!("`{account}` must be digits only"));
+    }
+    let digits = account.len();
+    if !(16..=19).contains(&digits) {
+        return Err(format!(
+            "`{account}` has {digits} digits; expected 16 to 19"
+        ));
+    }
+    Ok(())
+}
+
 impl HrRecord {
     fn invalid(&self, field: &'static str, message: impl Into<String>) -> HrError {
         HrError::Invalid {
@@ -197,22 +214,7 @@ impl HrRecord {
         if self.id_type == RESIDENT_ID_CARD {
             check_resident_id(&self.id_number).map_err(|m| self.invalid("id_number", m))?;
         }
-        let digits = self.bank_account.len();
-        if !self.bank_account.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(self.invalid(
-                "bank_account",
-                format!("`{}` must be digits only", self.bank_account),
-            ));
-        }
-        if !(16..=19).contains(&digits) {
-            return Err(self.invalid(
-                "bank_account",
-                format!(
-                    "`{}` has {digits} digits; expected 16 to 19",
-                    self.bank_account
-                ),
-            ));
-        }
+        check_bank_account(&self.bank_account).map_err(|m| self.invalid("bank_account", m))?;
         if let Some(left) = self.left_on {
             if left < self.hired_on {
                 return Err(self.invalid(

@@ -111,9 +111,13 @@ pub fn run(cmd: PolicyCommand, data_dir: &Path) -> anyhow::Result<()> {
         None => "系统求解的排班".to_owned(),
     };
     // The same inputs as every export, so the averages equal the payroll register's.
+    let roster_doc = roster
+        .as_deref()
+        .map(crate::roster_cli::read_roster)
+        .transpose()?;
     let paid = crate::export_cli::pay_inputs(
         &month,
-        roster.as_deref(),
+        roster_doc,
         &site,
         db.as_deref(),
         time_limit,

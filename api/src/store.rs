@@ -46,6 +46,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(4, "roster", "0004_roster.sql"),
     migration!(5, "payroll", "0005_payroll.sql"),
     migration!(6, "staff", "0006_staff.sql"),
+    migration!(7, "staff_member", "0007_staff_member.sql"),
 ];
 
 /// Which database a store is on.

@@ -264,6 +264,22 @@ fn a_person_logs_in_uploads_attendance_and_reads_the_pages() {
     assert!(exports.contains("Exports") && exports.contains("/exports/tax?month=2026-03"));
     b.shot("05-exports-english");
 
+    // HR adds a person through the form; the staff page lists them.
+    b.go(&format!("{base}/staff/new?lang=zh"));
+    b.wait_source(|p| p.contains("name=\"id_number\""));
+    b.type_into("input[name=id]", "A950");
+    b.type_into("input[name=name]", "黄诗琪");
+    b.click("input[name=roles][value=agent]");
+    b.type_into("input[name=grade]", "1");
+    b.type_into("input[name=id_number]", "460400199805121239");
+    b.type_into("input[name=bank]", "海南农信儋州支行");
+    b.type_into("input[name=bank_account]", "6221000011112222");
+    b.shot("05b-staff-form");
+    b.click("form[action='/staff/save'] button.primary");
+    let staff = b.wait_source(|p| p.contains("A950 黄诗琪"));
+    assert!(staff.contains("A950 黄诗琪"), "the new person is listed");
+    b.shot("05c-staff-list");
+
     // The operations manager generates April in the browser, watches the progress and reads
     // the grid.
     b.go(&format!("{base}/?lang=zh"));

@@ -11,4 +11,5 @@ pub mod reconciliation_xlsx;
 pub mod report_xlsx;
 pub mod roster_xlsx;
 pub mod rows;
+pub mod staff_import;
 pub mod table;

@@ -34,8 +34,12 @@ use crate::accounts::{LoginThrottle, Role, Session};
 pub mod payroll;
 /// The roster pages (generate, grid, edit with the validator's verdict, publish).
 pub mod roster;
+/// The staff list in the database and the site folder written from it.
+pub mod site;
 /// Staff: hiring criteria and the replacement tracker.
 pub mod staff;
+/// Staff changes: add, edit, deactivate, import.
+pub mod staff_edit;
 use crate::excel::attendance::Parsed;
 use crate::store::Store;
 
@@ -124,6 +128,8 @@ pub struct App {
     pub(crate) texts: HashMap<String, HashMap<String, String>>,
     throttle: LoginThrottle,
     pending: Mutex<HashMap<String, Pending>>,
+    /// The site folder the app reads (written from the stored staff list).
+    pub(crate) site: site::SiteFolder,
 }
 
 fn templates() -> anyhow::Result<Environment<'static>> {
@@ -212,12 +218,16 @@ pub fn texts() -> anyhow::Result<HashMap<String, HashMap<String, String>>> {
 }
 
 impl App {
-    /// The app over an opened store.
+    /// The app over an opened store: the staff list loaded (seeded from the configured site
+    /// folder on an empty database) and its site folder written.
     ///
     /// # Errors
-    /// A template or text error.
-    pub fn new(store: Store, config: Config) -> anyhow::Result<Arc<Self>> {
+    /// A template, text or staff-list error.
+    pub async fn new(store: Store, config: Config) -> anyhow::Result<Arc<Self>> {
+        let folder = site::SiteFolder::new(&config.site);
+        site::start(&store, &folder).await?;
         Ok(Arc::new(App {
+            site: folder,
             store,
             config,
             env: templates()?,
@@ -272,7 +282,7 @@ pub async fn serve(bind: &str, config: Config, demo: bool) -> anyhow::Result<()>
             println!("demo account {name} / {password} ({})", role.label_zh());
         }
     }
-    let app = App::new(store, config)?;
+    let app = App::new(store, config).await?;
     let listener = tokio::net::TcpListener::bind(bind)
         .await
         .with_context(|| format!("binding {bind}"))?;
@@ -531,7 +541,7 @@ async fn home(
     Query(q): Query<HashMap<String, String>>,
 ) -> Page {
     let ctx = guard(&app, &headers, &q, Area::Home).await?;
-    let site = crate::data::load_site(&app.config.site).map_err(internal)?;
+    let site = crate::data::load_site(&app.site.path()).map_err(internal)?;
     let reserve = site.employees.iter().filter(|e| e.reserve).count();
     let on_post = site.employees.len() - reserve;
     let mut rosters = Vec::new();
@@ -654,7 +664,7 @@ async fn attendance_preview(
         )
             .into_response());
     };
-    let import_ctx = crate::attendance_cli::context(&month, &app.config.site, &app.config.data_dir)
+    let import_ctx = crate::attendance_cli::context(&month, &app.site.path(), &app.config.data_dir)
         .map_err(internal)?;
     let parsed =
         tokio::task::spawn_blocking(move || crate::excel::attendance::parse(&bytes, &import_ctx))
@@ -843,42 +853,25 @@ async fn export_download(
     let month = q.get("month").cloned().unwrap_or_default();
     crate::data::parse_month(&month)
         .map_err(|e| (StatusCode::BAD_REQUEST, e.to_string()).into_response())?;
-    // The stored roster (published or draft), else the file; written to a temporary file for
-    // the export code, which reads roster files.
+    // The stored roster (published or draft), else the file.
     let Some((doc, _)) = roster::roster_doc(&app, &month).await.map_err(internal)? else {
         return Err((StatusCode::NOT_FOUND, format!("no roster for {month}")).into_response());
     };
-    let roster = std::env::temp_dir().join(format!(
-        "hw-roster-{}-{}.json",
-        std::process::id(),
-        crate::accounts::random_token()
-    ));
-    std::fs::write(&roster, serde_json::to_vec(&doc).map_err(internal)?).map_err(internal)?;
     let kind_enum = <crate::export_cli::ExportKind as clap::ValueEnum>::from_str(&kind, true)
         .map_err(|e| (StatusCode::NOT_FOUND, e).into_response())?;
     let cfg = app.config.clone();
-    let out = std::env::temp_dir().join(format!(
-        "hw-export-{}-{}.xlsx",
-        std::process::id(),
-        crate::accounts::random_token()
-    ));
-    let args = crate::export_cli::ExportArgs {
-        kind: kind_enum,
-        month: month.clone(),
-        out: out.clone(),
-        roster: Some(roster.clone()),
-        site: cfg.site.clone(),
-        db: Some(cfg.db_url.clone()),
-        time_limit: 30.0,
-    };
-    let roster_tmp = roster.clone();
+    let site_dir = app.site.path();
+    let m = month.clone();
     let bytes = tokio::task::spawn_blocking(move || -> anyhow::Result<Vec<u8>> {
-        let ran = crate::export_cli::run(&args, &cfg.data_dir);
-        let _ = std::fs::remove_file(&roster_tmp);
-        ran?;
-        let b = std::fs::read(&out);
-        let _ = std::fs::remove_file(&out);
-        Ok(b?)
+        let paid = crate::export_cli::pay_inputs(
+            &m,
+            Some(doc),
+            &site_dir,
+            Some(&cfg.db_url),
+            30.0,
+            &cfg.data_dir,
+        )?;
+        crate::export_cli::workbook(kind_enum, &paid.run, &paid.roster, &site_dir, &cfg.data_dir)
     })
     .await
     .map_err(internal)?
@@ -944,7 +937,7 @@ async fn audit_page(
 }
 
 /// The CSRF token of a JSON request: header `X-CSRF-Token`.
-fn check_csrf_header(ctx: &Ctx<'_>, headers: &HeaderMap) -> Result<(), Response> {
+pub(crate) fn check_csrf_header(ctx: &Ctx<'_>, headers: &HeaderMap) -> Result<(), Response> {
     let given = headers
         .get("x-csrf-token")
         .and_then(|v| v.to_str().ok())
@@ -953,7 +946,11 @@ fn check_csrf_header(ctx: &Ctx<'_>, headers: &HeaderMap) -> Result<(), Response>
 }
 
 /// The session for a JSON route: 401 as JSON when not signed in, 403 when not allowed.
-async fn api_guard<'a>(app: &'a App, headers: &HeaderMap, area: Area) -> Result<Ctx<'a>, Response> {
+pub(crate) async fn api_guard<'a>(
+    app: &'a App,
+    headers: &HeaderMap,
+    area: Area,
+) -> Result<Ctx<'a>, Response> {
     let Some(session) = session(app, headers).await else {
         return Err((
             StatusCode::UNAUTHORIZED,
@@ -1037,7 +1034,7 @@ async fn api_attendance_import(
         .get("file_name")
         .cloned()
         .unwrap_or_else(|| "upload".into());
-    let import_ctx = crate::attendance_cli::context(&month, &app.config.site, &app.config.data_dir)
+    let import_ctx = crate::attendance_cli::context(&month, &app.site.path(), &app.config.data_dir)
         .map_err(internal)?;
     let bytes = body.to_vec();
     let parsed =

@@ -470,24 +470,17 @@ async fn run_month(app: &App, ctx: &Ctx<'_>, month: &str) -> Result<i64, Respons
         return Err((StatusCode::NOT_FOUND, format!("no roster for {month}")).into_response());
     };
     let cfg = app.config.clone();
+    let site_dir = app.site.path();
     let m = month.clone();
     let paid = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
-        let path = std::env::temp_dir().join(format!(
-            "hw-payroll-roster-{}-{}.json",
-            std::process::id(),
-            crate::accounts::random_token()
-        ));
-        std::fs::write(&path, serde_json::to_vec(&doc)?)?;
-        let paid = crate::export_cli::pay_inputs(
+        crate::export_cli::pay_inputs(
             &m,
-            Some(&path),
-            &cfg.site,
+            Some(doc),
+            &site_dir,
             Some(&cfg.db_url),
             30.0,
             &cfg.data_dir,
-        );
-        let _ = std::fs::remove_file(&path);
-        paid
+        )
     })
     .await
     .map_err(internal)?
@@ -698,7 +691,7 @@ async fn export_run(
     };
     let month = run.row.month.clone();
     let status = run.row.status.clone();
-    let site = app.config.site.clone();
+    let site = app.site.path();
     let k = kind.clone();
     let bytes = tokio::task::spawn_blocking(move || -> anyhow::Result<Vec<u8>> {
         let hr = || crate::hr::load(&site);

@@ -254,7 +254,7 @@ fn summary_of(doc: &RosterFile) -> String {
 
 /// Runs the solve off the async runtime and stores the draft unless cancelled meanwhile.
 async fn run_job(app: Arc<App>, month: String, id: u64, by: String, limit: f64) {
-    let args = crate::roster_cli::SolveArgs::quiet_month(&month, &app.config.site, limit);
+    let args = crate::roster_cli::SolveArgs::quiet_month(&month, &app.site.path(), limit);
     let data_dir = app.config.data_dir.clone();
     let solved = tokio::task::spawn_blocking(move || crate::roster_cli::solve(&args, &data_dir))
         .await

@@ -27,10 +27,16 @@ use super::{check_csrf, guard, internal, App, Area, Page};
 use crate::accounts::Role;
 
 /// Templates of this part.
-pub(crate) const TEMPLATES: &[(&str, &str)] = &[(
-    "staff.html",
-    include_str!("../../../templates/html/staff.html"),
-)];
+pub(crate) const TEMPLATES: &[(&str, &str)] = &[
+    (
+        "staff.html",
+        include_str!("../../../templates/html/staff.html"),
+    ),
+    (
+        "staff_form.html",
+        include_str!("../../../templates/html/staff_form.html"),
+    ),
+];
 
 /// Routes of this part.
 pub(crate) fn routes() -> Router<Arc<App>> {
@@ -38,6 +44,7 @@ pub(crate) fn routes() -> Router<Arc<App>> {
         .route("/staff", get(staff_page))
         .route("/staff/replacement", post(add_replacement))
         .route("/staff/replacement/{id}/done", post(done_replacement))
+        .merge(super::staff_edit::routes())
 }
 
 /// Working days the contractor has to replace a worker (clause 2.3.7).
@@ -132,9 +139,64 @@ async fn staff_page(
     headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
 ) -> Page {
-    let ctx = guard(&app, &headers, &q, Area::Staff).await?;
-    let site = crate::data::load_site(&app.config.site).map_err(internal)?;
-    let hr = crate::hr::load(&app.config.site).map_err(internal)?;
+    render_page(&app, &headers, &q, "", &[]).await
+}
+
+#[derive(Serialize)]
+struct Problem {
+    sheet: String,
+    row: String,
+    column: String,
+    expected: String,
+    found: String,
+}
+
+#[derive(Serialize)]
+struct Former {
+    id: String,
+    name: String,
+    left_on: String,
+}
+
+/// The staff page; `problems` of a refused import of `file` are listed at the top.
+pub(crate) async fn render_page(
+    app: &App,
+    headers: &HeaderMap,
+    q: &HashMap<String, String>,
+    file: &str,
+    problems: &[crate::excel::table::ImportProblem],
+) -> Page {
+    let ctx = guard(app, headers, q, Area::Staff).await?;
+    let site_dir = app.site.path();
+    let site = crate::data::load_site(&site_dir).map_err(internal)?;
+    let hr = crate::hr::load(&site_dir).map_err(internal)?;
+    let former: Vec<Former> = app
+        .store
+        .staff_members()
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .filter(|m| !m.active)
+        .map(|m| Former {
+            id: m.employee.id,
+            name: m.employee.name,
+            left_on: m
+                .hr
+                .and_then(|h| h.left_on)
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+        })
+        .collect();
+    let problems: Vec<Problem> = problems
+        .iter()
+        .map(|p| Problem {
+            sheet: p.sheet.clone(),
+            row: p.row.map(|r| r.to_string()).unwrap_or_default(),
+            column: p.column.clone().unwrap_or_default(),
+            expected: p.expected.clone(),
+            found: p.found.clone(),
+        })
+        .collect();
     let whole_ids = matches!(ctx.session.user.role, Role::Admin | Role::Hr);
     let rows: Vec<Row> = site
         .employees
@@ -223,6 +285,13 @@ async fn staff_page(
             rows => Value::from_serialize(&rows),
             replacements => Value::from_serialize(&replacements),
             can_edit => can_edit,
+            former => Value::from_serialize(&former),
+            problems => Value::from_serialize(&problems),
+            import_file => file,
+            saved => q.get("saved"),
+            imported => q.get("imported"),
+            added => q.get("added"),
+            changed => q.get("changed"),
             today => today.to_string(),
             people => Value::from_serialize(
                 site.employees
@@ -246,7 +315,7 @@ async fn add_replacement(
     let ctx = guard(&app, &headers, &HashMap::new(), Area::StaffEdit).await?;
     check_csrf(&ctx, form.get("csrf"))?;
     let employee = form.get("employee").cloned().unwrap_or_default();
-    let site = crate::data::load_site(&app.config.site).map_err(internal)?;
+    let site = crate::data::load_site(&app.site.path()).map_err(internal)?;
     if !site.employees.iter().any(|e| e.id == employee) {
         return Err(bad_request(format!("unknown employee `{employee}`")));
     }

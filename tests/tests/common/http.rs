@@ -83,6 +83,66 @@ impl Reply {
 }
 
 pub fn http(addr: &str, method: &str, path: &str, cookie: &str, ctype: &str, body: &[u8]) -> Reply {
+    http_with(addr, method, path, cookie, ctype, &[], body)
+}
+
+/// A JSON API POST with the session's CSRF token in `X-CSRF-Token`.
+pub fn api_post(
+    addr: &str,
+    path: &str,
+    cookie: &str,
+    token: &str,
+    ctype: &str,
+    body: &[u8],
+) -> Reply {
+    http_with(
+        addr,
+        "POST",
+        path,
+        cookie,
+        ctype,
+        &[("X-CSRF-Token", token)],
+        body,
+    )
+}
+
+/// The CSRF token of the signed-in session (`GET /api/me`).
+pub fn api_token(addr: &str, cookie: &str) -> String {
+    let me = get(addr, "/api/me", cookie).text();
+    let at = me.find("\"csrf\":\"").expect("csrf in /api/me") + 8;
+    me[at..at + 32].to_string()
+}
+
+/// `application/x-www-form-urlencoded` of the fields (UTF-8, percent-encoded).
+pub fn form(fields: &[(&str, &str)]) -> Vec<u8> {
+    let enc = |s: &str| -> String {
+        s.bytes()
+            .map(|b| {
+                if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                    (b as char).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
+            .collect()
+    };
+    fields
+        .iter()
+        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+        .into_bytes()
+}
+
+pub fn http_with(
+    addr: &str,
+    method: &str,
+    path: &str,
+    cookie: &str,
+    ctype: &str,
+    extra: &[(&str, &str)],
+    body: &[u8],
+) -> Reply {
     let mut s = TcpStream::connect(addr).unwrap();
     // A hung peer fails the test instead of hanging it.
     s.set_read_timeout(Some(std::time::Duration::from_secs(180)))
@@ -96,6 +156,9 @@ pub fn http(addr: &str, method: &str, path: &str, cookie: &str, ctype: &str, bod
     }
     if !ctype.is_empty() {
         req += &format!("Content-Type: {ctype}\r\n");
+    }
+    for (k, v) in extra {
+        req += &format!("{k}: {v}\r\n");
     }
     req += "\r\n";
     s.write_all(req.as_bytes()).unwrap();
