@@ -119,9 +119,17 @@ def main() -> None:
         "# hired_on: first day employed (入职日期), \"YYYY-MM-DD\"; everyone here joined at the",
         "# contract start. left_on: last day employed (离职日期), only for someone who has left;",
         "# nobody in the demo has. They feed the staffing report (人员流失率).",
+        "# education (学历) and typing_cpm (打字速度, characters a minute, hiring test): the",
+        "# purchaser's hiring criteria (college or above, >= 40); one record has no typing test.",
         "",
     ]
-    for rid, name, idn, bank, acct in records:
+    # Education and the hiring typing test (requirement 2.3.1: college or above, >= 40
+    # characters a minute), from a second generator so the ID numbers above stay as they were.
+    # The last agent hired has no typing test on file: the staff page shows it as 未登记.
+    rng2 = random.Random(2026_0231)
+    for k, (rid, name, idn, bank, acct) in enumerate(records):
+        education = "本科" if rng2.random() < 0.4 else "大专"
+        typing = None if rid == records[-2][0] else rng2.randrange(42, 86)
         lines += [
             "[[employees]]",
             f'id = "{rid}"',
@@ -131,8 +139,11 @@ def main() -> None:
             f'bank = "{bank}"',
             f'bank_account = "{acct}"',
             f'hired_on = "{HIRED_ON}"',
-            "",
+            f'education = "{education}"',
         ]
+        if typing is not None:
+            lines.append(f"typing_cpm = {typing}")
+        lines.append("")
     OUT.write_text("\n".join(lines), encoding="utf-8")
     xs = sum(1 for r in records if r[2].endswith("X"))
     zeros = sum(1 for r in records if r[2][14] == "0")

@@ -60,6 +60,34 @@ pub struct HrRecord {
     /// Last day employed (离职日期, 最后工作日), if the person has left or is leaving.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub left_on: Option<NaiveDate>,
+    /// Highest education (学历), one of [`EDUCATION`], when recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub education: Option<String>,
+    /// Typing speed from the hiring test (打字速度), Chinese characters a minute, when recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub typing_cpm: Option<u32>,
+}
+
+/// The education levels (学历) an HR record may hold, highest first, and whether each is
+/// "college (大专) or above" — the purchaser's hiring criterion (requirement 2.3.1).
+pub const EDUCATION: [(&str, bool); 8] = [
+    ("博士", true),
+    ("硕士", true),
+    ("本科", true),
+    ("大专", true),
+    ("中专", false),
+    ("高中", false),
+    ("初中", false),
+    ("小学", false),
+];
+
+/// Whether an education level is college or above (`None` for an unknown level).
+#[must_use]
+pub fn college_or_above(education: &str) -> Option<bool> {
+    EDUCATION
+        .iter()
+        .find(|(label, _)| *label == education)
+        .map(|(_, college)| *college)
 }
 
 /// `hr.toml`.
@@ -215,6 +243,24 @@ impl HrRecord {
             check_resident_id(&self.id_number).map_err(|m| self.invalid("id_number", m))?;
         }
         check_bank_account(&self.bank_account).map_err(|m| self.invalid("bank_account", m))?;
+        if let Some(e) = &self.education {
+            if college_or_above(e).is_none() {
+                let known: Vec<&str> = EDUCATION.iter().map(|(l, _)| *l).collect();
+                return Err(self.invalid(
+                    "education",
+                    format!("`{e}` is not one of {}", known.join(" ")),
+                ));
+            }
+        }
+        if matches!(self.typing_cpm, Some(n) if n > 400) {
+            return Err(self.invalid(
+                "typing_cpm",
+                format!(
+                    "{} characters a minute is not a typing speed (at most 400)",
+                    self.typing_cpm.unwrap_or_default()
+                ),
+            ));
+        }
         if let Some(left) = self.left_on {
             if left < self.hired_on {
                 return Err(self.invalid(
@@ -535,6 +581,28 @@ bank_account = "6222024180771449671"
         );
         gone[0].left_on = NaiveDate::from_ymd_opt(2026, 3, 20);
         check_against_staff(&gone, staff).unwrap();
+    }
+
+    #[test]
+    fn education_levels_and_typing_speed() {
+        let hr = load(Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../data/demo"
+        )))
+        .unwrap();
+        let mut r = hr[0].clone();
+        r.education = Some("大专".into());
+        r.typing_cpm = Some(45);
+        r.check().unwrap();
+        assert_eq!(college_or_above("大专"), Some(true));
+        assert_eq!(college_or_above("中专"), Some(false));
+        assert_eq!(college_or_above("大学"), None);
+        r.education = Some("大学".into());
+        let err = r.check().unwrap_err().to_string();
+        assert!(err.contains("education") && err.contains("大学"), "{err}");
+        r.education = None;
+        r.typing_cpm = Some(4000);
+        assert!(r.check().unwrap_err().to_string().contains("typing_cpm"));
     }
 
     #[test]

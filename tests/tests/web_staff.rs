@@ -32,6 +32,8 @@ fn person(id: &str, team: &str, shifts: &[&str]) -> Vec<(String, String)> {
         ("bank", "海南农信儋州支行"),
         ("bank_account", "6221000011112222"),
         ("hired_on", "2026-03-01"),
+        ("education", "本科"),
+        ("typing_cpm", "38"),
     ]
     .iter()
     .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -136,7 +138,23 @@ fn scenario(db: &str, dir: &std::path::Path) {
         "460400********1239",
         "ops sees it masked"
     );
-    assert!(get(a, "/staff", &hr).text().contains("林小雨"));
+    // The hiring criteria of the new person, worked by hand: born 1998-05-12, hired
+    // 2026-03-01 → 27 (18-35 met); region 46 (Hainan met); 本科 (college or above met);
+    // 38 characters a minute (< 40, not met).
+    let page = get(a, "/staff", &hr).text();
+    let at = page.find("<td>A900 林小雨").expect("A900 listed");
+    let row = &page[at..at + page[at..].find("</tr>").unwrap()];
+    assert!(row.contains(">27<"), "{row}");
+    let verdicts: Vec<&str> = row
+        .match_indices("\">")
+        .filter_map(|(i, _)| {
+            let rest = &row[i + 2..];
+            ["符合", "不符合", "未登记"]
+                .into_iter()
+                .find(|v| rest.starts_with(&format!("{v}<")))
+        })
+        .collect();
+    assert_eq!(verdicts, ["符合", "符合", "符合", "不符合"], "{row}");
     // Now the same attendance row is accepted.
     let r = api_post(
         a,

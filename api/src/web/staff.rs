@@ -47,6 +47,10 @@ pub(crate) fn routes() -> Router<Arc<App>> {
         .merge(super::staff_edit::routes())
 }
 
+/// Typing speed the purchaser requires (clause 2.3.1): at least 40 Chinese characters a
+/// minute.
+pub const MIN_TYPING_CPM: u32 = 40;
+
 /// Working days the contractor has to replace a worker (clause 2.3.7).
 pub const REPLACEMENT_WORKING_DAYS: u32 = 15;
 
@@ -230,8 +234,25 @@ pub(crate) async fn render_page(
                 age: age.map(|a| a.to_string()).unwrap_or_default(),
                 age_ok,
                 hainan,
-                degree: Verdict::Unknown,
-                typing: Verdict::Unknown,
+                degree: rec
+                    .and_then(|r| r.education.as_deref())
+                    .and_then(crate::hr::college_or_above)
+                    .map_or(Verdict::Unknown, |c| {
+                        if c {
+                            Verdict::Met
+                        } else {
+                            Verdict::NotMet
+                        }
+                    }),
+                typing: rec
+                    .and_then(|r| r.typing_cpm)
+                    .map_or(Verdict::Unknown, |n| {
+                        if n >= MIN_TYPING_CPM {
+                            Verdict::Met
+                        } else {
+                            Verdict::NotMet
+                        }
+                    }),
             }
         })
         .collect();

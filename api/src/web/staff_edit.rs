@@ -298,6 +298,8 @@ fn public(m: &Member) -> serde_json::Value {
             "bank_account": super::staff::mask_id(&hr.bank_account),
             "hired_on": hr.hired_on,
             "left_on": hr.left_on,
+            "education": hr.education,
+            "typing_cpm": hr.typing_cpm,
         });
     }
     v
@@ -402,6 +404,13 @@ fn member_of_form(fields: &[(String, String)]) -> Result<Member, String> {
             bank_account: one("bank_account"),
             hired_on,
             left_on: date("left_on", "离职日期 left_on")?,
+            education: Some(one("education")).filter(|e| !e.is_empty()),
+            typing_cpm: match one("typing_cpm").as_str() {
+                "" => None,
+                n => Some(n.parse::<u32>().map_err(|_| {
+                    format!("{id}: 打字速度 typing_cpm must be a whole number, not `{n}`")
+                })?),
+            },
         })
     };
     Ok(Member {
@@ -454,6 +463,7 @@ async fn form_page(
         context! {
             m => Value::from_serialize(&member),
             roles => ROLES,
+            education => crate::hr::EDUCATION.iter().map(|(l, _)| *l).collect::<Vec<_>>(),
             shifts => shifts,
             today => today,
         },
