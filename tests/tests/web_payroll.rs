@@ -209,6 +209,17 @@ fn scenario(db: &str, dir: &std::path::Path) {
         }
     }
     assert!(personal >= 100, "the ID numbers and accounts were checked");
+    // The overview shows the same year to date as the compliance page, with the chart, and
+    // the month's cover (the demo March roster has no cover shortfall: every seat filled).
+    let ytd = all_after(&page, "compliance_ytd_value\">")
+        .first()
+        .map(|s| s.to_string())
+        .expect("the compliance page's year to date");
+    let home = get(a, "/?month=2026-03", &ops).text();
+    assert!(home.contains(&ytd), "overview YTD {ytd}");
+    assert!(!home.contains("¥¥"), "one currency sign");
+    assert!(home.contains("<svg"), "the overview's chart");
+    assert!(home.contains("100.0%"), "March cover");
     let json = get(a, "/api/compliance?year=2026", &auditor);
     assert_eq!(json.status, 200);
     let json = json.text();

@@ -294,6 +294,59 @@ fn scenario(db: &str, dir: &std::path::Path) {
         serde_json::json!(["agent"])
     );
 
+    // Replacement requests through the JSON API: the deadline as worked by hand in
+    // web::staff's unit test (request Thursday 2026-09-24 → Thursday 2026-10-22 over 中秋 and
+    // the National Day break); closed once; ops may read but not record.
+    let body =
+        r#"{"employee": "A001", "requested_on": "2026-09-24", "reason": "采购方考核不合格"}"#
+            .as_bytes();
+    let r = api_post(
+        a,
+        "/api/staff/replacements",
+        &ops,
+        &ops_token,
+        "application/json",
+        body,
+    );
+    assert_eq!(r.status, 403);
+    let r = api_post(
+        a,
+        "/api/staff/replacements",
+        &hr,
+        &token,
+        "application/json",
+        body,
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert!(
+        r.text().contains("\"deadline\":\"2026-10-22\""),
+        "{}",
+        r.text()
+    );
+    let list: serde_json::Value =
+        serde_json::from_slice(&get(a, "/api/staff/replacements", &ops).body).unwrap();
+    let id = list["replacements"][0]["id"].as_i64().unwrap();
+    assert_eq!(list["replacements"][0]["status"], "open");
+    let done = format!("/api/staff/replacements/{id}/done");
+    let by = br#"{"replaced_by": "A902"}"#;
+    assert_eq!(
+        api_post(a, &done, &hr, &token, "application/json", by).status,
+        200
+    );
+    assert_eq!(
+        api_post(a, &done, &hr, &token, "application/json", by).status,
+        409
+    );
+
+    // The OpenAPI document lists the staff operations with their roles.
+    let doc: serde_json::Value =
+        serde_json::from_slice(&get(a, "/api/openapi.json", &ops).body).unwrap();
+    assert_eq!(
+        doc["paths"]["/api/staff/import"]["post"]["x-roles"],
+        serde_json::json!(["admin", "hr"])
+    );
+    assert_eq!(get(a, "/api/openapi.json", "").status, 401);
+
     // The audit log: every change, the ID number masked (the auditor reads it).
     let admin = session_cookie(&login(a, "admin", "demo-admin-2026"));
     let log = get(a, "/api/audit", &admin).text();

@@ -30,6 +30,8 @@ use serde::Serialize;
 
 use crate::accounts::{LoginThrottle, Role, Session};
 
+/// The JSON API's OpenAPI document.
+pub mod openapi;
 /// Payroll runs (draft, review, approve) and the compliance page.
 pub mod payroll;
 /// The roster pages (generate, grid, edit with the validator's verdict, publish).
@@ -251,6 +253,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/exports/{kind}", get(export_download))
         .route("/audit", get(audit_page))
         .route("/api/me", get(api_me))
+        .route("/api/openapi.json", get(api_openapi))
         .route("/api/audit", get(api_audit))
         .route("/api/attendance", get(api_attendance))
         .route("/api/attendance/import", post(api_attendance_import))
@@ -576,12 +579,63 @@ async fn home(
         .and_then(|d| policy.contract_cost.floor_on(d).ok())
         .map(|f| ::payroll::money::grouped(f.annual, true))
         .unwrap_or_else(|| "—".into());
+    // Coverage of the month's roster: required shift seats (every cover minimum) against the
+    // people missing on them, and the open shortfalls to act on.
+    let mut coverage = None;
+    let mut open_shortfalls = Vec::new();
+    if let Ok(Some((doc, _))) = roster::roster_doc(&app, &month).await {
+        let required: u64 = doc
+            .problem
+            .requirements
+            .iter()
+            .map(|r| u64::from(r.min))
+            .sum();
+        let missing: u64 = doc
+            .roster
+            .shortfalls
+            .iter()
+            .filter(|s| s.kind == scheduler::roster::ShortfallKind::Cover)
+            .map(|s| u64::from(s.missing))
+            .sum();
+        if required > 0 {
+            coverage = Some(context! {
+                required => required,
+                filled => required - missing.min(required),
+                percent => format!("{:.1}", 100.0 * (required - missing.min(required)) as f64 / required as f64),
+            });
+        }
+        open_shortfalls = doc
+            .roster
+            .shortfalls
+            .iter()
+            .map(|s| ShortfallRow {
+                kind: format!("{:?}", s.kind),
+                date: s.date.map(|d| d.to_string()).unwrap_or_default(),
+                shift: s.shift.clone().unwrap_or_default(),
+                who: s
+                    .role
+                    .clone()
+                    .or_else(|| s.employee.clone())
+                    .unwrap_or_default(),
+                missing: s.missing,
+                cause: s.cause.clone(),
+            })
+            .collect();
+    }
+    let year: i32 = month[..4].parse().unwrap_or(2026);
+    let cost = payroll::year_cost(&app, year, &ctx.lang)
+        .await
+        .map_err(internal)?;
     let title = app.texts[&ctx.lang]["nav_home"].clone();
     Ok(ctx.render(
         "home.html",
         "home",
         &title,
         context! {
+            coverage => coverage,
+            open_shortfalls => Value::from_serialize(&open_shortfalls),
+            cost => cost,
+            year => year,
             month => &month,
             on_post => on_post,
             reserve => reserve,
@@ -592,6 +646,16 @@ async fn home(
             rosters => Value::from_serialize(&rosters),
         },
     ))
+}
+
+#[derive(Serialize)]
+struct ShortfallRow {
+    kind: String,
+    date: String,
+    shift: String,
+    who: String,
+    missing: u32,
+    cause: String,
 }
 
 pub(crate) fn internal(e: impl std::fmt::Display) -> Response {
@@ -1106,6 +1170,11 @@ async fn api_me(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
         )
             .into_response(),
     }
+}
+
+async fn api_openapi(State(app): State<Arc<App>>, headers: HeaderMap) -> Page {
+    api_guard(&app, &headers, Area::Me).await?;
+    Ok(Json(openapi::document()).into_response())
 }
 
 pub(crate) async fn not_found() -> Response {

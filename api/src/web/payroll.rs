@@ -790,6 +790,28 @@ async fn merged_cost(app: &App, run: &Run) -> anyhow::Result<(CostDoc, BTreeMap<
     Ok((c, sources))
 }
 
+/// The year's labour cost for the overview: year to date, the floor, the projection, whether
+/// it is met, and the chart — from the same run and months as the compliance page; `None`
+/// before any payroll run of the year.
+pub(crate) async fn year_cost(app: &App, year: i32, lang: &str) -> anyhow::Result<Option<Value>> {
+    let Some(run) = compliance_run(app, year).await? else {
+        return Ok(None);
+    };
+    let (c, _) = merged_cost(app, &run).await?;
+    let y = &c.year;
+    Ok(Some(context! {
+        latest_month => y.latest_month.to_string(),
+        year_to_date => money(y.year_to_date),
+        floor => money(y.floor),
+        floor_to_date => money(payroll_xlsx::floor_line(y.floor, y.latest_month.month())),
+        projected_year => money(y.projected_year),
+        margin => money(y.margin),
+        meets_floor => y.meets_floor,
+        run_status => &run.row.status,
+        chart => Value::from_safe_string(chart(&c, lang)),
+    }))
+}
+
 fn chart(cost: &CostDoc, lang: &str) -> String {
     let (w, h, left, right, top, bottom) = (1000.0_f64, 300.0_f64, 70.0, 20.0, 30.0, 36.0);
     let floor = cost.year.floor;

@@ -44,6 +44,14 @@ pub(crate) fn routes() -> Router<Arc<App>> {
         .route("/staff", get(staff_page))
         .route("/staff/replacement", post(add_replacement))
         .route("/staff/replacement/{id}/done", post(done_replacement))
+        .route(
+            "/api/staff/replacements",
+            get(api_replacements).post(api_add_replacement),
+        )
+        .route(
+            "/api/staff/replacements/{id}/done",
+            post(api_done_replacement),
+        )
         .merge(super::staff_edit::routes())
 }
 
@@ -257,45 +265,7 @@ pub(crate) async fn render_page(
         })
         .collect();
     let today = chrono::Local::now().date_naive();
-    let names: HashMap<String, String> = site
-        .employees
-        .iter()
-        .map(|e| (e.id.clone(), e.name.clone()))
-        .collect();
-    let replacements: Vec<Replacement> =
-        sqlx::query("SELECT * FROM replacement_request ORDER BY status, deadline, id")
-            .fetch_all(&app.store.pool)
-            .await
-            .map_err(internal)?
-            .iter()
-            .map(|r| {
-                let employee: String = r.try_get("employee_id").unwrap_or_default();
-                let deadline: String = r.try_get("deadline").unwrap_or_default();
-                let days_left = NaiveDate::parse_from_str(&deadline, "%Y-%m-%d")
-                    .map(|d| (d - today).num_days())
-                    .unwrap_or_default();
-                Replacement {
-                    id: r.try_get("id").unwrap_or_default(),
-                    name: names.get(&employee).cloned().unwrap_or_default(),
-                    employee,
-                    requested_on: r.try_get("requested_on").unwrap_or_default(),
-                    deadline,
-                    days_left,
-                    reason: r.try_get("reason").unwrap_or_default(),
-                    status: r.try_get("status").unwrap_or_default(),
-                    replaced_by: r
-                        .try_get::<Option<String>, _>("replaced_by")
-                        .ok()
-                        .flatten()
-                        .unwrap_or_default(),
-                    done_on: r
-                        .try_get::<Option<String>, _>("done_on")
-                        .ok()
-                        .flatten()
-                        .unwrap_or_default(),
-                }
-            })
-            .collect();
+    let replacements = replacements(app).await?;
     let title = app.texts[&ctx.lang]["staff_title"].clone();
     let can_edit = super::allowed(ctx.session.user.role, Area::StaffEdit);
     Ok(ctx.render(
@@ -335,6 +305,17 @@ async fn add_replacement(
 ) -> Page {
     let ctx = guard(&app, &headers, &HashMap::new(), Area::StaffEdit).await?;
     check_csrf(&ctx, form.get("csrf"))?;
+    record_replacement(&app, &ctx.session.user.username, &form).await?;
+    Ok(Redirect::to("/staff").into_response())
+}
+
+/// Records a replacement request (`employee`, `requested_on`, `reason`); the deadline is
+/// [`REPLACEMENT_WORKING_DAYS`] working days later by the holiday calendar.
+async fn record_replacement(
+    app: &App,
+    actor: &str,
+    form: &HashMap<String, String>,
+) -> Result<(String, String), Response> {
     let employee = form.get("employee").cloned().unwrap_or_default();
     let site = crate::data::load_site(&app.site.path()).map_err(internal)?;
     if !site.employees.iter().any(|e| e.id == employee) {
@@ -363,14 +344,14 @@ async fn add_replacement(
         .bind(requested_on.to_string())
         .bind(deadline.to_string())
         .bind(&reason)
-        .bind(&ctx.session.user.username)
+        .bind(actor)
         .bind(crate::store::now())
         .execute(&mut *tx)
         .await
         .map_err(internal)?;
     crate::accounts::audit_tx(
         &mut tx,
-        &ctx.session.user.username,
+        actor,
         "staff.replacement.request",
         &employee,
         None,
@@ -381,7 +362,7 @@ async fn add_replacement(
     .await
     .map_err(internal)?;
     tx.commit().await.map_err(internal)?;
-    Ok(Redirect::to("/staff").into_response())
+    Ok((employee, deadline.to_string()))
 }
 
 async fn done_replacement(
@@ -392,6 +373,17 @@ async fn done_replacement(
 ) -> Page {
     let ctx = guard(&app, &headers, &HashMap::new(), Area::StaffEdit).await?;
     check_csrf(&ctx, form.get("csrf"))?;
+    close_replacement(&app, &ctx.session.user.username, id, &form).await?;
+    Ok(Redirect::to("/staff").into_response())
+}
+
+/// Closes an open replacement request (`replaced_by` names the new person).
+async fn close_replacement(
+    app: &App,
+    actor: &str,
+    id: i64,
+    form: &HashMap<String, String>,
+) -> Result<(), Response> {
     let replaced_by = form.get("replaced_by").cloned().unwrap_or_default();
     if replaced_by.trim().is_empty() {
         return Err(bad_request("name the replacement (replaced_by)"));
@@ -415,7 +407,7 @@ async fn done_replacement(
     }
     crate::accounts::audit_tx(
         &mut tx,
-        &ctx.session.user.username,
+        actor,
         "staff.replacement.done",
         &format!("request #{id}"),
         Some("open"),
@@ -424,7 +416,103 @@ async fn done_replacement(
     .await
     .map_err(internal)?;
     tx.commit().await.map_err(internal)?;
-    Ok(Redirect::to("/staff").into_response())
+    Ok(())
+}
+
+/// The replacement requests, open first.
+async fn replacements(app: &App) -> Result<Vec<Replacement>, Response> {
+    let today = chrono::Local::now().date_naive();
+    let names: HashMap<String, String> = app
+        .store
+        .staff_members()
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|m| (m.employee.id, m.employee.name))
+        .collect();
+    Ok(
+        sqlx::query("SELECT * FROM replacement_request ORDER BY status DESC, deadline, id")
+            .fetch_all(&app.store.pool)
+            .await
+            .map_err(internal)?
+            .iter()
+            .map(|r| {
+                let employee: String = r.try_get("employee_id").unwrap_or_default();
+                let deadline: String = r.try_get("deadline").unwrap_or_default();
+                let days_left = NaiveDate::parse_from_str(&deadline, "%Y-%m-%d")
+                    .map(|d| (d - today).num_days())
+                    .unwrap_or_default();
+                Replacement {
+                    id: r.try_get("id").unwrap_or_default(),
+                    name: names.get(&employee).cloned().unwrap_or_default(),
+                    employee,
+                    requested_on: r.try_get("requested_on").unwrap_or_default(),
+                    deadline,
+                    days_left,
+                    reason: r.try_get("reason").unwrap_or_default(),
+                    status: r.try_get("status").unwrap_or_default(),
+                    replaced_by: r
+                        .try_get::<Option<String>, _>("replaced_by")
+                        .ok()
+                        .flatten()
+                        .unwrap_or_default(),
+                    done_on: r
+                        .try_get::<Option<String>, _>("done_on")
+                        .ok()
+                        .flatten()
+                        .unwrap_or_default(),
+                }
+            })
+            .collect(),
+    )
+}
+
+/// JSON body fields as text (numbers and dates written as strings or plain JSON values).
+fn json_fields(body: &[u8]) -> Result<HashMap<String, String>, Response> {
+    let v: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(body)
+        .map_err(|e| bad_request(format!("body: a JSON object ({e})")))?;
+    Ok(v.into_iter()
+        .map(|(k, v)| {
+            let text = match v {
+                serde_json::Value::String(s) => s,
+                other => other.to_string(),
+            };
+            (k, text)
+        })
+        .collect())
+}
+
+async fn api_replacements(State(app): State<Arc<App>>, headers: HeaderMap) -> Page {
+    super::api_guard(&app, &headers, Area::Staff).await?;
+    let list = replacements(&app).await?;
+    Ok(axum::Json(serde_json::json!({ "replacements": list })).into_response())
+}
+
+async fn api_add_replacement(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Page {
+    let ctx = super::api_guard(&app, &headers, Area::StaffEdit).await?;
+    super::check_csrf_header(&ctx, &headers)?;
+    let (employee, deadline) =
+        record_replacement(&app, &ctx.session.user.username, &json_fields(&body)?).await?;
+    Ok(
+        axum::Json(serde_json::json!({"stored": true, "employee": employee, "deadline": deadline}))
+            .into_response(),
+    )
+}
+
+async fn api_done_replacement(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    UrlPath(id): UrlPath<i64>,
+    body: axum::body::Bytes,
+) -> Page {
+    let ctx = super::api_guard(&app, &headers, Area::StaffEdit).await?;
+    super::check_csrf_header(&ctx, &headers)?;
+    close_replacement(&app, &ctx.session.user.username, id, &json_fields(&body)?).await?;
+    Ok(axum::Json(serde_json::json!({"stored": true, "id": id})).into_response())
 }
 
 #[cfg(test)]

@@ -34,6 +34,7 @@ pub(crate) fn routes() -> Router<Arc<App>> {
         .route("/staff/import", post(import_form))
         .route("/api/staff", get(api_list).post(api_save))
         .route("/api/staff/{id}/deactivate", post(api_deactivate))
+        .route("/api/staff/{id}/reactivate", post(api_reactivate))
         .route("/api/staff/import", post(api_import))
 }
 
@@ -795,4 +796,17 @@ async fn api_import(
         serde_json::json!({"stored": true, "added": applied.added, "changed": applied.changed}),
     )
     .into_response())
+}
+
+async fn api_reactivate(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    UrlPath(id): UrlPath<String>,
+) -> Page {
+    let ctx = api_guard(&app, &headers, Area::StaffEdit).await?;
+    check_csrf_header(&ctx, &headers)?;
+    let applied = apply(&app, &ctx.session.user.username, Change::Reactivate { id })
+        .await
+        .map_err(|e| e.json())?;
+    Ok(Json(serde_json::json!({"stored": true, "changed": applied.changed})).into_response())
 }
