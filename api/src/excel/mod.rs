@@ -4,6 +4,7 @@
 
 pub mod attendance;
 pub mod call_history;
+pub mod guard;
 pub mod kpi_import;
 pub mod kpi_xlsx;
 pub mod payroll_xlsx;

@@ -55,6 +55,10 @@ pub enum TableError {
     /// A workbook without sheets.
     #[error("the workbook has no sheet")]
     NoSheet,
+    /// Refused by [`super::guard::check`] before calamine saw it: corrupt, a zip bomb, too
+    /// large, too many cells, …
+    #[error("file refused, the workbook cannot be read: {0}")]
+    Refused(super::guard::Refused),
 }
 
 /// Reads the first sheet of a workbook, or CSV text.
@@ -67,10 +71,14 @@ pub fn read(bytes: &[u8]) -> Result<Table, TableError> {
 
 /// Reads every sheet of a workbook (in workbook order), or CSV text as one sheet.
 pub fn read_all(bytes: &[u8]) -> Result<Vec<Table>, TableError> {
-    let workbook = bytes.starts_with(b"PK\x03\x04")
-        || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
-    if workbook {
-        return read_workbook(bytes);
+    use super::guard::{self, Kind, Refused};
+    // calamine allocates without bound on hostile structure (a looping FAT chain, a zip
+    // bomb, a cell at XFD1048576): check the structure first.
+    match guard::check(bytes, &guard::Limits::default()) {
+        Ok(Kind::Xlsx | Kind::Xls) => return read_workbook(bytes),
+        Ok(Kind::Text) => {}
+        Err(Refused::NotAWorkbook { .. }) => return Err(TableError::NotATable),
+        Err(r) => return Err(TableError::Refused(r)),
     }
     let text = std::str::from_utf8(bytes).map_err(|_| TableError::NotATable)?;
     if text.contains('\0') {
@@ -318,7 +326,7 @@ mod tests {
         assert_eq!(read(&[0xff, 0xfe, 0x00, 0x41]), Err(TableError::NotATable));
         assert!(matches!(
             read(b"PK\x03\x04garbage"),
-            Err(TableError::Workbook(_))
+            Err(TableError::Refused(_))
         ));
     }
 

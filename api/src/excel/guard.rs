@@ -1,0 +1,1294 @@
+//! A pre-check of uploaded bytes before calamine sees them.
+//!
+//! calamine trusts the structure it is given: a legacy `.xls` (an OLE2 compound file) whose
+//! FAT chain loops makes it allocate until the process aborts, an `.xlsx` (a zip) can be a
+//! decompression bomb, a sheet with one cell at `XFD1048576` makes it size a 17-billion-cell
+//! range, a shared-strings part declaring four billion strings makes it reserve for them.
+//! A timer cannot stop an allocation, so [`check`] walks the structure itself first, in
+//! bounded time and memory (nothing is held per byte of uncompressed data; the compound-file
+//! walk keeps one `u32` per sector of the file), and refuses what calamine could not read
+//! within bounds.
+
+use std::io::{Cursor, Read};
+
+/// What [`check`] accepts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest upload.
+    pub max_file_bytes: usize,
+    /// Largest uncompressed size of one zip part, and of all parts together.
+    pub max_unzipped_bytes: u64,
+    /// Largest expansion (uncompressed / compressed) of one zip part…
+    pub max_ratio: u64,
+    /// …once it has expanded to more than this many bytes (small parts of very regular
+    /// XML compress better than any ratio worth refusing).
+    pub ratio_grace_bytes: u64,
+    /// Most parts in a zip.
+    pub max_entries: usize,
+    /// Most cells in the bounding box of one sheet (calamine allocates the whole box).
+    pub max_cells: u64,
+    /// Highest row number in a sheet.
+    pub max_rows: u64,
+    /// Deepest XML element nesting.
+    pub max_xml_depth: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_file_bytes: 20 * MB as usize,
+            max_unzipped_bytes: 200 * MB,
+            max_ratio: 200,
+            ratio_grace_bytes: MB,
+            max_entries: 10_000,
+            max_cells: 5_000_000,
+            max_rows: 1_048_576,
+            max_xml_depth: 64,
+        }
+    }
+}
+
+const MB: u64 = 1 << 20;
+
+/// What the bytes are, by content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A zip (xlsx, and also xlsb/ods, which are zips too).
+    Xlsx,
+    /// An OLE2 compound file (legacy xls).
+    Xls,
+    /// Text without NUL bytes (CSV).
+    Text,
+}
+
+/// Why bytes are refused before any parser sees them.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refused {
+    /// Larger than [`Limits::max_file_bytes`].
+    #[error("file too large: {}, at most {}", size_text(*.size), size_text(*.limit))]
+    TooLarge {
+        /// The file's size.
+        size: u64,
+        /// The limit.
+        limit: u64,
+    },
+    /// Neither a zip, nor a compound file, nor text.
+    #[error("not a workbook or text file: {detail}")]
+    NotAWorkbook {
+        /// What was found.
+        detail: String,
+    },
+    /// The zip or compound-file structure is inconsistent.
+    #[error("workbook structure is corrupt: {detail}")]
+    CorruptStructure {
+        /// What and where.
+        detail: String,
+    },
+    /// A zip part (or all parts together) expands beyond the limits.
+    #[error("{detail}")]
+    ZipBomb {
+        /// The part, or `None` for all parts together.
+        part: Option<String>,
+        /// The whole message, e.g. "zip part xl/worksheets/sheet1.xml expands beyond 200 MB".
+        detail: String,
+    },
+    /// More zip parts than [`Limits::max_entries`].
+    #[error("zip has {entries} parts, at most {limit}")]
+    TooManyEntries {
+        /// Parts in the zip (as its central directory declares).
+        entries: u64,
+        /// The limit.
+        limit: usize,
+    },
+    /// A sheet whose cells span more than [`Limits::max_cells`].
+    #[error("sheet {sheet} spans {rows} rows x {cols} columns ({} cells), at most {limit} cells", (*.rows as u128) * (*.cols as u128))]
+    TooManyCells {
+        /// The sheet's zip part.
+        sheet: String,
+        /// Rows spanned.
+        rows: u64,
+        /// Columns spanned.
+        cols: u64,
+        /// The limit.
+        limit: u64,
+    },
+    /// A sheet with a row number past [`Limits::max_rows`].
+    #[error("sheet {sheet} has a row {row}, at most {limit} rows")]
+    TooManyRows {
+        /// The sheet's zip part.
+        sheet: String,
+        /// The first row number past the limit.
+        row: u64,
+        /// The limit.
+        limit: u64,
+    },
+    /// XML nested deeper than [`Limits::max_xml_depth`].
+    #[error("XML of {part} nests deeper than {limit} elements")]
+    TooDeep {
+        /// The zip part.
+        part: String,
+        /// The limit.
+        limit: usize,
+    },
+    /// A shared-strings part declaring more strings than it holds (calamine reserves room
+    /// for the declared count up front).
+    #[error("{part} declares {declared} shared strings but holds {found}")]
+    TooManyStrings {
+        /// The zip part.
+        part: String,
+        /// Its `uniqueCount`.
+        declared: u64,
+        /// `<si>` elements in it.
+        found: u64,
+    },
+}
+
+fn size_text(n: u64) -> String {
+    let (unit, name) = if n >= 1 << 30 {
+        (1u64 << 30, "GB")
+    } else if n >= MB {
+        (MB, "MB")
+    } else if n >= 1 << 10 {
+        (1 << 10, "KB")
+    } else {
+        return format!("{n} bytes");
+    };
+    if n % unit == 0 {
+        format!("{} {name}", n / unit)
+    } else {
+        format!("{:.1} {name}", n as f64 / unit as f64)
+    }
+}
+
+fn corrupt(detail: impl Into<String>) -> Refused {
+    Refused::CorruptStructure {
+        detail: detail.into(),
+    }
+}
+
+const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
+const CFB_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+/// Checks uploaded bytes against `limits` and says what they are.
+///
+/// # Errors
+/// [`Refused`], naming the reason: too large, not a workbook, a corrupt zip or compound
+/// file (a FAT chain that loops or points past the end, …), a zip bomb, too many parts,
+/// a sheet spanning too many cells or rows, XML nested too deep, an inflated string count.
+pub fn check(bytes: &[u8], limits: &Limits) -> Result<Kind, Refused> {
+    if bytes.len() > limits.max_file_bytes {
+        return Err(Refused::TooLarge {
+            size: bytes.len() as u64,
+            limit: limits.max_file_bytes as u64,
+        });
+    }
+    if bytes.starts_with(ZIP_MAGIC) {
+        check_zip(bytes, limits)?;
+        return Ok(Kind::Xlsx);
+    }
+    if bytes.starts_with(CFB_MAGIC) {
+        check_cfb(bytes)?;
+        return Ok(Kind::Xls);
+    }
+    let head = &bytes[..bytes.len().min(8192)];
+    if let Some(at) = head.iter().position(|&b| b == 0) {
+        return Err(Refused::NotAWorkbook {
+            detail: format!("binary data (a NUL byte at offset {at}) that is neither a zip (xlsx) nor a compound file (xls)"),
+        });
+    }
+    Ok(Kind::Text)
+}
+
+// ---------------------------------------------------------------------------------------
+// Zip (xlsx)
+
+fn le16(b: &[u8], at: usize) -> u16 {
+    u16::from_le_bytes([b[at], b[at + 1]])
+}
+
+fn le32(b: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]])
+}
+
+fn le64(b: &[u8], at: usize) -> u64 {
+    u64::from(le32(b, at)) | (u64::from(le32(b, at + 4)) << 32)
+}
+
+/// The number of parts the end-of-central-directory record declares (zip64 aware), read
+/// before the zip crate parses the central directory (which it holds in memory).
+fn zip_declared_entries(bytes: &[u8]) -> Result<u64, Refused> {
+    let not_found = || corrupt("zip end-of-central-directory record not found (truncated file?)");
+    if bytes.len() < 22 {
+        return Err(not_found());
+    }
+    let lowest = bytes.len().saturating_sub(22 + 65_535);
+    let eocd = (lowest..=bytes.len() - 22)
+        .rev()
+        .find(|&i| &bytes[i..i + 4] == b"PK\x05\x06")
+        .ok_or_else(not_found)?;
+    let entries = le16(bytes, eocd + 10);
+    if entries != 0xFFFF {
+        return Ok(u64::from(entries));
+    }
+    // Zip64: the locator sits just before the record.
+    let loc = eocd
+        .checked_sub(20)
+        .filter(|&l| &bytes[l..l + 4] == b"PK\x06\x07")
+        .ok_or_else(|| corrupt("zip64 end-of-central-directory locator not found"))?;
+    let at = usize::try_from(le64(bytes, loc + 8))
+        .ok()
+        .filter(|&at| at.checked_add(56).is_some_and(|end| end <= bytes.len()))
+        .filter(|&at| &bytes[at..at + 4] == b"PK\x06\x06")
+        .ok_or_else(|| corrupt("zip64 end-of-central-directory record not found"))?;
+    Ok(le64(bytes, at + 32))
+}
+
+fn check_zip(bytes: &[u8], limits: &Limits) -> Result<(), Refused> {
+    let declared = zip_declared_entries(bytes)?;
+    if declared > limits.max_entries as u64 {
+        return Err(Refused::TooManyEntries {
+            entries: declared,
+            limit: limits.max_entries,
+        });
+    }
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| corrupt(format!("zip central directory cannot be read: {e}")))?;
+    if zip.len() > limits.max_entries {
+        return Err(Refused::TooManyEntries {
+            entries: zip.len() as u64,
+            limit: limits.max_entries,
+        });
+    }
+    let bomb = |part: &str, what: String| Refused::ZipBomb {
+        part: Some(part.to_string()),
+        detail: format!("zip part {part} {what}"),
+    };
+    let max = limits.max_unzipped_bytes;
+    // Declared sizes first: cheap, and what calamine would size buffers by.
+    let mut declared_total = 0u64;
+    for i in 0..zip.len() {
+        let f = zip
+            .by_index_raw(i)
+            .map_err(|e| corrupt(format!("zip part {i} cannot be read: {e}")))?;
+        let name = f
+            .name()
+            .map(|n| n.into_owned())
+            .unwrap_or_else(|_| format!("#{i}"));
+        if f.size() > max {
+            return Err(bomb(
+                &name,
+                format!(
+                    "declares {} uncompressed, at most {}",
+                    size_text(f.size()),
+                    size_text(max)
+                ),
+            ));
+        }
+        if f.size() > limits.ratio_grace_bytes
+            && f.size() > f.compressed_size().saturating_mul(limits.max_ratio)
+        {
+            return Err(bomb(
+                &name,
+                format!(
+                    "declares {} from {} compressed, more than {}:1",
+                    size_text(f.size()),
+                    size_text(f.compressed_size()),
+                    limits.max_ratio
+                ),
+            ));
+        }
+        declared_total = declared_total.saturating_add(f.size());
+    }
+    if declared_total > max {
+        return Err(Refused::ZipBomb {
+            part: None,
+            detail: format!(
+                "zip parts together declare {} uncompressed, at most {}",
+                size_text(declared_total),
+                size_text(max)
+            ),
+        });
+    }
+    // Declared sizes can lie: decompress every part through a bounded reader, counting.
+    let mut total = 0u64;
+    let mut buf = vec![0u8; 64 * 1024];
+    for i in 0..zip.len() {
+        let mut f = zip
+            .by_index(i)
+            .map_err(|e| corrupt(format!("zip part {i} cannot be decompressed: {e}")))?;
+        if f.is_dir() {
+            continue;
+        }
+        let name = f
+            .name()
+            .map(|n| n.into_owned())
+            .unwrap_or_else(|_| format!("#{i}"));
+        let declared = f.size();
+        let compressed = f.compressed_size();
+        let lower = name.to_ascii_lowercase();
+        let mut xml =
+            (lower.ends_with(".xml") || lower.ends_with(".rels") || lower.ends_with(".vml"))
+                .then(|| XmlScan::new(limits));
+        let mut reader = (&mut f).take(max.min(declared.saturating_add(1)).saturating_add(1));
+        let mut n = 0u64;
+        loop {
+            let k = match reader.read(&mut buf) {
+                Ok(0) => break,
+                Ok(k) => k,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    if e.to_string().contains("larger than its declared") {
+                        return Err(bomb(
+                            &name,
+                            format!(
+                                "expands beyond its declared size of {}",
+                                size_text(declared)
+                            ),
+                        ));
+                    }
+                    return Err(corrupt(format!(
+                        "zip part {name} cannot be decompressed: {e}"
+                    )));
+                }
+            };
+            n += k as u64;
+            total += k as u64;
+            if n > max {
+                return Err(bomb(&name, format!("expands beyond {}", size_text(max))));
+            }
+            if n > declared {
+                return Err(bomb(
+                    &name,
+                    format!(
+                        "expands beyond its declared size of {}",
+                        size_text(declared)
+                    ),
+                ));
+            }
+            if n > limits.ratio_grace_bytes && n > compressed.saturating_mul(limits.max_ratio) {
+                return Err(bomb(
+                    &name,
+                    format!(
+                        "expands more than {}:1 ({} compressed)",
+                        limits.max_ratio,
+                        size_text(compressed)
+                    ),
+                ));
+            }
+            if total > max {
+                return Err(Refused::ZipBomb {
+                    part: None,
+                    detail: format!("zip parts together expand beyond {}", size_text(max)),
+                });
+            }
+            if let Some(x) = xml.as_mut() {
+                x.feed(&buf[..k], &name)?;
+            }
+        }
+        if let Some(x) = xml {
+            x.finish(&name)?;
+        }
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------
+// XML: a byte-level state machine tracking element depth, and in worksheets the extent of
+// rows and cells, in shared strings the declared and actual string count.
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum St {
+    Text,
+    Lt,
+    Pi { q: bool },
+    Bang,
+    BangDash,
+    Comment { dashes: u8 },
+    CData { brackets: u8 },
+    Decl,
+    EndTag,
+    Name,
+    Tag,
+    AttrName,
+    AfterAttrName,
+    BeforeValue,
+    Value { quote: u8 },
+    Slash,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Root {
+    Unknown,
+    Worksheet,
+    SharedStrings,
+    Other,
+}
+
+const CAP: usize = 48;
+
+struct XmlScan<'l> {
+    limits: &'l Limits,
+    st: St,
+    depth: usize,
+    root: Root,
+    name: Vec<u8>,
+    attr: Vec<u8>,
+    value: Vec<u8>,
+    /// The value of the `r` / `ref` / `uniqueCount` attribute of the current tag.
+    wanted: Option<Vec<u8>>,
+    row: u64,
+    col: u64,
+    /// Bounding box (min row, max row, min col, max col), 1-based.
+    bbox: Option<(u64, u64, u64, u64)>,
+    declared_strings: Option<u64>,
+    strings: u64,
+}
+
+impl<'l> XmlScan<'l> {
+    fn new(limits: &'l Limits) -> Self {
+        XmlScan {
+            limits,
+            st: St::Text,
+            depth: 0,
+            root: Root::Unknown,
+            name: Vec::with_capacity(CAP),
+            attr: Vec::with_capacity(CAP),
+            value: Vec::with_capacity(CAP),
+            wanted: None,
+            row: 0,
+            col: 0,
+            bbox: None,
+            declared_strings: None,
+            strings: 0,
+        }
+    }
+
+    fn feed(&mut self, chunk: &[u8], part: &str) -> Result<(), Refused> {
+        let mut i = 0;
+        while i < chunk.len() {
+            if self.st == St::Text {
+                match chunk[i..].iter().position(|&b| b == b'<') {
+                    Some(p) => {
+                        i += p + 1;
+                        self.st = St::Lt;
+                        continue;
+                    }
+                    None => return Ok(()),
+                }
+            }
+            let b = chunk[i];
+            i += 1;
+            self.st = match self.st {
+                St::Text => unreachable!("handled above"),
+                St::Lt => match b {
+                    b'?' => St::Pi { q: false },
+                    b'!' => St::Bang,
+                    b'/' => St::EndTag,
+                    _ => {
+                        self.name.clear();
+                        self.wanted = None;
+                        self.name.push(b);
+                        St::Name
+                    }
+                },
+                St::Pi { q } => match (q, b) {
+                    (true, b'>') => St::Text,
+                    (_, b'?') => St::Pi { q: true },
+                    _ => St::Pi { q: false },
+                },
+                St::Bang => match b {
+                    b'-' => St::BangDash,
+                    b'[' => St::CData { brackets: 0 },
+                    b'>' => St::Text,
+                    _ => St::Decl,
+                },
+                St::BangDash => match b {
+                    b'-' => St::Comment { dashes: 0 },
+                    b'>' => St::Text,
+                    _ => St::Decl,
+                },
+                St::Comment { dashes } => match (dashes, b) {
+                    (2.., b'>') => St::Text,
+                    (_, b'-') => St::Comment {
+                        dashes: dashes.saturating_add(1),
+                    },
+                    _ => St::Comment { dashes: 0 },
+                },
+                St::CData { brackets } => match (brackets, b) {
+                    (2.., b'>') => St::Text,
+                    (_, b']') => St::CData {
+                        brackets: brackets.saturating_add(1),
+                    },
+                    _ => St::CData { brackets: 0 },
+                },
+                St::Decl => match b {
+                    b'>' => St::Text,
+                    _ => St::Decl,
+                },
+                St::EndTag => match b {
+                    b'>' => {
+                        self.depth = self.depth.saturating_sub(1);
+                        St::Text
+                    }
+                    _ => St::EndTag,
+                },
+                St::Name => match b {
+                    b'>' => {
+                        self.element(false, part)?;
+                        St::Text
+                    }
+                    b'/' => St::Slash,
+                    b if b.is_ascii_whitespace() => St::Tag,
+                    b => {
+                        if self.name.len() < CAP {
+                            self.name.push(b);
+                        }
+                        St::Name
+                    }
+                },
+                St::Tag => match b {
+                    b'>' => {
+                        self.element(false, part)?;
+                        St::Text
+                    }
+                    b'/' => St::Slash,
+                    b if b.is_ascii_whitespace() => St::Tag,
+                    b => {
+                        self.attr.clear();
+                        self.attr.push(b);
+                        St::AttrName
+                    }
+                },
+                St::AttrName => match b {
+                    b'=' => St::BeforeValue,
+                    b if b.is_ascii_whitespace() => St::AfterAttrName,
+                    b'>' => {
+                        self.element(false, part)?;
+                        St::Text
+                    }
+                    b'/' => St::Slash,
+                    b => {
+                        if self.attr.len() < CAP {
+                            self.attr.push(b);
+                        }
+                        St::AttrName
+                    }
+                },
+                St::AfterAttrName => match b {
+                    b'=' => St::BeforeValue,
+                    b if b.is_ascii_whitespace() => St::AfterAttrName,
+                    b'>' => {
+                        self.element(false, part)?;
+                        St::Text
+                    }
+                    b'/' => St::Slash,
+                    b => {
+                        self.attr.clear();
+                        self.attr.push(b);
+                        St::AttrName
+                    }
+                },
+                St::BeforeValue => match b {
+                    b'"' | b'\'' => {
+                        self.value.clear();
+                        St::Value { quote: b }
+                    }
+                    b'>' => {
+                        self.element(false, part)?;
+                        St::Text
+                    }
+                    _ => St::BeforeValue,
+                },
+                St::Value { quote } => {
+                    if b == quote {
+                        self.attribute();
+                        St::Tag
+                    } else {
+                        if self.value.len() <= CAP {
+                            self.value.push(b);
+                        }
+                        St::Value { quote }
+                    }
+                }
+                St::Slash => match b {
+                    b'>' => {
+                        self.element(true, part)?;
+                        St::Text
+                    }
+                    b if b.is_ascii_whitespace() => St::Tag,
+                    _ => St::Tag,
+                },
+            };
+        }
+        Ok(())
+    }
+
+    fn attribute(&mut self) {
+        let name = local(&self.attr);
+        let el = local(&self.name);
+        let wanted = match self.root {
+            Root::Worksheet => {
+                (el == b"c" || el == b"row") && name == b"r" || el == b"dimension" && name == b"ref"
+            }
+            Root::Unknown => el == b"sst" && name == b"uniqueCount",
+            _ => false,
+        };
+        if wanted {
+            self.wanted = Some(self.value.clone());
+        }
+    }
+
+    /// A start tag ended (`self_closing` for `/>`).
+    fn element(&mut self, self_closing: bool, part: &str) -> Result<(), Refused> {
+        let depth = self.depth + 1;
+        if depth > self.limits.max_xml_depth {
+            return Err(Refused::TooDeep {
+                part: part.to_string(),
+                limit: self.limits.max_xml_depth,
+            });
+        }
+        if !self_closing {
+            self.depth = depth;
+        }
+        let name = local(&self.name).to_vec();
+        let wanted = self.wanted.take();
+        match (self.root, depth, name.as_slice()) {
+            (Root::Unknown, 1, b"worksheet") => self.root = Root::Worksheet,
+            (Root::Unknown, 1, b"sst") => {
+                self.root = Root::SharedStrings;
+                self.declared_strings = wanted.map(|v| number(&v).unwrap_or(u64::MAX));
+            }
+            (Root::Unknown, 1, _) => self.root = Root::Other,
+            (Root::SharedStrings, 2, b"si") => self.strings += 1,
+            (Root::Worksheet, 2, b"dimension") => {
+                if let Some(v) = wanted {
+                    let mut ends = v.split(|&b| b == b':');
+                    for r in ends.by_ref().take(2) {
+                        if let Some((col, Some(row))) = cell_ref(r) {
+                            self.extend(row, col, part)?;
+                        }
+                    }
+                }
+            }
+            (Root::Worksheet, 2, b"sheetData") => self.row = 0,
+            (Root::Worksheet, 3, b"row") => {
+                self.row = match wanted.as_deref().and_then(number) {
+                    Some(r) => r,
+                    None => self.row.saturating_add(1),
+                };
+                self.col = 0;
+                self.check_row(self.row, part)?;
+            }
+            (Root::Worksheet, 4, b"c") => {
+                let (col, row) = match wanted.as_deref().and_then(cell_ref) {
+                    Some((col, row)) => (col, row.unwrap_or(self.row)),
+                    None => (self.col.saturating_add(1), self.row),
+                };
+                self.col = col;
+                self.extend(row.max(1), col.max(1), part)?;
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn check_row(&self, row: u64, part: &str) -> Result<(), Refused> {
+        if row > self.limits.max_rows {
+            return Err(Refused::TooManyRows {
+                sheet: part.to_string(),
+                row,
+                limit: self.limits.max_rows,
+            });
+        }
+        Ok(())
+    }
+
+    fn extend(&mut self, row: u64, col: u64, part: &str) -> Result<(), Refused> {
+        let (r0, r1, c0, c1) = match self.bbox {
+            None => (row, row, col, col),
+            Some((r0, r1, c0, c1)) => (r0.min(row), r1.max(row), c0.min(col), c1.max(col)),
+        };
+        self.bbox = Some((r0, r1, c0, c1));
+        let (rows, cols) = (r1 - r0 + 1, c1 - c0 + 1);
+        if rows.saturating_mul(cols) > self.limits.max_cells {
+            return Err(Refused::TooManyCells {
+                sheet: part.to_string(),
+                rows,
+                cols,
+                limit: self.limits.max_cells,
+            });
+        }
+        self.check_row(row, part)
+    }
+
+    fn finish(self, part: &str) -> Result<(), Refused> {
+        if let Some(declared) = self.declared_strings {
+            // calamine reserves room for `uniqueCount` strings before reading any.
+            if declared > self.strings.saturating_add(65_536) {
+                return Err(Refused::TooManyStrings {
+                    part: part.to_string(),
+                    declared,
+                    found: self.strings,
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The local part of a (possibly prefixed) XML name.
+fn local(name: &[u8]) -> &[u8] {
+    match name.iter().rposition(|&b| b == b':') {
+        Some(p) => &name[p + 1..],
+        None => name,
+    }
+}
+
+/// A decimal number (saturating; `None` if not digits).
+fn number(v: &[u8]) -> Option<u64> {
+    if v.is_empty() || v.len() > CAP || !v.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(v.iter().fold(0u64, |n, &d| {
+        n.saturating_mul(10).saturating_add(u64::from(d - b'0'))
+    }))
+}
+
+/// A cell reference `XFD1048576` (or `$A$1`, or a column alone) → (1-based column, row).
+fn cell_ref(v: &[u8]) -> Option<(u64, Option<u64>)> {
+    let v: Vec<u8> = v.iter().copied().filter(|&b| b != b'$').collect();
+    let letters = v.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+    if letters == 0 {
+        return None;
+    }
+    let col = v[..letters].iter().fold(0u64, |n, &c| {
+        n.saturating_mul(26)
+            .saturating_add(u64::from(c.to_ascii_uppercase() - b'A' + 1))
+    });
+    let digits = &v[letters..];
+    if digits.is_empty() {
+        return Some((col, None));
+    }
+    Some((col, Some(number(digits)?)))
+}
+
+// ---------------------------------------------------------------------------------------
+// Compound file (xls), [MS-CFB].
+
+const MAXREGSECT: u32 = 0xFFFF_FFFA;
+const DIFSECT: u32 = 0xFFFF_FFFC;
+const ENDOFCHAIN: u32 = 0xFFFF_FFFE;
+const MINI_CUTOFF: u64 = 4096;
+
+/// The streams calamine opens by name (the first directory entry so named, of any type).
+const NAMED_STREAMS: [&str; 4] = [
+    "Workbook",
+    "Book",
+    "\u{5}SummaryInformation",
+    "\u{5}DocumentSummaryInformation",
+];
+
+struct Cfb<'a> {
+    bytes: &'a [u8],
+    ss: usize,
+    /// Sectors present after the header (the last may be short).
+    n: u32,
+    fat: Vec<u32>,
+    /// Per sector: 0 free, else 1 + the index in `chains` of the chain that owns it.
+    owner: Vec<u32>,
+    chains: Vec<String>,
+}
+
+impl Cfb<'_> {
+    fn sector(&self, id: u32) -> &[u8] {
+        let start = (id as usize + 1) * self.ss;
+        &self.bytes[start.min(self.bytes.len())..(start + self.ss).min(self.bytes.len())]
+    }
+
+    fn u32_in(&self, id: u32, k: usize) -> Option<u32> {
+        let s = self.sector(id);
+        (k * 4 + 4 <= s.len()).then(|| le32(s, k * 4))
+    }
+
+    /// The FAT entry of sector `id` (the next sector of its chain).
+    fn next(&self, id: u32, what: &str) -> Result<u32, Refused> {
+        let per = self.ss / 4;
+        self.fat
+            .get(id as usize / per)
+            .and_then(|&fs| self.u32_in(fs, id as usize % per))
+            .ok_or_else(|| {
+                corrupt(format!(
+                    "sector {id} of {what} has no FAT entry (the FAT covers {} sectors)",
+                    self.fat.len() * per
+                ))
+            })
+    }
+
+    /// Claims sector `id` for chain `chain`, refusing one outside the file or claimed before.
+    fn claim(&mut self, id: u32, chain: usize, what: &str) -> Result<(), Refused> {
+        if id >= self.n {
+            return Err(corrupt(format!(
+                "{what} points at sector {id}, past the end of the file ({} sectors)",
+                self.n
+            )));
+        }
+        match self.owner[id as usize] {
+            0 => {
+                self.owner[id as usize] = chain as u32 + 1;
+                Ok(())
+            }
+            o if o as usize == chain + 1 => {
+                Err(corrupt(format!("FAT chain of {what} loops at sector {id}")))
+            }
+            o => Err(corrupt(format!(
+                "FAT chain of {what} runs into sector {id}, which belongs to {}",
+                self.chains[o as usize - 1]
+            ))),
+        }
+    }
+
+    fn new_chain(&mut self, what: &str) -> usize {
+        self.chains.push(what.to_string());
+        self.chains.len() - 1
+    }
+
+    /// Follows a chain from `start`: all of it (`need` None) or its first `need` sectors,
+    /// as calamine reads it; returns the sectors in order when `keep`.
+    fn walk(
+        &mut self,
+        start: u32,
+        need: Option<u64>,
+        what: &str,
+        keep: bool,
+    ) -> Result<Vec<u32>, Refused> {
+        let chain = self.new_chain(what);
+        let mut kept = Vec::new();
+        let mut id = start;
+        let mut count = 0u64;
+        loop {
+            if need.is_some_and(|n| count >= n) {
+                break;
+            }
+            if id == ENDOFCHAIN {
+                if let Some(n) = need {
+                    return Err(corrupt(format!(
+                        "FAT chain of {what} ends after {count} sectors, its size needs {n}"
+                    )));
+                }
+                break;
+            }
+            if id > MAXREGSECT {
+                return Err(corrupt(format!(
+                    "FAT chain of {what} reaches the special value {id:#010X} after {count} sectors"
+                )));
+            }
+            self.claim(id, chain, what)?;
+            if keep {
+                kept.push(id);
+            }
+            count += 1;
+            id = self.next(id, what)?;
+        }
+        Ok(kept)
+    }
+}
+
+fn check_cfb(bytes: &[u8]) -> Result<(), Refused> {
+    if bytes.len() < 512 {
+        return Err(corrupt(format!(
+            "compound file header truncated at {} bytes",
+            bytes.len()
+        )));
+    }
+    let ss = match le16(bytes, 30) {
+        9 => 512usize,
+        12 => 4096,
+        s => return Err(corrupt(format!("sector shift {s}, expected 9 or 12"))),
+    };
+    if le16(bytes, 32) != 6 {
+        return Err(corrupt(format!(
+            "mini sector shift {}, expected 6",
+            le16(bytes, 32)
+        )));
+    }
+    if bytes.len() < ss {
+        return Err(corrupt(format!(
+            "compound file header truncated at {} bytes",
+            bytes.len()
+        )));
+    }
+    let n = (bytes.len() - ss).div_ceil(ss) as u32;
+    let mut cfb = Cfb {
+        bytes,
+        ss,
+        n,
+        fat: Vec::new(),
+        owner: vec![0; n as usize],
+        chains: Vec::new(),
+    };
+    let fat_count = le32(bytes, 44);
+    let dir_start = le32(bytes, 48);
+    let minifat_start = le32(bytes, 60);
+    let minifat_count = le32(bytes, 64);
+    let difat_start = le32(bytes, 68);
+
+    // The FAT's own sectors: 109 in the header, then the DIFAT chain.
+    let fat_chain = cfb.new_chain("the FAT");
+    let mut fat_ids: Vec<u32> = (0..109).map(|k| le32(bytes, 76 + 4 * k)).collect();
+    let difat_chain = cfb.new_chain("the DIFAT");
+    let mut id = difat_start;
+    while id < MAXREGSECT {
+        cfb.claim(id, difat_chain, "the DIFAT")?;
+        let per = ss / 4;
+        for k in 0..per - 1 {
+            fat_ids.push(cfb.u32_in(id, k).unwrap_or(u32::MAX));
+        }
+        id = cfb.u32_in(id, per - 1).unwrap_or(ENDOFCHAIN);
+    }
+    for (k, &fs) in fat_ids.iter().enumerate().filter(|(_, &fs)| fs < DIFSECT) {
+        if fs >= n {
+            return Err(corrupt(format!(
+                "FAT sector {k} is sector {fs}, past the end of the file ({n} sectors; the header declares {fat_count} FAT sectors)"
+            )));
+        }
+        cfb.claim(fs, fat_chain, "the FAT")?;
+        cfb.fat.push(fs);
+    }
+    if cfb.fat.is_empty() {
+        return Err(corrupt("the compound file has no FAT sector"));
+    }
+
+    // The directory: its whole chain, as calamine reads it.
+    let dir_sectors = cfb.walk(dir_start, None, "the directory", true)?;
+    let per_sector = ss / 128;
+    let entry = |k: usize| -> &[u8] {
+        let s = cfb.sector(dir_sectors[k / per_sector]);
+        let at = (k % per_sector) * 128;
+        &s[at.min(s.len())..(at + 128).min(s.len())]
+    };
+    let mut entries = Vec::new();
+    for k in 0..dir_sectors.len() * per_sector {
+        let e = entry(k);
+        if e.len() < 128 {
+            break;
+        }
+        let name_units: Vec<u16> = (0..32)
+            .map(|j| le16(e, 2 * j))
+            .take_while(|&u| u != 0)
+            .collect();
+        let name = String::from_utf16_lossy(&name_units);
+        let kind = e[66];
+        let start = le32(e, 116);
+        let size = if ss == 512 {
+            u64::from(le32(e, 120))
+        } else {
+            le64(e, 120)
+        };
+        entries.push((name, kind, start, size));
+    }
+    if entries.is_empty() {
+        return Err(corrupt("the compound file directory is empty"));
+    }
+    let file_len = bytes.len() as u64;
+    for (name, _, _, size) in &entries {
+        if *size > file_len {
+            return Err(corrupt(format!(
+                "stream {name:?} declares {}, more than the whole file ({})",
+                size_text(*size),
+                size_text(file_len)
+            )));
+        }
+    }
+
+    // The mini stream (the root entry's chain) and the mini FAT, as calamine loads them.
+    let (root_start, root_size) = (entries[0].2, entries[0].3);
+    let mut mini: Option<(Vec<u32>, Vec<u32>)> = None;
+    if minifat_count > 0 {
+        if u64::from(minifat_count) > u64::from(n) {
+            return Err(corrupt(format!(
+                "the header declares {minifat_count} mini FAT sectors, the file has {n} sectors"
+            )));
+        }
+        let stream = cfb.walk(
+            root_start,
+            Some(root_size.div_ceil(ss as u64)),
+            "the mini stream",
+            true,
+        )?;
+        let minifat = cfb.walk(
+            minifat_start,
+            Some(u64::from(minifat_count)),
+            "the mini FAT",
+            true,
+        )?;
+        mini = Some((stream, minifat));
+    }
+
+    // Every stream, and whatever entry calamine would open by name.
+    let mut mini_owner: Vec<u32> = Vec::new();
+    let mut mini_chains = 0u32;
+    for (k, (name, kind, start, size)) in entries.iter().enumerate() {
+        let named = NAMED_STREAMS.iter().any(|s| s.eq_ignore_ascii_case(name))
+            && entries[..k].iter().all(|e| !e.0.eq_ignore_ascii_case(name));
+        if k == 0 || !(*kind == 2 || named) || *size == 0 {
+            continue;
+        }
+        let what = format!("stream {name}");
+        if *size >= MINI_CUTOFF {
+            cfb.walk(*start, Some(size.div_ceil(ss as u64)), &what, false)?;
+            continue;
+        }
+        // In the mini stream, chained by the mini FAT.
+        let Some((stream, minifat)) = &mini else {
+            return Err(corrupt(format!(
+                "{what} ({size} bytes) lives in the mini stream, but the file has no mini FAT"
+            )));
+        };
+        let mini_sectors = root_size.div_ceil(64);
+        if mini_owner.is_empty() {
+            mini_owner = vec![0; mini_sectors as usize];
+        }
+        mini_chains += 1;
+        let per = ss / 4;
+        let mut id = *start;
+        for count in 0..size.div_ceil(64) {
+            if id == ENDOFCHAIN {
+                return Err(corrupt(format!(
+                    "mini FAT chain of {what} ends after {count} mini sectors, its size needs {}",
+                    size.div_ceil(64)
+                )));
+            }
+            if u64::from(id) >= mini_sectors || id as usize / (ss / 64) >= stream.len() {
+                return Err(corrupt(format!(
+                    "{what} points at mini sector {id}, past the end of the mini stream ({mini_sectors} mini sectors)"
+                )));
+            }
+            let o = &mut mini_owner[id as usize];
+            if *o == mini_chains {
+                return Err(corrupt(format!(
+                    "mini FAT chain of {what} loops at mini sector {id}"
+                )));
+            }
+            if *o != 0 {
+                return Err(corrupt(format!(
+                    "mini FAT chain of {what} runs into mini sector {id} of another stream"
+                )));
+            }
+            *o = mini_chains;
+            id = minifat
+                .get(id as usize / per)
+                .and_then(|&s| cfb.u32_in(s, id as usize % per))
+                .ok_or_else(|| {
+                    corrupt(format!("mini sector {id} of {what} has no mini FAT entry"))
+                })?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+    use std::time::{Duration, Instant};
+
+    fn fixture(rel: &str) -> Vec<u8> {
+        let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../tests/fixtures")
+            .join(rel);
+        std::fs::read(&p).unwrap_or_else(|e| {
+            panic!(
+                "{}: {e} (run tests/fixtures/hostile/make_hostile.py)",
+                p.display()
+            )
+        })
+    }
+
+    fn refused(rel: &str) -> Refused {
+        let bytes = fixture(rel);
+        let t = Instant::now();
+        let r = check(&bytes, &Limits::default());
+        let took = t.elapsed();
+        assert!(took < Duration::from_secs(2), "{rel}: {took:?}");
+        let e = r.expect_err(rel);
+        eprintln!("{rel}: {e} ({took:?})");
+        e
+    }
+
+    #[test]
+    fn hostile_looping_fat() {
+        let e = refused("hostile/looping-fat.xls");
+        assert!(
+            matches!(&e, Refused::CorruptStructure { detail } if detail.contains("loops")),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn hostile_truncated_xls() {
+        let e = refused("hostile/truncated.xls");
+        assert!(
+            matches!(&e, Refused::CorruptStructure { detail } if detail.contains("past the end")),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn hostile_zip_bomb() {
+        let e = refused("hostile/zip-bomb.xlsx");
+        assert!(
+            matches!(&e, Refused::ZipBomb { part: Some(p), .. } if p == "xl/worksheets/sheet1.xml"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn hostile_lying_sizes() {
+        let e = refused("hostile/lying-sizes.xlsx");
+        assert!(
+            matches!(&e, Refused::ZipBomb { detail, .. } if detail.contains("declared size")),
+            "{e}"
+        );
+        let e = refused("hostile/absurd-sizes.xlsx");
+        assert!(
+            matches!(&e, Refused::ZipBomb { detail, .. } if detail.contains("declares 4.0 GB")),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn hostile_million_rows() {
+        let e = refused("hostile/million-rows.xlsx");
+        assert!(
+            matches!(&e, Refused::TooManyCells { sheet, .. } if sheet == "xl/worksheets/sheet1.xml"),
+            "{e}"
+        );
+        let e = refused("hostile/million-empty-rows.xlsx");
+        assert!(
+            matches!(&e, Refused::TooManyRows { row: 1_048_577, .. }),
+            "{e}"
+        );
+        let e = refused("hostile/far-cell.xlsx");
+        assert!(
+            matches!(
+                &e,
+                Refused::TooManyCells {
+                    rows: 1_048_576,
+                    cols: 16_384,
+                    ..
+                }
+            ),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn hostile_deep_nesting() {
+        let e = refused("hostile/deep-nesting.xlsx");
+        assert!(matches!(&e, Refused::TooDeep { limit: 64, .. }), "{e}");
+    }
+
+    #[test]
+    fn hostile_string_count() {
+        let e = refused("hostile/huge-string-count.xlsx");
+        assert!(
+            matches!(
+                &e,
+                Refused::TooManyStrings {
+                    declared: 4_000_000_000,
+                    ..
+                }
+            ),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn hostile_not_a_workbook() {
+        let e = refused("hostile/not-a-workbook.bin");
+        assert!(matches!(e, Refused::NotAWorkbook { .. }), "{e}");
+    }
+
+    #[test]
+    fn too_large() {
+        let limits = Limits {
+            max_file_bytes: 20 * MB as usize,
+            ..Limits::default()
+        };
+        let big = vec![b'a'; (25.3 * MB as f64) as usize];
+        let e = check(&big, &limits).unwrap_err();
+        assert_eq!(e.to_string(), "file too large: 25.3 MB, at most 20 MB");
+    }
+
+    #[test]
+    fn real_fixtures_pass() {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures");
+        let mut seen = 0;
+        for dir in [
+            "attendance/good",
+            "kpi/good",
+            "kpi/broken",
+            "attendance/broken",
+        ] {
+            for f in std::fs::read_dir(root.join(dir)).unwrap() {
+                let p = f.unwrap().path();
+                let name = p.file_name().unwrap().to_string_lossy().to_string();
+                if !["xlsx", "xls", "csv"].iter().any(|x| name.ends_with(x)) {
+                    continue;
+                }
+                let bytes = std::fs::read(&p).unwrap();
+                let r = check(&bytes, &Limits::default());
+                match name.as_str() {
+                    // Broken on purpose: not a workbook, and a zip cut short.
+                    "01-not-a-workbook.xlsx" => {
+                        assert!(matches!(r, Err(Refused::NotAWorkbook { .. })), "{r:?}")
+                    }
+                    "02-truncated.xlsx" => {
+                        assert!(matches!(r, Err(Refused::CorruptStructure { .. })), "{r:?}")
+                    }
+                    _ => {
+                        let kind = r.unwrap_or_else(|e| panic!("{dir}/{name}: {e}"));
+                        let want = match () {
+                            _ if name.ends_with(".xls") => Kind::Xls,
+                            _ if name.ends_with(".csv") => Kind::Text,
+                            _ => Kind::Xlsx,
+                        };
+                        assert_eq!(kind, want, "{name}");
+                    }
+                }
+                seen += 1;
+            }
+        }
+        assert!(seen >= 20, "{seen}");
+    }
+
+    #[test]
+    fn workbooks_written_here_pass() {
+        // A wide, long sheet written with rust_xlsxwriter, within the limits.
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        for r in 0..2000u32 {
+            for c in 0..20u16 {
+                ws.write_number(r, c, f64::from(r) * 0.5).unwrap();
+            }
+        }
+        ws.write_string(2000, 0, "合计").unwrap();
+        let bytes = wb.save_to_buffer().unwrap();
+        assert_eq!(check(&bytes, &Limits::default()), Ok(Kind::Xlsx));
+    }
+
+    #[test]
+    fn xml_scanner_details() {
+        let limits = Limits::default();
+        let mut x = XmlScan::new(&limits);
+        let xml = br#"<?xml version="1.0"?><!-- <a> --><worksheet xmlns="x"><dimension ref="B2:C3"/><sheetData><row r="2"><c r="B2" t='s'><v>1</v></c><c><v>2</v></c></row><row><c/></row></sheetData><![CDATA[<<<]]></worksheet>"#;
+        for chunk in xml.chunks(3) {
+            x.feed(chunk, "s").unwrap();
+        }
+        assert_eq!(x.depth, 0);
+        assert_eq!(x.bbox, Some((2, 3, 1, 3)));
+        assert_eq!(cell_ref(b"XFD1048576"), Some((16_384, Some(1_048_576))));
+        assert_eq!(cell_ref(b"$A$1"), Some((1, Some(1))));
+        assert_eq!(size_text(25 * MB + 3 * MB / 10 + 1), "25.3 MB");
+    }
+}
