@@ -124,6 +124,9 @@ pub struct SolveArgs {
     /// Do not print the solver's progress.
     #[arg(long)]
     pub quiet: bool,
+    /// Where HiGHS appends its log during the solve (the web app reads its progress there).
+    #[arg(skip)]
+    pub solver_log: Option<PathBuf>,
 }
 
 impl SolveArgs {
@@ -143,6 +146,7 @@ impl SolveArgs {
             time_limit,
             threads: 1,
             quiet: true,
+            solver_log: None,
         }
     }
 }
@@ -260,6 +264,10 @@ pub fn solve(a: &SolveArgs, data_dir: &Path) -> anyhow::Result<RosterFile> {
         time_limit_seconds: a.time_limit,
         threads: a.threads,
         log: !a.quiet,
+        solver_log: a
+            .solver_log
+            .as_ref()
+            .map(|p| p.to_string_lossy().into_owned()),
         ..Default::default()
     };
     let roster = scheduler::solve(&problem, &opts)?;

@@ -108,17 +108,23 @@ fn scenario(db: &str, dir: &std::path::Path) {
         "{p}"
     );
 
+    // While it runs, the solver's own figures appear: the best roster so far (the warm start
+    // gives HiGHS one at once) from its log.
     let deadline = Instant::now() + Duration::from_secs(120);
+    let mut seen_best = false;
     let progress = loop {
         let p = get(a, &format!("/roster/progress?month={m}"), &ops).text();
         if p.contains("\"running\":false") {
             break p;
         }
+        let v: serde_json::Value = serde_json::from_str(&p).unwrap();
+        seen_best |= v["best_so_far"].as_f64().is_some();
         assert!(Instant::now() < deadline, "still solving: {p}");
         std::thread::sleep(Duration::from_millis(500));
     };
     assert!(progress.contains("\"status\":\"done\""), "{progress}");
     assert!(progress.contains("gap"), "{progress}");
+    assert!(seen_best, "the best roster so far was shown while solving");
 
     // The grid.
     let page = get(a, &format!("/roster?month={m}"), &hr).text();

@@ -7,6 +7,7 @@
 #![allow(clippy::result_large_err)]
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock, Mutex};
 use std::time::Instant;
 
@@ -190,9 +191,11 @@ impl crate::store::Store {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Background generation. One job per month; HiGHS offers no progress callback or interrupt
-// through `scheduler::solve`, so progress is the elapsed time against the limit, and a cancel
-// only marks the job: the solver runs to its time limit and its result is then discarded.
+// Background generation. One job per month. HiGHS writes its log to a file of the job's
+// (`SolveOptions::solver_log`); the progress reads the branch-and-bound table's last row for
+// the best roster so far, the bound and the gap, next to the elapsed time against the limit.
+// HiGHS offers no interrupt through `scheduler::solve`, so a cancel only marks the job: the
+// solver runs to its time limit and its result is then discarded.
 
 struct Job {
     id: u64,
@@ -201,6 +204,64 @@ struct Job {
     started_at: String,
     limit_s: f64,
     cancelled: bool,
+    /// HiGHS's log of this solve: read for the best roster so far, the bound and the gap.
+    log: PathBuf,
+}
+
+/// What HiGHS's branch-and-bound table says so far: the last row's best bound, best
+/// solution and gap (`None` before the first row, or for `-inf` / `inf` / `Large`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(crate) struct SolverProgress {
+    pub(crate) best_bound: Option<f64>,
+    pub(crate) best_solution: Option<f64>,
+    pub(crate) gap_percent: Option<f64>,
+    pub(crate) solver_seconds: Option<f64>,
+}
+
+/// Reads the progress from the tail of a HiGHS log. A table row ends with
+/// `BestBound BestSol Gap Cuts InLp Confl. LpIters Time`, e.g.
+/// ` J  0  0  0  0.00%  -inf  435.3  Large  0  0  0  0  1.4s` — so it is read from the right.
+pub(crate) fn solver_progress(log: &str) -> Option<SolverProgress> {
+    let number = |t: &str| t.parse::<f64>().ok().filter(|x| x.is_finite());
+    log.lines().rev().find_map(|line| {
+        let tokens: Vec<&str> = line.split_whitespace().collect();
+        if tokens.len() < 9 {
+            return None;
+        }
+        let time = tokens[tokens.len() - 1]
+            .strip_suffix('s')?
+            .parse::<f64>()
+            .ok()?;
+        // Cuts, InLp, Confl. and LpIters are whole numbers.
+        if tokens[tokens.len() - 5..tokens.len() - 1]
+            .iter()
+            .any(|t| t.parse::<u64>().is_err())
+        {
+            return None;
+        }
+        let gap = tokens[tokens.len() - 6];
+        if !(gap.ends_with('%') || gap == "Large" || gap == "inf") {
+            return None;
+        }
+        Some(SolverProgress {
+            best_bound: number(tokens[tokens.len() - 8]),
+            best_solution: number(tokens[tokens.len() - 7]),
+            gap_percent: gap.strip_suffix('%').and_then(number),
+            solver_seconds: Some(time),
+        })
+    })
+}
+
+/// The last 16 KB of a file (the log grows; only its end matters).
+fn tail(path: &Path) -> Option<String> {
+    use std::io::{Read as _, Seek as _, SeekFrom};
+    let mut f = std::fs::File::open(path).ok()?;
+    let len = f.metadata().ok()?.len();
+    f.seek(SeekFrom::Start(len.saturating_sub(16 * 1024)))
+        .ok()?;
+    let mut buf = Vec::new();
+    f.read_to_end(&mut buf).ok()?;
+    Some(String::from_utf8_lossy(&buf).into_owned())
 }
 
 #[derive(Clone, Serialize)]
@@ -254,7 +315,9 @@ fn summary_of(doc: &RosterFile) -> String {
 
 /// Runs the solve off the async runtime and stores the draft unless cancelled meanwhile.
 async fn run_job(app: Arc<App>, month: String, id: u64, by: String, limit: f64) {
-    let args = crate::roster_cli::SolveArgs::quiet_month(&month, &app.site.path(), limit);
+    let mut args = crate::roster_cli::SolveArgs::quiet_month(&month, &app.site.path(), limit);
+    let log = jobs().running.get(&month).map(|j| j.log.clone());
+    args.solver_log.clone_from(&log);
     let data_dir = app.config.data_dir.clone();
     let solved = tokio::task::spawn_blocking(move || crate::roster_cli::solve(&args, &data_dir))
         .await
@@ -306,6 +369,9 @@ async fn run_job(app: Arc<App>, month: String, id: u64, by: String, limit: f64) 
         }
     };
     jobs().last.insert(month, outcome);
+    if let Some(log) = log {
+        let _ = std::fs::remove_file(log);
+    }
 }
 
 fn progress_json(month: &str) -> serde_json::Value {
@@ -313,7 +379,11 @@ fn progress_json(month: &str) -> serde_json::Value {
     match j.running.get(month) {
         Some(job) => {
             let elapsed = job.started.elapsed().as_secs_f64();
+            let solver = tail(&job.log).and_then(|t| solver_progress(&t));
             serde_json::json!({
+                "best_so_far": solver.as_ref().and_then(|p| p.best_solution),
+                "best_bound": solver.as_ref().and_then(|p| p.best_bound),
+                "gap_percent": solver.as_ref().and_then(|p| p.gap_percent),
                 "month": month,
                 "running": true,
                 "cancelled": job.cancelled,
@@ -817,6 +887,10 @@ async fn start_generate(
                     started_at: clock(),
                     limit_s: limit,
                     cancelled: false,
+                    log: std::env::temp_dir().join(format!(
+                        "hotline-workforce-highs-{}-{month}-{id}.log",
+                        std::process::id()
+                    )),
                 },
             );
             j.last.remove(month);
@@ -1324,6 +1398,36 @@ mod tests {
         assert_eq!(
             actions,
             ["roster.publish", "roster.cell", "roster.generate"]
+        );
+    }
+
+    /// Rows of a real HiGHS 1.x log (a 12 s March solve): the last table row counts; the
+    /// header and the solving report are not rows.
+    #[test]
+    fn progress_from_the_highs_log() {
+        let log = "\
+Src  Proc. InQueue |  Leaves   Expl. | BestBound       BestSol              Gap |   Cuts   InLp Confl. | LpIters     Time
+
+ J       0       0         0   0.00%   -inf            435.3              Large        0      0      0         0     1.4s
+         0       0         0   0.00%   -3870           435.3            989.04%        0      0      5     16900    12.0s
+
+Solving report
+  Status            Time limit reached
+";
+        let p = solver_progress(log).unwrap();
+        assert_eq!(p.best_bound, Some(-3870.0));
+        assert_eq!(p.best_solution, Some(435.3));
+        assert_eq!(p.gap_percent, Some(989.04));
+        assert_eq!(p.solver_seconds, Some(12.0));
+        let first = log.lines().take(3).collect::<Vec<_>>().join("\n");
+        let p = solver_progress(&first).unwrap();
+        assert_eq!(
+            (p.best_bound, p.best_solution, p.gap_percent),
+            (None, Some(435.3), None)
+        );
+        assert_eq!(
+            solver_progress("Running HiGHS 1.11.0\nSolving MIP model with:\n"),
+            None
         );
     }
 

@@ -46,6 +46,10 @@ pub struct SolveOptions {
     pub log: bool,
     /// HiGHS random seed.
     pub seed: i32,
+    /// A file HiGHS appends its log to while it solves (its branch-and-bound table carries the
+    /// best roster so far, the bound and the gap, which a caller may read for live progress).
+    /// The scheduler itself writes nothing: the path is only handed to the solver.
+    pub solver_log: Option<String>,
 }
 
 impl Default for SolveOptions {
@@ -56,6 +60,7 @@ impl Default for SolveOptions {
             mip_rel_gap: 0.001,
             log: false,
             seed: 0,
+            solver_log: None,
         }
     }
 }
@@ -213,8 +218,13 @@ fn run(
         .try_set_option("random_seed", opts.seed)
         .map_err(|_| option_error("random_seed"))?;
     model
-        .try_set_option("output_flag", opts.log)
+        .try_set_option("output_flag", opts.log || opts.solver_log.is_some())
         .map_err(|_| option_error("output_flag"))?;
+    if let Some(path) = &opts.solver_log {
+        model
+            .try_set_option("log_file", path.as_str())
+            .map_err(|_| option_error("log_file"))?;
+    }
     model
         .try_set_option("log_to_console", opts.log)
         .map_err(|_| option_error("log_to_console"))?;
