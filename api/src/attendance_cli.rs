@@ -124,7 +124,11 @@ pub fn context(month: &str, site: &Path, data_dir: &Path) -> anyhow::Result<Impo
 /// An unreadable file, or the import problems.
 pub fn read_file(file: &Path, ctx: &ImportContext) -> anyhow::Result<Parsed> {
     let bytes = fs::read(file).with_context(|| format!("reading {}", file.display()))?;
-    parse(&bytes, ctx).map_err(|e| anyhow::anyhow!("{} — {e}", file.display()))
+    let ctx = ctx.clone();
+    crate::excel::bounded::within(crate::excel::bounded::PARSE_LIMIT, move || {
+        parse(&bytes, &ctx)
+    })
+    .map_err(|e| anyhow::anyhow!("{} — {e}", file.display()))
 }
 
 fn print_parsed(p: &Parsed, month: &str) {

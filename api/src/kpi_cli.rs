@@ -242,7 +242,11 @@ pub fn run(cmd: KpiCommand, data_dir: &Path) -> anyhow::Result<()> {
                 .file_name()
                 .map(|n| n.to_string_lossy().to_string())
                 .unwrap_or_default();
-            let parsed = parse(&bytes, &name, &staff, y, m)
+            let (n, st) = (name.clone(), staff.clone());
+            let parsed =
+                crate::excel::bounded::within(crate::excel::bounded::PARSE_LIMIT, move || {
+                    parse(&bytes, &n, &st, y, m)
+                })
                 .map_err(|e| anyhow::anyhow!("{} — {e}", file.display()))?;
             println!(
                 "{}: {} records of {} people for {month}",

@@ -109,6 +109,12 @@ impl Col {
 
 /// Reads the call history from file bytes (workbook or CSV).
 pub fn read(bytes: &[u8]) -> Result<Vec<HistoryRow>, ImportErrors> {
+    let owned = bytes.to_vec();
+    super::bounded::within(super::bounded::PARSE_LIMIT, move || read_unbounded(&owned))
+}
+
+/// [`read`] without the time bound.
+fn read_unbounded(bytes: &[u8]) -> Result<Vec<HistoryRow>, ImportErrors> {
     let table = super::table::read(bytes).map_err(|e| {
         ImportErrors(vec![ImportProblem {
             sheet: "-".into(),

@@ -4,6 +4,7 @@
 
 pub mod attendance;
 pub mod call_history;
+pub mod bounded;
 pub mod guard;
 pub mod kpi_import;
 pub mod kpi_xlsx;

@@ -730,10 +730,13 @@ async fn attendance_preview(
     };
     let import_ctx = crate::attendance_cli::context(&month, &app.site.path(), &app.config.data_dir)
         .map_err(internal)?;
-    let parsed =
-        tokio::task::spawn_blocking(move || crate::excel::attendance::parse(&bytes, &import_ctx))
-            .await
-            .map_err(internal)?;
+    let parsed = tokio::task::spawn_blocking(move || {
+        crate::excel::bounded::within(crate::excel::bounded::PARSE_LIMIT, move || {
+            crate::excel::attendance::parse(&bytes, &import_ctx)
+        })
+    })
+    .await
+    .map_err(internal)?;
     match parsed {
         Err(errors) => {
             let rows: Vec<HashMap<&str, String>> = errors
@@ -1101,10 +1104,13 @@ async fn api_attendance_import(
     let import_ctx = crate::attendance_cli::context(&month, &app.site.path(), &app.config.data_dir)
         .map_err(internal)?;
     let bytes = body.to_vec();
-    let parsed =
-        tokio::task::spawn_blocking(move || crate::excel::attendance::parse(&bytes, &import_ctx))
-            .await
-            .map_err(internal)?;
+    let parsed = tokio::task::spawn_blocking(move || {
+        crate::excel::bounded::within(crate::excel::bounded::PARSE_LIMIT, move || {
+            crate::excel::attendance::parse(&bytes, &import_ctx)
+        })
+    })
+    .await
+    .map_err(internal)?;
     let parsed = match parsed {
         Ok(p) => p,
         Err(errors) => {

@@ -576,7 +576,9 @@ async fn parse_upload(app: &App, bytes: Vec<u8>) -> Result<Vec<Member>, UploadEr
         crate::data::load_site(&app.site.path()).map_err(|e| UploadError::Failed(internal(e)))?;
     let today = chrono::Local::now().date_naive();
     let parsed = tokio::task::spawn_blocking(move || {
-        crate::excel::staff_import::parse_staff(&bytes, &site, today)
+        crate::excel::bounded::within(crate::excel::bounded::PARSE_LIMIT, move || {
+            crate::excel::staff_import::parse_staff(&bytes, &site, today)
+        })
     })
     .await
     .map_err(|e| UploadError::Failed(internal(e)))?;

@@ -16,6 +16,16 @@ pub struct Server {
 }
 
 impl Server {
+    /// The server's peak resident memory so far (VmHWM of /proc/PID/status), in kB.
+    pub fn peak_rss_kb(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .expect("VmHWM in /proc/PID/status")
+    }
+
     /// Kills the server at once (SIGKILL: no shutdown, no flush).
     pub fn kill(&mut self) {
         let _ = self.child.kill();
