@@ -3,8 +3,8 @@
 //! read with calamine (or as CSV) through [`table`], whose rows importers map by header name.
 
 pub mod attendance;
-pub mod call_history;
 pub mod bounded;
+pub mod call_history;
 pub mod guard;
 pub mod kpi_import;
 pub mod kpi_xlsx;

@@ -658,6 +658,36 @@ struct ShortfallRow {
     cause: String,
 }
 
+/// Pays `month` from `doc` off the async runtime, the way every export and payroll run does:
+/// the stored attendance reconciled with the roster, the stored KPI evaluation, the app's
+/// site folder for the HR records.
+pub(crate) async fn pay_month(
+    app: &App,
+    month: &str,
+    doc: scheduler::RosterFile,
+) -> anyhow::Result<crate::export_cli::PaidMonth> {
+    let (site_dir, db, data_dir) = (
+        app.site.path(),
+        app.config.db_url.clone(),
+        app.config.data_dir.clone(),
+    );
+    let month = month.to_string();
+    tokio::task::spawn_blocking(move || {
+        crate::export_cli::pay_inputs(&month, Some(doc), &site_dir, Some(&db), 30.0, &data_dir)
+    })
+    .await?
+}
+
+/// Located import problems as JSON objects.
+pub(crate) fn problems_json(
+    problems: &[crate::excel::table::ImportProblem],
+) -> Vec<serde_json::Value> {
+    problems
+        .iter()
+        .map(|p| serde_json::json!({"sheet": p.sheet, "row": p.row, "column": p.column, "expected": p.expected, "found": p.found}))
+        .collect()
+}
+
 pub(crate) fn internal(e: impl std::fmt::Display) -> Response {
     (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response()
 }
@@ -926,19 +956,12 @@ async fn export_download(
     };
     let kind_enum = <crate::export_cli::ExportKind as clap::ValueEnum>::from_str(&kind, true)
         .map_err(|e| (StatusCode::NOT_FOUND, e).into_response())?;
-    let cfg = app.config.clone();
-    let site_dir = app.site.path();
-    let m = month.clone();
-    let bytes = tokio::task::spawn_blocking(move || -> anyhow::Result<Vec<u8>> {
-        let paid = crate::export_cli::pay_inputs(
-            &m,
-            Some(doc),
-            &site_dir,
-            Some(&cfg.db_url),
-            30.0,
-            &cfg.data_dir,
-        )?;
-        crate::export_cli::workbook(kind_enum, &paid.run, &paid.roster, &site_dir, &cfg.data_dir)
+    let paid = pay_month(&app, &month, doc)
+        .await
+        .map_err(|e| internal(format!("{e:#}")))?;
+    let (site_dir, data_dir) = (app.site.path(), app.config.data_dir.clone());
+    let bytes = tokio::task::spawn_blocking(move || {
+        crate::export_cli::workbook(kind_enum, &paid.run, &paid.roster, &site_dir, &data_dir)
     })
     .await
     .map_err(internal)?
@@ -1114,13 +1137,7 @@ async fn api_attendance_import(
     let parsed = match parsed {
         Ok(p) => p,
         Err(errors) => {
-            let list: Vec<serde_json::Value> = errors
-                .0
-                .iter()
-                .map(|p| {
-                    serde_json::json!({"sheet": p.sheet, "row": p.row, "column": p.column, "expected": p.expected, "found": p.found})
-                })
-                .collect();
+            let list = problems_json(&errors.0);
             return Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Json(serde_json::json!({"stored": false, "problems": list})),

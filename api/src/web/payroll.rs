@@ -469,22 +469,9 @@ async fn run_month(app: &App, ctx: &Ctx<'_>, month: &str) -> Result<i64, Respons
     else {
         return Err((StatusCode::NOT_FOUND, format!("no roster for {month}")).into_response());
     };
-    let cfg = app.config.clone();
-    let site_dir = app.site.path();
-    let m = month.clone();
-    let paid = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
-        crate::export_cli::pay_inputs(
-            &m,
-            Some(doc),
-            &site_dir,
-            Some(&cfg.db_url),
-            30.0,
-            &cfg.data_dir,
-        )
-    })
-    .await
-    .map_err(internal)?
-    .map_err(|e| internal(format!("{e:#}")))?;
+    let paid = super::pay_month(app, &month, doc)
+        .await
+        .map_err(|e| internal(format!("{e:#}")))?;
     // Approved meanwhile (by someone else)? Then this draft is not stored.
     if approved_of(app, &month).await.map_err(internal)?.is_some() {
         return Err(conflict(IMMUTABLE));

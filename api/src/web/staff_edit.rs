@@ -776,10 +776,7 @@ async fn api_import(
         Ok(m) => m,
         Err(UploadError::Failed(r)) => return Err(r),
         Err(UploadError::Problems(problems)) => {
-            let list: Vec<serde_json::Value> = problems
-                .iter()
-                .map(|p| serde_json::json!({"sheet": p.sheet, "row": p.row, "column": p.column, "expected": p.expected, "found": p.found}))
-                .collect();
+            let list = super::problems_json(&problems);
             return Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Json(serde_json::json!({"stored": false, "file": file, "problems": list})),
