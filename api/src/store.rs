@@ -47,6 +47,11 @@ const MIGRATIONS: &[Migration] = &[
     migration!(5, "payroll", "0005_payroll.sql"),
     migration!(6, "staff", "0006_staff.sql"),
     migration!(7, "staff_member", "0007_staff_member.sql"),
+    migration!(
+        8,
+        "attendance_confirmation",
+        "0008_attendance_confirmation.sql"
+    ),
 ];
 
 /// Which database a store is on.

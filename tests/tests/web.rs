@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::http::{csrf_of, get, http, login, multipart, session_cookie, start};
+use common::http::{api_post, csrf_of, get, http, login, multipart, session_cookie, start};
 use common::{root, solve_demo_roster};
 
 #[test]
@@ -194,20 +194,8 @@ fn scenario(db: &str, dir: &std::path::Path) {
     let at = me.find("\"csrf\":\"").unwrap() + 8;
     let token = me[at..at + 32].to_string();
     let json_post = |cookie: &str, path: &str, token: &str, body: &[u8]| {
-        let mut s = std::net::TcpStream::connect(a).unwrap();
-        use std::io::{Read as _, Write as _};
-        let req = format!(
-            "POST {path} HTTP/1.1\r\nHost: {a}\r\nConnection: close\r\nCookie: {cookie}\r\nX-CSRF-Token: {token}\r\nContent-Type: application/octet-stream\r\nContent-Length: {}\r\n\r\n",
-            body.len()
-        );
-        s.write_all(req.as_bytes()).unwrap();
-        s.write_all(body).unwrap();
-        let mut raw = String::new();
-        let mut bytes = Vec::new();
-        s.read_to_end(&mut bytes).unwrap();
-        raw.push_str(&String::from_utf8_lossy(&bytes));
-        let status: u16 = raw.split(' ').nth(1).unwrap().parse().unwrap();
-        (status, raw)
+        let r = api_post(a, path, cookie, token, "application/octet-stream", body);
+        (r.status, r.text())
     };
     let (status, raw) = json_post(&hr, "/api/attendance/import?month=2026-03", &token, &broken);
     assert_eq!(status, 422, "{raw}");
@@ -239,6 +227,76 @@ fn scenario(db: &str, dir: &std::path::Path) {
     assert_eq!(status, 403);
     let listed = get(a, "/api/attendance?month=2026-03", &hr).text();
     assert!(listed.contains("good.xlsx"), "{listed}");
+
+    // Differences between the roster and the stored attendance, for HR to confirm: the
+    // manager M001 is rostered on March's working days and has no record in the file, so
+    // "no attendance" (无考勤记录) is among them; confirming it (with a note) is stored,
+    // shown and audited; a difference the month does not have is refused; the auditor may
+    // not confirm.
+    let diffs = |cookie: &str| -> serde_json::Value {
+        serde_json::from_slice(&get(a, "/api/attendance/differences?month=2026-03", cookie).body)
+            .unwrap()
+    };
+    let d = diffs(&hr);
+    assert_eq!(d["reconciled"], true);
+    let m001 = d["differences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["employee"] == "M001" && x["kind"] == "no_attendance")
+        .unwrap_or_else(|| panic!("M001 without attendance: {d}"))
+        .clone();
+    assert!(m001["confirmed_by"].is_null());
+    let page = get(a, "/attendance?month=2026-03", &hr).text();
+    assert!(
+        page.contains("无考勤记录") && page.contains("M001|"),
+        "the page lists it"
+    );
+    let item = format!(
+        r#"{{"month":"2026-03","note":"经理外出开会，考勤另报","items":[{{"employee":"M001","date":"{}","kind":"no_attendance"}}]}}"#,
+        m001["date"].as_str().unwrap()
+    );
+    let r = api_post(
+        a,
+        "/api/attendance/differences/confirm",
+        &cookies["auditor"],
+        &token,
+        "application/json",
+        item.as_bytes(),
+    );
+    assert_eq!(r.status, 403);
+    let r = api_post(
+        a,
+        "/api/attendance/differences/confirm",
+        &hr,
+        &token,
+        "application/json",
+        item.as_bytes(),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert!(r.text().contains("\"confirmed\":1"), "{}", r.text());
+    let bogus = r#"{"month":"2026-03","items":[{"employee":"M001","date":"2026-03-31","kind":"shift_swapped"}]}"#;
+    let r = api_post(
+        a,
+        "/api/attendance/differences/confirm",
+        &hr,
+        &token,
+        "application/json",
+        bogus.as_bytes(),
+    );
+    assert_eq!(r.status, 400, "{}", r.text());
+    let d = diffs(&hr);
+    let again = d["differences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["employee"] == "M001" && x["kind"] == "no_attendance")
+        .unwrap();
+    assert_eq!(again["confirmed_by"], "hr");
+    assert_eq!(again["note"], "经理外出开会，考勤另报");
+    assert!(get(a, "/api/audit", &cookies["admin"])
+        .text()
+        .contains("attendance.difference.confirm"));
     assert_eq!(get(a, "/api/audit", &cookies["auditor"]).status, 200);
     assert_eq!(get(a, "/api/audit", &hr).status, 403);
 

@@ -30,6 +30,8 @@ use serde::Serialize;
 
 use crate::accounts::{LoginThrottle, Role, Session};
 
+/// Differences between roster and attendance, for HR to confirm.
+pub mod differences;
 /// The JSON API's OpenAPI document.
 pub mod openapi;
 /// Payroll runs (draft, review, approve) and the compliance page.
@@ -260,6 +262,7 @@ pub fn router(app: Arc<App>) -> Router {
         .merge(roster::routes())
         .merge(payroll::routes())
         .merge(staff::routes())
+        .merge(differences::routes())
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_UPLOAD))
         .with_state(app)
@@ -706,12 +709,24 @@ struct RecordRow {
 
 async fn attendance_view(ctx: &Ctx<'_>, month: &str, extra: Value) -> Result<Response, Response> {
     let imports = ctx.app.store.imports(month).await.map_err(internal)?;
+    let differences = differences::of_month(ctx.app, month)
+        .await
+        .map_err(internal)?;
+    let open = differences
+        .as_ref()
+        .map_or(0, |d| d.iter().filter(|r| r.confirmed_by.is_none()).count());
     let title = ctx.app.texts[&ctx.lang]["nav_attendance"].clone();
     Ok(ctx.render(
         "attendance.html",
         "attendance",
         &title,
-        context! { month => month, imports => Value::from_serialize(&imports), ..extra },
+        context! {
+            month => month,
+            imports => Value::from_serialize(&imports),
+            differences => Value::from_serialize(&differences),
+            open_differences => open,
+            ..extra
+        },
     ))
 }
 

@@ -102,6 +102,24 @@ pub const OPERATIONS: &[Operation] = &[
     },
     Operation {
         method: "get",
+        path: "/api/attendance/differences",
+        area: Area::Attendance,
+        summary: "The month's differences between roster and stored attendance, each with its confirmation",
+        params: &[MONTH],
+        body: NONE,
+        returns: (JSON, "{month, reconciled, differences: [{employee, name, date, kind, label, rostered, recorded, detail, confirmed_by, confirmed_at, note}]}"),
+    },
+    Operation {
+        method: "post",
+        path: "/api/attendance/differences/confirm",
+        area: Area::Attendance,
+        summary: "Confirm differences (each must be one the month has), with a note; audited",
+        params: &[],
+        body: (JSON, "{month, note, items: [{employee, date, kind}]}"),
+        returns: (JSON, "{stored, confirmed}"),
+    },
+    Operation {
+        method: "get",
         path: "/api/roster",
         area: Area::RosterView,
         summary: "The month's roster (stored or file) with the validator's verdict",
@@ -408,6 +426,7 @@ mod tests {
             include_str!("payroll.rs"),
             include_str!("staff.rs"),
             include_str!("staff_edit.rs"),
+            include_str!("differences.rs"),
         ];
         let mut out = std::collections::BTreeSet::new();
         for src in sources {
