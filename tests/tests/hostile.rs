@@ -1,7 +1,8 @@
 //! Hostile and corrupt uploads (issue 9): every file of `tests/fixtures/hostile/` (made by
 //! `make_hostile.py`: a looping FAT chain, a truncated compound file, a zip bomb, lying and
 //! absurd zip sizes, a million rows, a far cell, deep XML, a huge shared-string count, random
-//! binary) is refused with its named error in under 2 s and under 512 MB:
+//! binary; legacy .xls with a far cell, absurd DIMENSIONS and text records declaring far more
+//! characters than they hold) is refused with its named error in under 2 s and under 512 MB:
 //! - by the CLI, run under an address-space limit of 512 MB (`ulimit -v`), nothing stored;
 //! - through the web upload (the JSON import, the page's preview and the staff import), while
 //!   another user's requests keep being answered; the server's peak resident memory (VmHWM)
@@ -31,6 +32,10 @@ const HOSTILE: &[(&str, &str)] = &[
     ("deep-nesting.xlsx", "nests deeper than 64 elements"),
     ("huge-string-count.xlsx", "shared strings but holds"),
     ("not-a-workbook.bin", "neither a workbook"),
+    ("far-cell.xls", "spans 65536 rows x 256 columns"),
+    ("far-cell-nodim.xls", "spans 65536 rows x 256 columns"),
+    ("huge-dimensions.xls", "spans 4294967295 rows"),
+    ("label-capacity.xls", "declare 6553500000 characters more than they hold"),
 ];
 
 fn hostile(name: &str) -> Vec<u8> {

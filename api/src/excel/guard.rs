@@ -103,12 +103,24 @@ pub enum Refused {
     /// A sheet whose cells span more than [`Limits::max_cells`].
     #[error("sheet {sheet} spans {rows} rows x {cols} columns ({} cells), at most {limit} cells", (*.rows as u128) * (*.cols as u128))]
     TooManyCells {
-        /// The sheet's zip part.
+        /// The sheet's zip part (xlsx), or its name (xls).
         sheet: String,
         /// Rows spanned.
         rows: u64,
         /// Columns spanned.
         cols: u64,
+        /// The limit.
+        limit: u64,
+    },
+    /// The sheets of a legacy workbook (xls) together spanning more than
+    /// [`Limits::max_cells`]: calamine builds every sheet of an xls when it opens it, and
+    /// holds them all.
+    #[error("the workbook's first {sheets} sheets together span {cells} cells (all are read at once), at most {limit} cells")]
+    WorkbookTooManyCells {
+        /// Sheets counted when the limit was passed.
+        sheets: u64,
+        /// Cells their ranges span together (value or formula ranges, whichever is more).
+        cells: u64,
         /// The limit.
         limit: u64,
     },
@@ -187,7 +199,7 @@ pub fn check(bytes: &[u8], limits: &Limits) -> Result<Kind, Refused> {
         return Ok(Kind::Xlsx);
     }
     if bytes.starts_with(CFB_MAGIC) {
-        check_cfb(bytes)?;
+        check_cfb(bytes, limits)?;
         return Ok(Kind::Xls);
     }
     let head = &bytes[..bytes.len().min(8192)];
@@ -893,7 +905,7 @@ impl Cfb<'_> {
     }
 }
 
-fn check_cfb(bytes: &[u8]) -> Result<(), Refused> {
+fn check_cfb(bytes: &[u8], limits: &Limits) -> Result<(), Refused> {
     if bytes.len() < 512 {
         return Err(corrupt(format!(
             "compound file header truncated at {} bytes",
@@ -1024,6 +1036,21 @@ fn check_cfb(bytes: &[u8]) -> Result<(), Refused> {
         mini = Some((stream, minifat));
     }
 
+    // The stream calamine reads the workbook from: the first entry named "Workbook", else
+    // the first named "Book" (any case).
+    let workbook = ["Workbook", "Book"]
+        .iter()
+        .find_map(|w| entries.iter().position(|e| e.0.eq_ignore_ascii_case(w)));
+    if workbook == Some(0) {
+        return Err(corrupt(format!(
+            "the root entry is named {:?}, calamine would read it as the workbook stream",
+            entries[0].0
+        )));
+    }
+    // Its sectors (regular or mini, `workbook_mini`), in order.
+    let mut workbook_sectors: Vec<u32> = Vec::new();
+    let mut workbook_mini = false;
+
     // Every stream, and whatever entry calamine would open by name.
     let mut mini_owner: Vec<u32> = Vec::new();
     let mut mini_chains = 0u32;
@@ -1033,11 +1060,16 @@ fn check_cfb(bytes: &[u8]) -> Result<(), Refused> {
         if k == 0 || !(*kind == 2 || named) || *size == 0 {
             continue;
         }
+        let keep = workbook == Some(k);
         let what = format!("stream {name}");
         if *size >= MINI_CUTOFF {
-            cfb.walk(*start, Some(size.div_ceil(ss as u64)), &what, false)?;
+            let sectors = cfb.walk(*start, Some(size.div_ceil(ss as u64)), &what, keep)?;
+            if keep {
+                workbook_sectors = sectors;
+            }
             continue;
         }
+        workbook_mini |= keep;
         // In the mini stream, chained by the mini FAT.
         let Some((stream, minifat)) = &mini else {
             return Err(corrupt(format!(
@@ -1075,6 +1107,9 @@ fn check_cfb(bytes: &[u8]) -> Result<(), Refused> {
                 )));
             }
             *o = mini_chains;
+            if keep {
+                workbook_sectors.push(id);
+            }
             id = minifat
                 .get(id as usize / per)
                 .and_then(|&s| cfb.u32_in(s, id as usize % per))
@@ -1083,7 +1118,405 @@ fn check_cfb(bytes: &[u8]) -> Result<(), Refused> {
                 })?;
         }
     }
+
+    // The workbook stream as calamine reassembles it: its sectors' bytes in chain order (a
+    // sector cut short by the end of the file contributes what there is), up to its
+    // declared size. Mini sectors are 64-byte slices of the mini stream, which is itself
+    // the root entry's chain cut to the root entry's size. At most the file's size.
+    let Some(k) = workbook else {
+        return Ok(());
+    };
+    let (name, size) = (&entries[k].0, entries[k].3 as usize);
+    let mut stream = Vec::with_capacity(size);
+    if workbook_mini {
+        let mut mini_stream = Vec::new();
+        if let Some((sectors, _)) = &mini {
+            for &id in sectors {
+                mini_stream.extend_from_slice(cfb.sector(id));
+            }
+        }
+        mini_stream.truncate(root_size as usize);
+        for &id in &workbook_sectors {
+            let at = (id as usize * 64).min(mini_stream.len());
+            stream.extend_from_slice(&mini_stream[at..(at + 64).min(mini_stream.len())]);
+        }
+    } else {
+        for &id in &workbook_sectors {
+            stream.extend_from_slice(cfb.sector(id));
+        }
+    }
+    stream.truncate(size);
+    check_biff(&stream, name, limits)
+}
+
+// ---------------------------------------------------------------------------------------
+// BIFF records of the workbook stream (xls), walked as calamine 0.38 walks them
+// (`Xls::parse_workbook` in its xls.rs).
+//
+// calamine reads the workbook globals from offset 0 to the first EOF record, then, for every
+// BoundSheet8 record among them, the records from that sheet's offset to its EOF (skipping
+// nested BOF..EOF substreams, e.g. embedded charts). Per sheet it allocates:
+// - on a DIMENSIONS record: `Vec::reserve(rows * cols)` cells (40 bytes each), rows and cols
+//   taken from the record (BIFF8 rows are u32: up to four billion), computed in u32;
+// - `Range::from_sparse`: the bounding box of the cell records' positions (NUMBER, RK,
+//   MULRK, LABEL, RSTRING, LABELSST, BOOLERR, FORMULA with a non-string value, STRING at the
+//   last FORMULA's position), 32 bytes a cell, and the bounding box of the FORMULA records'
+//   positions, 24 bytes a cell. BLANK and MULBLANK are ignored.
+// - for LABEL, RSTRING and STRING records, a string with room for the character count the
+//   record declares, even when it holds fewer characters; it is kept in the cell.
+// Every sheet is built when the workbook is opened and all are held at once.
+// It ignores the SST's declared string counts (it pushes the strings it decodes), so they
+// are not checked here. CONTINUE records carry nothing checked here; they are skipped.
+
+const BIFF_FORMULA: u16 = 0x0006;
+const BIFF_EOF: u16 = 0x000A;
+const BIFF_FILEPASS: u16 = 0x002F;
+const BIFF_CONTINUE: u16 = 0x003C;
+const BIFF_BOUNDSHEET: u16 = 0x0085;
+const BIFF_MULRK: u16 = 0x00BD;
+const BIFF_RSTRING: u16 = 0x00D6;
+const BIFF_MERGECELLS: u16 = 0x00E5;
+const BIFF_LABELSST: u16 = 0x00FD;
+const BIFF_DIMENSIONS: u16 = 0x0200;
+const BIFF_NUMBER: u16 = 0x0203;
+const BIFF_LABEL: u16 = 0x0204;
+const BIFF_BOOLERR: u16 = 0x0205;
+const BIFF_STRING: u16 = 0x0207;
+const BIFF_RK: u16 = 0x027E;
+const BIFF_BOF: u16 = 0x0809;
+
+/// Characters that string records may declare beyond those they hold, over the whole
+/// workbook (calamine reserves room for the declared count and keeps it in the cell).
+const MAX_STRING_EXCESS: u64 = MB;
+
+/// A BIFF record: type, data, offset of the next record.
+type BiffRecord<'s> = (u16, &'s [u8], usize);
+
+/// The record at `at`, `None` at the end of the stream.
+fn biff_record<'s>(
+    s: &'s [u8],
+    at: usize,
+    stream: &str,
+) -> Result<Option<BiffRecord<'s>>, Refused> {
+    if at >= s.len() {
+        return Ok(None);
+    }
+    if s.len() - at < 4 {
+        return Err(corrupt(format!(
+            "the {stream} stream ends inside a record header at offset {at} ({} bytes)",
+            s.len()
+        )));
+    }
+    let (typ, len) = (le16(s, at), usize::from(le16(s, at + 2)));
+    let end = at + 4 + len;
+    if end > s.len() {
+        return Err(corrupt(format!(
+            "record {typ:#06X} at offset {at} of the {stream} stream declares {len} bytes, past the end of the stream ({} bytes)",
+            s.len()
+        )));
+    }
+    Ok(Some((typ, &s[at + 4..end], end)))
+}
+
+/// A bounding box of 0-based (row, column) positions, as `Range::from_sparse` computes it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Extent(Option<(u32, u32, u32, u32)>);
+
+impl Extent {
+    fn add(&mut self, row: u32, col: u32) {
+        self.0 = Some(match self.0 {
+            None => (row, row, col, col),
+            Some((r0, r1, c0, c1)) => (r0.min(row), r1.max(row), c0.min(col), c1.max(col)),
+        });
+    }
+
+    /// (rows, columns) spanned.
+    fn size(&self) -> (u64, u64) {
+        self.0.map_or((0, 0), |(r0, r1, c0, c1)| {
+            (u64::from(r1 - r0) + 1, u64::from(c1 - c0) + 1)
+        })
+    }
+
+    fn cells(&self) -> u64 {
+        let (rows, cols) = self.size();
+        rows * cols
+    }
+}
+
+fn check_extent(sheet: &str, rows: u64, cols: u64, limits: &Limits) -> Result<(), Refused> {
+    if rows.saturating_mul(cols) > limits.max_cells {
+        return Err(Refused::TooManyCells {
+            sheet: sheet.to_string(),
+            rows,
+            cols,
+            limit: limits.max_cells,
+        });
+    }
     Ok(())
+}
+
+/// What one sheet makes calamine hold.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct SheetCells {
+    /// Cells of its value range.
+    cells: u64,
+    /// Cells of its formula range.
+    formulas: u64,
+    /// Characters its string records declare beyond those they hold.
+    string_excess: u64,
+}
+
+/// A sheet's name from its BoundSheet8 record (for messages; `#k` if it has none).
+fn sheet_name(data: &[u8], biff8: bool, k: usize) -> String {
+    let cch = data.get(6).copied().unwrap_or(0) as usize;
+    let name = if biff8 {
+        let high = data.get(7).is_some_and(|f| f & 1 != 0);
+        let rest = data.get(8..).unwrap_or_default();
+        if high {
+            let units: Vec<u16> = rest.chunks_exact(2).take(cch).map(|u| le16(u, 0)).collect();
+            String::from_utf16_lossy(&units)
+        } else {
+            rest.iter().take(cch).map(|&b| char::from(b)).collect()
+        }
+    } else {
+        let rest = data.get(7..).unwrap_or_default();
+        rest.iter().take(cch).map(|&b| char::from(b)).collect()
+    };
+    let name: String = name.chars().filter(|&c| c != '\0').collect();
+    if name.is_empty() {
+        format!("#{k}")
+    } else {
+        name
+    }
+}
+
+/// Characters a string (`XLUnicodeString`, or BIFF5's byte string) at the start of `data`
+/// declares beyond those it holds.
+fn unheld_chars(data: &[u8], biff8: bool) -> u64 {
+    if data.len() < 2 {
+        return 0;
+    }
+    let cch = usize::from(le16(data, 0));
+    let held = match (biff8, data.get(2)) {
+        (true, Some(flags)) if flags & 1 != 0 => (data.len() - 3) / 2,
+        (true, _) => data.len().saturating_sub(3),
+        (false, _) => data.len() - 2,
+    };
+    cch.saturating_sub(held) as u64
+}
+
+fn check_biff(s: &[u8], stream: &str, limits: &Limits) -> Result<(), Refused> {
+    // The globals, to the first EOF.
+    let mut sheets: Vec<(usize, String)> = Vec::new();
+    let mut biff8 = true;
+    let mut at = 0;
+    while let Some((typ, data, next)) = biff_record(s, at, stream)? {
+        let offset = at;
+        at = next;
+        let short = |n: usize, what: &str| {
+            corrupt(format!(
+                "{what} record at offset {offset} of the {stream} stream has {} bytes, calamine reads {n}",
+                data.len()
+            ))
+        };
+        match typ {
+            BIFF_FILEPASS => {
+                if data.len() < 2 {
+                    return Err(short(2, "FILEPASS"));
+                }
+                // Encrypted: calamine refuses the file here, before any sheet. (XOR
+                // obfuscation, type 0, it reads on as plain records: so does this.)
+                if le16(data, 0) != 0 {
+                    return Ok(());
+                }
+            }
+            BIFF_BOF => {
+                if data.len() < 2 {
+                    return Err(short(2, "BOF"));
+                }
+                biff8 = match le16(data, 0) {
+                    0x0200 | 0x0002 | 0x0007 | 0x0300 | 0x0400 | 0x0500 => false,
+                    0 => !(data.len() >= 4 && le16(data, 2) == 0x1000),
+                    _ => true,
+                };
+            }
+            BIFF_BOUNDSHEET => {
+                if data.len() < 6 {
+                    return Err(short(6, "BoundSheet8"));
+                }
+                let pos = le32(data, 0) as usize;
+                let name = sheet_name(data, biff8, sheets.len());
+                if pos > s.len() {
+                    return Err(corrupt(format!(
+                        "sheet {name} starts at offset {pos}, past the end of the {stream} stream ({} bytes)",
+                        s.len()
+                    )));
+                }
+                sheets.push((pos, name));
+            }
+            BIFF_EOF => break,
+            _ => {}
+        }
+    }
+
+    // Every sheet. Sheets at the same offset are read again by calamine (and held again),
+    // but scanned once here; sheets whose records overlap otherwise are scanned again,
+    // within a budget of a few times the stream.
+    let mut seen: std::collections::HashMap<usize, SheetCells> = std::collections::HashMap::new();
+    let mut budget = s.len().saturating_mul(4).saturating_add(1 << 16);
+    let mut total = SheetCells::default();
+    for (k, (pos, name)) in sheets.iter().enumerate() {
+        let sheet = match seen.get(pos) {
+            Some(&c) => c,
+            None => {
+                let c = check_sheet(s, *pos, name, stream, biff8, limits, &mut budget)?;
+                seen.insert(*pos, c);
+                c
+            }
+        };
+        total.cells = total.cells.saturating_add(sheet.cells);
+        total.formulas = total.formulas.saturating_add(sheet.formulas);
+        total.string_excess = total.string_excess.saturating_add(sheet.string_excess);
+        if total.cells.max(total.formulas) > limits.max_cells {
+            return Err(Refused::WorkbookTooManyCells {
+                sheets: k as u64 + 1,
+                cells: total.cells.max(total.formulas),
+                limit: limits.max_cells,
+            });
+        }
+        if total.string_excess > MAX_STRING_EXCESS {
+            return Err(corrupt(format!(
+                "string cells up to sheet {name} declare {} characters more than they hold (calamine reserves room for the declared count), at most {MAX_STRING_EXCESS}",
+                total.string_excess
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Walks one sheet's records from `pos` as calamine does and checks what it would allocate.
+fn check_sheet(
+    s: &[u8],
+    pos: usize,
+    name: &str,
+    stream: &str,
+    biff8: bool,
+    limits: &Limits,
+    budget: &mut usize,
+) -> Result<SheetCells, Refused> {
+    let mut cells = Extent::default();
+    let mut formulas = Extent::default();
+    let mut string_excess = 0u64;
+    let mut formula_at = (0u32, 0u32);
+    let mut seen_bof = false;
+    let mut depth = 0usize;
+    let mut at = pos;
+    while let Some((typ, data, next)) = biff_record(s, at, stream)? {
+        let offset = at;
+        *budget = budget.checked_sub(next - at).ok_or_else(|| {
+            corrupt(format!(
+                "the sheets of the {stream} stream overlap (sheet {name} at offset {pos} reads records read before)"
+            ))
+        })?;
+        at = next;
+        if depth > 0 {
+            match typ {
+                BIFF_BOF => depth += 1,
+                BIFF_EOF => depth -= 1,
+                _ => {}
+            }
+            continue;
+        }
+        let len = data.len();
+        let row_col = || (u32::from(le16(data, 0)), u32::from(le16(data, 2)));
+        match typ {
+            BIFF_BOF if seen_bof => depth += 1,
+            BIFF_BOF => seen_bof = true,
+            BIFF_EOF => break,
+            BIFF_CONTINUE => {}
+            BIFF_DIMENSIONS => {
+                let (rf, rl, mut cf, cl) = match len {
+                    10 => (
+                        u32::from(le16(data, 0)),
+                        u32::from(le16(data, 2)),
+                        u32::from(le16(data, 4)),
+                        u32::from(le16(data, 6)),
+                    ),
+                    14 | 16 => (
+                        le32(data, 0),
+                        le32(data, 4),
+                        u32::from(le16(data, 8)),
+                        u32::from(le16(data, 10)),
+                    ),
+                    // calamine refuses the workbook here.
+                    _ => continue,
+                };
+                if cf > 0xFF || cl < cf {
+                    cf = 0;
+                }
+                let (end_r, end_c) = if rl >= 1 && cl >= 1 {
+                    (rl - 1, cl - 1)
+                } else {
+                    (rf, cf)
+                };
+                // calamine computes `end - start + 1` in u32 (wrapping in a release build).
+                let rows = u64::from(end_r.wrapping_sub(rf).wrapping_add(1));
+                let cols = u64::from(end_c.wrapping_sub(cf).wrapping_add(1));
+                check_extent(name, rows, cols, limits)?;
+            }
+            BIFF_NUMBER if len >= 14 => cells.add(row_col().0, row_col().1),
+            BIFF_RK | BIFF_LABELSST if len >= 10 => cells.add(row_col().0, row_col().1),
+            BIFF_BOOLERR if len >= 8 => cells.add(row_col().0, row_col().1),
+            BIFF_LABEL | BIFF_RSTRING if len >= 6 => {
+                cells.add(row_col().0, row_col().1);
+                string_excess += unheld_chars(&data[6..], biff8);
+            }
+            BIFF_STRING => {
+                cells.add(formula_at.0, formula_at.1);
+                string_excess += unheld_chars(data, biff8);
+            }
+            BIFF_MULRK if len >= 6 => {
+                // calamine requires the length to match the (u16, wrapping) column span.
+                let (first, last) = (le16(data, 2), le16(data, len - 2));
+                let n = usize::from(last.wrapping_sub(first).wrapping_add(1));
+                if len == 6 + 6 * n && n > 0 {
+                    let row = u32::from(le16(data, 0));
+                    cells.add(row, u32::from(first));
+                    cells.add(row, u32::from(first) + n as u32 - 1);
+                }
+            }
+            BIFF_FORMULA if len >= 20 => {
+                formula_at = row_col();
+                formulas.add(formula_at.0, formula_at.1);
+                // A string value comes in the STRING record after it.
+                if !(data[6] == 0 && data[12] == 0xFF && data[13] == 0xFF) {
+                    cells.add(formula_at.0, formula_at.1);
+                }
+            }
+            BIFF_MERGECELLS => {
+                let n = if len >= 2 {
+                    usize::from(le16(data, 0))
+                } else {
+                    0
+                };
+                if len < 2 + 8 * n {
+                    return Err(corrupt(format!(
+                        "MERGECELLS record at offset {offset} of sheet {name} declares {n} ranges in {len} bytes"
+                    )));
+                }
+            }
+            _ => {}
+        }
+    }
+    for e in [cells, formulas] {
+        let (rows, cols) = e.size();
+        check_extent(name, rows, cols, limits)?;
+    }
+    Ok(SheetCells {
+        cells: cells.cells(),
+        formulas: formulas.cells(),
+        string_excess,
+    })
 }
 
 #[cfg(test)]
@@ -1260,6 +1693,472 @@ mod tests {
             }
         }
         assert!(seen >= 20, "{seen}");
+    }
+
+    #[test]
+    fn hostile_xls_cells() {
+        for f in ["hostile/far-cell.xls", "hostile/far-cell-nodim.xls"] {
+            let e = refused(f);
+            assert!(
+                matches!(
+                    &e,
+                    Refused::TooManyCells { sheet, rows: 65_536, cols: 256, limit: 5_000_000 }
+                        if sheet == "Sheet1"
+                ),
+                "{f}: {e}"
+            );
+        }
+        let e = refused("hostile/huge-dimensions.xls");
+        assert!(
+            matches!(
+                &e,
+                Refused::TooManyCells {
+                    rows: 4_294_967_295,
+                    cols: 256,
+                    ..
+                }
+            ),
+            "{e}"
+        );
+        let e = refused("hostile/label-capacity.xls");
+        assert!(
+            matches!(&e, Refused::CorruptStructure { detail } if detail.contains("6553500000 characters more than they hold")),
+            "{e}"
+        );
+    }
+
+    // --- xls written here: BIFF8 records in a compound file, read back by calamine too.
+
+    fn rec(typ: u16, data: &[u8]) -> Vec<u8> {
+        let mut r = typ.to_le_bytes().to_vec();
+        r.extend((data.len() as u16).to_le_bytes());
+        r.extend(data);
+        r
+    }
+
+    fn cat(parts: &[&[u8]]) -> Vec<u8> {
+        parts.concat()
+    }
+
+    fn bof(dt: u16) -> Vec<u8> {
+        let d = cat(&[
+            &0x0600u16.to_le_bytes(),
+            &dt.to_le_bytes(),
+            &[0xBB, 0x0D, 0xCC, 0x07],
+            &[0; 4],
+            &0x0206u32.to_le_bytes(),
+        ]);
+        rec(BIFF_BOF, &d)
+    }
+
+    fn eof() -> Vec<u8> {
+        rec(BIFF_EOF, &[])
+    }
+
+    fn number(row: u16, col: u16, v: f64) -> Vec<u8> {
+        let d = cat(&[
+            &row.to_le_bytes(),
+            &col.to_le_bytes(),
+            &[0, 0],
+            &v.to_le_bytes(),
+        ]);
+        rec(BIFF_NUMBER, &d)
+    }
+
+    fn dims(r0: u32, r1: u32, c0: u16, c1: u16) -> Vec<u8> {
+        let d = cat(&[
+            &r0.to_le_bytes(),
+            &r1.to_le_bytes(),
+            &c0.to_le_bytes(),
+            &c1.to_le_bytes(),
+            &[0, 0],
+        ]);
+        rec(BIFF_DIMENSIONS, &d)
+    }
+
+    fn boundsheet(pos: u32, name: &str) -> Vec<u8> {
+        let d = cat(&[
+            &pos.to_le_bytes(),
+            &[0, 0, name.len() as u8, 0],
+            name.as_bytes(),
+        ]);
+        rec(BIFF_BOUNDSHEET, &d)
+    }
+
+    /// A Workbook stream: `globals` (after BOF), one BOUNDSHEET per sheet, EOF, then each
+    /// sheet's substream (BOF, its records, EOF).
+    fn workbook(globals: &[u8], sheets: &[(&str, Vec<u8>)]) -> Vec<u8> {
+        let head = |pos: &[u32]| {
+            let mut g = cat(&[&bof(0x0005), globals]);
+            for ((name, _), p) in sheets.iter().zip(pos) {
+                g.extend(boundsheet(*p, name));
+            }
+            g.extend(eof());
+            g
+        };
+        let mut pos = Vec::new();
+        let mut at = head(&vec![0; sheets.len()]).len() as u32;
+        for (_, body) in sheets {
+            pos.push(at);
+            at += (bof(0x0010).len() + body.len() + eof().len()) as u32;
+        }
+        let mut s = head(&pos);
+        for (_, body) in sheets {
+            s.extend(cat(&[&bof(0x0010), body, &eof()]));
+        }
+        s
+    }
+
+    /// A compound file (512-byte sectors) holding `stream` as "Workbook": in regular
+    /// sectors if it is 4096 bytes or more, else in the mini stream.
+    fn xls(stream: &[u8]) -> Vec<u8> {
+        const END: u32 = ENDOFCHAIN;
+        let mini = stream.len() < MINI_CUTOFF as usize;
+        let padded = |b: &[u8], unit: usize| {
+            let mut b = b.to_vec();
+            b.resize(b.len().div_ceil(unit).max(1) * unit, 0);
+            b
+        };
+        // Regular sectors after the FAT: [minifat] data... directory.
+        let (data, minifat) = if mini {
+            let m = padded(stream, 64);
+            let n = (m.len() / 64) as u32;
+            let mut mf: Vec<u32> = (1..n).chain([END]).collect();
+            mf.resize(128, u32::MAX);
+            (padded(&m, 512), Some(mf))
+        } else {
+            (padded(stream, 512), None)
+        };
+        let n_data = (data.len() / 512) as u32;
+        let extra = u32::from(minifat.is_some());
+        let mut n_fat = 1u32;
+        while 128 * n_fat < n_fat + extra + n_data + 1 {
+            n_fat += 1;
+        }
+        let first_data = n_fat + extra;
+        let dir = first_data + n_data;
+        let mut fat: Vec<u32> = vec![0xFFFF_FFFD; n_fat as usize];
+        if extra == 1 {
+            fat.push(END);
+        }
+        fat.extend((first_data + 1..first_data + n_data).chain([END]));
+        fat.push(END);
+        fat.resize(128 * n_fat as usize, u32::MAX);
+        let mut h = cat(&[
+            CFB_MAGIC,
+            &[0; 16],
+            &[0x3E, 0, 3, 0, 0xFE, 0xFF, 9, 0, 6, 0],
+            &[0; 6],
+        ]);
+        let (mf_start, mf_count) = if mini { (n_fat, 1) } else { (END, 0) };
+        for v in [0, n_fat, dir, 0, 4096, mf_start, mf_count, END, 0] {
+            h.extend(v.to_le_bytes());
+        }
+        for k in 0..109 {
+            h.extend((if k < n_fat { k } else { u32::MAX }).to_le_bytes());
+        }
+        let entry = |name: &str, kind: u8, start: u32, size: u64, child: u32| {
+            let units: Vec<u8> = name
+                .encode_utf16()
+                .chain([0])
+                .flat_map(u16::to_le_bytes)
+                .collect();
+            let mut e = units.clone();
+            e.resize(64, 0);
+            e.extend((units.len() as u16).to_le_bytes());
+            e.extend([kind, 1]);
+            for v in [u32::MAX, u32::MAX, child] {
+                e.extend(v.to_le_bytes());
+            }
+            e.extend([0; 36]);
+            e.extend(start.to_le_bytes());
+            e.extend(size.to_le_bytes());
+            e
+        };
+        let (root_start, root_size, wb_start) = if mini {
+            (first_data, data.len() as u64, 0)
+        } else {
+            (END, 0, first_data)
+        };
+        let mut d = cat(&[
+            &entry("Root Entry", 5, root_start, root_size, 1),
+            &entry("Workbook", 2, wb_start, stream.len() as u64, u32::MAX),
+        ]);
+        d.resize(512, 0);
+        let mut out = h;
+        for v in &fat {
+            out.extend(v.to_le_bytes());
+        }
+        if let Some(mf) = minifat {
+            for v in mf {
+                out.extend(v.to_le_bytes());
+            }
+        }
+        out.extend(data);
+        out.extend(d);
+        out
+    }
+
+    /// What calamine makes of it: each sheet's range size, or its error.
+    fn calamine_sizes(bytes: &[u8]) -> Result<Vec<(usize, usize)>, String> {
+        use calamine::Reader;
+        let mut wb: calamine::Xls<_> =
+            calamine::Xls::new(Cursor::new(bytes.to_vec())).map_err(|e| e.to_string())?;
+        Ok(wb.worksheets().iter().map(|(_, r)| r.get_size()).collect())
+    }
+
+    fn grid(rows: std::ops::Range<u16>, cols: std::ops::Range<u16>) -> Vec<u8> {
+        let mut b = dims(
+            u32::from(rows.start),
+            u32::from(rows.end),
+            cols.start,
+            cols.end,
+        );
+        for r in rows {
+            for c in cols.clone() {
+                b.extend(number(r, c, f64::from(r) + f64::from(c) / 100.0));
+            }
+        }
+        b
+    }
+
+    fn small_limits() -> Limits {
+        Limits {
+            max_cells: 2000,
+            ..Limits::default()
+        }
+    }
+
+    #[test]
+    fn xls_within_limits_pass() {
+        // 200 x 10, in regular sectors; and a small one in the mini stream.
+        for (rows, cols) in [(5..205, 3..13), (0..3, 0..2)] {
+            let bytes = xls(&workbook(
+                &[],
+                &[("Data", grid(rows.clone(), cols.clone()))],
+            ));
+            assert_eq!(check(&bytes, &Limits::default()), Ok(Kind::Xls));
+            assert_eq!(check(&bytes, &small_limits()), Ok(Kind::Xls));
+            let want = (rows.len(), cols.len());
+            assert_eq!(calamine_sizes(&bytes), Ok(vec![want]));
+        }
+    }
+
+    #[test]
+    fn xls_limits_match_calamine() {
+        let limits = small_limits();
+        let one = |body: Vec<u8>| xls(&workbook(&[], &[("S", body)]));
+        let too_many = |bytes: &[u8], r: u64, c: u64| {
+            let e = check(bytes, &limits).unwrap_err();
+            assert!(
+                matches!(&e, Refused::TooManyCells { sheet, rows, cols, .. } if sheet == "S" && *rows == r && *cols == c),
+                "{e}"
+            );
+        };
+        // 201 x 10 by cells (no DIMENSIONS), and by DIMENSIONS alone.
+        let b = one(cat(&[&number(0, 0, 1.0), &number(200, 9, 1.0)]));
+        assert_eq!(calamine_sizes(&b), Ok(vec![(201, 10)]));
+        too_many(&b, 201, 10);
+        too_many(
+            &one(cat(&[&dims(0, 201, 0, 10), &number(0, 0, 1.0)])),
+            201,
+            10,
+        );
+        // DIMENSIONS whose last row is before its first: calamine's u32 arithmetic wraps.
+        too_many(&one(dims(10, 5, 0, 1)), 4_294_967_291, 1);
+        // MULRK: row 3, columns 250..=255 (6 RK values), with a cell at A1.
+        let mut m = cat(&[&3u16.to_le_bytes(), &250u16.to_le_bytes()]);
+        for _ in 250..=255 {
+            m.extend([0, 0, 0x02, 0, 0, 0]);
+        }
+        m.extend(255u16.to_le_bytes());
+        let b = one(cat(&[&number(0, 0, 1.0), &rec(BIFF_MULRK, &m)]));
+        assert_eq!(calamine_sizes(&b), Ok(vec![(4, 256)]));
+        assert_eq!(check(&b, &Limits::default()), Ok(Kind::Xls));
+        let b = one(cat(&[
+            &number(0, 0, 1.0),
+            &number(7, 0, 1.0),
+            &rec(BIFF_MULRK, &m),
+        ]));
+        too_many(&b, 8, 256);
+        // BLANK and MULBLANK are ignored by calamine, so here.
+        let blank = rec(0x0201, &cat(&[&60000u16.to_le_bytes(), &[200, 0, 0, 0]]));
+        let b = one(cat(&[&number(0, 0, 1.0), &blank]));
+        assert_eq!(calamine_sizes(&b), Ok(vec![(1, 1)]));
+        assert_eq!(check(&b, &limits), Ok(Kind::Xls));
+        // A FORMULA's position makes its own range.
+        let mut f = cat(&[&300u16.to_le_bytes(), &20u16.to_le_bytes(), &[0, 0]]);
+        f.extend(1.5f64.to_le_bytes());
+        f.extend([0; 6]);
+        f.extend([3, 0, 0x1E, 7, 0]); // cce 3: ptgInt 7
+        let b = one(cat(&[&number(0, 0, 1.0), &rec(BIFF_FORMULA, &f)]));
+        assert_eq!(calamine_sizes(&b), Ok(vec![(301, 21)]));
+        too_many(&b, 301, 21);
+        // A nested substream (an embedded chart) is skipped, as calamine skips it.
+        let b = one(cat(&[
+            &number(0, 0, 1.0),
+            &bof(0x0020),
+            &number(60000, 200, 1.0),
+            &eof(),
+        ]));
+        assert_eq!(calamine_sizes(&b), Ok(vec![(1, 1)]));
+        assert_eq!(check(&b, &limits), Ok(Kind::Xls));
+    }
+
+    #[test]
+    fn xls_sheets_together() {
+        let limits = small_limits();
+        let g = || grid(0..100, 0..15);
+        let b = xls(&workbook(&[], &[("A", g()), ("B", g())]));
+        assert_eq!(calamine_sizes(&b), Ok(vec![(100, 15), (100, 15)]));
+        let e = check(&b, &limits).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                Refused::WorkbookTooManyCells {
+                    sheets: 2,
+                    cells: 3000,
+                    limit: 2000
+                }
+            ),
+            "{e}"
+        );
+        assert_eq!(check(&b, &Limits::default()), Ok(Kind::Xls));
+        // Many BOUNDSHEETs naming one sheet: calamine builds it for each.
+        let mut s = workbook(&[], &[("A", grid(0..10, 0..15))]);
+        let at = s.windows(4).position(|w| w == [0x85, 0, 9, 0]).unwrap();
+        let one = s[at..at + 13].to_vec();
+        for k in 1..20u8 {
+            let mut more = one.clone();
+            more[12] = b'A' + k;
+            s.splice(at..at, more);
+        }
+        // The BOUNDSHEETs moved the sheet: fix their offsets.
+        let pos = s
+            .windows(4)
+            .rposition(|w| w == [0x09, 0x08, 16, 0])
+            .unwrap() as u32;
+        for k in 0..20 {
+            s[at + 13 * k + 4..at + 13 * k + 8].copy_from_slice(&pos.to_le_bytes());
+        }
+        let b = xls(&s);
+        assert_eq!(calamine_sizes(&b).map(|v| v.len()), Ok(20));
+        let e = check(&b, &limits).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                Refused::WorkbookTooManyCells {
+                    sheets: 14,
+                    cells: 2100,
+                    ..
+                }
+            ),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn xls_encrypted_and_sst() {
+        let far = cat(&[&number(0, 0, 1.0), &number(65535, 255, 1.0)]);
+        // RC4 encrypted: calamine refuses it before reading any sheet.
+        let b = xls(&workbook(
+            &rec(BIFF_FILEPASS, &[1, 0, 1, 0]),
+            &[("S", far.clone())],
+        ));
+        assert_eq!(check(&b, &Limits::default()), Ok(Kind::Xls));
+        let e = calamine_sizes(&b).unwrap_err();
+        assert!(e.contains("password protected"), "{e}");
+        // XOR obfuscation (type 0): calamine reads on, taking the bytes as they are.
+        let b = xls(&workbook(&rec(BIFF_FILEPASS, &[0, 0, 1, 0]), &[("S", far)]));
+        assert!(matches!(
+            check(&b, &Limits::default()),
+            Err(Refused::TooManyCells { rows: 65_536, .. })
+        ));
+        // An SST declaring four billion strings: calamine ignores the counts.
+        let sst = cat(&[
+            &4_000_000_000u32.to_le_bytes(),
+            &4_000_000_000u32.to_le_bytes(),
+            &[2, 0, 0],
+            b"ok",
+        ]);
+        let label = rec(
+            BIFF_LABELSST,
+            &cat(&[&[0, 0, 0, 0, 0, 0], &0u32.to_le_bytes()]),
+        );
+        let b = xls(&workbook(&rec(0x00FC, &sst), &[("S", label)]));
+        assert_eq!(check(&b, &Limits::default()), Ok(Kind::Xls));
+        assert_eq!(calamine_sizes(&b), Ok(vec![(1, 1)]));
+    }
+
+    #[test]
+    fn xls_corrupt_records() {
+        let corrupt_with = |b: &[u8], what: &str| {
+            let e = check(b, &Limits::default()).unwrap_err();
+            assert!(
+                matches!(&e, Refused::CorruptStructure { detail } if detail.contains(what)),
+                "{e}"
+            );
+        };
+        // A record running past the end of the stream, inside a sheet.
+        let mut s = workbook(&[], &[("S", number(0, 0, 1.0))]);
+        let n = s.len();
+        s[n - 4..].copy_from_slice(&[0x03, 0x02, 0xFF, 0x00]);
+        corrupt_with(&xls(&s), "past the end of the stream");
+        // A sheet starting past the end of the stream.
+        let mut s = workbook(&[], &[("S", number(0, 0, 1.0))]);
+        let at = s.windows(2).position(|w| w == [0x85, 0]).unwrap();
+        s[at + 4..at + 8].copy_from_slice(&1_000_000u32.to_le_bytes());
+        corrupt_with(&xls(&s), "past the end of the Workbook stream");
+        // Sheets starting at every record of one long sheet (quadratic work).
+        let filler: Vec<u8> = (0..20_000).flat_map(|_| rec(0x0000, &[])).collect();
+        let mut s = workbook(&[], &[("S", filler)]);
+        let at = s.windows(2).position(|w| w == [0x85, 0]).unwrap();
+        let pos = le32(&s, at + 4);
+        let more: Vec<u8> = (0..20_000u32)
+            .flat_map(|k| boundsheet(pos + 4 * k, "x"))
+            .collect();
+        let shift = more.len() as u32;
+        s.splice(at..at, more);
+        for k in 0..20_001 {
+            let o = at + 13 * k + 4;
+            let p = le32(&s, o) + shift;
+            s[o..o + 4].copy_from_slice(&p.to_le_bytes());
+        }
+        let t = Instant::now();
+        corrupt_with(&xls(&s), "overlap");
+        assert!(t.elapsed() < Duration::from_secs(2));
+    }
+
+    #[test]
+    fn every_xls_fixture_outside_hostile_passes() {
+        fn walk(dir: &std::path::Path, out: &mut Vec<PathBuf>) {
+            for f in std::fs::read_dir(dir).unwrap() {
+                let p = f.unwrap().path();
+                if p.is_dir() {
+                    if !p.ends_with("hostile") {
+                        walk(&p, out);
+                    }
+                } else if p.extension().is_some_and(|x| x.eq_ignore_ascii_case("xls")) {
+                    out.push(p);
+                }
+            }
+        }
+        let mut found = Vec::new();
+        walk(
+            &PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures"),
+            &mut found,
+        );
+        assert!(!found.is_empty());
+        for p in found {
+            let bytes = std::fs::read(&p).unwrap();
+            assert_eq!(
+                check(&bytes, &Limits::default()),
+                Ok(Kind::Xls),
+                "{}",
+                p.display()
+            );
+            assert!(calamine_sizes(&bytes).is_ok(), "{}", p.display());
+        }
     }
 
     #[test]
