@@ -1218,29 +1218,35 @@ struct MonthBody {
     month: String,
 }
 
-async fn api_edit_ctx<'a>(
+/// The signed-in roster editor (CSRF checked) and the JSON body, read only after the rights
+/// are checked: a refused role gets 403 whatever it sent.
+async fn api_edit_ctx<'a, T: serde::de::DeserializeOwned>(
     app: &'a App,
     headers: &HeaderMap,
-    month: &str,
-) -> Result<(Ctx<'a>, String), Response> {
+    body: &[u8],
+    month_of: impl FnOnce(&T) -> &str,
+) -> Result<(Ctx<'a>, String, T), Response> {
     let ctx = guard(app, headers, &HashMap::new(), Area::RosterEdit).await?;
     let token = headers
         .get("x-csrf-token")
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
     check_csrf(&ctx, token.as_ref())?;
-    let month = month.to_string();
+    let body: T = serde_json::from_slice(body)
+        .map_err(|e| refused_json((StatusCode::BAD_REQUEST, format!("body: {e}"))))?;
+    let month = month_of(&body).to_string();
     crate::data::parse_month(&month)
         .map_err(|e| refused_json((StatusCode::BAD_REQUEST, e.to_string())))?;
-    Ok((ctx, month))
+    Ok((ctx, month, body))
 }
 
 async fn api_generate(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
-    Json(body): Json<GenerateBody>,
+    body: axum::body::Bytes,
 ) -> Page {
-    let (ctx, month) = api_edit_ctx(&app, &headers, &body.month).await?;
+    let (ctx, month, body) =
+        api_edit_ctx::<GenerateBody>(&app, &headers, &body, |b| &b.month).await?;
     let limit = parse_limit(body.time_limit).map_err(refused_json)?;
     start_generate(&app, &ctx, &month, limit)
         .await
@@ -1251,9 +1257,9 @@ async fn api_generate(
 async fn api_cancel(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
-    Json(body): Json<MonthBody>,
+    body: axum::body::Bytes,
 ) -> Page {
-    let (ctx, month) = api_edit_ctx(&app, &headers, &body.month).await?;
+    let (ctx, month, _) = api_edit_ctx::<MonthBody>(&app, &headers, &body, |b| &b.month).await?;
     let marked = do_cancel(&ctx, &month).await.map_err(refused_json)?;
     Ok(Json(serde_json::json!({ "month": month, "cancelled": marked })).into_response())
 }
@@ -1261,9 +1267,9 @@ async fn api_cancel(
 async fn api_cell(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
-    Json(body): Json<CellBody>,
+    body: axum::body::Bytes,
 ) -> Page {
-    let (ctx, month) = api_edit_ctx(&app, &headers, &body.month).await?;
+    let (ctx, month, body) = api_edit_ctx::<CellBody>(&app, &headers, &body, |b| &b.month).await?;
     let v = apply_cell(&ctx, &month, &body.employee, &body.date, &body.shift)
         .await
         .map_err(refused_json)?;
@@ -1273,9 +1279,9 @@ async fn api_cell(
 async fn api_publish(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
-    Json(body): Json<MonthBody>,
+    body: axum::body::Bytes,
 ) -> Page {
-    let (ctx, month) = api_edit_ctx(&app, &headers, &body.month).await?;
+    let (ctx, month, _) = api_edit_ctx::<MonthBody>(&app, &headers, &body, |b| &b.month).await?;
     do_publish(&ctx, &month).await.map_err(refused_json)?;
     Ok(Json(serde_json::json!({ "month": month, "published": true })).into_response())
 }
