@@ -35,7 +35,10 @@ const HOSTILE: &[(&str, &str)] = &[
     ("far-cell.xls", "spans 65536 rows x 256 columns"),
     ("far-cell-nodim.xls", "spans 65536 rows x 256 columns"),
     ("huge-dimensions.xls", "spans 4294967295 rows"),
-    ("label-capacity.xls", "declare 6553500000 characters more than they hold"),
+    (
+        "label-capacity.xls",
+        "declare 6553500000 characters more than they hold",
+    ),
 ];
 
 fn hostile(name: &str) -> Vec<u8> {
