@@ -98,7 +98,7 @@ pub const OPERATIONS: &[Operation] = &[
             ("dry_run", In::Query, false, "true: check and list, store nothing"),
         ],
         body: ("application/octet-stream", "the workbook or CSV bytes"),
-        returns: (JSON, "{stored, import_id, inserted, replaced, people}; 422 {stored: false, problems: [{sheet, row, column, expected, found}]}"),
+        returns: (JSON, "{stored, import: {import_id, inserted, replaced, people}}; dry run {stored: false, dry_run: true, …}; 422 {stored: false, problems: [{sheet, row, column, expected, found}]}"),
     },
     Operation {
         method: "get",

@@ -323,17 +323,12 @@ async fn run_job(app: Arc<App>, month: String, id: u64, by: String, limit: f64) 
         .await
         .map_err(|e| anyhow::anyhow!("solver task: {e}"))
         .and_then(|r| r);
-    let cancelled = {
-        let mut j = jobs();
-        let c = j
-            .running
-            .get(&month)
-            .is_none_or(|job| job.cancelled || job.id != id);
-        if j.running.get(&month).is_some_and(|job| job.id == id) {
-            j.running.remove(&month);
-        }
-        c
-    };
+    // The job stays "running" until its outcome is recorded (below, under the same lock), so
+    // a progress request in between never finds neither.
+    let cancelled = jobs()
+        .running
+        .get(&month)
+        .is_none_or(|job| job.cancelled || job.id != id);
     let outcome = if cancelled {
         Outcome {
             status: "cancelled".into(),
@@ -368,7 +363,13 @@ async fn run_job(app: Arc<App>, month: String, id: u64, by: String, limit: f64) 
             },
         }
     };
-    jobs().last.insert(month, outcome);
+    {
+        let mut j = jobs();
+        if j.running.get(&month).is_some_and(|job| job.id == id) {
+            j.running.remove(&month);
+        }
+        j.last.insert(month, outcome);
+    }
     if let Some(log) = log {
         let _ = std::fs::remove_file(log);
     }
