@@ -35,6 +35,11 @@ const HOSTILE: &[(&str, &str)] = &[
     ("far-cell.xls", "spans 65536 rows x 256 columns"),
     ("far-cell-nodim.xls", "spans 65536 rows x 256 columns"),
     ("huge-dimensions.xls", "spans 4294967295 rows"),
+    // Found by fuzzing: an OpenDocument sheet repeating rows and columns by attribute.
+    (
+        "../fuzz-regressions/ods-repeat-bomb.ods",
+        "not an Excel workbook: an OpenDocument spreadsheet",
+    ),
     (
         "label-capacity.xls",
         "declare 6553500000 characters more than they hold",

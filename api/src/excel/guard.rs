@@ -78,6 +78,12 @@ pub enum Refused {
         /// What was found.
         detail: String,
     },
+    /// A spreadsheet of another kind than Excel's (OpenDocument, xlsb, another zip).
+    #[error("not an Excel workbook: {detail}")]
+    NotExcel {
+        /// What it is, and what to do.
+        detail: String,
+    },
     /// The zip or compound-file structure is inconsistent.
     #[error("workbook structure is corrupt: {detail}")]
     CorruptStructure {
@@ -200,6 +206,12 @@ pub fn check(bytes: &[u8], limits: &Limits) -> Result<Kind, Refused> {
     }
     if bytes.starts_with(CFB_MAGIC) {
         check_cfb(bytes, limits)?;
+        // What calamine cannot read as xls it opens as a zip next (xlsx, xlsb, ods), and the
+        // zip reader finds a zip by its end record wherever the zip starts: a zip behind a
+        // compound-file header (found by fuzzing) must pass the zip checks too.
+        if opens_as_zip(bytes, limits) {
+            check_zip(bytes, limits)?;
+        }
         return Ok(Kind::Xls);
     }
     let head = &bytes[..bytes.len().min(8192)];
@@ -255,6 +267,16 @@ fn zip_declared_entries(bytes: &[u8]) -> Result<u64, Refused> {
     Ok(le64(bytes, at + 32))
 }
 
+/// Whether calamine's zip reader would open `bytes` (which need not start as a zip). Too
+/// many declared parts count as yes, for [`check_zip`] to refuse before the zip crate holds
+/// them all in memory.
+fn opens_as_zip(bytes: &[u8], limits: &Limits) -> bool {
+    match zip_declared_entries(bytes) {
+        Ok(n) if n > limits.max_entries as u64 => true,
+        _ => zip::ZipArchive::new(Cursor::new(bytes)).is_ok(),
+    }
+}
+
 fn check_zip(bytes: &[u8], limits: &Limits) -> Result<(), Refused> {
     let declared = zip_declared_entries(bytes)?;
     if declared > limits.max_entries as u64 {
@@ -269,6 +291,26 @@ fn check_zip(bytes: &[u8], limits: &Limits) -> Result<(), Refused> {
         return Err(Refused::TooManyEntries {
             entries: zip.len() as u64,
             limit: limits.max_entries,
+        });
+    }
+    // Only Excel's xlsx is read (the importers open it with calamine's xlsx reader, never by
+    // guessing): an OpenDocument or binary (xlsb) workbook is refused by name — their readers
+    // have their own ways to blow up (ODS repeats rows and columns by an attribute; found by
+    // fuzzing) that this guard does not model.
+    let names: std::collections::BTreeSet<String> = zip
+        .file_names()
+        .filter_map(|n| n.ok().map(|n| n.into_owned()))
+        .collect();
+    if !names.contains("xl/workbook.xml") {
+        let what = if names.contains("content.xml") || names.contains("mimetype") {
+            "an OpenDocument spreadsheet (.ods): save it as Excel .xlsx"
+        } else if names.contains("xl/workbook.bin") {
+            "a binary Excel workbook (.xlsb): save it as Excel .xlsx"
+        } else {
+            "a zip file that is not an Excel workbook (no xl/workbook.xml)"
+        };
+        return Err(Refused::NotExcel {
+            detail: what.to_string(),
         });
     }
     let bomb = |part: &str, what: String| Refused::ZipBomb {
@@ -1679,6 +1721,10 @@ mod tests {
                     "02-truncated.xlsx" => {
                         assert!(matches!(r, Err(Refused::CorruptStructure { .. })), "{r:?}")
                     }
+                    // A zip with no workbook in it.
+                    "21-empty-zip.xlsx" => {
+                        assert!(matches!(r, Err(Refused::NotExcel { .. })), "{r:?}")
+                    }
                     _ => {
                         let kind = r.unwrap_or_else(|e| panic!("{dir}/{name}: {e}"));
                         let want = match () {
@@ -2189,5 +2235,70 @@ mod tests {
         assert_eq!(cell_ref(b"XFD1048576"), Some((16_384, Some(1_048_576))));
         assert_eq!(cell_ref(b"$A$1"), Some((1, Some(1))));
         assert_eq!(size_text(25 * MB + 3 * MB / 10 + 1), "25.3 MB");
+    }
+
+    /// Found by fuzzing (fuzz/README.md, target kpi_parse): a compound-file header that
+    /// passes the xls checks, with a zip behind it whose sheet has cells A1 and XFD1048576.
+    /// calamine, failing to read it as xls, opened the zip and sized the 17-billion-cell
+    /// range (a 512 GB allocation: the process aborted).
+    #[test]
+    fn fuzz_zip_behind_compound_file_header() {
+        let e = refused("fuzz-regressions/cfb-header-before-far-cell-zip.bin");
+        assert!(
+            matches!(
+                &e,
+                Refused::TooManyCells {
+                    rows: 1_048_576,
+                    cols: 16_384,
+                    ..
+                }
+            ),
+            "{e}"
+        );
+    }
+
+    /// Every input kept from a fuzz finding is refused, within the time bound, without
+    /// panicking.
+    #[test]
+    fn fuzz_regressions_refused() {
+        let dir =
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/fuzz-regressions");
+        let mut n = 0;
+        for entry in std::fs::read_dir(&dir).expect("tests/fixtures/fuzz-regressions") {
+            let name = entry.expect("directory entry").file_name();
+            refused(&format!("fuzz-regressions/{}", name.to_string_lossy()));
+            n += 1;
+        }
+        assert!(n > 0, "no file in {}", dir.display());
+    }
+
+    /// Fuzzing finding: an OpenDocument spreadsheet whose rows and columns repeat by attribute
+    /// made calamine's ODS reader allocate past 1 GB; only Excel's xlsx is read, so an ODS
+    /// (and an xlsb) is refused by name, and a real xlsx still passes.
+    #[test]
+    fn only_excel_zips_are_read() {
+        let ods = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../tests/fixtures/fuzz-regressions/ods-repeat-bomb.ods"
+        ))
+        .unwrap();
+        let e = check(&ods, &Limits::default()).unwrap_err();
+        assert!(e.to_string().contains("OpenDocument"), "{e}");
+        let mut w = std::io::Cursor::new(Vec::new());
+        {
+            let mut z = zip::ZipWriter::new(&mut w);
+            let o = zip::write::SimpleFileOptions::default();
+            z.start_file("[Content_Types].xml", o).unwrap();
+            z.start_file("xl/workbook.bin", o).unwrap();
+            z.finish().unwrap();
+        }
+        let e = check(w.get_ref(), &Limits::default()).unwrap_err();
+        assert!(e.to_string().contains("xlsb"), "{e}");
+        let good = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../tests/fixtures/attendance/good/template-2026-03.xlsx"
+        ))
+        .unwrap();
+        assert_eq!(check(&good, &Limits::default()), Ok(Kind::Xlsx));
     }
 }

@@ -75,7 +75,7 @@ pub fn read_all(bytes: &[u8]) -> Result<Vec<Table>, TableError> {
     // calamine allocates without bound on hostile structure (a looping FAT chain, a zip
     // bomb, a cell at XFD1048576): check the structure first.
     match guard::check(bytes, &guard::Limits::default()) {
-        Ok(Kind::Xlsx | Kind::Xls) => return read_workbook(bytes),
+        Ok(kind @ (Kind::Xlsx | Kind::Xls)) => return read_workbook(bytes, kind),
         Ok(Kind::Text) => {}
         Err(Refused::NotAWorkbook { .. }) => return Err(TableError::NotATable),
         Err(r) => return Err(TableError::Refused(r)),
@@ -89,9 +89,20 @@ pub fn read_all(bytes: &[u8]) -> Result<Vec<Table>, TableError> {
     )])
 }
 
-fn read_workbook(bytes: &[u8]) -> Result<Vec<Table>, TableError> {
-    let mut wb = calamine::open_workbook_auto_from_rs(Cursor::new(bytes.to_vec()))
-        .map_err(|e| TableError::Workbook(e.to_string()))?;
+/// Reads a workbook with the reader of the kind the guard found — never calamine's format
+/// guessing, which would try the other readers (xlsb, ods) on what fails as one kind.
+fn read_workbook(bytes: &[u8], kind: super::guard::Kind) -> Result<Vec<Table>, TableError> {
+    let cursor = Cursor::new(bytes.to_vec());
+    let open_error = |e: String| TableError::Workbook(e);
+    let mut wb: calamine::Sheets<Cursor<Vec<u8>>> = match kind {
+        super::guard::Kind::Xlsx => calamine::Sheets::Xlsx(
+            calamine::Xlsx::new(cursor).map_err(|e| open_error(e.to_string()))?,
+        ),
+        super::guard::Kind::Xls => calamine::Sheets::Xls(
+            calamine::Xls::new(cursor).map_err(|e| open_error(e.to_string()))?,
+        ),
+        super::guard::Kind::Text => return Err(TableError::NotATable),
+    };
     let names = wb.sheet_names();
     if names.is_empty() {
         return Err(TableError::NoSheet);

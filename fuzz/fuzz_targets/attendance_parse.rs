@@ -1,0 +1,25 @@
+//! `api::excel::attendance::parse` for 2026-03 against the demo site (data/demo).
+#![no_main]
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use api::excel::attendance::{parse, ImportContext};
+use libfuzzer_sys::fuzz_target;
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn ctx() -> &'static ImportContext {
+    static CTX: OnceLock<ImportContext> = OnceLock::new();
+    CTX.get_or_init(|| {
+        let root = repo();
+        api::attendance_cli::context("2026-03", &root.join("data/demo"), &root.join("data"))
+            .expect("demo site context")
+    })
+}
+
+fuzz_target!(|data: &[u8]| {
+    let _ = parse(data, ctx());
+});
