@@ -6,21 +6,11 @@
 mod common;
 
 use common::http::{api_post, csrf_of, get, http, login, multipart, session_cookie, start};
-use common::{root, solve_demo_roster};
+use common::root;
 
 #[test]
 fn roles_pages_attendance_upload_and_downloads() {
-    let dir = std::env::temp_dir().join(format!("hw-web-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let rosters = dir.join("rosters");
-    std::fs::create_dir_all(&rosters).unwrap();
-    solve_demo_roster("2026-03", &rosters.join("roster-2026-03.json"));
-    for db in common::databases(&dir) {
-        eprintln!("on {db}");
-        scenario(&db, &dir);
-    }
-    let _ = std::fs::remove_dir_all(&dir);
+    common::on_each_database("web", Some("2026-03"), scenario);
 }
 
 fn scenario(db: &str, dir: &std::path::Path) {

@@ -23,14 +23,7 @@ fn json(r: &common::http::Reply) -> serde_json::Value {
 
 #[test]
 fn a_whole_month_by_every_role() {
-    let dir = std::env::temp_dir().join(format!("hw-web-month-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(dir.join("rosters")).unwrap();
-    for db in common::databases(&dir) {
-        eprintln!("on {db}");
-        month(&db, &dir);
-    }
-    let _ = std::fs::remove_dir_all(&dir);
+    common::on_each_database("web-month", None, month);
 }
 
 fn month(db: &str, dir: &std::path::Path) {

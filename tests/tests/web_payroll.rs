@@ -9,7 +9,7 @@ mod common;
 use std::str::FromStr as _;
 
 use common::http::{csrf_of, get, http, login, session_cookie, start};
-use common::{root, solve_demo_roster};
+use common::root;
 use rust_decimal::Decimal;
 
 const FORM: &str = "application/x-www-form-urlencoded";
@@ -40,16 +40,7 @@ fn sign_in(a: &str, user: &str) -> String {
 
 #[test]
 fn run_review_approve_export_and_compliance() {
-    let dir = std::env::temp_dir().join(format!("hw-web-payroll-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    let rosters = dir.join("rosters");
-    std::fs::create_dir_all(&rosters).unwrap();
-    solve_demo_roster("2026-03", &rosters.join("roster-2026-03.json"));
-    for db in common::databases(&dir) {
-        eprintln!("on {db}");
-        scenario(&db, &dir);
-    }
-    let _ = std::fs::remove_dir_all(&dir);
+    common::on_each_database("web-payroll", Some("2026-03"), scenario);
 }
 
 fn scenario(db: &str, dir: &std::path::Path) {

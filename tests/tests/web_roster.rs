@@ -44,15 +44,7 @@ fn post(a: &str, path: &str, cookie: &str, body: &str) -> Reply {
 
 #[test]
 fn generate_view_edit_publish_download() {
-    let dir = std::env::temp_dir().join(format!("hw-web-roster-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    let rosters = dir.join("rosters");
-    std::fs::create_dir_all(&rosters).unwrap();
-    for db in common::databases(&dir) {
-        eprintln!("on {db}");
-        scenario(&db, &dir);
-    }
-    let _ = std::fs::remove_dir_all(&dir);
+    common::on_each_database("web-roster", None, scenario);
 }
 
 fn scenario(db: &str, dir: &std::path::Path) {

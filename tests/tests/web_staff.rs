@@ -66,14 +66,7 @@ fn find<'a>(list: &'a serde_json::Value, id: &str) -> Option<&'a serde_json::Val
 
 #[test]
 fn add_edit_deactivate_and_import_staff() {
-    let dir = std::env::temp_dir().join(format!("hw-web-staff-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(dir.join("rosters")).unwrap();
-    for db in common::databases(&dir) {
-        eprintln!("on {db}");
-        scenario(&db, &dir);
-    }
-    let _ = std::fs::remove_dir_all(&dir);
+    common::on_each_database("web-staff", None, scenario);
 }
 
 fn scenario(db: &str, dir: &std::path::Path) {

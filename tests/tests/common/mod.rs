@@ -86,3 +86,21 @@ pub fn databases(dir: &Path) -> Vec<String> {
     }
     urls
 }
+
+/// Runs `scenario(db_url, dir)` on every database of [`databases`], in a fresh temporary
+/// folder `hw-NAME-PID` holding an empty `rosters/` (and, with `solve` a month, that month's
+/// demo roster solved once for all runs); the folder is removed afterwards.
+pub fn on_each_database(name: &str, solve: Option<&str>, scenario: impl Fn(&str, &Path)) {
+    let dir = std::env::temp_dir().join(format!("hw-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let rosters = dir.join("rosters");
+    std::fs::create_dir_all(&rosters).unwrap();
+    if let Some(month) = solve {
+        solve_demo_roster(month, &rosters.join(format!("roster-{month}.json")));
+    }
+    for db in databases(&dir) {
+        eprintln!("on {db}");
+        scenario(&db, &dir);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
