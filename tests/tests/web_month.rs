@@ -124,6 +124,9 @@ fn month(db: &str, dir: &std::path::Path) {
     assert_eq!(list[0]["employee"], "A010");
     assert_eq!(list[0]["date"], absent.date.to_string());
     assert_eq!(list[0]["kind"], "rostered_absent");
+    // The payroll page says one difference is still to confirm, until it is confirmed.
+    let page = get(a, &format!("/payroll?month={m}"), &hr).text();
+    assert!(page.contains("1 处排班与考勤差异尚未确认"), "{page}");
     let confirm = format!(
         r#"{{"month":"2026-03","note":"旷工一天，已与本人核实","items":[{{"employee":"A010","date":"{}","kind":"rostered_absent"}}]}}"#,
         absent.date
@@ -137,6 +140,9 @@ fn month(db: &str, dir: &std::path::Path) {
         confirm.as_bytes(),
     );
     assert_eq!(r.status, 200, "{}", r.text());
+
+    let page = get(a, &format!("/payroll?month={m}"), &hr).text();
+    assert!(!page.contains("尚未确认"), "nothing left to confirm");
 
     // Payroll: a draft from the reconciled attendance, then approved.
     let r = api_post(

@@ -555,10 +555,21 @@ async fn home(
         if let Ok(Some((doc, published))) = roster::roster_doc(&app, &m).await {
             rosters.push(RosterRow {
                 month: m,
-                status: if published {
-                    "已发布 published".to_string()
-                } else {
-                    format!("{:?}", doc.roster.status)
+                status: {
+                    let (zh, en) = if published {
+                        ("已发布", "published")
+                    } else {
+                        match doc.roster.status {
+                            scheduler::SolveStatus::Optimal => ("草稿 · 最优", "draft · optimal"),
+                            scheduler::SolveStatus::TimeLimited => {
+                                ("草稿 · 限时求解", "draft · time-limited solve")
+                            }
+                            scheduler::SolveStatus::Unsolved => {
+                                ("草稿 · 手工调整", "draft · edited")
+                            }
+                        }
+                    };
+                    if ctx.lang == "en" { en } else { zh }.to_string()
                 },
                 assignments: doc.roster.assignments.len(),
                 shortfalls: doc.roster.shortfalls.len(),

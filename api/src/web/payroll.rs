@@ -418,6 +418,12 @@ async fn payroll_page(
         }
     });
     let approved = runs.iter().any(|r| r.status == "approved");
+    // Differences between roster and attendance HR has not confirmed yet: shown before the
+    // approval (the run pays them as reconciled; confirming is HR's check that this is right).
+    let open_differences = super::differences::of_month(&app, &month)
+        .await
+        .map_err(internal)?
+        .map_or(0, |d| d.iter().filter(|r| r.confirmed_by.is_none()).count());
     let title = app.texts[&ctx.lang]["nav_payroll"].clone();
     Ok(ctx.render(
         "payroll.html",
@@ -429,6 +435,7 @@ async fn payroll_page(
             runs => Value::from_serialize(&runs),
             latest => latest,
             approved => approved,
+            open_differences => open_differences,
             has_roster => has_roster,
             running => RUNNING.lock().ok().and_then(|s| s.as_ref().map(|s| s.contains(&month))).unwrap_or(false),
             can_approve => super::allowed(ctx.session.user.role, Area::PayrollApprove),
