@@ -258,6 +258,15 @@ fn a_person_logs_in_uploads_attendance_and_reads_the_pages() {
         "stored and listed"
     );
     b.shot("04-attendance-stored");
+    // The differences with the roster, to confirm: tick the first, write a note, confirm.
+    b.go(&format!("{base}/attendance?month=2026-03#differences"));
+    b.wait_source(|p| p.contains("id=\"differences\""));
+    b.click("#differences input[name=item]");
+    b.type_into("#differences input[name=note]", "已与班长核实");
+    b.shot("04b-attendance-differences");
+    b.click("#differences button.primary");
+    let confirmed = b.wait_source(|p| p.contains("已与班长核实"));
+    assert!(confirmed.contains("已与班长核实"), "the confirmation is shown");
 
     b.go(&format!("{base}/exports?lang=en"));
     let exports = b.wait_source(|p| p.contains("Exports"));
