@@ -266,7 +266,10 @@ fn a_person_logs_in_uploads_attendance_and_reads_the_pages() {
     b.shot("04b-attendance-differences");
     b.click("#differences button.primary");
     let confirmed = b.wait_source(|p| p.contains("已与班长核实"));
-    assert!(confirmed.contains("已与班长核实"), "the confirmation is shown");
+    assert!(
+        confirmed.contains("已与班长核实"),
+        "the confirmation is shown"
+    );
 
     b.go(&format!("{base}/exports?lang=en"));
     let exports = b.wait_source(|p| p.contains("Exports"));
