@@ -166,6 +166,13 @@ pub fn check_resident_id(number: &str) -> Result<(), String> {
             "`{number}` has {n} characters; a resident ID number has 18"
         ));
     }
+    // Found by fuzzing: 18 characters are not 18 bytes when one is not ASCII; split only
+    // an ASCII number.
+    if !number.is_ascii() {
+        return Err(format!(
+            "`{number}`: the first 17 characters must be digits"
+        ));
+    }
     let (first17, last) = number.split_at(17);
     if !first17.bytes().all(|b| b.is_ascii_digit()) {
         return Err(format!(
@@ -581,6 +588,23 @@ bank_account = "6222024180771449671"
         );
         gone[0].left_on = NaiveDate::from_ymd_opt(2026, 3, 20);
         check_against_staff(&gone, staff).unwrap();
+    }
+
+    /// Found by fuzzing the staff import: 18 characters, not 18 bytes, panicked the split.
+    #[test]
+    fn a_non_ascii_id_number_is_refused_not_a_panic() {
+        let e = check_resident_id("460400198710187州分行").unwrap_err();
+        assert!(e.contains("must be digits"), "{e}");
+        let bytes = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../tests/fixtures/fuzz-inputs/staff-id-number-not-ascii.bin"
+        ))
+        .unwrap();
+        let site =
+            crate::data::load_site(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../data/demo"))
+                .unwrap();
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 3, 15).unwrap();
+        let _ = crate::excel::staff_import::parse_staff(&bytes, &site, today);
     }
 
     #[test]

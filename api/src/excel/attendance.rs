@@ -385,7 +385,7 @@ fn time_of(c: &Cell) -> Option<u32> {
             if let Some(s) = parts.next() {
                 let _: u32 = s.trim().parse().ok()?;
             }
-            (h < 24 && m < 60).then_some(h * 60 + m)
+            (h < 24 && m < 60).then(|| h * 60 + m)
         }
         _ => None,
     }
@@ -1325,4 +1325,27 @@ pub fn template_workbook(ctx: &ImportContext) -> Result<Vec<u8>, rust_xlsxwriter
     info.set_column_width(1, 10)?;
     info.set_column_width(4, 12)?;
     wb.save_to_buffer()
+}
+
+#[cfg(test)]
+mod fuzz_findings {
+    use super::*;
+
+    /// Found by fuzzing: `4294967295:00` overflowed the minutes before the range check.
+    #[test]
+    fn an_out_of_range_time_is_not_a_time() {
+        assert_eq!(time_of(&Cell::Text("4294967295:00".into())), None);
+        assert_eq!(time_of(&Cell::Text("23:59".into())), Some(23 * 60 + 59));
+        let bytes = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../tests/fixtures/fuzz-inputs/attendance-time-overflow.bin"
+        ))
+        .unwrap();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let ctx =
+            crate::attendance_cli::context("2026-03", &root.join("data/demo"), &root.join("data"))
+                .unwrap();
+        // Read without a panic; whatever the verdict on the garbage, it is an answer.
+        let _ = parse(&bytes, &ctx);
+    }
 }

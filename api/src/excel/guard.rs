@@ -1396,6 +1396,22 @@ fn check_biff(s: &[u8], stream: &str, limits: &Limits) -> Result<(), Refused> {
                 }
                 sheets.push((pos, name));
             }
+            // Lbl (defined name): calamine reads bytes 3..6, the name from byte 14, and the
+            // formula as the last `cce` bytes (found by fuzzing: a short one panicked it).
+            0x0018 => {
+                if data.len() < 14 {
+                    return Err(short(14, "Lbl (defined name)"));
+                }
+                let cce = usize::from(le16(data, 4));
+                if cce > data.len() - 14 {
+                    return Err(corrupt(format!(
+                        "defined name at offset {offset} of the {stream} stream declares a {cce}-byte formula in a {}-byte record",
+                        data.len()
+                    )));
+                }
+            }
+            // ExternSheet: calamine reads a count first.
+            0x0017 if biff8 && data.len() < 2 => return Err(short(2, "ExternSheet")),
             BIFF_EOF => break,
             _ => {}
         }
