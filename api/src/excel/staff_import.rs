@@ -185,9 +185,10 @@ const ROLE_LABELS: [(&str, &[&str]); 6] = [
 const DATE_TEXT: &str = "a date (an Excel date, or text 2026-01-01 / 2026/1/1)";
 
 fn col(h: &[String], f: &Field) -> Option<usize> {
-    f.aliases
-        .iter()
-        .find_map(|n| h.iter().position(|x| *x == normalise(n)))
+    f.aliases.iter().find_map(|n| {
+        let n = normalise(n);
+        h.iter().position(|x| *x == n)
+    })
 }
 
 /// A role or position word as its code: a code (any case, spaces for underscores) or a label.
@@ -226,12 +227,15 @@ struct Ctx<'a> {
     today: NaiveDate,
     header_row: usize,
     heads: Vec<String>,
-    h: Vec<String>,
+    /// Each field's column, found once (by label): a row asks for every field, and a header
+    /// row may be thousands of cells wide (found by fuzzing: looking them up per row took
+    /// seconds).
+    cols: std::collections::HashMap<&'static str, Option<usize>>,
 }
 
 impl Ctx<'_> {
     fn col(&self, f: &Field) -> Option<usize> {
-        col(&self.h, f)
+        self.cols.get(f.label).copied().flatten()
     }
 
     /// Column index and header (as written) for a problem.
@@ -611,7 +615,7 @@ pub fn parse_staff(
             .iter()
             .map(|c| text_of(c).unwrap_or_default())
             .collect(),
-        h,
+        cols: FIELDS.iter().map(|f| (f.label, col(&h, f))).collect(),
     };
     let mut probs = Problems::new(&sheet);
     for f in FIELDS.iter().filter(|f| f.required) {
@@ -1315,6 +1319,18 @@ mod tests {
             vec![(Some(2), Some("H (学历)")), (Some(2), Some("I (打字速度)"))],
             "{e}"
         );
+    }
+
+    /// Found by fuzzing: an .xls whose header row is thousands of cells wide made the column
+    /// lookups per row take seconds (now looked up once). Read for an answer, not a hang.
+    #[test]
+    fn a_very_wide_header_row_is_read_once() {
+        let bytes = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../tests/fixtures/fuzz-inputs/staff-wide-header-slow.bin"
+        ))
+        .unwrap();
+        let _ = parse_staff(&bytes, &site(), today());
     }
 
     #[test]
