@@ -991,8 +991,16 @@ fn check_cfb(bytes: &[u8], limits: &Limits) -> Result<(), Refused> {
     let mut fat_ids: Vec<u32> = (0..109).map(|k| le32(bytes, 76 + 4 * k)).collect();
     let difat_chain = cfb.new_chain("the DIFAT");
     let mut id = difat_start;
+    // calamine reads DIFAT and FAT sectors as whole arrays of u32 and asserts their length
+    // (found by fuzzing: a FAT sector cut short by the end of the file panicked it).
+    let whole = |sector: u32| (sector as usize + 2) * ss <= bytes.len();
     while id < MAXREGSECT {
         cfb.claim(id, difat_chain, "the DIFAT")?;
+        if !whole(id) {
+            return Err(corrupt(format!(
+                "DIFAT sector {id} is cut short by the end of the file"
+            )));
+        }
         let per = ss / 4;
         for k in 0..per - 1 {
             fat_ids.push(cfb.u32_in(id, k).unwrap_or(u32::MAX));
@@ -1003,6 +1011,11 @@ fn check_cfb(bytes: &[u8], limits: &Limits) -> Result<(), Refused> {
         if fs >= n {
             return Err(corrupt(format!(
                 "FAT sector {k} is sector {fs}, past the end of the file ({n} sectors; the header declares {fat_count} FAT sectors)"
+            )));
+        }
+        if !whole(fs) {
+            return Err(corrupt(format!(
+                "FAT sector {k} (sector {fs}) is cut short by the end of the file"
             )));
         }
         cfb.claim(fs, fat_chain, "the FAT")?;
