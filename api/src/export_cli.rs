@@ -214,6 +214,29 @@ pub fn run(a: &ExportArgs, data_dir: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The workbook of one of the five payroll kinds (register, payslips, ledger, tax, bank) from
+/// the month's payroll alone (`site` for the HR records); `None` for the compliance workbook,
+/// which needs the year's cost and the roster ([`workbook`]). The web app's stored runs use
+/// this too.
+///
+/// # Errors
+/// A missing or invalid `hr.toml`, or a workbook error.
+pub fn pay_workbook(
+    kind: ExportKind,
+    pay: &payroll::MonthPayroll,
+    site: &Path,
+) -> anyhow::Result<Option<Vec<u8>>> {
+    let hr = || crate::hr::load(site);
+    Ok(Some(match kind {
+        ExportKind::Payroll => payroll_xlsx::register(pay)?,
+        ExportKind::Payslips => payroll_xlsx::payslips(pay)?,
+        ExportKind::Ledger => payroll_xlsx::ledger(pay, &hr()?)?,
+        ExportKind::Tax => payroll_xlsx::tax_import(pay, &hr()?)?,
+        ExportKind::Bank => payroll_xlsx::bank_transfer(pay, &hr()?)?,
+        ExportKind::Compliance => return Ok(None),
+    }))
+}
+
 /// The workbook of one export kind for a paid month (`site` for the HR records).
 ///
 /// # Errors
@@ -225,35 +248,29 @@ pub fn workbook(
     site: &Path,
     data_dir: &Path,
 ) -> anyhow::Result<Vec<u8>> {
-    let hr = || crate::hr::load(site);
-    Ok(match kind {
-        ExportKind::Payroll => payroll_xlsx::register(&run.pay)?,
-        ExportKind::Payslips => payroll_xlsx::payslips(&run.pay)?,
-        ExportKind::Ledger => payroll_xlsx::ledger(&run.pay, &hr()?)?,
-        ExportKind::Tax => payroll_xlsx::tax_import(&run.pay, &hr()?)?,
-        ExportKind::Bank => payroll_xlsx::bank_transfer(&run.pay, &hr()?)?,
-        ExportKind::Compliance => {
-            let policy = load_policy(data_dir)?;
-            let floor_row = policy.contract_cost.floor_on(run.pay.month.first_day())?;
-            let reserve = doc.problem.employees.iter().filter(|e| e.reserve).count() as u32;
-            let on_post = doc.problem.employees.len() as u32 - reserve;
-            payroll_xlsx::compliance(&ComplianceInput {
-                year: run.pay.month.year(),
-                floor: run.floor,
-                floor_source: floor_row.provenance.source.clone(),
-                headcount: run
-                    .months
-                    .iter()
-                    .map(|m| MonthHeadcount {
-                        month: m.month,
-                        on_post,
-                        reserve,
-                    })
-                    .collect(),
-                months: run.months.clone(),
-                year_view: run.year.clone(),
-                contracted_heads: 52,
-            })?
-        }
-    })
+    if let Some(bytes) = pay_workbook(kind, &run.pay, site)? {
+        return Ok(bytes);
+    }
+    // Only the compliance workbook is left.
+    let policy = load_policy(data_dir)?;
+    let floor_row = policy.contract_cost.floor_on(run.pay.month.first_day())?;
+    let reserve = doc.problem.employees.iter().filter(|e| e.reserve).count() as u32;
+    let on_post = doc.problem.employees.len() as u32 - reserve;
+    Ok(payroll_xlsx::compliance(&ComplianceInput {
+        year: run.pay.month.year(),
+        floor: run.floor,
+        floor_source: floor_row.provenance.source.clone(),
+        headcount: run
+            .months
+            .iter()
+            .map(|m| MonthHeadcount {
+                month: m.month,
+                on_post,
+                reserve,
+            })
+            .collect(),
+        months: run.months.clone(),
+        year_view: run.year.clone(),
+        contracted_heads: 52,
+    })?)
 }

@@ -685,16 +685,11 @@ async fn export_run(
     let month = run.row.month.clone();
     let status = run.row.status.clone();
     let site = app.site.path();
-    let k = kind.clone();
+    let k = <crate::export_cli::ExportKind as clap::ValueEnum>::from_str(&kind, true)
+        .map_err(|e| (StatusCode::NOT_FOUND, e).into_response())?;
     let bytes = tokio::task::spawn_blocking(move || -> anyhow::Result<Vec<u8>> {
-        let hr = || crate::hr::load(&site);
-        Ok(match k.as_str() {
-            "payroll" => payroll_xlsx::register(&run.pay)?,
-            "payslips" => payroll_xlsx::payslips(&run.pay)?,
-            "ledger" => payroll_xlsx::ledger(&run.pay, &hr()?)?,
-            "tax" => payroll_xlsx::tax_import(&run.pay, &hr()?)?,
-            _ => payroll_xlsx::bank_transfer(&run.pay, &hr()?)?,
-        })
+        crate::export_cli::pay_workbook(k, &run.pay, &site)?
+            .ok_or_else(|| anyhow::anyhow!("not a payroll workbook"))
     })
     .await
     .map_err(internal)?
