@@ -1530,9 +1530,16 @@ fn check_sheet(
                 } else {
                     (rf, cf)
                 };
-                // calamine computes `end - start + 1` in u32 (wrapping in a release build).
-                let rows = u64::from(end_r.wrapping_sub(rf).wrapping_add(1));
-                let cols = u64::from(end_c.wrapping_sub(cf).wrapping_add(1));
+                // calamine computes `end - start + 1` in u32: a range ending before it starts
+                // overflows (a panic where overflow is checked, a wrap to a huge or zero size
+                // elsewhere). Fuzzing found the zero-size wrap (last row + 1 = first row).
+                if end_r < rf || end_c < cf {
+                    return Err(corrupt(format!(
+                        "sheet {name}: the DIMENSIONS record at offset {offset} of the {stream} stream ends before it starts (rows {rf}..{rl}, columns {cf}..{cl})"
+                    )));
+                }
+                let rows = u64::from(end_r - rf) + 1;
+                let cols = u64::from(end_c - cf) + 1;
                 check_extent(name, rows, cols, limits)?;
             }
             BIFF_NUMBER if len >= 14 => cells.add(row_col().0, row_col().1),
@@ -2039,8 +2046,23 @@ mod tests {
             201,
             10,
         );
-        // DIMENSIONS whose last row is before its first: calamine's u32 arithmetic wraps.
-        too_many(&one(dims(10, 5, 0, 1)), 4_294_967_291, 1);
+        // DIMENSIONS ending before they start: calamine's `end - start + 1` overflows u32,
+        // to 4 294 967 291 rows (10..5), or to 0 (first row 1, last row + 1 = 1; columns
+        // 3..3), a panic where overflow is checked (fuzzing finding 8).
+        for (d, what) in [
+            (dims(10, 5, 0, 1), "rows 10..5, columns 0..1"),
+            (dims(1, 1, 0, 1), "rows 1..1, columns 0..1"),
+            (dims(0, 1, 3, 3), "rows 0..1, columns 3..3"),
+        ] {
+            let e = check(&one(d), &limits).unwrap_err();
+            assert!(
+                matches!(&e, Refused::CorruptStructure { detail } if detail.contains("sheet S: the DIMENSIONS record") && detail.contains(what)),
+                "{e}"
+            );
+        }
+        // An empty sheet's DIMENSIONS (all zero) and a one-cell range are fine.
+        assert_eq!(check(&one(dims(0, 0, 0, 0)), &limits), Ok(Kind::Xls));
+        assert_eq!(check(&one(dims(4, 5, 2, 3)), &limits), Ok(Kind::Xls));
         // MULRK: row 3, columns 250..=255 (6 RK values), with a cell at A1.
         let mut m = cat(&[&3u16.to_le_bytes(), &250u16.to_le_bytes()]);
         for _ in 250..=255 {
