@@ -57,8 +57,7 @@ pub fn run(cmd: NrpCommand) -> anyhow::Result<i32> {
                 log,
                 ..Default::default()
             };
-            let temps = (nrp_search::T0, nrp_search::T1);
-            let result = match nrp_search::solve(&inst, &opts, nrp_search::MIP_SHARE, temps) {
+            let result = match nrp_search::solve(&inst, &opts, &nrp_search::Plan::default()) {
                 Ok(r) => r,
                 Err(e) => {
                     eprintln!("{e:#}");

@@ -45,12 +45,15 @@ fn main() {
         let path = format!("{dir}/Instance{i}.txt");
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
         let inst = nrp::parse(&text).expect("instance");
-        let share = env("NRP_MIP_SHARE", scheduler::nrp_search::MIP_SHARE);
-        let temps = (
-            env("NRP_T0", scheduler::nrp_search::T0),
-            env("NRP_T1", scheduler::nrp_search::T1),
-        );
-        let r = scheduler::nrp_search::solve(&inst, &opts, share, temps).expect("solve");
+        let plan = scheduler::nrp_search::Plan {
+            mip_share: env("NRP_MIP_SHARE", scheduler::nrp_search::MIP_SHARE),
+            anneal_share: env("NRP_ANNEAL_SHARE", scheduler::nrp_search::ANNEAL_SHARE),
+            temps: (
+                env("NRP_T0", scheduler::nrp_search::T0),
+                env("NRP_T1", scheduler::nrp_search::T1),
+            ),
+        };
+        let r = scheduler::nrp_search::solve(&inst, &opts, &plan).expect("solve");
         let score = nrp::score(&inst, &r.worked);
         let best = BEST[i - 1];
         println!(
@@ -64,6 +67,12 @@ fn main() {
             r.seconds,
             score.violations.len()
         );
+        if std::env::var("NRP_LOG_LNS").is_ok() {
+            println!(
+                "      lns: {:?}; under {} over {} on {} off {}",
+                r.lns, score.under, score.over, score.on_requests, score.off_requests
+            );
+        }
         for v in score.violations.iter().take(3) {
             println!("      {v}");
         }

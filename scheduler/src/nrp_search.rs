@@ -183,9 +183,13 @@ fn count_changes(cells: &[(usize, Option<usize>, Option<usize>)]) -> Vec<(usize,
 }
 
 /// A small xorshift generator (deterministic by seed; no dependency for a search).
-struct Rng(u64);
+pub(crate) struct Rng(u64);
 
 impl Rng {
+    pub(crate) fn new(seed: u64) -> Rng {
+        Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
+    }
+
     fn next(&mut self) -> u64 {
         let mut x = self.0;
         x ^= x << 13;
@@ -194,10 +198,10 @@ impl Rng {
         self.0 = x;
         x
     }
-    fn below(&mut self, n: usize) -> usize {
+    pub(crate) fn below(&mut self, n: usize) -> usize {
         (self.next() % n.max(1) as u64) as usize
     }
-    fn unit(&mut self) -> f64 {
+    pub(crate) fn unit(&mut self) -> f64 {
         (self.next() >> 11) as f64 / (1u64 << 53) as f64
     }
 }
@@ -257,7 +261,7 @@ pub fn improve_with(
             .map(|(d, s)| data.cover_cost(d, s, count[d][s]))
             .sum::<i64>();
     let mut best = (cost, grid.clone());
-    let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+    let mut rng = Rng::new(seed);
     let started = Instant::now();
     let mut temp = t0;
     let mut iter: u64 = 0;
@@ -424,40 +428,78 @@ pub struct NrpResult {
     pub bound: f64,
     /// Wall seconds, MIP and search.
     pub seconds: f64,
+    /// What the large-neighbourhood search did.
+    pub lns: crate::nrp_lns::LnsStats,
 }
 
-/// Share of the time limit given to HiGHS before the search polishes its incumbent.
-pub const MIP_SHARE: f64 = 0.75;
+/// How a benchmark solve spends its time limit.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Plan {
+    /// Share of the limit for HiGHS on the whole model.
+    pub mip_share: f64,
+    /// Share of the limit for simulated annealing on HiGHS's incumbent (quick local gains).
+    pub anneal_share: f64,
+    /// Annealing temperatures.
+    pub temps: (f64, f64),
+}
 
-/// Solves an instance: HiGHS on the general model for `mip_share` of the time limit, then,
-/// unless it proved optimality, simulated annealing on its incumbent for the rest.
+impl Default for Plan {
+    fn default() -> Self {
+        Plan {
+            mip_share: MIP_SHARE,
+            anneal_share: ANNEAL_SHARE,
+            temps: (T0, T1),
+        }
+    }
+}
+
+/// Share of the time limit given to HiGHS on the whole model.
+pub const MIP_SHARE: f64 = 0.25;
+/// Share of the time limit given to annealing after it; the rest goes to the
+/// large-neighbourhood search by the MIP ([`crate::nrp_lns`]).
+pub const ANNEAL_SHARE: f64 = 0.1;
+
+/// Solves an instance: HiGHS on the general model for `plan.mip_share` of the time limit;
+/// unless it proved optimality, simulated annealing on its incumbent for
+/// `plan.anneal_share`, then re-solving groups of rows by HiGHS ([`crate::nrp_lns`]) for the
+/// rest.
 pub fn solve(
     inst: &Instance,
     opts: &crate::SolveOptions,
-    mip_share: f64,
-    temps: (f64, f64),
+    plan: &Plan,
 ) -> Result<NrpResult, crate::SolveError> {
     let started = Instant::now();
     let problem = inst
         .to_problem()
         .map_err(|e| crate::SolveError::Config(crate::ConfigError::Invalid(e.to_string())))?;
     let mip = crate::SolveOptions {
-        time_limit_seconds: opts.time_limit_seconds * mip_share.clamp(0.05, 1.0),
+        time_limit_seconds: opts.time_limit_seconds * plan.mip_share.clamp(0.05, 1.0),
         ..opts.clone()
     };
     let roster = crate::solve(&problem, &mip)?;
     let mut worked = super::nrp::worked(&roster);
-    let optimal = roster.status == crate::SolveStatus::Optimal;
+    let mut optimal = roster.status == crate::SolveStatus::Optimal;
+    let mut bound = roster.stats.bound;
+    let mut lns = crate::nrp_lns::LnsStats::default();
     if !optimal {
+        let anneal = opts.time_limit_seconds * plan.anneal_share.max(0.0);
+        if anneal > 0.0 {
+            worked = improve_with(inst, &worked, anneal, opts.seed as u64 + 1, plan.temps);
+        }
         let left = opts.time_limit_seconds - started.elapsed().as_secs_f64();
         if left > 0.0 {
-            worked = improve_with(inst, &worked, left, opts.seed as u64 + 1, temps);
+            (worked, lns) = crate::nrp_lns::improve(inst, &worked, left, opts.seed as u64 + 2);
+            if lns.proven {
+                optimal = true;
+                bound = super::nrp::score(inst, &worked).objective() as f64;
+            }
         }
     }
     Ok(NrpResult {
         worked,
         optimal,
-        bound: roster.stats.bound,
+        bound,
         seconds: started.elapsed().as_secs_f64(),
+        lns,
     })
 }

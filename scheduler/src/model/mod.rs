@@ -23,7 +23,7 @@ mod vars;
 use std::collections::HashMap;
 use std::time::Instant;
 
-use good_lp::{Constraint, Expression, ProblemVariables, SolverModel, Variable};
+use good_lp::{constraint, Constraint, Expression, ProblemVariables, SolverModel, Variable};
 use highs::HighsModelStatus;
 
 use crate::error::SolveError;
@@ -124,7 +124,20 @@ impl<'p> Builder<'p> {
 /// Builds and solves the month. Never fails for an impossible month: unmet needs come back as
 /// [`crate::Shortfall`]s with their likely cause.
 pub fn solve(problem: &Problem, opts: &SolveOptions) -> Result<Roster, SolveError> {
-    run(problem, opts, None)
+    run(problem, opts, None, None)
+}
+
+/// Solves with `start` as HiGHS's first incumbent instead of the constructive roster, with
+/// the cells `pinned` (employee index, day index) held at their value in `start` (the
+/// large-neighbourhood search hands each sub-problem the current rows and pins what it does
+/// not free, so a sub-solve never returns worse than it started).
+pub(crate) fn solve_from(
+    problem: &Problem,
+    opts: &SolveOptions,
+    start: &Roster,
+    pinned: &[(usize, usize)],
+) -> Result<Roster, SolveError> {
+    run(problem, opts, None, Some((start, pinned)))
 }
 
 /// Terms that a repair keeps at full weight: the unmet needs. Every other soft term is
@@ -144,13 +157,19 @@ pub(crate) fn solve_anchored(
     published: &Roster,
     from: usize,
 ) -> Result<Roster, SolveError> {
-    run(problem, opts, Some((published, from)))
+    run(
+        problem,
+        opts,
+        Some((published, from)),
+        Some((published, &[])),
+    )
 }
 
 fn run(
     problem: &Problem,
     opts: &SolveOptions,
     anchored: Option<(&Roster, usize)>,
+    given_start: Option<(&Roster, &[(usize, usize)])>,
 ) -> Result<Roster, SolveError> {
     problem.check_inputs()?;
     let mut b = Builder::new(problem);
@@ -176,6 +195,24 @@ fn run(
         for t in b.terms.iter_mut() {
             if !NEEDS.contains(&t.name) && t.name != "repair_changes" {
                 t.weight *= REPAIR_SOFT_SCALE;
+            }
+        }
+    }
+
+    if let Some((given, pinned)) = given_start.filter(|(_, pinned)| !pinned.is_empty()) {
+        // Pinned cells take the given roster's value (HiGHS's presolve removes them).
+        let cells = construct::from_roster(&b.ix, &roles_on, given);
+        let (ne, nd) = (problem.employees.len(), problem.num_days());
+        for &(e, d) in pinned.iter().filter(|(e, d)| *e < ne && *d < nd) {
+            for s in 0..problem.shifts.len() {
+                for (k, (_, var, _)) in v.y[e][d][s].iter().enumerate() {
+                    let on = f64::from(u8::from(cells.shift[e][d] == Some((s, k))));
+                    b.constraints.push(constraint!(*var == on));
+                }
+                if let Some((var, _)) = v.sb[e][d][s] {
+                    let on = f64::from(u8::from(cells.standby[e][d] == Some(s)));
+                    b.constraints.push(constraint!(var == on));
+                }
             }
         }
     }
@@ -229,9 +266,9 @@ fn run(
         .try_set_option("log_to_console", opts.log)
         .map_err(|_| option_error("log_to_console"))?;
     // Warm start (binary variables; HiGHS completes the rest): the published roster in a
-    // repair, else the constructive roster.
-    let start = match anchored {
-        Some((published, _)) => construct::from_roster(&ix, &roles_on, published),
+    // repair, a given start, else the constructive roster.
+    let start = match given_start {
+        Some((given, _)) => construct::from_roster(&ix, &roles_on, given),
         None => {
             // Under interval cover the greedy fills the day's shift counts of the cheapest
             // cover of the curve (a small set-covering solve) as if they were minimums.
