@@ -415,6 +415,19 @@ pub(crate) async fn guard<'a>(
     Ok(ctx)
 }
 
+/// [`guard`] for a form post: the signed-in user allowed in `area`, with the form's CSRF
+/// token checked (every state-changing page form goes through here).
+pub(crate) async fn guard_form<'a>(
+    app: &'a App,
+    headers: &HeaderMap,
+    form: &HashMap<String, String>,
+    area: Area,
+) -> Result<Ctx<'a>, Response> {
+    let ctx = guard(app, headers, &HashMap::new(), area).await?;
+    check_csrf(&ctx, form.get("csrf"))?;
+    Ok(ctx)
+}
+
 pub(crate) fn check_csrf(ctx: &Ctx<'_>, given: Option<&String>) -> Result<(), Response> {
     if given.map(String::as_str) == Some(ctx.session.csrf.as_str()) {
         Ok(())
@@ -520,8 +533,7 @@ async fn logout(
     headers: HeaderMap,
     Form(form): Form<HashMap<String, String>>,
 ) -> Page {
-    let ctx = guard(&app, &headers, &HashMap::new(), Area::Me).await?;
-    check_csrf(&ctx, form.get("csrf"))?;
+    let ctx = guard_form(&app, &headers, &form, Area::Me).await?;
     if let Some(token) = cookie(&headers, COOKIE) {
         let _ = app.store.logout(token, &ctx.session.user.username).await;
     }
@@ -874,8 +886,7 @@ async fn attendance_confirm(
     headers: HeaderMap,
     Form(form): Form<HashMap<String, String>>,
 ) -> Page {
-    let ctx = guard(&app, &headers, &HashMap::new(), Area::Attendance).await?;
-    check_csrf(&ctx, form.get("csrf"))?;
+    let ctx = guard_form(&app, &headers, &form, Area::Attendance).await?;
     let token = form.get("pending").cloned().unwrap_or_default();
     let pending = app
         .pending

@@ -18,7 +18,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use sqlx::Row as _;
 
-use super::{check_csrf, current_month, guard, internal, App, Area, Ctx, Page};
+use super::{check_csrf, current_month, guard, guard_form, internal, App, Area, Ctx, Page};
 use crate::excel::payroll_xlsx::{self, ComplianceInput, MonthHeadcount};
 
 /// Templates of this part, registered with the others.
@@ -448,8 +448,7 @@ async fn run_post(
     headers: HeaderMap,
     Form(form): Form<HashMap<String, String>>,
 ) -> Page {
-    let ctx = guard(&app, &headers, &HashMap::new(), Area::Payroll).await?;
-    check_csrf(&ctx, form.get("csrf"))?;
+    let ctx = guard_form(&app, &headers, &form, Area::Payroll).await?;
     if !form.contains_key("month") {
         return Err(bad_request("a month YYYY-MM is required"));
     }
@@ -540,8 +539,7 @@ async fn approve_post(
     UrlPath(id): UrlPath<i64>,
     Form(form): Form<HashMap<String, String>>,
 ) -> Page {
-    let ctx = guard(&app, &headers, &HashMap::new(), Area::PayrollApprove).await?;
-    check_csrf(&ctx, form.get("csrf"))?;
+    let ctx = guard_form(&app, &headers, &form, Area::PayrollApprove).await?;
     let month = approve_run(&app, &ctx, id).await?;
     Ok(Redirect::to(&format!("/payroll?month={month}")).into_response())
 }

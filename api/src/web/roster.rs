@@ -21,7 +21,7 @@ use minijinja::{context, Value};
 use serde::{Deserialize, Serialize};
 use sqlx::Row as _;
 
-use super::{check_csrf, guard, internal, App, Area, Ctx, Page};
+use super::{check_csrf, guard, guard_form, internal, App, Area, Ctx, Page};
 use scheduler::{Assignment, DayKind, RosterFile, SolveStatus, Violation};
 
 /// Templates of this part, registered with the others.
@@ -1113,8 +1113,7 @@ async fn generate(
     headers: HeaderMap,
     Form(form): Form<HashMap<String, String>>,
 ) -> Page {
-    let ctx = guard(&app, &headers, &HashMap::new(), Area::RosterEdit).await?;
-    check_csrf(&ctx, form.get("csrf"))?;
+    let ctx = guard_form(&app, &headers, &form, Area::RosterEdit).await?;
     let month = month_of(form.get("month"))?;
     let given = match form
         .get("time_limit")
@@ -1139,8 +1138,7 @@ async fn cancel(
     headers: HeaderMap,
     Form(form): Form<HashMap<String, String>>,
 ) -> Page {
-    let ctx = guard(&app, &headers, &HashMap::new(), Area::RosterEdit).await?;
-    check_csrf(&ctx, form.get("csrf"))?;
+    let ctx = guard_form(&app, &headers, &form, Area::RosterEdit).await?;
     let month = month_of(form.get("month"))?;
     do_cancel(&ctx, &month)
         .await
@@ -1153,8 +1151,7 @@ async fn cell(
     headers: HeaderMap,
     Form(form): Form<HashMap<String, String>>,
 ) -> Page {
-    let ctx = guard(&app, &headers, &HashMap::new(), Area::RosterEdit).await?;
-    check_csrf(&ctx, form.get("csrf"))?;
+    let ctx = guard_form(&app, &headers, &form, Area::RosterEdit).await?;
     let month = month_of(form.get("month"))?;
     let field = |k: &str| form.get(k).cloned().unwrap_or_default();
     match apply_cell(
@@ -1183,8 +1180,7 @@ async fn publish(
     headers: HeaderMap,
     Form(form): Form<HashMap<String, String>>,
 ) -> Page {
-    let ctx = guard(&app, &headers, &HashMap::new(), Area::RosterEdit).await?;
-    check_csrf(&ctx, form.get("csrf"))?;
+    let ctx = guard_form(&app, &headers, &form, Area::RosterEdit).await?;
     let month = month_of(form.get("month"))?;
     match do_publish(&ctx, &month).await {
         Ok(()) => {

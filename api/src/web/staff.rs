@@ -23,7 +23,7 @@ use minijinja::{context, Value};
 use serde::Serialize;
 use sqlx::Row as _;
 
-use super::{check_csrf, guard, internal, App, Area, Page};
+use super::{guard, guard_form, internal, App, Area, Page};
 use crate::accounts::Role;
 
 /// Templates of this part.
@@ -303,8 +303,7 @@ async fn add_replacement(
     headers: HeaderMap,
     Form(form): Form<HashMap<String, String>>,
 ) -> Page {
-    let ctx = guard(&app, &headers, &HashMap::new(), Area::StaffEdit).await?;
-    check_csrf(&ctx, form.get("csrf"))?;
+    let ctx = guard_form(&app, &headers, &form, Area::StaffEdit).await?;
     record_replacement(&app, &ctx.session.user.username, &form).await?;
     Ok(Redirect::to("/staff").into_response())
 }
@@ -371,8 +370,7 @@ async fn done_replacement(
     UrlPath(id): UrlPath<i64>,
     Form(form): Form<HashMap<String, String>>,
 ) -> Page {
-    let ctx = guard(&app, &headers, &HashMap::new(), Area::StaffEdit).await?;
-    check_csrf(&ctx, form.get("csrf"))?;
+    let ctx = guard_form(&app, &headers, &form, Area::StaffEdit).await?;
     close_replacement(&app, &ctx.session.user.username, id, &form).await?;
     Ok(Redirect::to("/staff").into_response())
 }

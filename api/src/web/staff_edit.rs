@@ -19,7 +19,9 @@ use scheduler::Employee;
 use serde::{Deserialize, Serialize};
 
 use super::site::Member;
-use super::{api_guard, check_csrf, check_csrf_header, guard, internal, App, Area, Page};
+use super::{
+    api_guard, check_csrf, check_csrf_header, guard, guard_form, internal, App, Area, Page,
+};
 use crate::accounts::Role;
 use crate::hr::HrRecord;
 
@@ -523,8 +525,7 @@ async fn deactivate_form(
     UrlPath(id): UrlPath<String>,
     Form(form): Form<HashMap<String, String>>,
 ) -> Page {
-    let ctx = guard(&app, &headers, &HashMap::new(), Area::StaffEdit).await?;
-    check_csrf(&ctx, form.get("csrf"))?;
+    let ctx = guard_form(&app, &headers, &form, Area::StaffEdit).await?;
     let left_on = form
         .get("left_on")
         .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
@@ -550,8 +551,7 @@ async fn reactivate_form(
     UrlPath(id): UrlPath<String>,
     Form(form): Form<HashMap<String, String>>,
 ) -> Page {
-    let ctx = guard(&app, &headers, &HashMap::new(), Area::StaffEdit).await?;
-    check_csrf(&ctx, form.get("csrf"))?;
+    let ctx = guard_form(&app, &headers, &form, Area::StaffEdit).await?;
     apply(
         &app,
         &ctx.session.user.username,
