@@ -1070,6 +1070,7 @@ fn check_cfb(bytes: &[u8], limits: &Limits) -> Result<(), Refused> {
     // The mini stream (the root entry's chain) and the mini FAT, as calamine loads them.
     let (root_start, root_size) = (entries[0].2, entries[0].3);
     let mut mini: Option<(Vec<u32>, Vec<u32>)> = None;
+    let mut mini_len = 0u64;
     if minifat_count > 0 {
         if u64::from(minifat_count) > u64::from(n) {
             return Err(corrupt(format!(
@@ -1088,6 +1089,10 @@ fn check_cfb(bytes: &[u8], limits: &Limits) -> Result<(), Refused> {
             "the mini FAT",
             true,
         )?;
+        // calamine's mini stream is the bytes its chain really has (a sector cut short by the
+        // end of the file gives what there is), up to the root entry's size.
+        let have: u64 = stream.iter().map(|&id| cfb.sector(id).len() as u64).sum();
+        mini_len = have.min(root_size);
         mini = Some((stream, minifat));
     }
 
@@ -1112,6 +1117,14 @@ fn check_cfb(bytes: &[u8], limits: &Limits) -> Result<(), Refused> {
     for (k, (name, kind, start, size)) in entries.iter().enumerate() {
         let named = NAMED_STREAMS.iter().any(|s| s.eq_ignore_ascii_case(name))
             && entries[..k].iter().all(|e| !e.0.eq_ignore_ascii_case(name));
+        // calamine reads the first sector of a stream it opens before it looks at the size,
+        // so an empty one must say so by its start (fuzzing finding 9: an empty Workbook
+        // stream pointing at a mini sector past the end of an empty mini stream).
+        if k != 0 && named && *size == 0 && *start != ENDOFCHAIN {
+            return Err(corrupt(format!(
+                "stream {name} is empty but its chain starts at sector {start}, not at the end-of-chain mark"
+            )));
+        }
         if k == 0 || !(*kind == 2 || named) || *size == 0 {
             continue;
         }
@@ -1145,9 +1158,15 @@ fn check_cfb(bytes: &[u8], limits: &Limits) -> Result<(), Refused> {
                     size.div_ceil(64)
                 )));
             }
-            if u64::from(id) >= mini_sectors || id as usize / (ss / 64) >= stream.len() {
+            // calamine slices mini sector `id` from byte 64 × id of the mini stream, and
+            // panics when that is past its end (fuzzing finding 9: a mini stream cut short by
+            // the end of the file).
+            if u64::from(id) >= mini_sectors
+                || id as usize / (ss / 64) >= stream.len()
+                || u64::from(id) * 64 >= mini_len
+            {
                 return Err(corrupt(format!(
-                    "{what} points at mini sector {id}, past the end of the mini stream ({mini_sectors} mini sectors)"
+                    "{what} points at mini sector {id}, past the end of the mini stream ({mini_sectors} mini sectors, {mini_len} bytes in the file)"
                 )));
             }
             let o = &mut mini_owner[id as usize];
@@ -1642,6 +1661,54 @@ mod tests {
             matches!(&e, Refused::CorruptStructure { detail } if detail.contains("past the end")),
             "{e}"
         );
+    }
+
+    /// Fuzzing finding 9, by hand. A small workbook in the mini stream (sectors: 0 FAT,
+    /// 1 mini FAT, 2 mini stream data, 3 directory):
+    /// - its Workbook entry made empty (size 0) but still starting at mini sector 0: calamine
+    ///   reads that sector before it looks at the size, so the empty stream must start at the
+    ///   end-of-chain mark;
+    /// - the mini stream's data sector moved to the end of the file (swapped with the
+    ///   directory) and cut to 40 bytes, the Workbook 64 bytes from mini sector 1: that would
+    ///   start at byte 64 of a 40-byte mini stream, which calamine slices without a check (a
+    ///   panic).
+    #[test]
+    fn empty_streams_and_short_mini_streams_are_refused() {
+        let stream = workbook(&[], &[("S", grid(0..3, 0..3))]);
+        assert!((65..512).contains(&stream.len()), "{}", stream.len());
+        let good = xls(&stream);
+        assert_eq!(good.len(), 512 * 5);
+        assert_eq!(check(&good, &Limits::default()), Ok(Kind::Xls));
+        let dir = 512 * 4;
+        assert_eq!(&good[dir + 128..dir + 136], &b"W\0o\0r\0k\0"[..]);
+
+        let mut empty = good.clone();
+        empty[dir + 128 + 120..dir + 128 + 128].copy_from_slice(&0u64.to_le_bytes());
+        let e = check(&empty, &Limits::default()).unwrap_err();
+        assert!(
+            matches!(&e, Refused::CorruptStructure { detail } if detail == "stream Workbook is empty but its chain starts at sector 0, not at the end-of-chain mark"),
+            "{e}"
+        );
+
+        let mut short = good[..512 * 3].to_vec();
+        short.extend_from_slice(&good[dir..dir + 512]);
+        short.extend_from_slice(&good[512 * 3..512 * 3 + 40]);
+        short[48..52].copy_from_slice(&2u32.to_le_bytes()); // directory: sector 2
+        let root = 512 * 3;
+        short[root + 116..root + 120].copy_from_slice(&3u32.to_le_bytes()); // mini stream: 3
+                                                                            // The Workbook: 64 bytes from mini sector 1.
+        short[root + 128 + 116..root + 128 + 120].copy_from_slice(&1u32.to_le_bytes());
+        short[root + 128 + 120..root + 128 + 128].copy_from_slice(&64u64.to_le_bytes());
+        let e = check(&short, &Limits::default()).unwrap_err();
+        assert!(
+            matches!(&e, Refused::CorruptStructure { detail } if detail.contains("stream Workbook points at mini sector 1, past the end of the mini stream") && detail.contains("40 bytes in the file")),
+            "{e}"
+        );
+        // Unguarded, calamine 0.38 reads the first as a workbook without sheets (its mini
+        // sector 0 exists; the fuzzed inputs pointed past an empty mini stream and panicked
+        // it) and panics on the second (slice index out of range).
+        assert_eq!(calamine_sizes(&empty), Ok(vec![]));
+        assert!(std::panic::catch_unwind(move || calamine_sizes(&short)).is_err());
     }
 
     #[test]
