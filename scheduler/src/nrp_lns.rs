@@ -17,10 +17,15 @@
 //! - **window**: every employee over a window of days (placed around a flaw), the cells
 //!   outside the window pinned to their values (see `model::solve_from`).
 //!
-//! Each kind's size adapts: it grows after a few sub-problems solved to optimality without a
-//! gain and shrinks when one runs into its time limit. The kind that has lately lowered the
-//! objective more per second is tried more often. A sub-problem that frees every row over the
-//! whole horizon and is solved to optimality proves the roster optimal, and the search stops.
+//! and a third kind of move, a short burst of simulated annealing on the whole roster
+//! ([`super::nrp_search::improve`]), which makes many small exchanges cheaply where a MIP
+//! sub-problem would be slow.
+//!
+//! The neighbourhoods' sizes adapt: one grows after a few sub-problems solved to optimality
+//! without a gain and shrinks when one runs into its time limit. The kind that has lately
+//! lowered the objective more per second is tried more often. A sub-problem that frees every
+//! row over the whole horizon and is solved to optimality proves the roster optimal, and the
+//! search stops.
 
 use std::time::Instant;
 
@@ -216,62 +221,67 @@ pub fn improve(
         })
         .collect();
     let h = inst.horizon;
-    // Sizes adapt per kind: rows freed over the whole horizon, and rows freed over a window.
+    // Sizes adapt per kind: rows freed over the whole horizon, and days of the window.
     let mut k = initial_rows(inst);
     let mut w = WINDOW.min(h);
-    let mut idle = [0usize; 2];
+    let mut idle = [0usize; KINDS];
     // Objective gained and seconds spent per kind, decayed so that the recent past counts.
-    let mut gain = [0.0f64; 2];
-    let mut spent = [0.0f64; 2];
+    let mut gain = [0.0f64; KINDS];
+    let mut spent = [0.0f64; KINDS];
     while cost > 0 {
         let left = seconds - started.elapsed().as_secs_f64();
         if left < 0.05 {
             break;
         }
-        // The kind that has lately lowered the objective more per second is tried more often
-        // (between 15 % and 85 % of the time).
-        let rate = |i: usize| (gain[i] + 1.0) / (spent[i] + 1.0);
-        let p_rows = (rate(0) / (rate(0) + rate(1))).clamp(0.15, 0.85);
-        let kind = usize::from(rng.unit() >= p_rows);
-        let (free, window) = if kind == 0 {
-            let free = if rng.below(2) == 0 {
-                random_rows(&mut rng, ne, k)
-            } else {
-                flaw_rows(inst, &grid, &skills, &mut rng, k).0
-            };
-            (free, None)
-        } else {
-            let (_, day) = flaw_rows(inst, &grid, &skills, &mut rng, 1);
-            let free: Vec<usize> = (0..ne).collect();
-            let a = day
-                .map(|d| d.saturating_sub(rng.below(w)))
-                .unwrap_or_else(|| rng.below(h - w + 1))
-                .min(h - w);
-            (free, Some((a, a + w)))
-        };
-        let limit = left.min(SUB_LIMIT);
+        let kind = choose_kind(&gain, &spent, &mut rng);
         let t = Instant::now();
-        let Some((rows, optimal)) =
-            resolve_rows(inst, &grid, &free, window, limit, rng.below(1 << 20) as i32)
-        else {
-            continue;
+        let mut optimal = false;
+        let mut whole = false;
+        let limit = left.min(SUB_LIMIT);
+        let next = if kind == ANNEAL {
+            let now = worked_of(inst, &grid);
+            let seed = rng.next();
+            let better = super::nrp_search::improve(inst, &now, left.min(ANNEAL_BURST), seed);
+            grid_of(inst, &better)
+        } else {
+            let (free, window) = if kind == ROWS {
+                let free = if rng.below(2) == 0 {
+                    random_rows(&mut rng, ne, k)
+                } else {
+                    flaw_rows(inst, &grid, &skills, &mut rng, k).0
+                };
+                (free, None)
+            } else {
+                let (_, day) = flaw_rows(inst, &grid, &skills, &mut rng, 1);
+                let a = day
+                    .map(|d| d.saturating_sub(rng.below(w)))
+                    .unwrap_or_else(|| rng.below(h - w + 1))
+                    .min(h - w);
+                ((0..ne).collect(), Some((a, a + w)))
+            };
+            whole = free.len() == ne && window.is_none_or(|(a, b)| a == 0 && b >= h);
+            resolve_rows(inst, &grid, &free, window, limit, rng.below(1 << 20) as i32).map(
+                |(rows, opt)| {
+                    optimal = opt;
+                    let mut next = grid.clone();
+                    for (i, &e) in free.iter().enumerate() {
+                        next[e] = rows[i].clone();
+                    }
+                    next
+                },
+            )
         };
+        let Some(next) = next else { continue };
         stats.iterations += 1;
-        let mut next = grid.clone();
-        for (i, &e) in free.iter().enumerate() {
-            next[e] = rows[i].clone();
-        }
         let s = score(inst, &worked_of(inst, &next));
-        for i in 0..2 {
+        for i in 0..KINDS {
             gain[i] *= DECAY;
             spent[i] *= DECAY;
         }
         spent[kind] += t.elapsed().as_secs_f64();
-        if s.violations.is_empty() && s.objective() < cost {
-            gain[kind] += (cost - s.objective()) as f64;
-        }
         if s.violations.is_empty() && s.objective() <= cost {
             if s.objective() < cost {
+                gain[kind] += (cost - s.objective()) as f64;
                 stats.improvements += 1;
                 idle[kind] = 0;
             } else {
@@ -283,22 +293,56 @@ pub fn improve(
             idle[kind] += 1;
         }
         // Every row over the whole horizon, solved to optimality: nothing better exists.
-        let whole = free.len() == ne && window.is_none_or(|(a, b)| a == 0 && b >= h);
         if whole && optimal {
             stats.proven = true;
             break;
         }
-        let (size, most) = if kind == 0 { (&mut k, ne) } else { (&mut w, h) };
+        let (size, most, step) = match kind {
+            ROWS => (&mut k, ne, 1),
+            WINDOWS => (&mut w, h, 2),
+            _ => continue,
+        };
         if !optimal && t.elapsed().as_secs_f64() >= limit * 0.95 {
             *size = (*size - 1).max(2);
             idle[kind] = 0;
         } else if idle[kind] >= GROW_AFTER {
-            *size = (*size + 1 + kind).min(most);
+            *size = (*size + step).min(most);
             idle[kind] = 0;
         }
     }
     stats.rows = k;
     (worked_of(inst, &grid), stats)
+}
+
+/// The kinds of move: rows over the whole horizon, every row over a window, a burst of
+/// simulated annealing ([`super::nrp_search::improve`]) on the whole roster.
+const ROWS: usize = 0;
+const WINDOWS: usize = 1;
+const ANNEAL: usize = 2;
+const KINDS: usize = 3;
+/// Seconds of one annealing burst.
+const ANNEAL_BURST: f64 = 2.0;
+
+/// The kind that has lately lowered the objective more per second is tried more often; each
+/// kind keeps at least a tenth of the tries.
+fn choose_kind(
+    gain: &[f64; KINDS],
+    spent: &[f64; KINDS],
+    rng: &mut super::nrp_search::Rng,
+) -> usize {
+    let rate: Vec<f64> = (0..KINDS)
+        .map(|i| (gain[i] + 1.0) / (spent[i] + 1.0))
+        .collect();
+    let total: f64 = rate.iter().sum();
+    let share: Vec<f64> = rate.iter().map(|r| (r / total).max(0.1)).collect();
+    let mut pick = rng.unit() * share.iter().sum::<f64>();
+    for (i, p) in share.iter().enumerate() {
+        if pick < *p {
+            return i;
+        }
+        pick -= p;
+    }
+    KINDS - 1
 }
 
 /// Time limit of one sub-problem, seconds.
