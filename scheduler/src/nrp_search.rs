@@ -232,15 +232,9 @@ pub fn improve_with(
     if ne == 0 || h == 0 || ns == 0 || ns > 63 {
         return roster.to_vec();
     }
-    let mut grid: Vec<Vec<Option<usize>>> = vec![vec![None; h]; ne];
-    for (e, d, s) in roster {
-        let ei = inst.staff.iter().position(|x| &x.id == e);
-        let si = inst.shifts.iter().position(|x| &x.id == s);
-        match (ei, si) {
-            (Some(ei), Some(si)) if *d < h => grid[ei][*d] = Some(si),
-            _ => return roster.to_vec(),
-        }
-    }
+    let Some(mut grid) = crate::nrp_lns::grid_of(inst, roster) else {
+        return roster.to_vec();
+    };
     if !(0..ne).all(|e| data.row_ok(e, &grid[e])) {
         return roster.to_vec();
     }
@@ -406,25 +400,17 @@ pub fn improve_with(
             best = (cost, grid.clone());
         }
     }
-    let mut out = Vec::new();
-    for (e, row) in best.1.iter().enumerate() {
-        for (d, x) in row.iter().enumerate() {
-            if let Some(s) = x {
-                out.push((inst.staff[e].id.clone(), d, inst.shifts[*s].id.clone()));
-            }
-        }
-    }
-    out
+    crate::nrp_lns::worked_of(inst, &best.1)
 }
 
-/// A benchmark solve: the roster, whether HiGHS proved it optimal, the bound and the time.
+/// A benchmark solve: the roster, whether it is proven optimal, the bound and the time.
 #[derive(Debug, Clone)]
 pub struct NrpResult {
     /// Worked shifts.
     pub worked: Vec<Worked>,
-    /// Proven optimal by HiGHS (then no search ran).
+    /// Proven optimal, by HiGHS on the whole model or by a neighbourhood that freed all of it.
     pub optimal: bool,
-    /// Best bound HiGHS proved.
+    /// Best bound proved.
     pub bound: f64,
     /// Wall seconds, MIP and search.
     pub seconds: f64,
