@@ -1573,9 +1573,16 @@ fn check_sheet(
                 string_excess += unheld_chars(data, biff8);
             }
             BIFF_MULRK if len >= 6 => {
-                // calamine requires the length to match the (u16, wrapping) column span.
+                // calamine computes the column span `last - first + 1` in u16: a span ending
+                // before it starts overflows (a panic where overflow is checked; fuzzing
+                // finding 10). Otherwise it requires the length to match the span.
                 let (first, last) = (le16(data, 2), le16(data, len - 2));
-                let n = usize::from(last.wrapping_sub(first).wrapping_add(1));
+                if last < first {
+                    return Err(corrupt(format!(
+                        "sheet {name}: the MULRK record at offset {offset} of the {stream} stream ends at column {last}, before its first column {first}"
+                    )));
+                }
+                let n = usize::from(last - first) + 1;
                 if len == 6 + 6 * n && n > 0 {
                     let row = u32::from(le16(data, 0));
                     cells.add(row, u32::from(first));
@@ -2145,6 +2152,16 @@ mod tests {
             &rec(BIFF_MULRK, &m),
         ]));
         too_many(&b, 8, 256);
+        // A MULRK ending before it starts (columns 5..4, one value): calamine's u16 span
+        // overflows (fuzzing finding 10).
+        let mut bad = cat(&[&3u16.to_le_bytes(), &5u16.to_le_bytes()]);
+        bad.extend([0, 0, 0x02, 0, 0, 0]);
+        bad.extend(4u16.to_le_bytes());
+        let e = check(&one(rec(BIFF_MULRK, &bad)), &limits).unwrap_err();
+        assert!(
+            matches!(&e, Refused::CorruptStructure { detail } if detail.contains("sheet S: the MULRK record at offset") && detail.contains("ends at column 4, before its first column 5")),
+            "{e}"
+        );
         // BLANK and MULBLANK are ignored by calamine, so here.
         let blank = rec(0x0201, &cat(&[&60000u16.to_le_bytes(), &[200, 0, 0, 0]]));
         let b = one(cat(&[&number(0, 0, 1.0), &blank]));
