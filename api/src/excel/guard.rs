@@ -1244,7 +1244,9 @@ fn check_cfb(bytes: &[u8], limits: &Limits) -> Result<(), Refused> {
 
 const BIFF_FORMULA: u16 = 0x0006;
 const BIFF_EOF: u16 = 0x000A;
+const BIFF_DATEMODE: u16 = 0x0022;
 const BIFF_FILEPASS: u16 = 0x002F;
+const BIFF_CODEPAGE: u16 = 0x0042;
 const BIFF_CONTINUE: u16 = 0x003C;
 const BIFF_BOUNDSHEET: u16 = 0x0085;
 const BIFF_MULRK: u16 = 0x00BD;
@@ -1404,6 +1406,10 @@ fn check_biff(s: &[u8], stream: &str, limits: &Limits) -> Result<(), Refused> {
                     return Ok(());
                 }
             }
+            // CodePage and DateMode: calamine reads a u16 without a length check (fuzzing
+            // finding 11: an empty one panicked it).
+            BIFF_CODEPAGE if data.len() < 2 => return Err(short(2, "CodePage")),
+            BIFF_DATEMODE if data.len() < 2 => return Err(short(2, "DateMode")),
             BIFF_BOF => {
                 if data.len() < 2 {
                     return Err(short(2, "BOF"));
@@ -2236,6 +2242,26 @@ mod tests {
             ),
             "{e}"
         );
+    }
+
+    /// Workbook-globals records calamine reads a u16 from without a length check: an empty
+    /// CodePage (fuzzing finding 11) or DateMode panics it; with their two bytes they pass.
+    #[test]
+    fn short_codepage_and_datemode_records_are_refused() {
+        let sheet = [("S", number(0, 0, 1.0))];
+        for (typ, what) in [(BIFF_CODEPAGE, "CodePage"), (BIFF_DATEMODE, "DateMode")] {
+            let b = xls(&workbook(&rec(typ, &[]), &sheet));
+            let e = check(&b, &Limits::default()).unwrap_err();
+            assert!(
+                matches!(&e, Refused::CorruptStructure { detail } if detail.starts_with(&format!("{what} record at offset 20 of the Workbook stream has 0 bytes, calamine reads 2"))),
+                "{e}"
+            );
+            let b2 = b.clone();
+            assert!(std::panic::catch_unwind(move || calamine_sizes(&b2)).is_err());
+            let ok = xls(&workbook(&rec(typ, &1200u16.to_le_bytes()), &sheet));
+            assert_eq!(check(&ok, &Limits::default()), Ok(Kind::Xls));
+            assert_eq!(calamine_sizes(&ok), Ok(vec![(1, 1)]));
+        }
     }
 
     #[test]
