@@ -1,6 +1,7 @@
 //! `workforce nrp …`: the Curtois-Qu benchmark through the roster engine.
 //! `solve` reads an instance, solves it with the same model as the hotline rosters (then
-//! polishes HiGHS's incumbent by local search, see `scheduler::nrp_search`), writes
+//! improves HiGHS's incumbent by annealing and by re-solving parts of it with the same model,
+//! see `scheduler::nrp_search::solve` and `scheduler::nrp_lns`), writes
 //! `employee,day,shift` rows and prints `objective=… bound=… status=… seconds=…` last;
 //! `score` checks a roster file with the independent scorer.
 
@@ -57,19 +58,22 @@ pub fn run(cmd: NrpCommand) -> anyhow::Result<i32> {
                 log,
                 ..Default::default()
             };
-            let result = match nrp_search::solve(&inst, &opts, &nrp_search::Plan::default()) {
-                Ok(r) => r,
-                Err(e) => {
-                    eprintln!("{e:#}");
-                    let status = if e.to_string().contains("Infeasible") {
-                        "infeasible"
-                    } else {
-                        "unknown"
-                    };
-                    println!("objective=none bound=none status={status} seconds={time_limit:.3}");
-                    return Ok(1);
-                }
-            };
+            let result =
+                match nrp_search::solve(&inst, &opts, &nrp_search::Plan::for_instance(&inst)) {
+                    Ok(r) => r,
+                    Err(e) => {
+                        eprintln!("{e:#}");
+                        let status = if e.to_string().contains("Infeasible") {
+                            "infeasible"
+                        } else {
+                            "unknown"
+                        };
+                        println!(
+                            "objective=none bound=none status={status} seconds={time_limit:.3}"
+                        );
+                        return Ok(1);
+                    }
+                };
             let score = nrp::score(&inst, &result.worked);
             if let Some(path) = out {
                 fs::write(&path, to_csv(&result.worked))

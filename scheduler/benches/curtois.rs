@@ -45,9 +45,10 @@ fn main() {
         let path = format!("{dir}/Instance{i}.txt");
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
         let inst = nrp::parse(&text).expect("instance");
+        let default = scheduler::nrp_search::Plan::for_instance(&inst);
         let plan = scheduler::nrp_search::Plan {
-            mip_share: env("NRP_MIP_SHARE", scheduler::nrp_search::MIP_SHARE),
-            anneal_share: env("NRP_ANNEAL_SHARE", scheduler::nrp_search::ANNEAL_SHARE),
+            mip_share: env("NRP_MIP_SHARE", default.mip_share),
+            anneal_share: env("NRP_ANNEAL_SHARE", default.anneal_share),
             temps: (
                 env("NRP_T0", scheduler::nrp_search::T0),
                 env("NRP_T1", scheduler::nrp_search::T1),

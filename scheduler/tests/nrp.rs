@@ -249,3 +249,22 @@ fn the_neighbourhood_search_reaches_the_hand_worked_optimum() {
     bad.extend(w("B", &[1, 2], "D"));
     assert_eq!(scheduler::nrp_lns::improve(&inst, &bad, 0.5, 7).0, bad);
 }
+
+/// The plan gives HiGHS three quarters of the limit on a small model and a quarter on a larger
+/// one: 2 staff × 14 days × 2 shifts = 56 cells (small); 22 staff = 616 cells (> 600).
+#[test]
+fn the_plan_follows_the_model_size() {
+    use scheduler::nrp_search::Plan;
+    let mut inst = instance();
+    assert_eq!(Plan::for_instance(&inst).mip_share, 0.75);
+    let b = inst.staff[1].clone();
+    for k in 0..20 {
+        inst.staff.push(nrp::NrpStaff {
+            id: format!("X{k}"),
+            ..b.clone()
+        });
+    }
+    assert_eq!(inst.staff.len(), 22);
+    assert_eq!(Plan::for_instance(&inst).mip_share, 0.25);
+    assert_eq!(Plan::for_instance(&inst).anneal_share, 0.05);
+}
