@@ -29,38 +29,8 @@
 
 use std::time::Instant;
 
-use super::nrp::{score, Instance, NrpCover, Worked};
+use super::nrp::{grid_of, score, worked_of, Grid, Instance, NrpCover, Worked};
 use crate::{Assignment, Roster, SolveOptions, SolveStats, SolveStatus};
-
-/// Per employee, per day: the shift index worked, if any.
-pub type Grid = Vec<Vec<Option<usize>>>;
-
-/// The roster as a grid; `None` if it names an unknown employee, shift or day.
-pub fn grid_of(inst: &Instance, roster: &[Worked]) -> Option<Grid> {
-    let mut grid = vec![vec![None; inst.horizon]; inst.staff.len()];
-    for (e, d, s) in roster {
-        let ei = inst.staff.iter().position(|x| &x.id == e)?;
-        let si = inst.shifts.iter().position(|x| &x.id == s)?;
-        if *d >= inst.horizon {
-            return None;
-        }
-        grid[ei][*d] = Some(si);
-    }
-    Some(grid)
-}
-
-/// The grid as worked shifts.
-pub fn worked_of(inst: &Instance, grid: &Grid) -> Vec<Worked> {
-    let mut out = Vec::new();
-    for (e, row) in grid.iter().enumerate() {
-        for (d, x) in row.iter().enumerate() {
-            if let Some(s) = x {
-                out.push((inst.staff[e].id.clone(), d, inst.shifts[*s].id.clone()));
-            }
-        }
-    }
-    out
-}
 
 /// The instance restricted to the employees `free`, with every cover requirement reduced by
 /// the people the other (fixed) rows of `grid` already put there.

@@ -232,7 +232,7 @@ pub fn improve_with(
     if ne == 0 || h == 0 || ns == 0 || ns > 63 {
         return roster.to_vec();
     }
-    let Some(mut grid) = crate::nrp_lns::grid_of(inst, roster) else {
+    let Some(mut grid) = super::nrp::grid_of(inst, roster) else {
         return roster.to_vec();
     };
     if !(0..ne).all(|e| data.row_ok(e, &grid[e])) {
@@ -400,7 +400,7 @@ pub fn improve_with(
             best = (cost, grid.clone());
         }
     }
-    crate::nrp_lns::worked_of(inst, &best.1)
+    super::nrp::worked_of(inst, &best.1)
 }
 
 /// A benchmark solve: the roster, whether it is proven optimal, the bound and the time.
@@ -491,7 +491,8 @@ pub fn solve(
     let mut bound = roster.stats.bound;
     let mut lns = crate::nrp_lns::LnsStats::default();
     if !optimal {
-        let anneal = opts.time_limit_seconds * plan.anneal_share.max(0.0);
+        let left = opts.time_limit_seconds - started.elapsed().as_secs_f64();
+        let anneal = (opts.time_limit_seconds * plan.anneal_share.max(0.0)).min(left);
         if anneal > 0.0 {
             worked = improve_with(inst, &worked, anneal, opts.seed as u64 + 1, plan.temps);
         }

@@ -110,12 +110,40 @@ impl Anchor {
     }
 }
 
+impl Cell {
+    /// The cell `(e, d)` of a warm start (a shift before a standby, as the model cannot hold
+    /// both).
+    pub(crate) fn of_start(start: &super::construct::Start, e: usize, d: usize) -> Cell {
+        match (start.shift[e][d], start.standby[e][d]) {
+            (Some((s, k)), _) => Cell::Shift(s, k),
+            (None, Some(s)) => Cell::Standby(s),
+            (None, None) => Cell::Off,
+        }
+    }
+}
+
+/// Holds every variable of person `e` on day `d` at its value in `cell` (HiGHS's presolve
+/// removes them): the published days before a repair's change date, the cells a
+/// neighbourhood search does not free.
+pub(super) fn pin(b: &mut Builder<'_>, v: &Vars, e: usize, d: usize, cell: Cell) {
+    for s in 0..b.ix.p.shifts.len() {
+        for (k, (_, var, _)) in v.y[e][d][s].iter().enumerate() {
+            let on = if cell == Cell::Shift(s, k) { 1.0 } else { 0.0 };
+            b.constraints.push(constraint!(*var == on));
+        }
+        if let Some((var, _)) = v.sb[e][d][s] {
+            let on = if cell == Cell::Standby(s) { 1.0 } else { 0.0 };
+            b.constraints.push(constraint!(var == on));
+        }
+    }
+}
+
 /// Pins the days before the change date and prices the changes after it. A cell's price is
 /// halved for the reserve and halved again when the person was on standby that date: those
 /// who stand ready are the first candidates.
 pub(super) fn add(b: &mut Builder<'_>, v: &Vars, anchor: &Anchor) -> Result<(), String> {
     let p = b.ix.p;
-    let (ne, nd, ns) = (p.employees.len(), p.num_days(), p.shifts.len());
+    let (ne, nd) = (p.employees.len(), p.num_days());
     let mut changes = Expression::from(0.0);
     for e in 0..ne {
         for d in 0..nd {
@@ -132,17 +160,7 @@ pub(super) fn add(b: &mut Builder<'_>, v: &Vars, anchor: &Anchor) -> Result<(), 
                         p.employees[e].id, p.days[d].date
                     ));
                 }
-                // Pinned: every variable of the cell takes its published value.
-                for s in 0..ns {
-                    for (k, (_, var, _)) in v.y[e][d][s].iter().enumerate() {
-                        let on = if cell == Cell::Shift(s, k) { 1.0 } else { 0.0 };
-                        b.constraints.push(constraint!(*var == on));
-                    }
-                    if let Some((var, _)) = v.sb[e][d][s] {
-                        let on = if cell == Cell::Standby(s) { 1.0 } else { 0.0 };
-                        b.constraints.push(constraint!(var == on));
-                    }
-                }
+                pin(b, v, e, d, cell);
                 continue;
             }
             let (c, _) = b.add(good_lp::variable().min(0.0).max(1.0));

@@ -33,15 +33,15 @@ pub(super) fn add(b: &mut Builder<'_>, v: &Vars) {
             .filter(|&s| (0..p.num_days()).any(|d| v.has_x(e, d, s)))
             .map(|s| p.shifts[s].paid_minutes)
             .fold(0, gcd);
-        let (hard_min, max) = on_grid(b.ix.min_minutes(e), b.ix.max_minutes(e), step);
+        let min = b.ix.min_minutes(e);
+        let (hard_min, max) = on_grid(min, b.ix.max_minutes(e), step);
         let m = minutes(b, v, e);
         b.constraints.push(constraint!(m.clone() <= max as f64));
-        let min = b.ix.min_minutes(e) as f64;
-        if min > 0.0 && p.rules.hours_floor_hard {
+        if min > 0 && p.rules.hours_floor_hard {
             b.constraints.push(constraint!(m >= hard_min as f64));
-        } else if min > 0.0 {
+        } else if min > 0 {
             let (slack, _) = b.nonneg();
-            b.constraints.push(constraint!(m + slack >= min));
+            b.constraints.push(constraint!(m + slack >= min as f64));
             short_hours += slack * (1.0 / 60.0);
         }
     }

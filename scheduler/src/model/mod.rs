@@ -23,7 +23,7 @@ mod vars;
 use std::collections::HashMap;
 use std::time::Instant;
 
-use good_lp::{constraint, Constraint, Expression, ProblemVariables, SolverModel, Variable};
+use good_lp::{Constraint, Expression, ProblemVariables, SolverModel, Variable};
 use highs::HighsModelStatus;
 
 use crate::error::SolveError;
@@ -199,21 +199,36 @@ fn run(
         }
     }
 
-    if let Some((given, pinned)) = given_start.filter(|(_, pinned)| !pinned.is_empty()) {
-        // Pinned cells take the given roster's value (HiGHS's presolve removes them).
-        let cells = construct::from_roster(&b.ix, &roles_on, given);
-        let (ne, nd) = (problem.employees.len(), problem.num_days());
-        for &(e, d) in pinned.iter().filter(|(e, d)| *e < ne && *d < nd) {
-            for s in 0..problem.shifts.len() {
-                for (k, (_, var, _)) in v.y[e][d][s].iter().enumerate() {
-                    let on = f64::from(u8::from(cells.shift[e][d] == Some((s, k))));
-                    b.constraints.push(constraint!(*var == on));
-                }
-                if let Some((var, _)) = v.sb[e][d][s] {
-                    let on = f64::from(u8::from(cells.standby[e][d] == Some(s)));
-                    b.constraints.push(constraint!(var == on));
+    // Warm start (binary variables; HiGHS completes the rest): the published roster in a
+    // repair, a given start, else the constructive roster.
+    let start = match given_start {
+        Some((given, _)) => construct::from_roster(&b.ix, &roles_on, given),
+        None => {
+            // Under interval cover the greedy fills the day's shift counts of the cheapest
+            // cover of the curve (a small set-covering solve) as if they were minimums.
+            let mut gix = b.ix.clone();
+            if let Some(dm) = &problem.demand {
+                if let Ok(plan) = crate::demand::staffing::least_paid_hours(problem, dm, &dm.shifts)
+                {
+                    for (d, counts) in plan.per_day.iter().enumerate() {
+                        for (code, n) in counts {
+                            if let Some(s) = gix.shift(code) {
+                                gix.req[d][s].push((dm.role.clone(), *n));
+                            }
+                        }
+                    }
                 }
             }
+            let mut first = construct::best_start(&gix, &roles_on, 40);
+            construct::improve_fairness(&b.ix, &mut first, 500);
+            construct::from_roster(&b.ix, &roles_on, &first)
+        }
+    };
+    // Pinned cells take the start's value.
+    if let Some((_, pinned)) = given_start {
+        let (ne, nd) = (problem.employees.len(), problem.num_days());
+        for &(e, d) in pinned.iter().filter(|(e, d)| *e < ne && *d < nd) {
+            anchor::pin(&mut b, &v, e, d, anchor::Cell::of_start(&start, e, d));
         }
     }
 
@@ -265,31 +280,6 @@ fn run(
     model
         .try_set_option("log_to_console", opts.log)
         .map_err(|_| option_error("log_to_console"))?;
-    // Warm start (binary variables; HiGHS completes the rest): the published roster in a
-    // repair, a given start, else the constructive roster.
-    let start = match given_start {
-        Some((given, _)) => construct::from_roster(&ix, &roles_on, given),
-        None => {
-            // Under interval cover the greedy fills the day's shift counts of the cheapest
-            // cover of the curve (a small set-covering solve) as if they were minimums.
-            let mut gix = ix.clone();
-            if let Some(dm) = &problem.demand {
-                if let Ok(plan) = crate::demand::staffing::least_paid_hours(problem, dm, &dm.shifts)
-                {
-                    for (d, counts) in plan.per_day.iter().enumerate() {
-                        for (code, n) in counts {
-                            if let Some(s) = gix.shift(code) {
-                                gix.req[d][s].push((dm.role.clone(), *n));
-                            }
-                        }
-                    }
-                }
-            }
-            let mut first = construct::best_start(&gix, &roles_on, 40);
-            construct::improve_fairness(&ix, &mut first, 500);
-            construct::from_roster(&ix, &roles_on, &first)
-        }
-    };
     let mut initial = vec![0.0; num_vars];
     for (e, days) in start.shift.iter().enumerate() {
         for (d, choice) in days.iter().enumerate() {
