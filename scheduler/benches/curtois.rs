@@ -2,8 +2,10 @@
 //! Prints, per instance, the objective found, the bound, the best-known optimum, the gap to it,
 //! seconds and the independent scorer's violation count.
 //! Run: `cargo bench -p scheduler --bench curtois -- 1 2 3` (default 1-12).
-//! Environment: NRP_TIME_LIMIT (s, default 60), NRP_THREADS (default 1), NRP_DIR (default
-//! ../shared/bench-data/curtois relative to the workspace).
+//! Environment: NRP_TIME_LIMIT (s, default 60), NRP_THREADS (default 2, the benchmark machine's cores), NRP_DIR (default
+//! ../shared/bench-data/curtois relative to the workspace), NRP_CG_SHARE (share of the limit for
+//! column generation; 0 = the cell model alone), NRP_MIP_SHARE, NRP_ANNEAL_SHARE, NRP_T0/T1
+//! (the cell-model path), NRP_LOG_LNS (search statistics).
 
 use scheduler::{nrp, SolveOptions};
 
@@ -36,7 +38,7 @@ fn main() {
     };
     let opts = SolveOptions {
         time_limit_seconds: env("NRP_TIME_LIMIT", 60.0),
-        threads: env("NRP_THREADS", 1.0) as u32,
+        threads: env("NRP_THREADS", 2.0) as u32,
         log: std::env::var("NRP_LOG").is_ok(),
         ..Default::default()
     };
@@ -47,6 +49,7 @@ fn main() {
         let inst = nrp::parse(&text).expect("instance");
         let default = scheduler::nrp_search::Plan::for_instance(&inst);
         let plan = scheduler::nrp_search::Plan {
+            cg_share: env("NRP_CG_SHARE", default.cg_share),
             mip_share: env("NRP_MIP_SHARE", default.mip_share),
             anneal_share: env("NRP_ANNEAL_SHARE", default.anneal_share),
             temps: (
@@ -73,6 +76,12 @@ fn main() {
                 "      lns: {:?}; under {} over {} on {} off {}",
                 r.lns, score.under, score.over, score.on_requests, score.off_requests
             );
+            if let Some(cg) = &r.cg {
+                println!(
+                    "      cg: bound {} converged {} root {:.1}s rounds {} columns {} {:?}",
+                    cg.bound, cg.converged, cg.root_seconds, cg.rounds, cg.columns, cg.lns
+                );
+            }
         }
         for v in score.violations.iter().take(3) {
             println!("      {v}");

@@ -53,6 +53,7 @@ pub mod explain;
 pub mod fairness;
 mod model;
 pub mod nrp;
+pub mod nrp_cg;
 pub mod nrp_lns;
 pub mod nrp_search;
 pub mod problem;

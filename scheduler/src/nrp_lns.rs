@@ -101,6 +101,26 @@ pub fn resolve_rows(
     seconds: f64,
     seed: i32,
 ) -> Option<(Vec<Vec<Option<usize>>>, bool)> {
+    let opts = SolveOptions {
+        time_limit_seconds: seconds.max(0.05),
+        threads: 1,
+        mip_rel_gap: 0.0,
+        log: false,
+        seed,
+        solver_log: None,
+    };
+    resolve_with(inst, grid, free, window, &opts).map(|(g, optimal, _)| (g, optimal))
+}
+
+/// [`resolve_rows`] with the solver options given; also returns the bound HiGHS proved for the
+/// sub-problem (the whole instance's bound when every row is free).
+pub fn resolve_with(
+    inst: &Instance,
+    grid: &Grid,
+    free: &[usize],
+    window: Option<(usize, usize)>,
+    opts: &SolveOptions,
+) -> Option<(Grid, bool, f64)> {
     let sub = sub_instance(inst, grid, free);
     let problem = sub.to_problem().ok()?;
     let start = Roster {
@@ -132,17 +152,13 @@ pub fn resolve_rows(
             .collect(),
         None => vec![],
     };
-    let opts = SolveOptions {
-        time_limit_seconds: seconds.max(0.05),
-        threads: 1,
-        mip_rel_gap: 0.0,
-        log: false,
-        seed,
-        solver_log: None,
-    };
-    let solved = crate::model::solve_from(&problem, &opts, &start, &pinned).ok()?;
+    let solved = crate::model::solve_from(&problem, opts, &start, &pinned).ok()?;
     let sub_grid = grid_of(&sub, &super::nrp::worked(&solved))?;
-    Some((sub_grid, solved.status == SolveStatus::Optimal))
+    Some((
+        sub_grid,
+        solved.status == SolveStatus::Optimal,
+        solved.stats.bound,
+    ))
 }
 
 /// What a search run did, for the benchmark's report.

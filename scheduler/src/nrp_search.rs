@@ -15,25 +15,25 @@ use std::time::Instant;
 
 use super::nrp::{Instance, Worked};
 
-struct Data {
-    h: usize,
-    ns: usize,
-    minutes: Vec<u32>,
+pub(crate) struct Data {
+    pub(crate) h: usize,
+    pub(crate) ns: usize,
+    pub(crate) minutes: Vec<u32>,
     /// forbid[a][b]: b may not follow a.
-    forbid: Vec<Vec<bool>>,
-    max_shifts: Vec<Vec<u32>>,
+    pub(crate) forbid: Vec<Vec<bool>>,
+    pub(crate) max_shifts: Vec<Vec<u32>>,
     /// off_day[e][d]: fixed day off.
-    off_day: Vec<Vec<bool>>,
+    pub(crate) off_day: Vec<Vec<bool>>,
     /// want[e][d][s]: on-request weight; avoid[e][d][s]: off-request weight.
-    want: Vec<Vec<Vec<u32>>>,
-    avoid: Vec<Vec<Vec<u32>>>,
+    pub(crate) want: Vec<Vec<Vec<u32>>>,
+    pub(crate) avoid: Vec<Vec<Vec<u32>>>,
     /// cover[d][s] = (requirement, under, over).
-    cover: Vec<Vec<(u32, u32, u32)>>,
-    staff: Vec<super::nrp::NrpStaff>,
+    pub(crate) cover: Vec<Vec<(u32, u32, u32)>>,
+    pub(crate) staff: Vec<super::nrp::NrpStaff>,
 }
 
 impl Data {
-    fn new(inst: &Instance) -> Data {
+    pub(crate) fn new(inst: &Instance) -> Data {
         let h = inst.horizon;
         let ns = inst.shifts.len();
         let sx = |id: &str| inst.shifts.iter().position(|s| s.id == id);
@@ -104,7 +104,7 @@ impl Data {
     }
 
     /// Whether employee `e`'s row breaks no hard rule (format.md §3).
-    fn row_ok(&self, e: usize, row: &[Option<usize>]) -> bool {
+    pub(crate) fn row_ok(&self, e: usize, row: &[Option<usize>]) -> bool {
         let st = &self.staff[e];
         let h = self.h;
         let mut count = [0u32; 64];
@@ -151,7 +151,7 @@ impl Data {
     }
 
     /// Request penalty of `e` working `x` on day `d`.
-    fn request_cost(&self, e: usize, d: usize, x: Option<usize>) -> i64 {
+    pub(crate) fn request_cost(&self, e: usize, d: usize, x: Option<usize>) -> i64 {
         let mut c: i64 = self.want[e][d].iter().map(|w| *w as i64).sum();
         if let Some(s) = x {
             c -= self.want[e][d][s] as i64;
@@ -161,7 +161,7 @@ impl Data {
     }
 
     /// Cover penalty of `n` people on (d, s).
-    fn cover_cost(&self, d: usize, s: usize, n: u32) -> i64 {
+    pub(crate) fn cover_cost(&self, d: usize, s: usize, n: u32) -> i64 {
         let (req, under, over) = self.cover[d][s];
         (under as i64) * req.saturating_sub(n) as i64 + (over as i64) * n.saturating_sub(req) as i64
     }
@@ -414,14 +414,19 @@ pub struct NrpResult {
     pub bound: f64,
     /// Wall seconds, MIP and search.
     pub seconds: f64,
-    /// What the large-neighbourhood search did.
+    /// What the large-neighbourhood search by the cell model did.
     pub lns: crate::nrp_lns::LnsStats,
+    /// What column generation did, when it ran.
+    pub cg: Option<crate::nrp_cg::CgResult>,
 }
 
 /// How a benchmark solve spends its time limit.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Plan {
-    /// Share of the limit for HiGHS on the whole model.
+    /// Share of the limit for column generation ([`crate::nrp_cg`]); 0 skips it.
+    pub cg_share: f64,
+    /// Share of the limit for HiGHS on the whole model (when column generation is skipped or
+    /// cannot take the instance).
     pub mip_share: f64,
     /// Share of the limit for simulated annealing on HiGHS's incumbent (quick local gains).
     pub anneal_share: f64,
@@ -432,6 +437,7 @@ pub struct Plan {
 impl Default for Plan {
     fn default() -> Self {
         Plan {
+            cg_share: CG_SHARE,
             mip_share: MIP_SHARE,
             anneal_share: ANNEAL_SHARE,
             temps: (T0, T1),
@@ -447,17 +453,21 @@ impl Plan {
     /// more per second than HiGHS's own search (docs/benchmarks.md).
     pub fn for_instance(inst: &Instance) -> Plan {
         let cells = inst.staff.len() * inst.horizon * inst.shifts.len();
+        let small = cells <= SMALL_CELLS;
         Plan {
-            mip_share: if cells <= SMALL_CELLS {
-                MIP_SHARE_SMALL
-            } else {
-                MIP_SHARE
-            },
+            cg_share: if small { CG_SHARE_SMALL } else { CG_SHARE },
+            mip_share: if small { MIP_SHARE_SMALL } else { MIP_SHARE },
             ..Plan::default()
         }
     }
 }
 
+/// Share of the time limit given to column generation; the cell model, warm-started from its
+/// roster, gets the rest unless the roster was proven optimal.
+pub const CG_SHARE: f64 = 0.9;
+/// The same on a small model: the cell model proves small instances whose set-partitioning
+/// LP bound is weak (instance 1: bound 558, optimum 607) within seconds.
+pub const CG_SHARE_SMALL: f64 = 0.3;
 /// Share of the time limit given to HiGHS on the whole model.
 pub const MIP_SHARE: f64 = 0.25;
 /// Share for a small model (see [`Plan::for_instance`]).
@@ -468,16 +478,87 @@ pub const SMALL_CELLS: usize = 600;
 /// large-neighbourhood search by the MIP ([`crate::nrp_lns`]).
 pub const ANNEAL_SHARE: f64 = 0.05;
 
-/// Solves an instance: HiGHS on the general model for `plan.mip_share` of the time limit;
-/// unless it proved optimality, simulated annealing on its incumbent for
-/// `plan.anneal_share`, then re-solving groups of rows by HiGHS ([`crate::nrp_lns`]) for the
-/// rest.
+/// Solves an instance. First column generation ([`crate::nrp_cg`]) for `plan.cg_share` of the
+/// time limit; unless its roster meets its bound, HiGHS on the cell model (the hotline's own
+/// model, [`Instance::to_problem`]) warm-started from that roster for the rest, which proves
+/// small instances and may still improve large ones.
+/// Without column generation (share 0, or rules its pricer cannot hold): HiGHS on the cell
+/// model for `plan.mip_share`; unless it proved optimality, simulated annealing on its
+/// incumbent for `plan.anneal_share`, then re-solving groups of rows by HiGHS
+/// ([`crate::nrp_lns`]) for the rest.
 pub fn solve(
     inst: &Instance,
     opts: &crate::SolveOptions,
     plan: &Plan,
 ) -> Result<NrpResult, crate::SolveError> {
     let started = Instant::now();
+    if plan.cg_share > 0.0 {
+        let seconds = opts.time_limit_seconds * plan.cg_share.min(1.0);
+        if let Some(cg) =
+            crate::nrp_cg::solve(inst, seconds, opts.threads, opts.seed as u64, opts.log)
+        {
+            if let (Some(grid), Some(objective)) = (cg.grid.clone(), cg.objective) {
+                return Ok(finish_cell_model(inst, opts, started, grid, objective, cg));
+            }
+        }
+    }
+    solve_cell_model(inst, opts, plan, started)
+}
+
+/// After column generation: the cell model from its roster for the time left, unless the
+/// roster is already proven optimal.
+fn finish_cell_model(
+    inst: &Instance,
+    opts: &crate::SolveOptions,
+    started: Instant,
+    mut grid: super::nrp::Grid,
+    mut objective: u64,
+    cg: crate::nrp_cg::CgResult,
+) -> NrpResult {
+    let mut bound = cg.bound;
+    let mut optimal = objective as f64 <= bound;
+    let left = opts.time_limit_seconds - started.elapsed().as_secs_f64();
+    if !optimal && left > 0.1 {
+        let all: Vec<usize> = (0..inst.staff.len()).collect();
+        if let Some((g, proved, cell_bound)) = crate::nrp_lns::resolve_with(
+            inst,
+            &grid,
+            &all,
+            None,
+            &crate::SolveOptions {
+                time_limit_seconds: left,
+                ..opts.clone()
+            },
+        ) {
+            let obj = super::nrp::score(inst, &super::nrp::worked_of(inst, &g)).objective();
+            if obj < objective {
+                (grid, objective) = (g, obj);
+            }
+            if proved {
+                optimal = true;
+                bound = objective as f64;
+            } else if cell_bound.is_finite() {
+                bound = bound.max(cell_bound.ceil());
+            }
+        }
+    }
+    NrpResult {
+        worked: super::nrp::worked_of(inst, &grid),
+        optimal,
+        bound,
+        seconds: started.elapsed().as_secs_f64(),
+        lns: crate::nrp_lns::LnsStats::default(),
+        cg: Some(cg),
+    }
+}
+
+/// The cell model alone: HiGHS, annealing, then the neighbourhood search by HiGHS.
+fn solve_cell_model(
+    inst: &Instance,
+    opts: &crate::SolveOptions,
+    plan: &Plan,
+    started: Instant,
+) -> Result<NrpResult, crate::SolveError> {
     let problem = inst
         .to_problem()
         .map_err(|e| crate::SolveError::Config(crate::ConfigError::Invalid(e.to_string())))?;
@@ -511,5 +592,6 @@ pub fn solve(
         bound,
         seconds: started.elapsed().as_secs_f64(),
         lns,
+        cg: None,
     })
 }

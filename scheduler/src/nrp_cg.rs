@@ -1,0 +1,1225 @@
+//! Column generation for the Curtois-Qu instances: a set-partitioning master over whole rows.
+//!
+//! Why: every hard rule of the format is about one employee's row (format.md §3); only the
+//! cover terms tie the rows together. A master problem that chooses one feasible row per
+//! employee (a "column") and prices cover by slacks has a far tighter LP relaxation than the
+//! cell model ([`crate::model`]): the run, minute and weekend rules hold inside every column, so
+//! the LP cannot satisfy them fractionally. Its LP bound is what proves the published optima of
+//! these instances (Curtois & Qu 2014 used branch and price); here it gives the bound, and a
+//! restricted master MIP over the generated columns gives rosters that the cell model's
+//! neighbourhood search ([`crate::nrp_lns`]) then polishes.
+//!
+//! Pricing is exact: a labelling dynamic programme over the days of one employee, whose state
+//! holds what the rules need (last shift, current run length and whether it began on day 0 —
+//! the border exemption —, minutes so far, weekends so far, counts of the shift types whose
+//! maximum can bind). Nothing is approximated, so when no column prices out the LP value is the
+//! master's LP optimum and its ceiling a valid bound (objectives are integers).
+//! Every column is checked again by the annealer's independent row check
+//! ([`super::nrp_search::Data::row_ok`]) in debug builds and tests.
+
+use std::collections::{HashMap, HashSet};
+use std::time::Instant;
+
+use highs::{Col, ColProblem, HighsModelStatus, Model, Row, Sense};
+
+use super::nrp::{Grid, Instance};
+use super::nrp_search::Data;
+
+/// One employee's row: per day the shift worked, if any.
+pub type Plan = Vec<Option<usize>>;
+
+/// Most shift types with a binding maximum one employee may have (instances 1-12 have ≤ 2).
+const MAX_CAPPED: usize = 6;
+
+#[derive(Hash, Eq, PartialEq, Clone, Copy, Debug)]
+struct Key {
+    /// 0 = off, 1 + c = a shift of class c (shifts with the same forbidden successors share a
+    /// class: the rest of the row cannot tell them apart).
+    last: u8,
+    /// Length of the current run (worked or off; off runs capped at the minimum days off).
+    run: u8,
+    /// The current run began on day 0 (exempt from the minimum run lengths).
+    start: bool,
+    /// Minutes so far, in units of the gcd of the shift lengths.
+    units: u16,
+    weekends: u8,
+    counts: [u8; MAX_CAPPED],
+}
+
+/// The exact pricing problem of one employee.
+pub(crate) struct Pricer {
+    h: usize,
+    ns: usize,
+    allowed: Vec<bool>,
+    /// Per shift: slot in `Key::counts` and its cap, when the maximum can bind.
+    cap_slot: Vec<Option<(usize, u8)>>,
+    units_of: Vec<u16>,
+    max_units: u16,
+    min_units: u16,
+    max_step: u16,
+    max_consec: u8,
+    min_consec: u8,
+    min_off: u8,
+    max_weekends: u8,
+    off_day: Vec<bool>,
+    /// Per shift its class; per class, which shifts may not follow it.
+    class_of: Vec<u8>,
+    forbid: Vec<Vec<bool>>,
+}
+
+impl Pricer {
+    /// The pricer of employee `e`; `None` if the employee has more binding shift maxima than the
+    /// state holds (then column generation is not used for the instance).
+    pub(crate) fn new(data: &Data, e: usize) -> Option<Pricer> {
+        let st = &data.staff[e];
+        let h = data.h;
+        let unit = data.minutes.iter().fold(0u32, |g, &m| gcd(g, m)).max(1);
+        let mut cap_slot = vec![None; data.ns];
+        let mut slots = 0;
+        for s in 0..data.ns {
+            let cap = data.max_shifts[e][s];
+            if cap > 0 && (cap as usize) < h {
+                if slots == MAX_CAPPED {
+                    return None;
+                }
+                cap_slot[s] = Some((slots, cap.min(255) as u8));
+                slots += 1;
+            }
+        }
+        let units_of: Vec<u16> = data.minutes.iter().map(|m| (m / unit) as u16).collect();
+        let mut forbid: Vec<Vec<bool>> = Vec::new();
+        let class_of: Vec<u8> = data
+            .forbid
+            .iter()
+            .map(|row| {
+                let c = forbid.iter().position(|f| f == row).unwrap_or_else(|| {
+                    forbid.push(row.clone());
+                    forbid.len() - 1
+                });
+                c as u8
+            })
+            .collect();
+        let allowed: Vec<bool> = (0..data.ns).map(|s| data.max_shifts[e][s] > 0).collect();
+        let max_step = (0..data.ns)
+            .filter(|s| allowed[*s])
+            .map(|s| units_of[s])
+            .max()
+            .unwrap_or(0);
+        Some(Pricer {
+            h,
+            ns: data.ns,
+            allowed,
+            cap_slot,
+            units_of,
+            max_units: (st.max_total / unit).min(u16::MAX as u32) as u16,
+            min_units: st.min_total.div_ceil(unit).min(u16::MAX as u32) as u16,
+            max_step,
+            max_consec: st.max_consecutive.min(255) as u8,
+            min_consec: st.min_consecutive.min(255) as u8,
+            min_off: st.min_days_off.min(255) as u8,
+            max_weekends: st.max_weekends.min(255) as u8,
+            off_day: data.off_day[e].clone(),
+            class_of,
+            forbid,
+        })
+    }
+
+    /// The state after day `d` given the state `k` after day `d - 1`, or `None` if `x` on day
+    /// `d` breaks a rule (or makes the minimum minutes unreachable).
+    fn step(&self, k: &Key, d: usize, x: Option<usize>) -> Option<Key> {
+        let first = d == 0;
+        let mut n = *k;
+        match x {
+            None => {
+                if first {
+                    n.run = 1;
+                    n.start = true;
+                } else if k.last == 0 {
+                    n.run = (k.run + 1).min(self.min_off.max(1));
+                } else {
+                    if !k.start && k.run < self.min_consec {
+                        return None;
+                    }
+                    n.run = 1;
+                    n.start = false;
+                }
+                n.last = 0;
+            }
+            Some(s) => {
+                if self.off_day[d] || !self.allowed[s] {
+                    return None;
+                }
+                n.units = k.units + self.units_of[s];
+                if n.units > self.max_units {
+                    return None;
+                }
+                if let Some((slot, cap)) = self.cap_slot[s] {
+                    if k.counts[slot] >= cap {
+                        return None;
+                    }
+                    n.counts[slot] += 1;
+                }
+                if first {
+                    n.run = 1;
+                    n.start = true;
+                } else if k.last != 0 {
+                    if self.forbid[(k.last - 1) as usize][s] {
+                        return None;
+                    }
+                    n.run = k.run + 1;
+                } else {
+                    if !k.start && k.run < self.min_off {
+                        return None;
+                    }
+                    n.run = 1;
+                    n.start = false;
+                }
+                if n.run > self.max_consec {
+                    return None;
+                }
+                let full_week = d / 7 < self.h / 7;
+                let new_weekend =
+                    full_week && (d % 7 == 5 || (d % 7 == 6 && (first || k.last == 0)));
+                if new_weekend {
+                    n.weekends += 1;
+                    if n.weekends > self.max_weekends {
+                        return None;
+                    }
+                }
+                n.last = 1 + self.class_of[s];
+            }
+        }
+        let left = (self.h - 1 - d) as u32;
+        if (n.units as u32) + left * (self.max_step as u32) < (self.min_units as u32) {
+            return None;
+        }
+        Some(n)
+    }
+
+    /// The `keep` cheapest feasible rows under `cost(d, x)` (distinct end states), cheapest
+    /// first, with their costs.
+    pub(crate) fn price(
+        &self,
+        cost: impl Fn(usize, Option<usize>) -> f64,
+        keep: usize,
+        below: f64,
+    ) -> Vec<(f64, Plan)> {
+        // Cells' costs, and per day the least cost of all days after it (off is always a
+        // choice, so this is a lower bound of any completion): a label that cannot end below
+        // `below` is dropped.
+        let costs: Vec<Vec<f64>> = (0..self.h)
+            .map(|d| {
+                std::iter::once(cost(d, None))
+                    .chain((0..self.ns).map(|s| {
+                        if self.allowed[s] && !self.off_day[d] {
+                            cost(d, Some(s))
+                        } else {
+                            f64::INFINITY
+                        }
+                    }))
+                    .collect()
+            })
+            .collect();
+        let mut rest = vec![0.0; self.h + 1];
+        for d in (0..self.h).rev() {
+            let least = costs[d].iter().copied().fold(f64::INFINITY, f64::min);
+            rest[d] = rest[d + 1] + least;
+        }
+        // layers[d]: (state, cost, index of the previous label in layers[d-1], choice).
+        let mut layers: Vec<Vec<(Key, f64, u32, u8)>> = Vec::with_capacity(self.h);
+        let root = Key {
+            last: 0,
+            run: 0,
+            start: true,
+            units: 0,
+            weekends: 0,
+            counts: [0; MAX_CAPPED],
+        };
+        let mut prev: Vec<(Key, f64, u32, u8)> = vec![(root, 0.0, 0, 0)];
+        for d in 0..self.h {
+            // One label per exact state, the cheapest. (A Pareto dominance over the capped
+            // counts and weekends was tried: its buckets grew large and the scans cost more
+            // than they saved, 5x slower on instance 8.)
+            let mut index: HashMap<Key, usize, FastHash> =
+                HashMap::with_capacity_and_hasher(prev.len() * 2, FastHash);
+            let mut next: Vec<(Key, f64, u32, u8)> = Vec::with_capacity(prev.len() * 2);
+            let costs = &costs[d];
+            let limit = below - rest[d + 1];
+            for (pi, (k, c, _, _)) in prev.iter().enumerate() {
+                for x in 0..=self.ns {
+                    let nc = c + costs[x];
+                    if nc >= limit {
+                        continue;
+                    }
+                    let choice = if x == 0 { None } else { Some(x - 1) };
+                    let Some(nk) = self.step(k, d, choice) else {
+                        continue;
+                    };
+                    match index.get(&nk) {
+                        Some(&i) if next[i].1 <= nc => {}
+                        Some(&i) => next[i] = (nk, nc, pi as u32, x as u8),
+                        None => {
+                            index.insert(nk, next.len());
+                            next.push((nk, nc, pi as u32, x as u8));
+                        }
+                    }
+                }
+            }
+            layers.push(std::mem::take(&mut prev));
+            prev = next;
+        }
+        layers.push(prev);
+        let last = &layers[self.h];
+        let mut ends: Vec<usize> = (0..last.len())
+            .filter(|&i| last[i].0.units >= self.min_units)
+            .collect();
+        ends.sort_by(|a, b| last[*a].1.total_cmp(&last[*b].1));
+        ends.truncate(keep);
+        ends.into_iter()
+            .map(|i| {
+                let mut plan = vec![None; self.h];
+                let mut at = i;
+                for d in (0..self.h).rev() {
+                    let (_, _, p, x) = layers[d + 1][at];
+                    plan[d] = if x == 0 { None } else { Some(x as usize - 1) };
+                    at = p as usize;
+                }
+                (last[i].1, plan)
+            })
+            .collect()
+    }
+}
+
+/// A multiplicative hash for the pricing states (the default SipHash took most of the
+/// pricing time; the keys are not attacker-chosen).
+#[derive(Default, Clone, Copy)]
+struct FastHash;
+
+impl std::hash::BuildHasher for FastHash {
+    type Hasher = FastHasher;
+    fn build_hasher(&self) -> FastHasher {
+        FastHasher(0)
+    }
+}
+
+struct FastHasher(u64);
+
+impl std::hash::Hasher for FastHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0.rotate_left(5) ^ *b as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.0 = (self.0.rotate_left(5) ^ i as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_u16(&mut self, i: u16) {
+        self.0 = (self.0.rotate_left(5) ^ i as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+fn gcd(a: u32, b: u32) -> u32 {
+    if b == 0 {
+        a
+    } else {
+        gcd(b, a % b)
+    }
+}
+
+/// A column of a master: one employee's row.
+#[derive(Debug, Clone)]
+struct Column {
+    e: usize,
+    plan: Plan,
+    /// Its variable in the LP.
+    col: Col,
+}
+
+/// A set-partitioning master over the employees `free`, the rows of everyone else taken as
+/// given: one convexity row per free employee, one cover row per (day, shift) with a
+/// penalty, whose requirement is lowered by the given rows' work there (it may fall below
+/// zero: then every free worker and the excess of the given rows count as over-cover, as
+/// they should), under- and over-cover slacks priced by the cover weights.
+/// Why a master per sub-problem instead of fixing bounds in one large LP: the simplex time
+/// grows with the columns of everyone; a neighbourhood's master holds only its own.
+struct Master {
+    /// Convexity row of each employee, when free here.
+    conv: Vec<Option<usize>>,
+    /// (day, shift) of each cover row, in row order after the convexity rows.
+    cover: Vec<(usize, usize)>,
+    cover_row: Vec<Vec<Option<usize>>>,
+    rows: Vec<Row>,
+    columns: Vec<Column>,
+    /// Index of each column by (employee, row).
+    seen: HashMap<(usize, Plan), usize>,
+    /// The LP between solves.
+    model: Option<Model>,
+    /// Column values of the last LP solve.
+    values: Vec<f64>,
+    /// Bounds changed since the last LP solve (the basis may be primal infeasible).
+    bounds_changed: bool,
+}
+
+/// An LP solution of a master: objective, convexity duals by employee (0 when not free),
+/// cover duals by (day, shift).
+struct Duals {
+    obj: f64,
+    mu: Vec<f64>,
+    pi: Vec<Vec<f64>>,
+}
+
+impl Master {
+    fn new(data: &Data, free: &[usize], given: &Grid, threads: u32) -> Master {
+        let ne = data.staff.len();
+        let mut conv = vec![None; ne];
+        let mut pb = ColProblem::default();
+        let mut rows = Vec::new();
+        for &e in free {
+            conv[e] = Some(rows.len());
+            rows.push(pb.add_row(1.0..=1.0));
+        }
+        let mut cover = Vec::new();
+        let mut cover_row = vec![vec![None; data.ns]; data.h];
+        for d in 0..data.h {
+            for s in 0..data.ns {
+                let (req, under, over) = data.cover[d][s];
+                if under == 0 && over == 0 {
+                    continue;
+                }
+                let given_here = (0..ne)
+                    .filter(|&e| conv[e].is_none() && given[e][d] == Some(s))
+                    .count() as f64;
+                let rhs = req as f64 - given_here;
+                let r = pb.add_row(rhs..=rhs);
+                cover_row[d][s] = Some(rows.len());
+                rows.push(r);
+                cover.push((d, s));
+                // Under-cover slack adds, over-cover slack subtracts.
+                pb.add_column(under as f64, 0.0.., [(r, 1.0)]);
+                pb.add_column(over as f64, 0.0.., [(r, -1.0)]);
+            }
+        }
+        let mut model = pb.optimise(Sense::Minimise);
+        model.make_quiet();
+        model.set_option("threads", threads.max(1) as i32);
+        // The LP is re-solved after each round of new columns, from the previous basis:
+        // presolve off, and the primal simplex after new columns (the old basis stays primal
+        // feasible; HiGHS's default dual simplex took as many iterations as a fresh solve), the
+        // dual simplex after bounds change (see `fix`).
+        model.set_option("presolve", "off");
+        model.set_option("solver", "simplex");
+        Master {
+            conv,
+            cover,
+            cover_row,
+            rows,
+            columns: Vec::new(),
+            seen: HashMap::new(),
+            model: Some(model),
+            values: Vec::new(),
+            bounds_changed: true,
+        }
+    }
+
+    /// Adds employee `e`'s row unless it is already here; its index.
+    fn add(&mut self, data: &Data, e: usize, plan: &Plan) -> usize {
+        if let Some(&ci) = self.seen.get(&(e, plan.clone())) {
+            return ci;
+        }
+        let conv = self.conv[e].expect("column of a free employee");
+        debug_assert!(data.row_ok(e, plan), "column breaks a rule: {e} {plan:?}");
+        let cost: i64 = (0..data.h).map(|d| data.request_cost(e, d, plan[d])).sum();
+        let mut factors = vec![(self.rows[conv], 1.0)];
+        for (d, x) in plan.iter().enumerate() {
+            if let Some(s) = x {
+                if let Some(r) = self.cover_row[d][*s] {
+                    factors.push((self.rows[r], 1.0));
+                }
+            }
+        }
+        let model = self.model.as_mut().expect("master model");
+        let col = model.add_col(cost as f64, 0.0.., factors);
+        self.seen.insert((e, plan.clone()), self.columns.len());
+        self.columns.push(Column {
+            e,
+            plan: plan.clone(),
+            col,
+        });
+        self.columns.len() - 1
+    }
+
+    /// Whether employee `e`'s row is already a column.
+    fn has(&self, e: usize, plan: &Plan) -> bool {
+        self.seen.contains_key(&(e, plan.clone()))
+    }
+
+    /// Solves the LP.
+    fn solve_lp(&mut self, data: &Data) -> Option<Duals> {
+        let mut model = self.model.take()?;
+        // simplex_strategy 1 = dual, 4 = primal.
+        model.set_option("simplex_strategy", if self.bounds_changed { 1 } else { 4 });
+        self.bounds_changed = false;
+        let solved = model.try_solve().ok()?;
+        if solved.status() != HighsModelStatus::Optimal {
+            self.model = Some(solved.into());
+            return None;
+        }
+        let obj = solved.objective_value();
+        let sol = solved.get_solution();
+        let values = sol.columns();
+        self.values = self.columns.iter().map(|c| values[c.col.index()]).collect();
+        let duals = sol.dual_rows();
+        let mu = self
+            .conv
+            .iter()
+            .map(|r| r.map_or(0.0, |r| duals[r]))
+            .collect();
+        let nconv = self.conv.iter().flatten().count();
+        let mut pi = vec![vec![0.0; data.ns]; data.h];
+        for (i, &(d, s)) in self.cover.iter().enumerate() {
+            pi[d][s] = duals[nconv + i];
+        }
+        self.model = Some(solved.into());
+        Some(Duals { obj, mu, pi })
+    }
+
+    /// Per free employee the column the last LP takes whole, if every free employee has one.
+    fn integral(&self) -> Option<Vec<(usize, Plan)>> {
+        let mut pick = Vec::new();
+        for (ci, v) in self.values.iter().enumerate() {
+            if *v > 1.0 - 1e-6 {
+                pick.push((self.columns[ci].e, self.columns[ci].plan.clone()));
+            } else if *v > 1e-6 {
+                return None;
+            }
+        }
+        (pick.len() == self.conv.iter().flatten().count()).then_some(pick)
+    }
+}
+
+/// The restricted master as a MIP: the employees `free` choose among their columns in `pool`
+/// that `keep` accepts (and their rows in `start`, from which it is warm-started); everyone
+/// else keeps their row of `start` (it lowers the cover requirements, as in [`Master::new`]).
+/// The best roster found and whether HiGHS proved it optimal over these columns.
+fn solve_ip(
+    data: &Data,
+    free: &[usize],
+    pool: &[Vec<Plan>],
+    keep: impl Fn(usize, &Plan) -> bool,
+    start: &Grid,
+    seconds: f64,
+    threads: u32,
+) -> Option<(Grid, bool)> {
+    let ne = data.staff.len();
+    let mut pb = ColProblem::default();
+    let mut conv: Vec<Option<Row>> = vec![None; ne];
+    for &e in free {
+        conv[e] = Some(pb.add_row(1.0..=1.0));
+    }
+    let mut cover_row = vec![vec![None; data.ns]; data.h];
+    let mut cover = Vec::new();
+    // Workers on each (day, shift) in `start`, of the free employees and of the others.
+    let mut n_free = vec![vec![0i64; data.ns]; data.h];
+    let mut n_given = vec![vec![0i64; data.ns]; data.h];
+    for (e, row) in start.iter().enumerate() {
+        for (d, x) in row.iter().enumerate() {
+            if let Some(s) = x {
+                if conv[e].is_some() {
+                    n_free[d][*s] += 1;
+                } else {
+                    n_given[d][*s] += 1;
+                }
+            }
+        }
+    }
+    let mut values = Vec::new();
+    for d in 0..data.h {
+        for s in 0..data.ns {
+            let (req, under, over) = data.cover[d][s];
+            if under == 0 && over == 0 {
+                continue;
+            }
+            let rhs = req as f64 - n_given[d][s] as f64;
+            let r = pb.add_row(rhs..=rhs);
+            cover_row[d][s] = Some(r);
+            cover.push((d, s));
+            pb.add_column(under as f64, 0.0.., [(r, 1.0)]);
+            pb.add_column(over as f64, 0.0.., [(r, -1.0)]);
+            let n = (n_free[d][s] + n_given[d][s]) as f64;
+            values.push((req as f64 - n).max(0.0));
+            values.push((n - req as f64).max(0.0));
+        }
+    }
+    let mut cols: Vec<(usize, &Plan)> = Vec::new();
+    for &e in free {
+        let conv_e = conv[e].expect("free employee");
+        for plan in pool[e].iter().filter(|p| **p == start[e] || keep(e, p)) {
+            let cost: i64 = (0..data.h).map(|d| data.request_cost(e, d, plan[d])).sum();
+            let mut factors = vec![(conv_e, 1.0)];
+            for (d, x) in plan.iter().enumerate() {
+                if let Some(s) = x {
+                    if let Some(r) = cover_row[d][*s] {
+                        factors.push((r, 1.0));
+                    }
+                }
+            }
+            pb.add_integer_column(cost as f64, 0.0..=1.0, factors);
+            values.push(if *plan == start[e] { 1.0 } else { 0.0 });
+            cols.push((e, plan));
+        }
+    }
+    let mut model = pb.optimise(Sense::Minimise);
+    model.make_quiet();
+    model.set_option("threads", threads.max(1) as i32);
+    model.set_option("time_limit", seconds.max(0.05));
+    model.set_option("mip_abs_gap", 0.999);
+    let _ = model.try_set_solution(Some(&values), None, None, None);
+    let solved = model.try_solve().ok()?;
+    if solved.primal_solution_status() != highs::HighsSolutionStatus::Feasible {
+        return None;
+    }
+    let proved = solved.status() == HighsModelStatus::Optimal;
+    let sol = solved.get_solution();
+    let vals = &sol.columns()[2 * cover.len()..];
+    let mut grid = start.clone();
+    let mut chosen = 0;
+    for (i, v) in vals.iter().enumerate() {
+        if *v > 0.5 {
+            let (e, plan) = cols[i];
+            grid[e] = plan.clone();
+            chosen += 1;
+        }
+    }
+    (chosen == free.len()).then_some((grid, proved))
+}
+
+/// What column generation found.
+#[derive(Debug, Clone)]
+pub struct CgResult {
+    /// The best roster found, if any.
+    pub grid: Option<Grid>,
+    /// Its objective.
+    pub objective: Option<u64>,
+    /// Lower bound proved at the root: the ceiling of the LP optimum when pricing converged,
+    /// else of the best Lagrangian bound seen; 0 if none.
+    pub bound: f64,
+    /// Whether root pricing converged (no column with negative reduced cost was left).
+    pub converged: bool,
+    /// Pricing rounds in all.
+    pub rounds: usize,
+    /// Columns generated.
+    pub columns: usize,
+    /// Seconds to the root LP optimum (or to giving up on it), and in all.
+    pub root_seconds: f64,
+    pub seconds: f64,
+    /// What the neighbourhood search did.
+    pub lns: CgLnsStats,
+}
+
+/// The column-generation state for one instance: the pricers and every column generated.
+struct Cg<'a> {
+    inst: &'a Instance,
+    data: Data,
+    pricers: Vec<Pricer>,
+    /// Columns generated so far, per employee.
+    pool: Vec<Vec<Plan>>,
+    pooled: HashSet<(usize, Plan)>,
+    threads: u32,
+    rounds: usize,
+}
+
+/// One employee's pricing: the least reduced cost (0 when none is negative) and the rows
+/// with negative reduced cost.
+type Priced = (f64, Vec<Plan>);
+
+/// What one convergence run ended with.
+struct Converged {
+    /// The last LP solution.
+    duals: Duals,
+    /// Best Lagrangian lower bound of the LP seen (the LP value itself when converged).
+    bound: f64,
+    converged: bool,
+}
+
+impl<'a> Cg<'a> {
+    fn new(inst: &'a Instance, threads: u32) -> Option<Cg<'a>> {
+        let data = Data::new(inst);
+        let ne = data.staff.len();
+        let pricers: Vec<Pricer> = (0..ne)
+            .map(|e| Pricer::new(&data, e))
+            .collect::<Option<_>>()?;
+        let mut cg = Cg {
+            inst,
+            data,
+            pricers,
+            pool: vec![Vec::new(); ne],
+            pooled: HashSet::new(),
+            threads: threads.max(1),
+            rounds: 0,
+        };
+        // Each employee's cheapest row by its own requests: a column for everyone.
+        for e in 0..ne {
+            let data = &cg.data;
+            let first =
+                cg.pricers[e].price(|d, x| data.request_cost(e, d, x) as f64, 1, f64::INFINITY);
+            for (_, plan) in first {
+                cg.remember(e, &plan);
+            }
+        }
+        Some(cg)
+    }
+
+    fn remember(&mut self, e: usize, plan: &Plan) {
+        if self.pooled.insert((e, plan.clone())) {
+            self.pool[e].push(plan.clone());
+        }
+    }
+
+    /// A master over `free` with `given` rows for the others, holding the pool's columns of
+    /// the free employees and `given`'s own rows for them.
+    fn master(&mut self, free: &[usize], given: &Grid) -> Master {
+        let mut m = Master::new(&self.data, free, given, self.threads);
+        for &e in free {
+            if self.data.row_ok(e, &given[e]) {
+                self.remember(e, &given[e].clone());
+            }
+            for plan in &self.pool[e] {
+                m.add(&self.data, e, plan);
+            }
+        }
+        m
+    }
+
+    /// Prices the employees in `who` (in parallel over the threads): per employee the
+    /// columns with negative reduced cost (at most `keep`) and the least reduced cost (0 when
+    /// none is negative).
+    fn price_all(&self, duals: &Duals, who: &[usize], keep: usize) -> Vec<Priced> {
+        let (data, pricers) = (&self.data, &self.pricers);
+        let work = |e: usize| -> Priced {
+            let pi = &duals.pi;
+            let cols = pricers[e].price(
+                |d, x| data.request_cost(e, d, x) as f64 - x.map_or(0.0, |s| pi[d][s]),
+                keep,
+                duals.mu[e] - 1e-6,
+            );
+            let least = cols
+                .first()
+                .map_or(0.0, |(c, _)| (c - duals.mu[e]).min(0.0));
+            (least, cols.into_iter().map(|(_, p)| p).collect())
+        };
+        let n = who.len();
+        if self.threads == 1 || n < 2 {
+            return who.iter().map(|&e| work(e)).collect();
+        }
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let parts: Vec<Vec<(usize, Priced)>> = std::thread::scope(|sc| {
+            let handles: Vec<_> = (0..self.threads)
+                .map(|_| {
+                    sc.spawn(|| {
+                        let mut mine = Vec::new();
+                        loop {
+                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            if i >= n {
+                                break;
+                            }
+                            mine.push((i, work(who[i])));
+                        }
+                        mine
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("pricing thread"))
+                .collect()
+        });
+        let mut out: Vec<Option<Priced>> = vec![None; n];
+        for (i, r) in parts.into_iter().flatten() {
+            out[i] = Some(r);
+        }
+        out.into_iter()
+            .map(|r| r.expect("every employee priced"))
+            .collect()
+    }
+
+    /// Column generation on `m` for its free employees not in `fixed` until no column prices
+    /// out, the deadline passes or `max_rounds` rounds are done.
+    fn converge(
+        &mut self,
+        m: &mut Master,
+        fixed: &[bool],
+        deadline: Instant,
+        max_rounds: usize,
+    ) -> Option<Converged> {
+        let who: Vec<usize> = (0..self.pricers.len())
+            .filter(|&e| m.conv[e].is_some() && !fixed[e])
+            .collect();
+        let mut bound = f64::NEG_INFINITY;
+        let mut round = 0;
+        loop {
+            let duals = m.solve_lp(&self.data)?;
+            self.rounds += 1;
+            round += 1;
+            if Instant::now() >= deadline || round > max_rounds {
+                return Some(Converged {
+                    duals,
+                    bound,
+                    converged: false,
+                });
+            }
+            let priced = self.price_all(&duals, &who, 2);
+            let lagrange = duals.obj + priced.iter().map(|(least, _)| least).sum::<f64>();
+            bound = bound.max(lagrange);
+            let mut added = 0;
+            for (i, (_, plans)) in priced.into_iter().enumerate() {
+                let e = who[i];
+                for plan in plans {
+                    if !m.has(e, &plan) {
+                        m.add(&self.data, e, &plan);
+                        self.remember(e, &plan);
+                        added += 1;
+                    }
+                }
+            }
+            if added == 0 {
+                let bound = duals.obj;
+                return Some(Converged {
+                    duals,
+                    bound,
+                    converged: true,
+                });
+            }
+        }
+    }
+
+    /// Diving on `m` (the master of the employees `free`, the others' rows in `given`): fix
+    /// the columns the LP takes whole and the largest fractional ones, and go on with a
+    /// master of the employees still free (the fixed rows join `given`; a smaller LP each
+    /// step), generating columns again (a few rounds), until the LP is integral. The roster,
+    /// or `None` if the deadline came first.
+    fn dive(&mut self, mut m: Master, mut given: Grid, deadline: Instant) -> Option<Grid> {
+        let ne = self.pricers.len();
+        let none = vec![false; ne];
+        loop {
+            // At most DIVE_ROUNDS pricing rounds between two fixing steps: a dive is a
+            // heuristic, and full re-convergence after every step took longer than the time
+            // limit on large instances.
+            let c = self.converge(&mut m, &none, deadline, DIVE_ROUNDS)?;
+            if let Some(pick) = m.integral() {
+                for (e, plan) in pick {
+                    given[e] = plan;
+                }
+                return Some(given);
+            }
+            if !c.converged && Instant::now() >= deadline {
+                return None;
+            }
+            let mut fixed = vec![false; ne];
+            let mut fractional: Vec<(f64, usize)> = Vec::new();
+            for (ci, &v) in m.values.iter().enumerate() {
+                let e = m.columns[ci].e;
+                if v > 0.99 {
+                    fixed[e] = true;
+                    given[e] = m.columns[ci].plan.clone();
+                } else if v > 1e-6 {
+                    fractional.push((v, ci));
+                }
+            }
+            // The largest fractional columns, of different employees: one, or a share of the
+            // employees still free on large instances (each step costs pricing rounds).
+            fractional.sort_by(|a, b| b.0.total_cmp(&a.0));
+            let free_now = (0..ne)
+                .filter(|&e| m.conv[e].is_some() && !fixed[e])
+                .count();
+            let step = ((free_now as f64 * DIVE_STEP).floor() as usize).max(1);
+            let mut taken = 0;
+            for (_, ci) in fractional {
+                if taken == step {
+                    break;
+                }
+                let e = m.columns[ci].e;
+                if !fixed[e] {
+                    fixed[e] = true;
+                    given[e] = m.columns[ci].plan.clone();
+                    taken += 1;
+                }
+            }
+            let free: Vec<usize> = (0..ne)
+                .filter(|&e| m.conv[e].is_some() && !fixed[e])
+                .collect();
+            if free.is_empty() {
+                return Some(given);
+            }
+            m = self.master(&free, &given);
+        }
+    }
+
+    /// Large-neighbourhood search by column generation: the rows of most employees stay as
+    /// in `best`, the others are freed; the master of the freed rows is converged, and when
+    /// its LP bound leaves room below `best`, a dive finds new rows for them. Stops at the
+    /// deadline or when `best` meets `bound`.
+    fn lns(
+        &mut self,
+        mut best: Grid,
+        bound: f64,
+        deadline: Instant,
+        rng: &mut super::nrp_search::Rng,
+        k: &mut usize,
+    ) -> (Grid, u64, CgLnsStats) {
+        let ne = self.pricers.len();
+        let mut best_obj = self.objective(&best);
+        let mut stats = CgLnsStats::default();
+        let mut idle = 0;
+        while Instant::now() < deadline && (best_obj as f64) > bound + 1e-6 && ne > 0 {
+            stats.iterations += 1;
+            let free = self.neighbourhood(&best, *k, rng);
+            let sub_deadline =
+                deadline.min(Instant::now() + std::time::Duration::from_secs_f64(SUB_LIMIT));
+            let mut m = self.master(&free, &best);
+            let none = vec![false; ne];
+            let mut gained = false;
+            // The master's objective leaves out the fixed rows' own request penalties.
+            let outside: i64 = (0..ne)
+                .filter(|e| !free.contains(e))
+                .map(|e| {
+                    (0..self.data.h)
+                        .map(|d| self.data.request_cost(e, d, best[e][d]))
+                        .sum::<i64>()
+                })
+                .sum();
+            // A few rounds, then dive unless the Lagrangian bound of the sub-problem already
+            // shows no gain is possible (full convergence tails off for many rounds).
+            let worth = match self.converge(&mut m, &none, sub_deadline, LNS_ROUNDS) {
+                Some(c) => {
+                    c.bound == f64::NEG_INFINITY
+                        || (c.bound + outside as f64 - 1e-6).ceil() < best_obj as f64
+                }
+                None => false,
+            };
+            if worth {
+                stats.dives += 1;
+                // The sub-problem's restricted MIP over the free employees' columns: small
+                // (a few hundred columns), so HiGHS usually settles it in well under a second;
+                // a dive when it finds nothing better in its time.
+                let left = (sub_deadline - Instant::now().min(sub_deadline)).as_secs_f64();
+                let by_ip = solve_ip(
+                    &self.data,
+                    &free,
+                    &self.pool,
+                    |_, _| true,
+                    &best,
+                    left.min(SUB_IP),
+                    1,
+                )
+                .map(|(g, _)| g)
+                .filter(|g| self.objective(g) < best_obj);
+                let found = match by_ip {
+                    Some(g) => Some(g),
+                    None => self.dive(m, best.clone(), sub_deadline),
+                };
+                if let Some(g) = found {
+                    let obj = self.objective(&g);
+                    if obj < best_obj {
+                        best_obj = obj;
+                        best = g;
+                        gained = true;
+                        stats.improvements += 1;
+                    }
+                }
+            }
+            if gained {
+                idle = 0;
+            } else {
+                idle += 1;
+                if idle >= GROW_AFTER && *k < ne {
+                    *k += 1;
+                    idle = 0;
+                }
+            }
+        }
+        (best, best_obj, stats)
+    }
+
+    /// `k` employees to free: half the time a random set, else one employee and those who can
+    /// work the most of the same shift types (they can exchange work), ties broken by how
+    /// differently from it they work.
+    fn neighbourhood(&self, best: &Grid, k: usize, rng: &mut super::nrp_search::Rng) -> Vec<usize> {
+        let ne = self.pricers.len();
+        let mut order: Vec<usize> = (0..ne).collect();
+        for i in (1..ne).rev() {
+            order.swap(i, rng.below(i + 1));
+        }
+        if rng.below(2) == 0 {
+            order.truncate(k);
+            return order;
+        }
+        let seed = order[0];
+        let mine = &self.pricers[seed].allowed;
+        let mut scored: Vec<(usize, usize)> = order
+            .iter()
+            .map(|&e| {
+                if e == seed {
+                    return (e, usize::MAX);
+                }
+                let shared = self.pricers[e]
+                    .allowed
+                    .iter()
+                    .zip(mine)
+                    .filter(|(a, b)| **a && **b)
+                    .count();
+                let differ = (0..self.data.h)
+                    .filter(|&d| best[e][d].is_some() != best[seed][d].is_some())
+                    .count();
+                (e, shared * 100 + differ)
+            })
+            .collect();
+        scored.sort_by_key(|(_, sc)| std::cmp::Reverse(*sc));
+        scored.into_iter().take(k).map(|(e, _)| e).collect()
+    }
+
+    fn objective(&self, grid: &Grid) -> u64 {
+        super::nrp::score(self.inst, &super::nrp::worked_of(self.inst, grid)).objective()
+    }
+}
+
+/// Share of the free employees whose largest fractional column one dive step fixes (at least
+/// one).
+const DIVE_STEP: f64 = 0.1;
+/// Pricing rounds between two fixing steps of a dive.
+const DIVE_ROUNDS: usize = 5;
+/// Pricing rounds of a neighbourhood before its dive.
+const LNS_ROUNDS: usize = 10;
+/// Most employees a neighbourhood frees at first (a third of them on smaller instances).
+const LNS_START: usize = 10;
+/// Seconds a neighbourhood's restricted MIP may take.
+const SUB_IP: f64 = 1.0;
+/// Seconds a neighbourhood may take.
+const SUB_LIMIT: f64 = 5.0;
+/// Neighbourhoods without gain before one more employee is freed.
+const GROW_AFTER: usize = 6;
+
+/// What the column-generation neighbourhood search did.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CgLnsStats {
+    /// Neighbourhoods tried.
+    pub iterations: usize,
+    /// Of these, dived (their LP bound left room for a gain).
+    pub dives: usize,
+    /// Of these, improved the roster.
+    pub improvements: usize,
+    /// Restricted master MIP solves that improved the roster.
+    pub ip_improvements: usize,
+}
+
+/// Share of the time the root LP may take before diving regardless.
+const ROOT_SHARE: f64 = 0.5;
+/// Length of one neighbourhood-search or restricted-MIP slice, as a share of the time, and
+/// its floor in seconds.
+const SLICE_SHARE: f64 = 0.15;
+const SLICE_MIN: f64 = 4.0;
+
+/// Column generation within `seconds` with `threads` threads: the root LP until pricing
+/// converges (at most [`ROOT_SHARE`] of the time), a dive for a first roster, then slices of
+/// the neighbourhood search and of the restricted master MIP over every column generated so
+/// far (warm-started from the best roster) in turn, until the time is up or the roster meets
+/// the root bound.
+/// `None` if the instance's rules do not fit the pricer's state (see [`MAX_CAPPED`]).
+pub fn solve(
+    inst: &Instance,
+    seconds: f64,
+    threads: u32,
+    seed: u64,
+    log: bool,
+) -> Option<CgResult> {
+    let started = Instant::now();
+    let at = |share: f64| started + std::time::Duration::from_secs_f64(seconds * share);
+    let mut cg = Cg::new(inst, threads)?;
+    let ne = cg.pricers.len();
+    let everyone: Vec<usize> = (0..ne).collect();
+    let empty: Grid = vec![vec![None; inst.horizon]; ne];
+    let mut root_master = cg.master(&everyone, &empty);
+    let none = vec![false; ne];
+    let root = cg.converge(&mut root_master, &none, at(ROOT_SHARE), usize::MAX);
+    let root_seconds = started.elapsed().as_secs_f64();
+    let (bound, converged) = root.as_ref().map_or((0.0, false), |c| {
+        ((c.bound - 1e-6).ceil().max(0.0), c.converged)
+    });
+    // Reduced costs at the root optimum: with converged duals every column, generated or
+    // not, has reduced cost ≥ 0, and a roster's objective is at least the LP optimum plus the
+    // reduced costs of its columns. So a column whose reduced cost exceeds
+    // (best objective − 1 − LP optimum) is in no better roster: the restricted MIP leaves it
+    // out (exact reasoning, not a heuristic filter).
+    let root_duals = root.filter(|c| c.converged).map(|c| c.duals);
+    let deadline = at(1.0);
+    let mut grid = cg.dive(root_master, empty, deadline);
+    let mut objective = grid.as_ref().map(|g| cg.objective(g));
+    if log {
+        eprintln!(
+            "cg: root bound {bound} (converged {converged}) in {root_seconds:.1}s, dive {objective:?} at {:.1}s",
+            started.elapsed().as_secs_f64()
+        );
+    }
+    let mut lns = CgLnsStats::default();
+    let slice = (seconds * SLICE_SHARE).max(SLICE_MIN);
+    let mut rng = super::nrp_search::Rng::new(seed);
+    let mut k = (ne / 3).min(LNS_START).clamp(2.min(ne), ne);
+    // Pool size when the restricted MIP last proved its optimum over it: no use solving it
+    // again before more columns are generated.
+    let mut proved_at = None;
+    // The restricted MIP's time doubles after each solve that gains nothing: HiGHS needs
+    // ~30 s to close instance 7's last unit over its ~3,000 columns, while slices of 9 s
+    // suit the neighbourhood search.
+    let mut ip_time = slice;
+    while let (Some(g), Some(obj)) = (grid.as_ref(), objective) {
+        let now = Instant::now();
+        if now >= deadline || (obj as f64) <= bound {
+            break;
+        }
+        let until = deadline.min(now + std::time::Duration::from_secs_f64(slice));
+        let (mut g, mut obj, st) = cg.lns(g.clone(), bound, until, &mut rng, &mut k);
+        lns.iterations += st.iterations;
+        lns.dives += st.dives;
+        lns.improvements += st.improvements;
+        let left = (deadline - Instant::now().min(deadline)).as_secs_f64();
+        let pool = cg.pooled.len();
+        if left > 0.05 && (obj as f64) > bound && proved_at != Some(pool) {
+            for e in 0..ne {
+                cg.remember(e, &g[e].clone());
+            }
+            let data = &cg.data;
+            let room = obj as f64 - 1.0 + 1e-6;
+            let keep = |e: usize, p: &Plan| match &root_duals {
+                Some(rd) => {
+                    let rc = (0..data.h)
+                        .map(|d| {
+                            data.request_cost(e, d, p[d]) as f64 - p[d].map_or(0.0, |s| rd.pi[d][s])
+                        })
+                        .sum::<f64>()
+                        - rd.mu[e];
+                    rd.obj + rc <= room
+                }
+                None => true,
+            };
+            if let Some((g3, proved)) = solve_ip(
+                data,
+                &everyone,
+                &cg.pool,
+                keep,
+                &g,
+                left.min(ip_time),
+                cg.threads,
+            ) {
+                let obj3 = cg.objective(&g3);
+                if proved {
+                    proved_at = Some(cg.pooled.len());
+                }
+                if obj3 < obj {
+                    lns.ip_improvements += 1;
+                    (g, obj) = (g3, obj3);
+                } else {
+                    ip_time *= 2.0;
+                }
+            }
+        }
+        if log {
+            eprintln!(
+                "cg: {obj} at {:.1}s ({lns:?}, {k} free)",
+                started.elapsed().as_secs_f64()
+            );
+        }
+        grid = Some(g);
+        objective = Some(obj);
+    }
+    Some(CgResult {
+        grid,
+        objective,
+        bound,
+        converged,
+        rounds: cg.rounds,
+        columns: cg.pooled.len(),
+        root_seconds,
+        seconds: started.elapsed().as_secs_f64(),
+        lns,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One employee's instance: `shifts` lines, the staff line, fixed days off.
+    fn one(h: usize, shifts: &str, staff: &str, off: &str) -> Instance {
+        let text = format!(
+            "SECTION_HORIZON\n{h}\n\nSECTION_SHIFTS\n{shifts}\n\nSECTION_STAFF\n{staff}\n\n\
+             SECTION_DAYS_OFF\n{off}\n\nSECTION_SHIFT_ON_REQUESTS\n\nSECTION_SHIFT_OFF_REQUESTS\n\n\
+             SECTION_COVER\n"
+        );
+        super::super::nrp::parse(&text).unwrap()
+    }
+
+    /// Every row of `h` days over `ns` shifts.
+    fn all_rows(h: usize, ns: usize) -> Vec<Plan> {
+        let mut rows = vec![vec![]];
+        for _ in 0..h {
+            let mut next = Vec::new();
+            for r in &rows {
+                for x in 0..=ns {
+                    let mut r2: Plan = r.clone();
+                    r2.push(if x == 0 { None } else { Some(x - 1) });
+                    next.push(r2);
+                }
+            }
+            rows = next;
+        }
+        rows
+    }
+
+    /// The pricer against brute force: over every row the independent row check accepts, the
+    /// least cost under random cell costs is the pricer's; its row passes the check and costs
+    /// what it says; with a threshold at or below the least cost it returns nothing.
+    #[test]
+    fn pricing_is_exact_against_enumeration() {
+        let cases = [
+            // One shift, two weeks: runs 2-3, days off in runs ≥ 2, one weekend, 5-8 shifts,
+            // day 6 fixed off (border runs exempt from the minimums).
+            one(14, "D,480,", "A,D=14,3840,2400,3,2,2,1", "A,6"),
+            // Two shifts, one week: at most 3 D and 2 N, N not followed by D, 2-6 shifts.
+            one(7, "D,480,\nN,480,D", "A,D=3|N=2,2880,960,4,2,1,1", ""),
+            // Shifts of unequal length (480 and 600; minutes in 120-minute units), no N cap.
+            one(7, "D,480,\nN,600,D", "A,D=7|N=7,2640,1560,3,1,2,1", "A,2"),
+        ];
+        let mut rng = super::super::nrp_search::Rng::new(11);
+        for inst in &cases {
+            let data = Data::new(inst);
+            let pricer = Pricer::new(&data, 0).unwrap();
+            let feasible: Vec<Plan> = all_rows(data.h, data.ns)
+                .into_iter()
+                .filter(|r| data.row_ok(0, r))
+                .collect();
+            assert!(!feasible.is_empty());
+            for _ in 0..25 {
+                let table: Vec<Vec<f64>> = (0..data.h)
+                    .map(|_| {
+                        (0..=data.ns)
+                            .map(|_| (rng.below(21) as f64 - 10.0) / 4.0)
+                            .collect()
+                    })
+                    .collect();
+                let cost = |d: usize, x: Option<usize>| table[d][x.map_or(0, |s| s + 1)];
+                let row_cost = |r: &Plan| (0..data.h).map(|d| cost(d, r[d])).sum::<f64>();
+                let least = feasible.iter().map(row_cost).fold(f64::INFINITY, f64::min);
+                let got = pricer.price(cost, 3, f64::INFINITY);
+                assert!((got[0].0 - least).abs() < 1e-9, "{} vs {least}", got[0].0);
+                for (c, r) in &got {
+                    assert!(data.row_ok(0, r), "{r:?}");
+                    assert!((row_cost(r) - c).abs() < 1e-9);
+                }
+                assert!(pricer.price(cost, 1, least).is_empty());
+                assert_eq!(pricer.price(cost, 1, least + 0.01).len(), 1);
+            }
+        }
+    }
+}
