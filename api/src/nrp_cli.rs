@@ -1,9 +1,10 @@
 //! `workforce nrp …`: the Curtois-Qu benchmark through the roster engine.
-//! `solve` reads an instance, solves it with the same model as the hotline rosters (then
-//! improves HiGHS's incumbent by annealing and by re-solving parts of it with the same model,
-//! see `scheduler::nrp_search::solve` and `scheduler::nrp_lns`), writes
-//! `employee,day,shift` rows and prints `objective=… bound=… status=… seconds=…` last;
-//! `score` checks a roster file with the independent scorer.
+//! `solve` reads an instance and solves it (`scheduler::nrp_search::solve`): column
+//! generation over whole rows (`scheduler::nrp_cg`) for the bound and the roster, then, unless
+//! that roster meets the bound, the same cell model as the hotline rosters warm-started from
+//! it (it proves small instances); writes `employee,day,shift` rows and prints
+//! `objective=… bound=… status=… seconds=…` last; `score` checks a roster file with the
+//! independent scorer.
 
 use std::fmt::Write as _;
 use std::fs;
@@ -22,8 +23,8 @@ pub enum NrpCommand {
         /// Solver time limit in seconds.
         #[arg(long, default_value_t = 60.0)]
         time_limit: f64,
-        /// Solver threads.
-        #[arg(long, default_value_t = 1)]
+        /// Solver threads (pricing runs on all of them; the benchmark machine has 2 cores).
+        #[arg(long, default_value_t = 2)]
         threads: u32,
         /// Write the roster as CSV (`employee,day,shift`, day 0-based).
         #[arg(long)]

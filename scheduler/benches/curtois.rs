@@ -4,7 +4,8 @@
 //! Run: `cargo bench -p scheduler --bench curtois -- 1 2 3` (default 1-12).
 //! Environment: NRP_TIME_LIMIT (s, default 60), NRP_THREADS (default 2, the benchmark machine's cores), NRP_DIR (default
 //! ../shared/bench-data/curtois relative to the workspace), NRP_CG_SHARE (share of the limit for
-//! column generation; 0 = the cell model alone), NRP_MIP_SHARE, NRP_ANNEAL_SHARE, NRP_T0/T1
+//! column generation; 0 = the cell model alone), NRP_CG_ROSTERS (0 = column generation for the
+//! bound only), NRP_MIP_SHARE, NRP_ANNEAL_SHARE, NRP_T0/T1
 //! (the cell-model path), NRP_LOG_LNS (search statistics).
 
 use scheduler::{nrp, SolveOptions};
@@ -50,6 +51,9 @@ fn main() {
         let default = scheduler::nrp_search::Plan::for_instance(&inst);
         let plan = scheduler::nrp_search::Plan {
             cg_share: env("NRP_CG_SHARE", default.cg_share),
+            cg_rosters: std::env::var("NRP_CG_ROSTERS")
+                .map(|v| v != "0")
+                .unwrap_or(default.cg_rosters),
             mip_share: env("NRP_MIP_SHARE", default.mip_share),
             anneal_share: env("NRP_ANNEAL_SHARE", default.anneal_share),
             temps: (

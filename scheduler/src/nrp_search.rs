@@ -425,6 +425,9 @@ pub struct NrpResult {
 pub struct Plan {
     /// Share of the limit for column generation ([`crate::nrp_cg`]); 0 skips it.
     pub cg_share: f64,
+    /// Whether column generation makes the rosters; if not, it only proves the bound (within
+    /// its share) and the cell model's path makes the rosters.
+    pub cg_rosters: bool,
     /// Share of the limit for HiGHS on the whole model (when column generation is skipped or
     /// cannot take the instance).
     pub mip_share: f64,
@@ -438,6 +441,7 @@ impl Default for Plan {
     fn default() -> Self {
         Plan {
             cg_share: CG_SHARE,
+            cg_rosters: true,
             mip_share: MIP_SHARE,
             anneal_share: ANNEAL_SHARE,
             temps: (T0, T1),
@@ -454,8 +458,16 @@ impl Plan {
     pub fn for_instance(inst: &Instance) -> Plan {
         let cells = inst.staff.len() * inst.horizon * inst.shifts.len();
         let small = cells <= SMALL_CELLS;
+        let large = cells > LARGE_CELLS;
         Plan {
-            cg_share: if small { CG_SHARE_SMALL } else { CG_SHARE },
+            cg_share: if small {
+                CG_SHARE_SMALL
+            } else if large {
+                CG_BOUND_SHARE
+            } else {
+                CG_SHARE
+            },
+            cg_rosters: !large,
             mip_share: if small { MIP_SHARE_SMALL } else { MIP_SHARE },
             ..Plan::default()
         }
@@ -467,7 +479,15 @@ impl Plan {
 pub const CG_SHARE: f64 = 0.9;
 /// The same on a small model: the cell model proves small instances whose set-partitioning
 /// LP bound is weak (instance 1: bound 558, optimum 607) within seconds.
-pub const CG_SHARE_SMALL: f64 = 0.3;
+pub const CG_SHARE_SMALL: f64 = 0.1;
+/// Largest model, in employee × day × shift cells, on which column generation makes the
+/// rosters. Above it (instance 12: 60 × 28 × 10 = 16,800 cells) its dives and neighbourhoods
+/// were too slow on two cores (300 s: 4676, +15.7 %, against 4064, +0.6 %, by the cell
+/// model's path; docs/benchmarks.md), so there it proves the bound only.
+pub const LARGE_CELLS: usize = 10_000;
+/// Share of the limit column generation may take for the bound alone on a large model (the
+/// root converged in 6 s on instance 12).
+pub const CG_BOUND_SHARE: f64 = 0.1;
 /// Share of the time limit given to HiGHS on the whole model.
 pub const MIP_SHARE: f64 = 0.25;
 /// Share for a small model (see [`Plan::for_instance`]).
@@ -492,6 +512,21 @@ pub fn solve(
     plan: &Plan,
 ) -> Result<NrpResult, crate::SolveError> {
     let started = Instant::now();
+    if plan.cg_share > 0.0 && !plan.cg_rosters {
+        // Column generation for the bound only, then the cell model's path.
+        let bound = crate::nrp_cg::root_bound(
+            inst,
+            opts.time_limit_seconds * plan.cg_share.min(1.0),
+            opts.threads,
+        );
+        let mut res = solve_cell_model(inst, opts, plan, started)?;
+        if let Some(b) = bound {
+            res.bound = res.bound.max(b);
+            let objective = super::nrp::score(inst, &res.worked).objective() as f64;
+            res.optimal |= objective <= res.bound;
+        }
+        return Ok(res);
+    }
     if plan.cg_share > 0.0 {
         let seconds = opts.time_limit_seconds * plan.cg_share.min(1.0);
         if let Some(cg) =
@@ -562,8 +597,10 @@ fn solve_cell_model(
     let problem = inst
         .to_problem()
         .map_err(|e| crate::SolveError::Config(crate::ConfigError::Invalid(e.to_string())))?;
+    // Column generation may have used part of the limit already.
+    let left = (opts.time_limit_seconds - started.elapsed().as_secs_f64()).max(0.05);
     let mip = crate::SolveOptions {
-        time_limit_seconds: opts.time_limit_seconds * plan.mip_share.clamp(0.05, 1.0),
+        time_limit_seconds: (opts.time_limit_seconds * plan.mip_share.clamp(0.05, 1.0)).min(left),
         ..opts.clone()
     };
     let roster = crate::solve(&problem, &mip)?;
