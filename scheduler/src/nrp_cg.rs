@@ -4,10 +4,14 @@
 //! cover terms tie the rows together. A master problem that chooses one feasible row per
 //! employee (a "column") and prices cover by slacks has a far tighter LP relaxation than the
 //! cell model ([`crate::model`]): the run, minute and weekend rules hold inside every column, so
-//! the LP cannot satisfy them fractionally. Its LP bound is what proves the published optima of
-//! these instances (Curtois & Qu 2014 used branch and price); here it gives the bound, and a
-//! restricted master MIP over the generated columns gives rosters that the cell model's
-//! neighbourhood search ([`crate::nrp_lns`]) then polishes.
+//! the LP cannot satisfy them fractionally. Column generation is also the literature's route to
+//! these instances (best-known.md names the column-generation paper of the data's source).
+//! Here it gives the bound (for instances 2-4 and 10-12 equal to the optimum) and rosters: a
+//! dive, a neighbourhood search whose sub-problems are small masters and their restricted
+//! MIPs, and the restricted MIP over every column generated ([`solve`]). The cell model
+//! ([`crate::nrp_search::solve`]) then proves what this bound cannot (instance 1).
+//! There is no branching on the master (branch and price), so where the LP bound is below the
+//! optimum, optimality is not proved here.
 //!
 //! Pricing is exact: a labelling dynamic programme over the days of one employee, whose state
 //! holds what the rules need (last shift, current run length and whether it began on day 0 —
@@ -1043,6 +1047,14 @@ const ROOT_SHARE: f64 = 0.5;
 const SLICE_SHARE: f64 = 0.15;
 const SLICE_MIN: f64 = 4.0;
 
+/// The integer bound an LP value proves. Pricing treats reduced costs above −1e-6 as zero and
+/// HiGHS's tolerances are ~1e-7, so the LP value may exceed the true LP optimum by up to about
+/// 1e-6 per employee; rounding up after subtracting 1e-3 stays valid for up to ~1,000
+/// employees (objectives are integers).
+fn proven(lp: f64) -> f64 {
+    (lp - 1e-3).ceil().max(0.0)
+}
+
 /// The root bound alone: column generation until pricing converges or `seconds` pass; the
 /// ceiling of the LP optimum (or of the best Lagrangian bound, if it did not converge).
 /// `None` if the pricer cannot hold the instance's rules or the LP failed.
@@ -1054,9 +1066,7 @@ pub fn root_bound(inst: &Instance, seconds: f64, threads: u32) -> Option<f64> {
     let empty: Grid = vec![vec![None; inst.horizon]; ne];
     let mut m = cg.master(&everyone, &empty);
     let c = cg.converge(&mut m, &vec![false; ne], deadline, usize::MAX)?;
-    c.bound
-        .is_finite()
-        .then(|| (c.bound - 1e-6).ceil().max(0.0))
+    c.bound.is_finite().then(|| proven(c.bound))
 }
 
 /// Column generation within `seconds` with `threads` threads: the root LP until pricing
@@ -1082,9 +1092,9 @@ pub fn solve(
     let none = vec![false; ne];
     let root = cg.converge(&mut root_master, &none, at(ROOT_SHARE), usize::MAX);
     let root_seconds = started.elapsed().as_secs_f64();
-    let (bound, converged) = root.as_ref().map_or((0.0, false), |c| {
-        ((c.bound - 1e-6).ceil().max(0.0), c.converged)
-    });
+    let (bound, converged) = root
+        .as_ref()
+        .map_or((0.0, false), |c| (proven(c.bound), c.converged));
     // Reduced costs at the root optimum: with converged duals every column, generated or
     // not, has reduced cost ≥ 0, and a roster's objective is at least the LP optimum plus the
     // reduced costs of its columns. So a column whose reduced cost exceeds
@@ -1134,7 +1144,7 @@ pub fn solve(
                 cg.remember(e, &g[e].clone());
             }
             let data = &cg.data;
-            let room = obj as f64 - 1.0 + 1e-6;
+            let room = obj as f64 - 1.0 + 1e-3;
             let keep = |e: usize, p: &Plan| match &root_duals {
                 Some(rd) => {
                     let rc = (0..data.h)
@@ -1219,6 +1229,22 @@ mod tests {
             rows = next;
         }
         rows
+    }
+
+    /// An LP value proves the next integer at or above it, with room for tolerance noise:
+    /// 1054.5 → 1055; 1055.0 → 1055; 1055.0005 (noise above a true 1055) → 1055, not 1056;
+    /// 1055.2 → 1056; a negative value → 0.
+    #[test]
+    fn lp_values_prove_integer_bounds() {
+        for (lp, want) in [
+            (1054.5, 1055.0),
+            (1055.0, 1055.0),
+            (1055.0005, 1055.0),
+            (1055.2, 1056.0),
+            (-3.0, 0.0),
+        ] {
+            assert!((proven(lp) - want).abs() < 1e-12, "{lp} → {}", proven(lp));
+        }
     }
 
     /// The pricer against brute force: over every row the independent row check accepts, the
