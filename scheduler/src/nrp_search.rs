@@ -482,8 +482,8 @@ pub const CG_SHARE: f64 = 0.9;
 pub const CG_SHARE_SMALL: f64 = 0.1;
 /// Largest model, in employee × day × shift cells, on which column generation makes the
 /// rosters. Above it (instance 12: 60 × 28 × 10 = 16,800 cells) its dives and neighbourhoods
-/// were too slow on two cores (300 s: 4676, +15.7 %, against 4064, +0.6 %, by the cell
-/// model's path; docs/benchmarks.md), so there it proves the bound only.
+/// were too slow on two cores (300 s: 4676, +15.7 %, against 4064-4100, +0.6 to +1.5 %, by
+/// the cell model's path; docs/benchmarks.md), so there it proves the bound only.
 pub const LARGE_CELLS: usize = 10_000;
 /// Share of the limit column generation may take for the bound alone on a large model (the
 /// root converged in 6 s on instance 12).
@@ -502,6 +502,8 @@ pub const ANNEAL_SHARE: f64 = 0.05;
 /// time limit; unless its roster meets its bound, HiGHS on the cell model (the hotline's own
 /// model, [`Instance::to_problem`]) warm-started from that roster for the rest, which proves
 /// small instances and may still improve large ones.
+/// With `plan.cg_rosters` false, column generation only proves the bound and the cell
+/// model's path below makes the rosters.
 /// Without column generation (share 0, or rules its pricer cannot hold): HiGHS on the cell
 /// model for `plan.mip_share`; unless it proved optimality, simulated annealing on its
 /// incumbent for `plan.anneal_share`, then re-solving groups of rows by HiGHS
