@@ -28,6 +28,7 @@ use highs::{Col, ColProblem, HighsModelStatus, Model, Row, Sense};
 
 use super::nrp::{Grid, Instance};
 use super::nrp_search::Data;
+use crate::model::gcd;
 
 /// One employee's row: per day the shift worked, if any.
 pub type Plan = Vec<Option<usize>>;
@@ -308,28 +309,26 @@ impl std::hash::BuildHasher for FastHash {
 
 struct FastHasher(u64);
 
-impl std::hash::Hasher for FastHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = (self.0.rotate_left(5) ^ *b as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-        }
-    }
-    fn write_u8(&mut self, i: u8) {
-        self.0 = (self.0.rotate_left(5) ^ i as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-    fn write_u16(&mut self, i: u16) {
-        self.0 = (self.0.rotate_left(5) ^ i as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-    fn finish(&self) -> u64 {
-        self.0
+impl FastHasher {
+    fn mix(&mut self, v: u64) {
+        self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
     }
 }
 
-fn gcd(a: u32, b: u32) -> u32 {
-    if b == 0 {
-        a
-    } else {
-        gcd(b, a % b)
+impl std::hash::Hasher for FastHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.mix(*b as u64);
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.mix(i as u64);
+    }
+    fn write_u16(&mut self, i: u16) {
+        self.mix(i as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
     }
 }
 
@@ -363,8 +362,8 @@ struct Master {
     model: Option<Model>,
     /// Column values of the last LP solve.
     values: Vec<f64>,
-    /// Bounds changed since the last LP solve (the basis may be primal infeasible).
-    bounds_changed: bool,
+    /// Whether the LP has been solved before (then it has a basis to continue from).
+    solved: bool,
 }
 
 /// An LP solution of a master: objective, convexity duals by employee (0 when not free),
@@ -373,6 +372,14 @@ struct Duals {
     obj: f64,
     mu: Vec<f64>,
     pi: Vec<Vec<f64>>,
+}
+
+impl Duals {
+    /// Employee `e`'s cost of `x` on day `d` under these duals: its request penalty less the
+    /// cover dual of the shift worked. A row's reduced cost is the sum less `mu[e]`.
+    fn cell_cost(&self, data: &Data, e: usize, d: usize, x: Option<usize>) -> f64 {
+        data.request_cost(e, d, x) as f64 - x.map_or(0.0, |s| self.pi[d][s])
+    }
 }
 
 impl Master {
@@ -411,8 +418,8 @@ impl Master {
         model.set_option("threads", threads.max(1) as i32);
         // The LP is re-solved after each round of new columns, from the previous basis:
         // presolve off, and the primal simplex after new columns (the old basis stays primal
-        // feasible; HiGHS's default dual simplex took as many iterations as a fresh solve), the
-        // dual simplex after bounds change (see `fix`).
+        // feasible; HiGHS's default dual simplex took as many iterations as a fresh solve); the
+        // first solve, without a basis, by the dual simplex.
         model.set_option("presolve", "off");
         model.set_option("solver", "simplex");
         Master {
@@ -424,18 +431,18 @@ impl Master {
             seen: HashMap::new(),
             model: Some(model),
             values: Vec::new(),
-            bounds_changed: true,
+            solved: false,
         }
     }
 
-    /// Adds employee `e`'s row unless it is already here; its index.
-    fn add(&mut self, data: &Data, e: usize, plan: &Plan) -> usize {
-        if let Some(&ci) = self.seen.get(&(e, plan.clone())) {
-            return ci;
+    /// Adds employee `e`'s row unless it is already here; whether it was added.
+    fn add(&mut self, data: &Data, e: usize, plan: &Plan) -> bool {
+        if self.seen.contains_key(&(e, plan.clone())) {
+            return false;
         }
         let conv = self.conv[e].expect("column of a free employee");
         debug_assert!(data.row_ok(e, plan), "column breaks a rule: {e} {plan:?}");
-        let cost: i64 = (0..data.h).map(|d| data.request_cost(e, d, plan[d])).sum();
+        let cost = data.row_request_cost(e, plan);
         let mut factors = vec![(self.rows[conv], 1.0)];
         for (d, x) in plan.iter().enumerate() {
             if let Some(s) = x {
@@ -452,20 +459,15 @@ impl Master {
             plan: plan.clone(),
             col,
         });
-        self.columns.len() - 1
-    }
-
-    /// Whether employee `e`'s row is already a column.
-    fn has(&self, e: usize, plan: &Plan) -> bool {
-        self.seen.contains_key(&(e, plan.clone()))
+        true
     }
 
     /// Solves the LP.
     fn solve_lp(&mut self, data: &Data) -> Option<Duals> {
         let mut model = self.model.take()?;
         // simplex_strategy 1 = dual, 4 = primal.
-        model.set_option("simplex_strategy", if self.bounds_changed { 1 } else { 4 });
-        self.bounds_changed = false;
+        model.set_option("simplex_strategy", if self.solved { 4 } else { 1 });
+        self.solved = true;
         let solved = model.try_solve().ok()?;
         if solved.status() != HighsModelStatus::Optimal {
             self.model = Some(solved.into());
@@ -561,7 +563,7 @@ fn solve_ip(
     for &e in free {
         let conv_e = conv[e].expect("free employee");
         for plan in pool[e].iter().filter(|p| **p == start[e] || keep(e, p)) {
-            let cost: i64 = (0..data.h).map(|d| data.request_cost(e, d, plan[d])).sum();
+            let cost = data.row_request_cost(e, plan);
             let mut factors = vec![(conv_e, 1.0)];
             for (d, x) in plan.iter().enumerate() {
                 if let Some(s) = x {
@@ -676,6 +678,16 @@ impl<'a> Cg<'a> {
         Some(cg)
     }
 
+    /// The master of everyone, converged until the deadline, and how that ended.
+    fn root(&mut self, deadline: Instant) -> (Master, Option<Converged>) {
+        let ne = self.pricers.len();
+        let everyone: Vec<usize> = (0..ne).collect();
+        let empty: Grid = vec![vec![None; self.data.h]; ne];
+        let mut m = self.master(&everyone, &empty);
+        let c = self.converge(&mut m, deadline, usize::MAX);
+        (m, c)
+    }
+
     fn remember(&mut self, e: usize, plan: &Plan) {
         if self.pooled.insert((e, plan.clone())) {
             self.pool[e].push(plan.clone());
@@ -688,7 +700,7 @@ impl<'a> Cg<'a> {
         let mut m = Master::new(&self.data, free, given, self.threads);
         for &e in free {
             if self.data.row_ok(e, &given[e]) {
-                self.remember(e, &given[e].clone());
+                self.remember(e, &given[e]);
             }
             for plan in &self.pool[e] {
                 m.add(&self.data, e, plan);
@@ -703,9 +715,8 @@ impl<'a> Cg<'a> {
     fn price_all(&self, duals: &Duals, who: &[usize], keep: usize) -> Vec<Priced> {
         let (data, pricers) = (&self.data, &self.pricers);
         let work = |e: usize| -> Priced {
-            let pi = &duals.pi;
             let cols = pricers[e].price(
-                |d, x| data.request_cost(e, d, x) as f64 - x.map_or(0.0, |s| pi[d][s]),
+                |d, x| duals.cell_cost(data, e, d, x),
                 keep,
                 duals.mu[e] - 1e-6,
             );
@@ -749,17 +760,16 @@ impl<'a> Cg<'a> {
             .collect()
     }
 
-    /// Column generation on `m` for its free employees not in `fixed` until no column prices
-    /// out, the deadline passes or `max_rounds` rounds are done.
+    /// Column generation on `m` for its free employees until no column prices out, the
+    /// deadline passes or `max_rounds` rounds are done.
     fn converge(
         &mut self,
         m: &mut Master,
-        fixed: &[bool],
         deadline: Instant,
         max_rounds: usize,
     ) -> Option<Converged> {
         let who: Vec<usize> = (0..self.pricers.len())
-            .filter(|&e| m.conv[e].is_some() && !fixed[e])
+            .filter(|&e| m.conv[e].is_some())
             .collect();
         let mut bound = f64::NEG_INFINITY;
         let mut round = 0;
@@ -781,8 +791,7 @@ impl<'a> Cg<'a> {
             for (i, (_, plans)) in priced.into_iter().enumerate() {
                 let e = who[i];
                 for plan in plans {
-                    if !m.has(e, &plan) {
-                        m.add(&self.data, e, &plan);
+                    if m.add(&self.data, e, &plan) {
                         self.remember(e, &plan);
                         added += 1;
                     }
@@ -814,9 +823,8 @@ impl<'a> Cg<'a> {
         style: Dive,
     ) -> Option<Grid> {
         let ne = self.pricers.len();
-        let none = vec![false; ne];
         loop {
-            let c = self.converge(&mut m, &none, deadline, style.rounds)?;
+            let c = self.converge(&mut m, deadline, style.rounds)?;
             if let Some(pick) = m.integral() {
                 for (e, plan) in pick {
                     given[e] = plan;
@@ -888,20 +896,15 @@ impl<'a> Cg<'a> {
             let sub_deadline =
                 deadline.min(Instant::now() + std::time::Duration::from_secs_f64(SUB_LIMIT));
             let mut m = self.master(&free, &best);
-            let none = vec![false; ne];
             let mut gained = false;
             // The master's objective leaves out the fixed rows' own request penalties.
             let outside: i64 = (0..ne)
                 .filter(|e| !free.contains(e))
-                .map(|e| {
-                    (0..self.data.h)
-                        .map(|d| self.data.request_cost(e, d, best[e][d]))
-                        .sum::<i64>()
-                })
+                .map(|e| self.data.row_request_cost(e, &best[e]))
                 .sum();
             // A few rounds, then dive unless the Lagrangian bound of the sub-problem already
             // shows no gain is possible (full convergence tails off for many rounds).
-            let worth = match self.converge(&mut m, &none, sub_deadline, LNS_ROUNDS) {
+            let worth = match self.converge(&mut m, sub_deadline, LNS_ROUNDS) {
                 Some(c) => {
                     c.bound == f64::NEG_INFINITY
                         || (c.bound + outside as f64 - 1e-6).ceil() < best_obj as f64
@@ -923,14 +926,19 @@ impl<'a> Cg<'a> {
                     left.min(SUB_IP),
                     1,
                 )
-                .map(|(g, _)| g)
-                .filter(|g| self.objective(g) < best_obj);
-                let found = match by_ip {
-                    Some(g) => Some(g),
-                    None => self.dive(m, best.clone(), sub_deadline, QUICK),
-                };
-                if let Some(g) = found {
+                .map(|(g, _)| {
                     let obj = self.objective(&g);
+                    (g, obj)
+                })
+                .filter(|(_, obj)| *obj < best_obj);
+                let found = match by_ip {
+                    Some(found) => Some(found),
+                    None => self.dive(m, best.clone(), sub_deadline, QUICK).map(|g| {
+                        let obj = self.objective(&g);
+                        (g, obj)
+                    }),
+                };
+                if let Some((g, obj)) = found {
                     if obj < best_obj {
                         best_obj = obj;
                         best = g;
@@ -1061,11 +1069,8 @@ fn proven(lp: f64) -> f64 {
 pub fn root_bound(inst: &Instance, seconds: f64, threads: u32) -> Option<f64> {
     let deadline = Instant::now() + std::time::Duration::from_secs_f64(seconds);
     let mut cg = Cg::new(inst, threads)?;
-    let ne = cg.pricers.len();
-    let everyone: Vec<usize> = (0..ne).collect();
-    let empty: Grid = vec![vec![None; inst.horizon]; ne];
-    let mut m = cg.master(&everyone, &empty);
-    let c = cg.converge(&mut m, &vec![false; ne], deadline, usize::MAX)?;
+    let (_, c) = cg.root(deadline);
+    let c = c?;
     c.bound.is_finite().then(|| proven(c.bound))
 }
 
@@ -1088,9 +1093,7 @@ pub fn solve(
     let ne = cg.pricers.len();
     let everyone: Vec<usize> = (0..ne).collect();
     let empty: Grid = vec![vec![None; inst.horizon]; ne];
-    let mut root_master = cg.master(&everyone, &empty);
-    let none = vec![false; ne];
-    let root = cg.converge(&mut root_master, &none, at(ROOT_SHARE), usize::MAX);
+    let (root_master, root) = cg.root(at(ROOT_SHARE));
     let root_seconds = started.elapsed().as_secs_f64();
     let (bound, converged) = root
         .as_ref()
@@ -1141,16 +1144,14 @@ pub fn solve(
         let pool = cg.pooled.len();
         if left > 0.05 && (obj as f64) > bound && proved_at != Some(pool) {
             for e in 0..ne {
-                cg.remember(e, &g[e].clone());
+                cg.remember(e, &g[e]);
             }
             let data = &cg.data;
             let room = obj as f64 - 1.0 + 1e-3;
             let keep = |e: usize, p: &Plan| match &root_duals {
                 Some(rd) => {
                     let rc = (0..data.h)
-                        .map(|d| {
-                            data.request_cost(e, d, p[d]) as f64 - p[d].map_or(0.0, |s| rd.pi[d][s])
-                        })
+                        .map(|d| rd.cell_cost(data, e, d, p[d]))
                         .sum::<f64>()
                         - rd.mu[e];
                     rd.obj + rc <= room

@@ -160,6 +160,14 @@ impl Data {
         c
     }
 
+    /// Request penalties of employee `e`'s whole row.
+    pub(crate) fn row_request_cost(&self, e: usize, row: &[Option<usize>]) -> i64 {
+        row.iter()
+            .enumerate()
+            .map(|(d, x)| self.request_cost(e, d, *x))
+            .sum()
+    }
+
     /// Cover penalty of `n` people on (d, s).
     pub(crate) fn cover_cost(&self, d: usize, s: usize, n: u32) -> i64 {
         let (req, under, over) = self.cover[d][s];

@@ -52,7 +52,8 @@ pub(super) fn add(b: &mut Builder<'_>, v: &Vars) {
     );
 }
 
-fn gcd(a: u32, b: u32) -> u32 {
+/// Greatest common divisor (0 with n gives n).
+pub(crate) fn gcd(a: u32, b: u32) -> u32 {
     if b == 0 {
         a
     } else {

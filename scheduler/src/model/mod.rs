@@ -14,6 +14,7 @@ pub(crate) mod anchor;
 mod construct;
 mod cover;
 mod hours;
+pub(crate) use hours::gcd;
 pub(crate) mod runs;
 mod sequence;
 mod soft;
