@@ -74,11 +74,19 @@ pub(crate) struct Pricer {
 
 impl Pricer {
     /// The pricer of employee `e`; `None` if the employee has more binding shift maxima than the
-    /// state holds (then column generation is not used for the instance).
+    /// state holds, or figures beyond its counters (then column generation is not used for
+    /// the instance).
     pub(crate) fn new(data: &Data, e: usize) -> Option<Pricer> {
         let st = &data.staff[e];
         let h = data.h;
         let unit = data.minutes.iter().fold(0u32, |g, &m| gcd(g, m)).max(1);
+        // The state's counters are u8 (runs, weekends, capped counts, the shift choice) and
+        // u16 (minute units): an instance they cannot hold exactly is left to the cell model
+        // rather than clamped (a clamped limit would make the pricer, and so the bound, wrong).
+        let longest = data.minutes.iter().map(|m| m / unit).max().unwrap_or(0);
+        if h >= 255 || data.ns >= 255 || st.max_total / unit + longest > u16::MAX as u32 {
+            return None;
+        }
         let mut cap_slot = vec![None; data.ns];
         let mut slots = 0;
         for s in 0..data.ns {
@@ -1246,6 +1254,21 @@ mod tests {
         ] {
             assert!((proven(lp) - want).abs() < 1e-12, "{lp} → {}", proven(lp));
         }
+    }
+
+    /// Figures the pricer's counters cannot hold exactly make it decline instead of clamping:
+    /// a 259-day horizon (runs and counts are u8); shifts of 7 and 11 minutes (unit 1) with a
+    /// maximum of 100,000 minutes (units are u16: 65,535 at most). The same employee with
+    /// 480-minute shifts and a 8,640-minute maximum is accepted.
+    #[test]
+    fn figures_beyond_the_counters_are_declined() {
+        let long = one(259, "D,480,", "A,D=259,8640,0,5,1,1,40", "");
+        assert!(Pricer::new(&Data::new(&long), 0).is_none());
+        let fine = one(14, "D,7,\nN,11,", "A,D=14|N=14,100000,0,5,1,1,2", "");
+        assert!(Pricer::new(&Data::new(&fine), 0).is_none());
+        let ok = one(14, "D,480,", "A,D=14,8640,0,5,1,1,2", "");
+        assert!(Pricer::new(&Data::new(&ok), 0).is_some());
+        assert!(solve(&long, 1.0, 1, 1, false).is_none());
     }
 
     /// The pricer against brute force: over every row the independent row check accepts, the
