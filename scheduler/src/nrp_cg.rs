@@ -209,17 +209,10 @@ impl Pricer {
         Some(n)
     }
 
-    /// The `keep` cheapest feasible rows under `cost(d, x)` (distinct end states), cheapest
-    /// first, with their costs.
-    pub(crate) fn price(
-        &self,
-        cost: impl Fn(usize, Option<usize>) -> f64,
-        keep: usize,
-        below: f64,
-    ) -> Vec<(f64, Plan)> {
-        // Cells' costs, and per day the least cost of all days after it (off is always a
-        // choice, so this is a lower bound of any completion): a label that cannot end below
-        // `below` is dropped.
+    /// Per day the costs of off (index 0) and of each shift (1 + s; infinite where the
+    /// employee may not work it), and per day the least cost of all days from it on (off is
+    /// always a choice, so this is a lower bound of any completion).
+    fn costs(&self, cost: impl Fn(usize, Option<usize>) -> f64) -> (Vec<Vec<f64>>, Vec<f64>) {
         let costs: Vec<Vec<f64>> = (0..self.h)
             .map(|d| {
                 std::iter::once(cost(d, None))
@@ -238,24 +231,45 @@ impl Pricer {
             let least = costs[d].iter().copied().fold(f64::INFINITY, f64::min);
             rest[d] = rest[d + 1] + least;
         }
-        // layers[d]: (state, cost, index of the previous label in layers[d-1], choice).
-        let mut layers: Vec<Vec<(Key, f64, u32, u8)>> = Vec::with_capacity(self.h);
-        let root = Key {
+        (costs, rest)
+    }
+
+    fn root_key() -> Key {
+        Key {
             last: 0,
             run: 0,
             start: true,
             units: 0,
             weekends: 0,
             counts: [0; MAX_CAPPED],
-        };
-        let mut prev: Vec<(Key, f64, u32, u8)> = vec![(root, 0.0, 0, 0)];
+        }
+    }
+
+    /// The labelling pass: `layers[d]` holds one label per state reachable after `d` days,
+    /// the cheapest (`layers[0]` is the empty row), with its cost, the index of its previous
+    /// label and its last choice (0 off, 1 + s shift s). Labels that cannot end below `below`
+    /// are dropped. With `indexed`, also each layer's index of states.
+    fn forward(
+        &self,
+        costs: &[Vec<f64>],
+        rest: &[f64],
+        below: f64,
+        indexed: bool,
+    ) -> (Vec<Vec<Label>>, Vec<StateIndex>) {
+        let mut layers: Vec<Vec<Label>> = Vec::with_capacity(self.h + 1);
+        let mut indexes = Vec::new();
+        let mut prev: Vec<Label> = vec![(Self::root_key(), 0.0, 0, 0)];
+        if indexed {
+            let mut first = HashMap::with_hasher(FastHash);
+            first.insert(prev[0].0, 0);
+            indexes.push(first);
+        }
         for d in 0..self.h {
             // One label per exact state, the cheapest. (A Pareto dominance over the capped
             // counts and weekends was tried: its buckets grew large and the scans cost more
             // than they saved, 5x slower on instance 8.)
-            let mut index: HashMap<Key, usize, FastHash> =
-                HashMap::with_capacity_and_hasher(prev.len() * 2, FastHash);
-            let mut next: Vec<(Key, f64, u32, u8)> = Vec::with_capacity(prev.len() * 2);
+            let mut index: StateIndex = HashMap::with_capacity_and_hasher(prev.len() * 2, FastHash);
+            let mut next: Vec<Label> = Vec::with_capacity(prev.len() * 2);
             let costs = &costs[d];
             let limit = below - rest[d + 1];
             for (pi, (k, c, _, _)) in prev.iter().enumerate() {
@@ -280,8 +294,24 @@ impl Pricer {
             }
             layers.push(std::mem::take(&mut prev));
             prev = next;
+            if indexed {
+                indexes.push(index);
+            }
         }
         layers.push(prev);
+        (layers, indexes)
+    }
+
+    /// The `keep` cheapest feasible rows under `cost(d, x)` (distinct end states), cheapest
+    /// first, with their costs; only rows cheaper than `below`.
+    pub(crate) fn price(
+        &self,
+        cost: impl Fn(usize, Option<usize>) -> f64,
+        keep: usize,
+        below: f64,
+    ) -> Vec<(f64, Plan)> {
+        let (costs, rest) = self.costs(cost);
+        let (layers, _) = self.forward(&costs, &rest, below, false);
         let last = &layers[self.h];
         let mut ends: Vec<usize> = (0..last.len())
             .filter(|&i| last[i].0.units >= self.min_units)
@@ -300,6 +330,123 @@ impl Pricer {
                 (last[i].1, plan)
             })
             .collect()
+    }
+
+    /// Every feasible row whose cost under `cost(d, x)` is at most `within`, with its cost,
+    /// or `None` if there are more than `cap`.
+    /// The labelling pass gives the states a row within the limit can pass through; a
+    /// backward pass over them gives each state's least completion cost, exactly; a
+    /// depth-first walk then follows only choices that can still end within the limit, so
+    /// every branch it takes yields a row (no dead ends: the work is in proportion to the
+    /// rows found).
+    pub(crate) fn enumerate(
+        &self,
+        cost: impl Fn(usize, Option<usize>) -> f64,
+        within: f64,
+        cap: usize,
+    ) -> Option<Vec<(f64, Plan)>> {
+        let (costs, rest) = self.costs(cost);
+        // Labels are dropped at `cost ≥ below`: a hair above `within` keeps rows at it.
+        let below = within + 1e-9;
+        let (layers, indexes) = self.forward(&costs, &rest, below, true);
+        // tail[d][i]: least cost of the days d.. from state i of layers[d] to a feasible end.
+        let mut tail: Vec<Vec<f64>> = Vec::with_capacity(self.h + 1);
+        tail.resize(self.h + 1, Vec::new());
+        tail[self.h] = layers[self.h]
+            .iter()
+            .map(|l| {
+                if l.0.units >= self.min_units {
+                    0.0
+                } else {
+                    f64::INFINITY
+                }
+            })
+            .collect();
+        for d in (0..self.h).rev() {
+            let (next, after) = (&indexes[d + 1], &tail[d + 1]);
+            let here: Vec<f64> = layers[d]
+                .iter()
+                .map(|(k, _, _, _)| {
+                    let mut least = f64::INFINITY;
+                    for x in 0..=self.ns {
+                        let choice = if x == 0 { None } else { Some(x - 1) };
+                        if let Some(j) = self.step(k, d, choice).and_then(|nk| next.get(&nk)) {
+                            least = least.min(costs[d][x] + after[*j]);
+                        }
+                    }
+                    least
+                })
+                .collect();
+            tail[d] = here;
+        }
+        let mut out = Vec::new();
+        let mut plan = vec![None; self.h];
+        let walk = Walk {
+            pricer: self,
+            costs: &costs,
+            layers: &layers,
+            indexes: &indexes,
+            tail: &tail,
+            within,
+            cap,
+        };
+        walk.from(0, 0, 0.0, &mut plan, &mut out).then_some(out)
+    }
+}
+
+/// A pricing label: state, cost, index of the previous label, choice (0 off, 1 + s).
+type Label = (Key, f64, u32, u8);
+
+/// A layer's labels by state.
+type StateIndex = HashMap<Key, usize, FastHash>;
+
+/// The depth-first walk of [`Pricer::enumerate`].
+struct Walk<'p> {
+    pricer: &'p Pricer,
+    costs: &'p [Vec<f64>],
+    layers: &'p [Vec<Label>],
+    indexes: &'p [StateIndex],
+    tail: &'p [Vec<f64>],
+    within: f64,
+    cap: usize,
+}
+
+impl Walk<'_> {
+    /// Rows continuing `plan[..d]` (cost `c`, state `i` of layer `d`) into `out`; false once
+    /// more than `cap` are found.
+    fn from(
+        &self,
+        d: usize,
+        i: usize,
+        c: f64,
+        plan: &mut Plan,
+        out: &mut Vec<(f64, Plan)>,
+    ) -> bool {
+        let p = self.pricer;
+        if d == p.h {
+            out.push((c, plan.clone()));
+            return out.len() <= self.cap;
+        }
+        let k = self.layers[d][i].0;
+        for x in 0..=p.ns {
+            let nc = c + self.costs[d][x];
+            let choice = if x == 0 { None } else { Some(x - 1) };
+            let Some(&j) = p
+                .step(&k, d, choice)
+                .and_then(|nk| self.indexes[d + 1].get(&nk))
+            else {
+                continue;
+            };
+            if nc + self.tail[d + 1][j] > self.within {
+                continue;
+            }
+            plan[d] = choice;
+            if !self.from(d + 1, j, nc, plan, out) {
+                return false;
+            }
+        }
+        plan[d] = None;
+        true
     }
 }
 
@@ -733,12 +880,17 @@ impl<'a> Cg<'a> {
                 .map_or(0.0, |(c, _)| (c - duals.mu[e]).min(0.0));
             (least, cols.into_iter().map(|(_, p)| p).collect())
         };
+        self.par_map(who, work)
+    }
+
+    /// `work` of each employee in `who`, in order, spread over the threads.
+    fn par_map<T: Send>(&self, who: &[usize], work: impl Fn(usize) -> T + Sync) -> Vec<T> {
         let n = who.len();
         if self.threads == 1 || n < 2 {
             return who.iter().map(|&e| work(e)).collect();
         }
         let next = std::sync::atomic::AtomicUsize::new(0);
-        let parts: Vec<Vec<(usize, Priced)>> = std::thread::scope(|sc| {
+        let parts: Vec<Vec<(usize, T)>> = std::thread::scope(|sc| {
             let handles: Vec<_> = (0..self.threads)
                 .map(|_| {
                     sc.spawn(|| {
@@ -759,13 +911,34 @@ impl<'a> Cg<'a> {
                 .map(|h| h.join().expect("pricing thread"))
                 .collect()
         });
-        let mut out: Vec<Option<Priced>> = vec![None; n];
+        let mut out: Vec<Option<T>> = (0..n).map(|_| None).collect();
         for (i, r) in parts.into_iter().flatten() {
             out[i] = Some(r);
         }
         out.into_iter()
-            .map(|r| r.expect("every employee priced"))
+            .map(|r| r.expect("every employee worked"))
             .collect()
+    }
+
+    /// Per employee every row whose reduced cost under `duals` is at most `room`, or `None`
+    /// if there are more than `cap` in all.
+    fn enumerate_all(&self, duals: &Duals, room: f64, cap: usize) -> Option<Vec<Vec<Plan>>> {
+        let everyone: Vec<usize> = (0..self.pricers.len()).collect();
+        let (data, pricers) = (&self.data, &self.pricers);
+        let found = self.par_map(&everyone, |e| {
+            pricers[e].enumerate(
+                |d, x| duals.cell_cost(data, e, d, x),
+                duals.mu[e] + room,
+                cap,
+            )
+        });
+        let found: Vec<Vec<(f64, Plan)>> = found.into_iter().collect::<Option<_>>()?;
+        (found.iter().map(Vec::len).sum::<usize>() <= cap).then(|| {
+            found
+                .into_iter()
+                .map(|rows| rows.into_iter().map(|(_, p)| p).collect())
+                .collect()
+        })
     }
 
     /// Column generation on `m` for its free employees until no column prices out, the
@@ -890,6 +1063,7 @@ impl<'a> Cg<'a> {
         &mut self,
         mut best: Grid,
         bound: f64,
+        root: Option<&Duals>,
         deadline: Instant,
         rng: &mut super::nrp_search::Rng,
         k: &mut usize,
@@ -900,7 +1074,10 @@ impl<'a> Cg<'a> {
         let mut idle = 0;
         while Instant::now() < deadline && (best_obj as f64) > bound + 1e-6 && ne > 0 {
             stats.iterations += 1;
-            let free = self.neighbourhood(&best, *k, rng);
+            let free = match root {
+                Some(rd) if rng.below(3) == 0 => self.culprits(&best, rd, *k, rng),
+                _ => self.neighbourhood(&best, *k, rng),
+            };
             let sub_deadline =
                 deadline.min(Instant::now() + std::time::Duration::from_secs_f64(SUB_LIMIT));
             let mut m = self.master(&free, &best);
@@ -1005,6 +1182,74 @@ impl<'a> Cg<'a> {
         scored.into_iter().take(k).map(|(e, _)| e).collect()
     }
 
+    /// `k` employees to free, drawn with weights that follow where `best` loses against the
+    /// root LP. Its objective is the LP optimum plus the reduced costs under the root duals
+    /// of its rows and of its cover slacks, each ≥ 0: an employee's weight is its row's
+    /// reduced cost, plus a share of each costly slack's among the employees who could
+    /// change that cover (those working an over-covered shift, those allowed and not
+    /// working an under-covered one), plus a little for everyone.
+    fn culprits(
+        &self,
+        best: &Grid,
+        rd: &Duals,
+        k: usize,
+        rng: &mut super::nrp_search::Rng,
+    ) -> Vec<usize> {
+        let (data, ne) = (&self.data, self.pricers.len());
+        let mut weight: Vec<f64> = (0..ne)
+            .map(|e| {
+                let rc = (0..data.h)
+                    .map(|d| rd.cell_cost(data, e, d, best[e][d]))
+                    .sum::<f64>()
+                    - rd.mu[e];
+                0.1 + rc.max(0.0)
+            })
+            .collect();
+        for d in 0..data.h {
+            for s in 0..data.ns {
+                let (req, under, over) = data.cover[d][s];
+                let n = (0..ne).filter(|&e| best[e][d] == Some(s)).count() as i64;
+                let (slack_rc, working) = if n < req as i64 {
+                    (under as f64 - rd.pi[d][s], false)
+                } else if n > req as i64 {
+                    (over as f64 + rd.pi[d][s], true)
+                } else {
+                    continue;
+                };
+                let movers: Vec<usize> = (0..ne)
+                    .filter(|&e| {
+                        let p = &self.pricers[e];
+                        if working {
+                            best[e][d] == Some(s)
+                        } else {
+                            best[e][d] != Some(s) && p.allowed[s] && !p.off_day[d]
+                        }
+                    })
+                    .collect();
+                let excess = slack_rc * (n - req as i64).unsigned_abs() as f64;
+                if excess > 1e-6 && !movers.is_empty() {
+                    for &e in &movers {
+                        weight[e] += excess / movers.len() as f64;
+                    }
+                }
+            }
+        }
+        let mut free = Vec::with_capacity(k);
+        for _ in 0..k.min(ne) {
+            let total: f64 = weight.iter().sum();
+            let mut at = rng.unit() * total;
+            let pick = (0..ne)
+                .find(|&e| {
+                    at -= weight[e];
+                    weight[e] > 0.0 && at <= 0.0
+                })
+                .unwrap_or_else(|| (0..ne).rev().find(|&e| weight[e] > 0.0).unwrap_or(0));
+            free.push(pick);
+            weight[pick] = 0.0;
+        }
+        free
+    }
+
     fn objective(&self, grid: &Grid) -> u64 {
         super::nrp::score(self.inst, &super::nrp::worked_of(self.inst, grid)).objective()
     }
@@ -1055,6 +1300,15 @@ pub struct CgLnsStats {
     /// Restricted master MIP solves that improved the roster.
     pub ip_improvements: usize,
 }
+
+/// Most columns the enumeration of all columns that can be in a better roster may add; past
+/// it the search goes on by neighbourhoods (HiGHS's MIP over more is slow).
+const ENUMERATE_CAP: usize = 50_000;
+
+/// Largest gap between the best objective and the root LP at which the columns that could
+/// be in a better roster are enumerated (instance 5 fits 27,000 columns within a room of 2.7;
+/// rooms of 100 or more held millions on instances 6-10 and took seconds to find out).
+const ENUMERATE_GAP: f64 = 10.0;
 
 /// Share of the time the root LP may take before diving regardless.
 const ROOT_SHARE: f64 = 0.5;
@@ -1138,13 +1392,101 @@ pub fn solve(
     // ~30 s to close instance 7's last unit over its ~3,000 columns, while slices of 9 s
     // suit the neighbourhood search.
     let mut ip_time = slice;
+    // Enumerated columns: per employee every column whose root reduced cost is at most the
+    // room given (kept apart from the pool: every neighbourhood's master would carry them).
+    // `exact` when the room reaches every roster better than the best: then the restricted
+    // MIP over them is the whole problem. The objective at which enumeration was last tried.
+    let mut exact = false;
+    let mut tried = None;
+    let mut bound = bound;
     while let (Some(g), Some(obj)) = (grid.as_ref(), objective) {
         let now = Instant::now();
         if now >= deadline || (obj as f64) <= bound {
             break;
         }
-        let until = deadline.min(now + std::time::Duration::from_secs_f64(slice));
-        let (mut g, mut obj, st) = cg.lns(g.clone(), bound, until, &mut rng, &mut k);
+        let (mut g, mut obj) = (g.clone(), obj);
+        let near = root_duals
+            .as_ref()
+            .filter(|rd| obj as f64 - rd.obj <= ENUMERATE_GAP);
+        if let (false, Some(rd)) = (exact || tried == Some(obj), near) {
+            tried = Some(obj);
+            // A better roster's objective is the LP optimum plus the reduced costs of its
+            // columns and slacks (each ≥ 0): none of its columns exceeds `full`. When the
+            // columns within `full` are too many, those within a half or a quarter of it are
+            // a smaller MIP that still holds the better rosters whose excess over the LP is
+            // spread (a heuristic then, not a proof).
+            let full = obj as f64 - 1.0 - rd.obj + 1e-3;
+            let t = Instant::now();
+            let mut reach = None;
+            for part in [1u32, 2, 4] {
+                if let Some(cols) = cg.enumerate_all(rd, full / part as f64, ENUMERATE_CAP) {
+                    reach = Some((part, cols));
+                    break;
+                }
+            }
+            if log {
+                eprintln!(
+                    "cg: columns within {full:.3} of the root LP: {} in {:.1}s",
+                    match &reach {
+                        Some((part, cols)) => format!(
+                            "{} within {:.3}",
+                            cols.iter().map(Vec::len).sum::<usize>(),
+                            full / *part as f64
+                        ),
+                        None => "too many".into(),
+                    },
+                    t.elapsed().as_secs_f64(),
+                );
+            }
+            if let Some((part, mut cols)) = reach {
+                exact = part == 1;
+                for e in 0..ne {
+                    if !cols[e].contains(&g[e]) {
+                        cols[e].push(g[e].clone());
+                    }
+                }
+                let left = (deadline - Instant::now().min(deadline)).as_secs_f64();
+                let time = if exact { left } else { left.min(slice) };
+                let ip = solve_ip(
+                    &cg.data,
+                    &everyone,
+                    &cols,
+                    |_, _| true,
+                    &g,
+                    time,
+                    cg.threads,
+                );
+                if let Some((g3, proved)) = ip {
+                    let obj3 = cg.objective(&g3);
+                    if proved && exact {
+                        bound = obj3.min(obj) as f64;
+                    }
+                    if obj3 < obj {
+                        lns.ip_improvements += 1;
+                        for e in 0..ne {
+                            cg.remember(e, &g3[e]);
+                        }
+                        (g, obj) = (g3, obj3);
+                    }
+                }
+                if log {
+                    eprintln!(
+                        "cg: {obj} at {:.1}s by the MIP over them{}",
+                        started.elapsed().as_secs_f64(),
+                        if obj as f64 <= bound { ", proven" } else { "" }
+                    );
+                }
+                if exact || obj as f64 <= bound {
+                    grid = Some(g);
+                    objective = Some(obj);
+                    // Proven, or the time is up: nothing more to search.
+                    break;
+                }
+            }
+        }
+        let until = deadline.min(Instant::now() + std::time::Duration::from_secs_f64(slice));
+        let st;
+        (g, obj, st) = cg.lns(g, bound, root_duals.as_ref(), until, &mut rng, &mut k);
         lns.iterations += st.iterations;
         lns.dives += st.dives;
         lns.improvements += st.improvements;
@@ -1275,7 +1617,7 @@ mod tests {
     /// least cost under random cell costs is the pricer's; its row passes the check and costs
     /// what it says; with a threshold at or below the least cost it returns nothing.
     #[test]
-    fn pricing_is_exact_against_enumeration() {
+    fn pricing_and_enumeration_are_exact_against_brute_force() {
         let cases = [
             // One shift, two weeks: runs 2-3, days off in runs ≥ 2, one weekend, 5-8 shifts,
             // day 6 fixed off (border runs exempt from the minimums).
@@ -1313,6 +1655,30 @@ mod tests {
                 }
                 assert!(pricer.price(cost, 1, least).is_empty());
                 assert_eq!(pricer.price(cost, 1, least + 0.01).len(), 1);
+                // Enumeration: exactly the feasible rows within the limit, the limit itself
+                // included (costs are quarters: the sums are exact), and `None` past the cap.
+                for slack in [0.0, 0.75, 3.0] {
+                    let within = least + slack;
+                    let mut want: Vec<Plan> = feasible
+                        .iter()
+                        .filter(|r| row_cost(r) <= within)
+                        .cloned()
+                        .collect();
+                    let mut got: Vec<Plan> = pricer
+                        .enumerate(cost, within, usize::MAX)
+                        .unwrap()
+                        .into_iter()
+                        .map(|(c, r)| {
+                            assert!((row_cost(&r) - c).abs() < 1e-9);
+                            r
+                        })
+                        .collect();
+                    want.sort();
+                    got.sort();
+                    assert_eq!(got, want, "within {within}");
+                    assert!(pricer.enumerate(cost, within, want.len()).is_some());
+                    assert!(pricer.enumerate(cost, within, want.len() - 1).is_none());
+                }
             }
         }
     }
