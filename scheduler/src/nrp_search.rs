@@ -477,6 +477,11 @@ impl Plan {
             },
             cg_rosters: !large,
             mip_share: if small { MIP_SHARE_SMALL } else { MIP_SHARE },
+            anneal_share: if large {
+                ANNEAL_SHARE_LARGE
+            } else {
+                ANNEAL_SHARE
+            },
             ..Plan::default()
         }
     }
@@ -505,6 +510,12 @@ pub const SMALL_CELLS: usize = 600;
 /// Share of the time limit given to annealing after it; the rest goes to the
 /// large-neighbourhood search by the MIP ([`crate::nrp_lns`]).
 pub const ANNEAL_SHARE: f64 = 0.05;
+/// The same on a large model (over [`LARGE_CELLS`]), where the neighbourhood search gained
+/// nothing (13-96 neighbourhoods a run on instance 12) and the annealing's longer, slower
+/// cooling gains on the requests: 300 s on instance 12 gave 4076 and 4082 with half the limit,
+/// 4091, 4099 and 4100 with 5 % (one more run with 65 % gave 4310, its HiGHS incumbent one
+/// under-cover worse; docs/benchmarks.md).
+pub const ANNEAL_SHARE_LARGE: f64 = 0.5;
 
 /// Solves an instance. First column generation ([`crate::nrp_cg`]) for `plan.cg_share` of the
 /// time limit; unless its roster meets its bound, HiGHS on the cell model (the hotline's own

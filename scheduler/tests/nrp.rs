@@ -254,7 +254,7 @@ fn the_neighbourhood_search_reaches_the_hand_worked_optimum() {
 /// has the rest to prove it) and 90 % on a larger one; without column generation, HiGHS gets
 /// three quarters of the limit on a small model and a quarter on a larger one:
 /// 2 staff × 14 days × 2 shifts = 56 cells (small); 22 staff = 616 cells (> 600). Above
-/// 10,000 cells column generation only proves the bound.
+/// 10,000 cells column generation only proves the bound, and annealing has half the limit.
 #[test]
 fn the_plan_follows_the_model_size() {
     use scheduler::nrp_search::Plan;
@@ -286,6 +286,9 @@ fn the_plan_follows_the_model_size() {
     assert_eq!(inst.staff.len() * 14 * 2, 10_080);
     assert!(!Plan::for_instance(&inst).cg_rosters);
     assert!((cg(&inst) - 0.1).abs() < 1e-12);
+    // There annealing has half the limit (the cell model's neighbourhoods gained nothing).
+    assert!((Plan::for_instance(&inst).anneal_share - 0.5).abs() < 1e-12);
+    assert!((share(&inst) - 0.25).abs() < 1e-12);
 }
 
 /// Column generation on the hand-worked instance: in every column A covers at most 4 of the 7
