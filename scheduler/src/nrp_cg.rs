@@ -578,6 +578,14 @@ impl Duals {
     fn cell_cost(&self, data: &Data, e: usize, d: usize, x: Option<usize>) -> f64 {
         data.request_cost(e, d, x) as f64 - x.map_or(0.0, |s| self.pi[d][s])
     }
+
+    /// The reduced cost of employee `e`'s row `plan` under these duals.
+    fn reduced_cost(&self, data: &Data, e: usize, plan: &[Option<usize>]) -> f64 {
+        (0..data.h)
+            .map(|d| self.cell_cost(data, e, d, plan[d]))
+            .sum::<f64>()
+            - self.mu[e]
+    }
 }
 
 impl Master {
@@ -1252,13 +1260,7 @@ impl<'a> Cg<'a> {
     ) -> Vec<usize> {
         let (data, ne) = (&self.data, self.pricers.len());
         let mut weight: Vec<f64> = (0..ne)
-            .map(|e| {
-                let rc = (0..data.h)
-                    .map(|d| rd.cell_cost(data, e, d, best[e][d]))
-                    .sum::<f64>()
-                    - rd.mu[e];
-                0.1 + rc.max(0.0)
-            })
+            .map(|e| 0.1 + rd.reduced_cost(data, e, &best[e]).max(0.0))
             .collect();
         for d in 0..data.h {
             for s in 0..data.ns {
@@ -1551,13 +1553,7 @@ pub fn solve(
             let data = &cg.data;
             let room = obj as f64 - 1.0 + 1e-3;
             let keep = |e: usize, p: &Plan| match &root_duals {
-                Some(rd) => {
-                    let rc = (0..data.h)
-                        .map(|d| rd.cell_cost(data, e, d, p[d]))
-                        .sum::<f64>()
-                        - rd.mu[e];
-                    rd.obj + rc <= room
-                }
+                Some(rd) => rd.obj + rd.reduced_cost(data, e, p) <= room,
                 None => true,
             };
             if let Some((g3, proved)) = solve_ip(
