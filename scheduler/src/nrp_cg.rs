@@ -1,5 +1,10 @@
 //! Column generation for the Curtois-Qu instances: a set-partitioning master over whole rows.
 //!
+//! It reads a general roster [`Problem`], the same one the cell model is built from, in its
+//! row form ([`super::nrp_search::Data::from_problem`], through the cell model's own
+//! [`crate::problem::Index`]); problems with rules beyond one row plus cover (the hotline's
+//! months) are declined there and left to the cell model.
+//!
 //! Why: every hard rule of the format is about one employee's row (format.md §3); only the
 //! cover terms tie the rows together. A master problem that chooses one feasible row per
 //! employee (a "column") and prices cover by slacks has a far tighter LP relaxation than the
@@ -31,9 +36,10 @@ use std::time::Instant;
 
 use highs::{Col, ColProblem, HighsModelStatus, Model, Row, Sense};
 
-use super::nrp::{Grid, Instance};
+use super::nrp::Grid;
 use super::nrp_search::Data;
 use crate::model::gcd;
+use crate::problem::Problem;
 
 /// One employee's row: per day the shift worked, if any.
 pub type Plan = Vec<Option<usize>>;
@@ -72,6 +78,8 @@ pub(crate) struct Pricer {
     min_off: u8,
     max_weekends: u8,
     off_day: Vec<bool>,
+    /// Per day, the weekend it belongs to.
+    weekend: Vec<Option<usize>>,
     /// Per shift its class; per class, which shifts may not follow it.
     class_of: Vec<u8>,
     forbid: Vec<Vec<bool>>,
@@ -82,7 +90,7 @@ impl Pricer {
     /// state holds, or figures beyond its counters (then column generation is not used for
     /// the instance).
     pub(crate) fn new(data: &Data, e: usize) -> Option<Pricer> {
-        let st = &data.staff[e];
+        let st = &data.limits[e];
         let h = data.h;
         let unit = data.minutes.iter().fold(0u32, |g, &m| gcd(g, m)).max(1);
         // The state's counters are u8 (runs, weekends, capped counts, the shift choice) and
@@ -137,6 +145,7 @@ impl Pricer {
             min_off: st.min_days_off.min(255) as u8,
             max_weekends: st.max_weekends.min(255) as u8,
             off_day: data.off_day[e].clone(),
+            weekend: data.weekend.clone(),
             class_of,
             forbid,
         })
@@ -195,9 +204,9 @@ impl Pricer {
                 if n.run > self.max_consec {
                     return None;
                 }
-                let full_week = d / 7 < self.h / 7;
-                let new_weekend =
-                    full_week && (d % 7 == 5 || (d % 7 == 6 && (first || k.last == 0)));
+                // A weekend counts once: on its first day in the row that is worked.
+                let new_weekend = self.weekend[d]
+                    .is_some_and(|w| first || k.last == 0 || self.weekend[d - 1] != Some(w));
                 if new_weekend {
                     n.weekends += 1;
                     if n.weekends > self.max_weekends {
@@ -590,7 +599,7 @@ impl Duals {
 
 impl Master {
     fn new(data: &Data, free: &[usize], given: &Grid, threads: u32) -> Master {
-        let ne = data.staff.len();
+        let ne = data.limits.len();
         let mut conv = vec![None; ne];
         let mut pb = ColProblem::default();
         let mut rows = Vec::new();
@@ -725,7 +734,7 @@ fn solve_ip(
     seconds: f64,
     threads: u32,
 ) -> Option<(Grid, bool)> {
-    let ne = data.staff.len();
+    let ne = data.limits.len();
     let mut pb = ColProblem::default();
     let mut conv: Vec<Option<Row>> = vec![None; ne];
     for &e in free {
@@ -835,8 +844,7 @@ pub struct CgResult {
 }
 
 /// The column-generation state for one instance: the pricers and every column generated.
-struct Cg<'a> {
-    inst: &'a Instance,
+struct Cg {
     data: Data,
     pricers: Vec<Pricer>,
     /// Columns generated so far, per employee.
@@ -859,15 +867,14 @@ struct Converged {
     converged: bool,
 }
 
-impl<'a> Cg<'a> {
-    fn new(inst: &'a Instance, threads: u32) -> Option<Cg<'a>> {
-        let data = Data::new(inst);
-        let ne = data.staff.len();
+impl Cg {
+    fn new(problem: &Problem, threads: u32) -> Option<Cg> {
+        let data = Data::from_problem(problem).ok()?;
+        let ne = data.limits.len();
         let pricers: Vec<Pricer> = (0..ne)
             .map(|e| Pricer::new(&data, e))
             .collect::<Option<_>>()?;
         let mut cg = Cg {
-            inst,
             data,
             pricers,
             pool: vec![Vec::new(); ne],
@@ -1308,7 +1315,7 @@ impl<'a> Cg<'a> {
     }
 
     fn objective(&self, grid: &Grid) -> u64 {
-        super::nrp::score(self.inst, &super::nrp::worked_of(self.inst, grid)).objective()
+        self.data.objective(grid).max(0) as u64
     }
 }
 
@@ -1385,9 +1392,9 @@ fn proven(lp: f64) -> f64 {
 /// The root bound alone: column generation until pricing converges or `seconds` pass; the
 /// ceiling of the LP optimum (or of the best Lagrangian bound, if it did not converge).
 /// `None` if the pricer cannot hold the instance's rules or the LP failed.
-pub fn root_bound(inst: &Instance, seconds: f64, threads: u32) -> Option<f64> {
+pub fn root_bound(problem: &Problem, seconds: f64, threads: u32) -> Option<f64> {
     let deadline = Instant::now() + std::time::Duration::from_secs_f64(seconds);
-    let mut cg = Cg::new(inst, threads)?;
+    let mut cg = Cg::new(problem, threads)?;
     let (_, c) = cg.root(deadline);
     let c = c?;
     c.bound.is_finite().then(|| proven(c.bound))
@@ -1400,7 +1407,7 @@ pub fn root_bound(inst: &Instance, seconds: f64, threads: u32) -> Option<f64> {
 /// the root bound.
 /// `None` if the instance's rules do not fit the pricer's state (see [`MAX_CAPPED`]).
 pub fn solve(
-    inst: &Instance,
+    problem: &Problem,
     seconds: f64,
     threads: u32,
     seed: u64,
@@ -1408,10 +1415,10 @@ pub fn solve(
 ) -> Option<CgResult> {
     let started = Instant::now();
     let at = |share: f64| started + std::time::Duration::from_secs_f64(seconds * share);
-    let mut cg = Cg::new(inst, threads)?;
+    let mut cg = Cg::new(problem, threads)?;
     let ne = cg.pricers.len();
     let everyone: Vec<usize> = (0..ne).collect();
-    let empty: Grid = vec![vec![None; inst.horizon]; ne];
+    let empty: Grid = vec![vec![None; cg.data.h]; ne];
     let (root_master, root) = cg.root(at(ROOT_SHARE));
     let root_seconds = started.elapsed().as_secs_f64();
     let (bound, converged) = root
@@ -1604,12 +1611,22 @@ pub fn solve(
 mod tests {
     use super::*;
 
-    /// One employee's instance: `shifts` lines, the staff line, fixed days off.
-    fn one(h: usize, shifts: &str, staff: &str, off: &str) -> Instance {
+    /// One employee's instance: `shifts` lines, the staff line, fixed days off; a cover row
+    /// of requirement 0 for every day and shift (the general model lets nobody work a shift
+    /// that no cover row names).
+    fn one(h: usize, shifts: &str, staff: &str, off: &str) -> super::super::nrp::Instance {
+        let cover: String = (0..h)
+            .flat_map(|d| {
+                shifts
+                    .lines()
+                    .map(move |l| (d, l.split(',').next().unwrap()))
+            })
+            .map(|(d, s)| format!("{d},{s},0,100,1\n"))
+            .collect();
         let text = format!(
             "SECTION_HORIZON\n{h}\n\nSECTION_SHIFTS\n{shifts}\n\nSECTION_STAFF\n{staff}\n\n\
              SECTION_DAYS_OFF\n{off}\n\nSECTION_SHIFT_ON_REQUESTS\n\nSECTION_SHIFT_OFF_REQUESTS\n\n\
-             SECTION_COVER\n"
+             SECTION_COVER\n{cover}"
         );
         super::super::nrp::parse(&text).unwrap()
     }
@@ -1668,15 +1685,10 @@ mod tests {
                     }
                 }
             }
+            // The general problem prices every cover row of an instance alike.
+            let (under, over) = (1 + rng.below(5), 1 + rng.below(3));
             let cover: String = (0..h)
-                .map(|d| {
-                    format!(
-                        "{d},D,{},{},{}\n",
-                        rng.below(3),
-                        1 + rng.below(5),
-                        1 + rng.below(3)
-                    )
-                })
+                .map(|d| format!("{d},D,{},{under},{over}\n", rng.below(3)))
                 .collect();
             let text = format!(
                 "SECTION_HORIZON\n{h}\n\nSECTION_SHIFTS\nD,480,\n\nSECTION_STAFF\n{staff}\n\
@@ -1684,7 +1696,7 @@ mod tests {
                  SECTION_SHIFT_OFF_REQUESTS\n{off}\nSECTION_COVER\n{cover}"
             );
             let inst = super::super::nrp::parse(&text).unwrap();
-            let data = Data::new(&inst);
+            let data = Data::of_instance(&inst).unwrap();
             let rows: Vec<Vec<Plan>> = (0..ne)
                 .map(|e| {
                     all_rows(h, 1)
@@ -1714,7 +1726,7 @@ mod tests {
                 break;
             }
             tried += 1;
-            let r = solve(&inst, 3.0, 1, 3, false).unwrap();
+            let r = solve(&inst.to_problem().unwrap(), 3.0, 1, 3, false).unwrap();
             let obj = r.objective.unwrap();
             assert!(obj >= optimum, "{obj} below the optimum {optimum}");
             assert!(
@@ -1757,12 +1769,12 @@ mod tests {
     #[test]
     fn figures_beyond_the_counters_are_declined() {
         let long = one(259, "D,480,", "A,D=259,8640,0,5,1,1,40", "");
-        assert!(Pricer::new(&Data::new(&long), 0).is_none());
+        assert!(Pricer::new(&Data::of_instance(&long).unwrap(), 0).is_none());
         let fine = one(14, "D,7,\nN,11,", "A,D=14|N=14,100000,0,5,1,1,2", "");
-        assert!(Pricer::new(&Data::new(&fine), 0).is_none());
+        assert!(Pricer::new(&Data::of_instance(&fine).unwrap(), 0).is_none());
         let ok = one(14, "D,480,", "A,D=14,8640,0,5,1,1,2", "");
-        assert!(Pricer::new(&Data::new(&ok), 0).is_some());
-        assert!(solve(&long, 1.0, 1, 1, false).is_none());
+        assert!(Pricer::new(&Data::of_instance(&ok).unwrap(), 0).is_some());
+        assert!(solve(&long.to_problem().unwrap(), 1.0, 1, 1, false).is_none());
     }
 
     /// The pricer against brute force: over every row the independent row check accepts, the
@@ -1781,7 +1793,7 @@ mod tests {
         ];
         let mut rng = super::super::nrp_search::Rng::new(11);
         for inst in &cases {
-            let data = Data::new(inst);
+            let data = Data::of_instance(inst).unwrap();
             let pricer = Pricer::new(&data, 0).unwrap();
             let feasible: Vec<Plan> = all_rows(data.h, data.ns)
                 .into_iter()

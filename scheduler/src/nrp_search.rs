@@ -13,99 +13,235 @@
 
 use std::time::Instant;
 
+use chrono::Datelike;
+
 use super::nrp::{Instance, Worked};
+use crate::problem::{Index, Problem};
 
 pub(crate) struct Data {
     pub(crate) h: usize,
     pub(crate) ns: usize,
     pub(crate) minutes: Vec<u32>,
-    /// forbid[a][b]: b may not follow a.
+    /// forbid[a][b]: b may not follow a on the next day.
     pub(crate) forbid: Vec<Vec<bool>>,
+    /// max_shifts[e][s]: at most this many shifts `s` (0 = `e` cannot work it).
     pub(crate) max_shifts: Vec<Vec<u32>>,
-    /// off_day[e][d]: fixed day off.
+    /// off_day[e][d]: no shift that day (leave, a fixed day off).
     pub(crate) off_day: Vec<Vec<bool>>,
-    /// want[e][d][s]: on-request weight; avoid[e][d][s]: off-request weight.
-    pub(crate) want: Vec<Vec<Vec<u32>>>,
-    pub(crate) avoid: Vec<Vec<Vec<u32>>>,
+    /// off_cost[e][d]: preference penalty of `e` being off on day `d`; on_cost[e][d][s]: of
+    /// working `s` that day.
+    pub(crate) off_cost: Vec<Vec<i64>>,
+    pub(crate) on_cost: Vec<Vec<Vec<i64>>>,
     /// cover[d][s] = (requirement, under, over).
     pub(crate) cover: Vec<Vec<(u32, u32, u32)>>,
-    pub(crate) staff: Vec<super::nrp::NrpStaff>,
+    pub(crate) limits: Vec<RowLimits>,
+    /// weekend[d]: the weekend (Saturday and Sunday of one ISO week) day `d` belongs to.
+    pub(crate) weekend: Vec<Option<usize>>,
+}
+
+/// One employee's row limits, resolved from the problem.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct RowLimits {
+    pub(crate) max_total: u32,
+    pub(crate) min_total: u32,
+    pub(crate) max_consecutive: u32,
+    pub(crate) min_consecutive: u32,
+    pub(crate) min_days_off: u32,
+    pub(crate) max_weekends: u32,
 }
 
 impl Data {
-    pub(crate) fn new(inst: &Instance) -> Data {
-        let h = inst.horizon;
-        let ns = inst.shifts.len();
-        let sx = |id: &str| inst.shifts.iter().position(|s| s.id == id);
-        let ex = |id: &str| inst.staff.iter().position(|s| s.id == id);
+    /// The row form of a general roster [`Problem`], read through the same [`Index`] the cell
+    /// model ([`crate::model`]) is built from: which cells a person may work (`can_work`,
+    /// roles), the rest rule and forbidden successions (`rest_ok`), the minute range
+    /// (`min_minutes`, `max_minutes`), run lengths, weekends as the cell model groups them,
+    /// preferences as `model::soft` prices them and cover as `model::cover` prices it.
+    ///
+    /// This is the form the column generation ([`crate::nrp_cg`]) and the annealing work on:
+    /// every hard rule about one person's row, cover the only tie between rows. A problem
+    /// with more than that (several roles counted, standby, interval demand, history before
+    /// the first day, fairness or pattern terms, a rest rule reaching past the next day) is
+    /// declined with the reason, and the cell model alone takes it. The hotline's months have
+    /// all of these, so they go to the cell model; the Curtois-Qu instances have none.
+    pub(crate) fn from_problem(p: &Problem) -> Result<Data, String> {
+        p.check_inputs().map_err(|e| e.to_string())?;
+        let ix = Index::new(p);
+        let (h, ns, ne) = (p.num_days(), p.shifts.len(), p.employees.len());
+        if p.demand.is_some() {
+            return Err("interval demand".into());
+        }
+        if !p.previous.is_empty() {
+            return Err("shifts before the first day".into());
+        }
+        if !ix.standby_shifts().is_empty() && p.rules.standby_per_shift > 0 {
+            return Err("standby duties".into());
+        }
+        if !p.rules.max_consecutive_shifts.is_empty() {
+            return Err("runs limited per shift code".into());
+        }
+        if ix.max_rest_gap() > 1 {
+            return Err("a rest rule reaching past the next day".into());
+        }
+        let mut roles: Vec<&str> = p.requirements.iter().map(|r| r.role.as_str()).collect();
+        roles.sort_unstable();
+        roles.dedup();
+        if roles.len() > 1 {
+            return Err(format!("cover counted in {} roles", roles.len()));
+        }
+        let w = &p.weights;
+        let reserve = p.employees.iter().any(|e| e.reserve);
+        for (name, weight) in [
+            ("night_spread", w.night_spread),
+            ("holiday_spread", w.holiday_spread),
+            ("weekend_spread", w.weekend_spread),
+            ("standby_spread", w.standby_spread),
+            ("isolated_day_off", w.isolated_day_off),
+            ("shift_change", w.shift_change),
+            ("standby_non_reserve", w.standby_non_reserve),
+            ("reserve_shift", if reserve { w.reserve_shift } else { 0.0 }),
+        ] {
+            if weight != 0.0 {
+                return Err(format!("the {name} term"));
+            }
+        }
+        // The column generation's bound is the ceiling of its LP value: integer weights only.
+        let integer = |x: f64| x >= 0.0 && x.fract() == 0.0 && x <= u32::MAX as f64;
+        if !integer(w.shortfall)
+            || !integer(w.preference)
+            || w.surplus.values().any(|x| !integer(*x))
+        {
+            return Err("weights that are not whole numbers".into());
+        }
+        let floor_soft = !p.rules.hours_floor_hard && w.hours_shortfall_per_hour != 0.0;
+        if floor_soft && (0..ne).any(|e| ix.min_minutes(e) > 0) {
+            return Err("a priced hours floor".into());
+        }
         let mut forbid = vec![vec![false; ns]; ns];
-        for (a, s) in inst.shifts.iter().enumerate() {
-            for t in &s.forbid_next {
-                if let Some(b) = sx(t) {
-                    forbid[a][b] = true;
+        for (a, row) in forbid.iter_mut().enumerate() {
+            for (b, f) in row.iter_mut().enumerate() {
+                *f = !ix.rest_ok(a, 1, b);
+            }
+        }
+        // Who may work what: `can_work` and a role that counts on the shift (the cell model
+        // creates no variable otherwise). It must split into whole days and whole shifts,
+        // which the row form holds apart.
+        let mut max_shifts = vec![vec![0u32; ns]; ne];
+        let mut off_day = vec![vec![false; h]; ne];
+        for e in 0..ne {
+            let lim = &p.employees[e].limits;
+            for s in 0..ns {
+                let any = (0..h).any(|d| ix.can_work(e, d, s));
+                if any && !ix.roles_on_shift(e, s).is_empty() {
+                    let code = &p.shifts[s].code;
+                    max_shifts[e][s] = lim.max_shifts.get(code).copied().unwrap_or(h as u32);
+                }
+            }
+            for d in 0..h {
+                off_day[e][d] = (0..ns).all(|s| !ix.can_work(e, d, s));
+                for s in 0..ns {
+                    let row_form = !off_day[e][d] && max_shifts[e][s] > 0;
+                    let cell = ix.can_work(e, d, s) && !ix.roles_on_shift(e, s).is_empty();
+                    if row_form != cell {
+                        return Err(format!(
+                            "{} may work {} on some days only",
+                            p.employees[e].id, p.shifts[s].code
+                        ));
+                    }
                 }
             }
         }
-        let ne = inst.staff.len();
-        let max_shifts = inst
-            .staff
-            .iter()
-            .map(|st| {
-                inst.shifts
-                    .iter()
-                    .map(|s| st.max_shifts.get(&s.id).copied().unwrap_or(0))
-                    .collect()
+        let pw = w.preference as i64;
+        let mut off_cost = vec![vec![0i64; h]; ne];
+        let mut on_cost = vec![vec![vec![0i64; ns]; h]; ne];
+        for (e, emp) in p.employees.iter().enumerate() {
+            for pref in &emp.preferences {
+                for (d, day) in p.days.iter().enumerate() {
+                    let hit = pref.date == Some(day.date)
+                        || pref.weekday == Some(day.date.weekday().number_from_monday());
+                    if !hit {
+                        continue;
+                    }
+                    let weight = pref.weight as i64 * pw;
+                    // The shift `x` meets the preference when it is the one named (any work
+                    // if none is named); unmet wishes and met aversions cost the weight.
+                    let shift = pref.shift.as_ref().map(|c| ix.shift(c));
+                    let meets = |x: Option<usize>| match (&shift, x) {
+                        (Some(named), Some(s)) => *named == Some(s),
+                        (Some(_), None) => false,
+                        (None, x) => x.is_some(),
+                    };
+                    if meets(None) != pref.want {
+                        off_cost[e][d] += weight;
+                    }
+                    for s in 0..ns {
+                        if meets(Some(s)) != pref.want {
+                            on_cost[e][d][s] += weight;
+                        }
+                    }
+                }
+            }
+        }
+        let under = w.shortfall as u32;
+        let mut cover = vec![vec![(0, 0, 0); ns]; h];
+        for (d, row) in cover.iter_mut().enumerate() {
+            for (s, c) in row.iter_mut().enumerate() {
+                let reqs = &ix.req[d][s];
+                let min: u32 = reqs.iter().map(|(_, m)| *m).sum();
+                // Surplus is priced where the shift has a requirement row (model::cover).
+                let over = if reqs.is_empty() {
+                    0
+                } else {
+                    w.surplus.get(&p.shifts[s].code).copied().unwrap_or(0.0) as u32
+                };
+                *c = (min, if min > 0 { under } else { 0 }, over);
+            }
+        }
+        let limits = (0..ne)
+            .map(|e| {
+                let lim = &p.employees[e].limits;
+                RowLimits {
+                    max_total: ix.max_minutes(e),
+                    min_total: if p.rules.hours_floor_hard {
+                        ix.min_minutes(e)
+                    } else {
+                        0
+                    },
+                    max_consecutive: ix.max_consecutive_days(e),
+                    min_consecutive: lim.min_consecutive_days.unwrap_or(0),
+                    min_days_off: lim.min_consecutive_days_off.unwrap_or(0),
+                    max_weekends: lim.max_weekends.unwrap_or(h as u32),
+                }
             })
             .collect();
-        let mut off_day = vec![vec![false; h]; ne];
-        for (id, days) in &inst.days_off {
-            if let Some(e) = ex(id) {
-                for &d in days {
-                    if d < h {
-                        off_day[e][d] = true;
-                    }
-                }
+        let mut weekend = vec![None; h];
+        for (k, days) in crate::model::runs::weekend_days(p).values().enumerate() {
+            for &d in days {
+                weekend[d] = Some(k);
             }
         }
-        let mut want = vec![vec![vec![0; ns]; h]; ne];
-        let mut avoid = vec![vec![vec![0; ns]; h]; ne];
-        for (list, table) in [
-            (&inst.on_requests, &mut want),
-            (&inst.off_requests, &mut avoid),
-        ] {
-            for r in list {
-                if let (Some(e), Some(s)) = (ex(&r.employee), sx(&r.shift)) {
-                    if r.day < h {
-                        table[e][r.day][s] += r.weight;
-                    }
-                }
-            }
-        }
-        let mut cover = vec![vec![(0, 0, 0); ns]; h];
-        for c in &inst.cover {
-            if let Some(s) = sx(&c.shift) {
-                if c.day < h {
-                    cover[c.day][s] = (c.requirement, c.under, c.over);
-                }
-            }
-        }
-        Data {
+        Ok(Data {
             h,
             ns,
-            minutes: inst.shifts.iter().map(|s| s.minutes).collect(),
+            minutes: p.shifts.iter().map(|s| s.paid_minutes).collect(),
             forbid,
             max_shifts,
             off_day,
-            want,
-            avoid,
+            off_cost,
+            on_cost,
             cover,
-            staff: inst.staff.clone(),
-        }
+            limits,
+            weekend,
+        })
+    }
+
+    /// The row form of a benchmark instance, through the general problem it maps to.
+    pub(crate) fn of_instance(inst: &Instance) -> Result<Data, String> {
+        Data::from_problem(&inst.to_problem().map_err(|e| e.to_string())?)
     }
 
     /// Whether employee `e`'s row breaks no hard rule (format.md §3).
     pub(crate) fn row_ok(&self, e: usize, row: &[Option<usize>]) -> bool {
-        let st = &self.staff[e];
+        let st = &self.limits[e];
         let h = self.h;
         let mut count = [0u32; 64];
         let mut total = 0u32;
@@ -144,20 +280,20 @@ impl Data {
                 return false;
             }
         }
-        let weekends = (0..h / 7)
-            .filter(|k| row[7 * k + 5].is_some() || row[7 * k + 6].is_some())
-            .count() as u32;
-        weekends <= st.max_weekends
+        let mut worked: Vec<usize> = (0..h)
+            .filter(|&d| row[d].is_some())
+            .filter_map(|d| self.weekend[d])
+            .collect();
+        worked.dedup();
+        worked.len() as u32 <= st.max_weekends
     }
 
     /// Request penalty of `e` working `x` on day `d`.
     pub(crate) fn request_cost(&self, e: usize, d: usize, x: Option<usize>) -> i64 {
-        let mut c: i64 = self.want[e][d].iter().map(|w| *w as i64).sum();
-        if let Some(s) = x {
-            c -= self.want[e][d][s] as i64;
-            c += self.avoid[e][d][s] as i64;
+        match x {
+            None => self.off_cost[e][d],
+            Some(s) => self.on_cost[e][d][s],
         }
-        c
     }
 
     /// Request penalties of employee `e`'s whole row.
@@ -166,6 +302,27 @@ impl Data {
             .enumerate()
             .map(|(d, x)| self.request_cost(e, d, *x))
             .sum()
+    }
+
+    /// The objective of a whole roster: requests plus cover (what the cell model's
+    /// `preferences`, `cover_shortfall` and `cover_surplus` terms price).
+    pub(crate) fn objective(&self, grid: &[Vec<Option<usize>>]) -> i64 {
+        let mut count = vec![vec![0u32; self.ns]; self.h];
+        for row in grid {
+            for (d, x) in row.iter().enumerate() {
+                if let Some(s) = x {
+                    count[d][*s] += 1;
+                }
+            }
+        }
+        let requests: i64 = (0..grid.len())
+            .map(|e| self.row_request_cost(e, &grid[e]))
+            .sum();
+        let cover: i64 = (0..self.h)
+            .flat_map(|d| (0..self.ns).map(move |s| (d, s)))
+            .map(|(d, s)| self.cover_cost(d, s, count[d][s]))
+            .sum();
+        requests + cover
     }
 
     /// Cover penalty of `n` people on (d, s).
@@ -235,7 +392,9 @@ pub fn improve_with(
     seed: u64,
     (t0, t1): (f64, f64),
 ) -> Vec<Worked> {
-    let data = Data::new(inst);
+    let Ok(data) = Data::of_instance(inst) else {
+        return roster.to_vec();
+    };
     let (h, ns, ne) = (data.h, data.ns, inst.staff.len());
     if ne == 0 || h == 0 || ns == 0 || ns > 63 {
         return roster.to_vec();
@@ -254,14 +413,7 @@ pub fn improve_with(
             }
         }
     }
-    let mut cost: i64 = (0..ne)
-        .flat_map(|e| (0..h).map(move |d| (e, d)))
-        .map(|(e, d)| data.request_cost(e, d, grid[e][d]))
-        .sum::<i64>()
-        + (0..h)
-            .flat_map(|d| (0..ns).map(move |s| (d, s)))
-            .map(|(d, s)| data.cover_cost(d, s, count[d][s]))
-            .sum::<i64>();
+    let mut cost = data.objective(&grid);
     let mut best = (cost, grid.clone());
     let mut rng = Rng::new(seed);
     let started = Instant::now();
@@ -517,7 +669,8 @@ pub const ANNEAL_SHARE: f64 = 0.05;
 /// under-cover worse; docs/benchmarks.md).
 pub const ANNEAL_SHARE_LARGE: f64 = 0.5;
 
-/// Solves an instance. First column generation ([`crate::nrp_cg`]) for `plan.cg_share` of the
+/// Solves an instance, mapped once into the general [`Problem`] that both engines read.
+/// First column generation ([`crate::nrp_cg`]) for `plan.cg_share` of the
 /// time limit; unless its roster meets its bound, HiGHS on the cell model (the hotline's own
 /// model, [`Instance::to_problem`]) warm-started from that roster for the rest, which proves
 /// small instances and may still improve large ones.
@@ -533,10 +686,15 @@ pub fn solve(
     plan: &Plan,
 ) -> Result<NrpResult, crate::SolveError> {
     let started = Instant::now();
+    // The general roster problem: the cell model is built from it, and column generation reads
+    // its row form from it ([`Data::from_problem`]); nothing below reads the instance's rules.
+    let problem = inst
+        .to_problem()
+        .map_err(|e| crate::SolveError::Config(crate::ConfigError::Invalid(e.to_string())))?;
     if plan.cg_share > 0.0 && !plan.cg_rosters {
         // Column generation for the bound only, then the cell model's path.
         let bound = crate::nrp_cg::root_bound(
-            inst,
+            &problem,
             opts.time_limit_seconds * plan.cg_share.min(1.0),
             opts.threads,
         );
@@ -551,7 +709,7 @@ pub fn solve(
     if plan.cg_share > 0.0 {
         let seconds = opts.time_limit_seconds * plan.cg_share.min(1.0);
         if let Some(cg) =
-            crate::nrp_cg::solve(inst, seconds, opts.threads, opts.seed as u64, opts.log)
+            crate::nrp_cg::solve(&problem, seconds, opts.threads, opts.seed as u64, opts.log)
         {
             if let (Some(grid), Some(objective)) = (cg.grid.clone(), cg.objective) {
                 return Ok(finish_cell_model(inst, opts, started, grid, objective, cg));
@@ -652,4 +810,134 @@ fn solve_cell_model(
         lns,
         cg: None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::nrp_cg::Pricer;
+
+    fn bench(n: usize) -> Instance {
+        let path = format!(
+            "{}/../../shared/bench-data/curtois/Instance{n}.txt",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let text = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("{path}: {e} (shared/ must sit beside the repository)"));
+        super::super::nrp::parse(&text).unwrap()
+    }
+
+    /// The row form read from the general problem against the independent scorer, which reads
+    /// the instance file's own sections: on instances 1-12, rows made by the pricer under
+    /// random costs (so that most pass every rule) and the same rows with one cell changed
+    /// at random (so that many break one). For every row the row check must agree with the
+    /// scorer's verdict on that employee, and for every roster the objective must equal the
+    /// scorer's. A mapping that lost a rule, a weekend, a request or a cover weight on the
+    /// way through `to_problem` and `from_problem` fails here.
+    #[test]
+    fn the_row_form_of_the_general_problem_agrees_with_the_scorer() {
+        let mut rng = Rng::new(5);
+        for n in 1..=12 {
+            let inst = bench(n);
+            let data = Data::of_instance(&inst).unwrap();
+            let ne = inst.staff.len();
+            let (mut passed, mut broken) = (0, 0);
+            for round in 0..2 {
+                let mut grid: Vec<Vec<Option<usize>>> = (0..ne)
+                    .map(|e| {
+                        let table: Vec<Vec<f64>> = (0..data.h)
+                            .map(|_| (0..=data.ns).map(|_| rng.below(9) as f64 - 4.0).collect())
+                            .collect();
+                        let pricer = Pricer::new(&data, e).unwrap();
+                        let cost = |d: usize, x: Option<usize>| table[d][x.map_or(0, |s| s + 1)];
+                        pricer.price(cost, 1, f64::INFINITY).remove(0).1
+                    })
+                    .collect();
+                if round == 1 {
+                    for row in grid.iter_mut() {
+                        let d = rng.below(data.h);
+                        let k = rng.below(data.ns + 1);
+                        row[d] = (k < data.ns).then_some(k);
+                    }
+                }
+                let score =
+                    super::super::nrp::score(&inst, &super::super::nrp::worked_of(&inst, &grid));
+                assert_eq!(
+                    data.objective(&grid),
+                    score.objective() as i64,
+                    "instance {n}"
+                );
+                for (e, row) in grid.iter().enumerate() {
+                    // Each violation reads "rule: employee ...".
+                    let tag = format!("{} ", inst.staff[e].id);
+                    let clean = !score.violations.iter().any(|v| {
+                        v.split_once(": ")
+                            .is_some_and(|(_, rest)| rest.starts_with(&tag))
+                    });
+                    assert_eq!(data.row_ok(e, row), clean, "instance {n} {tag}: {row:?}");
+                    if clean {
+                        passed += 1;
+                    } else {
+                        broken += 1;
+                    }
+                }
+            }
+            assert!(
+                passed >= ne && broken > 0,
+                "instance {n}: {passed}/{broken}"
+            );
+        }
+    }
+
+    /// What the row form cannot hold is declined with the reason (the cell model then takes
+    /// the problem alone): the hotline's demo month (standby is the first it meets), and a
+    /// benchmark problem given, one at a time, a shift before the first day, a fairness term,
+    /// a second role, or a rest rule that reaches two days on.
+    #[test]
+    fn the_row_form_declines_what_it_cannot_hold() {
+        let cal = crate::Calendar::from_toml_strs([include_str!("../../data/calendar/2026.toml")])
+            .unwrap();
+        let site = crate::Site::from_toml_strs(
+            include_str!("../../data/demo/site.toml"),
+            Some(include_str!("../../data/demo/staff.toml")),
+        )
+        .unwrap();
+        let month = Problem::new(&site, &cal, 2026, 3, vec![], vec![]).unwrap();
+        assert_eq!(Data::from_problem(&month).err().unwrap(), "standby duties");
+
+        let base = bench(1).to_problem().unwrap();
+        assert!(Data::from_problem(&base).is_ok());
+        let first = base.first_date();
+        let mut p = base.clone();
+        p.previous.push(crate::PriorShift {
+            employee: p.employees[0].id.clone(),
+            date: first - chrono::Duration::days(1),
+            shift: p.shifts[0].code.clone(),
+        });
+        assert_eq!(
+            Data::from_problem(&p).err().unwrap(),
+            "shifts before the first day"
+        );
+        let mut p = base.clone();
+        p.weights.night_spread = 100.0;
+        assert_eq!(
+            Data::from_problem(&p).err().unwrap(),
+            "the night_spread term"
+        );
+        let mut p = base.clone();
+        let mut second = p.requirements[0].clone();
+        second.role = "leader".into();
+        p.requirements.push(second);
+        assert_eq!(
+            Data::from_problem(&p).err().unwrap(),
+            "cover counted in 2 roles"
+        );
+        // 24-hour rest after a shift ending at 24:00 reaches into the day after next.
+        let mut p = base.clone();
+        p.rules.min_rest_minutes = 1440;
+        assert_eq!(
+            Data::from_problem(&p).err().unwrap(),
+            "a rest rule reaching past the next day"
+        );
+    }
 }

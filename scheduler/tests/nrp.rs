@@ -299,7 +299,7 @@ fn the_plan_follows_the_model_size() {
 #[test]
 fn column_generation_proves_the_hand_worked_optimum() {
     let inst = instance();
-    let r = scheduler::nrp_cg::solve(&inst, 10.0, 1, 7, false).unwrap();
+    let r = scheduler::nrp_cg::solve(&inst.to_problem().unwrap(), 10.0, 1, 7, false).unwrap();
     assert!(r.converged);
     assert!((r.bound - 200.0).abs() < 1e-9, "bound {}", r.bound);
     assert_eq!(r.objective, Some(200));
