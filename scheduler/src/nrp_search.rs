@@ -79,7 +79,11 @@ impl Data {
         if !p.rules.max_consecutive_shifts.is_empty() {
             return Err("runs limited per shift code".into());
         }
-        if ix.max_rest_gap() > 1 {
+        // The row form knows only the day before; a rest rule that forbids a shift two or more
+        // days after another (long shifts, long rests) is beyond it.
+        let beyond = (2..=ix.max_rest_gap().max(1))
+            .any(|g| (0..ns).any(|a| (0..ns).any(|b| !ix.rest_ok(a, g, b))));
+        if beyond {
             return Err("a rest rule reaching past the next day".into());
         }
         let mut roles: Vec<&str> = p.requirements.iter().map(|r| r.role.as_str()).collect();
@@ -375,7 +379,7 @@ impl Rng {
 /// passed; returns the best roster seen (never worse than the start). A start that breaks a
 /// hard rule is returned unchanged.
 pub fn improve(inst: &Instance, roster: &[Worked], seconds: f64, seed: u64) -> Vec<Worked> {
-    improve_with(inst, roster, seconds, seed, (T0, T1))
+    improve_with(inst, roster, seconds, seed, (T0, T1), 1)
 }
 
 /// Starting and final temperature of the annealing (in objective units: an over-cover person
@@ -384,13 +388,17 @@ pub const T0: f64 = 5.0;
 /// See [`T0`].
 pub const T1: f64 = 0.2;
 
-/// [`improve`] with its temperatures given.
+/// [`improve`] with its temperatures given, on `threads` independent chains (seeds differ)
+/// at once, keeping the best: the annealing is serial, and on the benchmark machine's two
+/// cores the second would otherwise idle while it runs (its result varies run to run, so the
+/// best of two chains is also steadier than one).
 pub fn improve_with(
     inst: &Instance,
     roster: &[Worked],
     seconds: f64,
     seed: u64,
-    (t0, t1): (f64, f64),
+    temps: (f64, f64),
+    threads: u32,
 ) -> Vec<Worked> {
     let Ok(data) = Data::of_instance(inst) else {
         return roster.to_vec();
@@ -399,12 +407,40 @@ pub fn improve_with(
     if ne == 0 || h == 0 || ns == 0 || ns > 63 {
         return roster.to_vec();
     }
-    let Some(mut grid) = super::nrp::grid_of(inst, roster) else {
+    let Some(grid) = super::nrp::grid_of(inst, roster) else {
         return roster.to_vec();
     };
     if !(0..ne).all(|e| data.row_ok(e, &grid[e])) {
         return roster.to_vec();
     }
+    let chains = threads.max(1) as u64;
+    let (data, grid) = (&data, &grid);
+    let best = std::thread::scope(|sc| {
+        let runs: Vec<_> = (0..chains)
+            .map(|i| {
+                let seed = seed.wrapping_add(i.wrapping_mul(0x9E37_79B9));
+                sc.spawn(move || anneal(data, grid.clone(), seconds, seed, temps))
+            })
+            .collect();
+        runs.into_iter()
+            .map(|r| r.join().expect("annealing chain"))
+            .min_by_key(|(cost, _)| *cost)
+    });
+    match best {
+        Some((_, g)) => super::nrp::worked_of(inst, &g),
+        None => roster.to_vec(),
+    }
+}
+
+/// One annealing chain from `grid` (every row feasible): the best cost and roster seen.
+fn anneal(
+    data: &Data,
+    mut grid: super::nrp::Grid,
+    seconds: f64,
+    seed: u64,
+    (t0, t1): (f64, f64),
+) -> (i64, super::nrp::Grid) {
+    let (h, ns, ne) = (data.h, data.ns, grid.len());
     let mut count = vec![vec![0u32; ns]; h];
     for row in &grid {
         for (d, x) in row.iter().enumerate() {
@@ -560,7 +596,7 @@ pub fn improve_with(
             best = (cost, grid.clone());
         }
     }
-    super::nrp::worked_of(inst, &best.1)
+    best
 }
 
 /// A benchmark solve: the roster, whether it is proven optimal, the bound and the time.
@@ -664,10 +700,11 @@ pub const SMALL_CELLS: usize = 600;
 pub const ANNEAL_SHARE: f64 = 0.05;
 /// The same on a large model (over [`LARGE_CELLS`]), where the neighbourhood search gained
 /// nothing (13-96 neighbourhoods a run on instance 12) and the annealing's longer, slower
-/// cooling gains on the requests: 300 s on instance 12 gave 4076 and 4082 with half the limit,
-/// 4091, 4099 and 4100 with 5 % (one more run with 65 % gave 4310, its HiGHS incumbent one
-/// under-cover worse; docs/benchmarks.md).
-pub const ANNEAL_SHARE_LARGE: f64 = 0.5;
+/// cooling gains on the requests. 300 s on instance 12 (docs/benchmarks.md): with 5 % 4091,
+/// 4099, 4100; with 50 % 4074, 4076, 4082 (one chain) and 4073 (two); with 75 % 4070 (one
+/// chain) and 4068 (two). So the annealing takes what HiGHS leaves; one run with 65 % gave
+/// 4310, its HiGHS incumbent one under-cover worse, which neither search mends.
+pub const ANNEAL_SHARE_LARGE: f64 = 0.75;
 
 /// Solves an instance, mapped once into the general [`Problem`] that both engines read.
 /// First column generation ([`crate::nrp_cg`]) for `plan.cg_share` of the
@@ -791,7 +828,14 @@ fn solve_cell_model(
         let left = opts.time_limit_seconds - started.elapsed().as_secs_f64();
         let anneal = (opts.time_limit_seconds * plan.anneal_share.max(0.0)).min(left);
         if anneal > 0.0 {
-            worked = improve_with(inst, &worked, anneal, opts.seed as u64 + 1, plan.temps);
+            worked = improve_with(
+                inst,
+                &worked,
+                anneal,
+                opts.seed as u64 + 1,
+                plan.temps,
+                opts.threads,
+            );
         }
         let left = opts.time_limit_seconds - started.elapsed().as_secs_f64();
         if left > 0.0 {
@@ -932,9 +976,13 @@ mod tests {
             Data::from_problem(&p).err().unwrap(),
             "cover counted in 2 roles"
         );
-        // 24-hour rest after a shift ending at 24:00 reaches into the day after next.
+        // Instance 1's shift runs 00:00-08:00. A rest of 39 h after its end forbids only the
+        // next day's shift (the day after next begins 40 h after it), a next-day rule the row
+        // form holds; one of 40 h 1 min reaches the day after next.
         let mut p = base.clone();
-        p.rules.min_rest_minutes = 1440;
+        p.rules.min_rest_minutes = 39 * 60;
+        assert!(Data::from_problem(&p).is_ok());
+        p.rules.min_rest_minutes = 40 * 60 + 1;
         assert_eq!(
             Data::from_problem(&p).err().unwrap(),
             "a rest rule reaching past the next day"
