@@ -13,8 +13,6 @@
 
 use std::time::Instant;
 
-use chrono::Datelike;
-
 use super::nrp::{Instance, Worked};
 use crate::problem::{Index, Problem};
 
@@ -160,9 +158,7 @@ impl Data {
         for (e, emp) in p.employees.iter().enumerate() {
             for pref in &emp.preferences {
                 for (d, day) in p.days.iter().enumerate() {
-                    let hit = pref.date == Some(day.date)
-                        || pref.weekday == Some(day.date.weekday().number_from_monday());
-                    if !hit {
+                    if !pref.applies_on(day.date) {
                         continue;
                     }
                     let weight = pref.weight as i64 * pw;

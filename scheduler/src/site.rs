@@ -344,6 +344,14 @@ pub struct Preference {
     pub weight: u32,
 }
 
+impl Preference {
+    /// Whether the preference is about `date` (its date, or its weekday).
+    pub fn applies_on(&self, date: NaiveDate) -> bool {
+        use chrono::Datelike;
+        self.date == Some(date) || self.weekday == Some(date.weekday().number_from_monday())
+    }
+}
+
 /// The whole site configuration.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

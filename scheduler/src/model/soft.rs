@@ -9,7 +9,6 @@
 
 use std::collections::BTreeMap;
 
-use chrono::Datelike;
 use good_lp::{constraint, Expression, IntoAffineExpression};
 
 use super::{Builder, Vars};
@@ -101,9 +100,7 @@ fn preferences(b: &mut Builder<'_>, v: &Vars) {
     for (e, emp) in p.employees.iter().enumerate() {
         for pref in &emp.preferences {
             for (d, day) in p.days.iter().enumerate() {
-                let hit = pref.date == Some(day.date)
-                    || pref.weekday == Some(day.date.weekday().number_from_monday());
-                if !hit {
+                if !pref.applies_on(day.date) {
                     continue;
                 }
                 let x = match &pref.shift {
