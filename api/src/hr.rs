@@ -289,6 +289,41 @@ impl HrRecord {
     }
 }
 
+/// The days of `year`-`month` on which each person is not employed (before `hired_on`, after
+/// `left_on`), as 不在职 leave, so that the roster gives them no shift and their hours range
+/// shrinks to the days employed (`scheduler::Index::employed_standard_minutes`).
+#[must_use]
+pub fn not_employed(records: &[HrRecord], year: i32, month: u32) -> Vec<scheduler::Leave> {
+    let Some(first) = NaiveDate::from_ymd_opt(year, month, 1) else {
+        return Vec::new();
+    };
+    let next = first
+        .checked_add_months(chrono::Months::new(1))
+        .unwrap_or(NaiveDate::MAX);
+    let last = next.pred_opt().unwrap_or(next);
+    let mut out = Vec::new();
+    for r in records {
+        let mut away = |from: NaiveDate, to: NaiveDate| {
+            let (from, to) = (from.max(first), to.min(last));
+            if from <= to {
+                out.push(scheduler::Leave {
+                    employee: r.id.clone(),
+                    from,
+                    to,
+                    kind: scheduler::LeaveKind::Inactive,
+                });
+            }
+        };
+        if let Some(before) = r.hired_on.pred_opt() {
+            away(first, before);
+        }
+        if let Some(after) = r.left_on.and_then(|l| l.succ_opt()) {
+            away(after, last);
+        }
+    }
+    out
+}
+
 impl HrFile {
     /// Parses and checks `hr.toml`: each record, then that ids and ID numbers are unique.
     ///
@@ -523,6 +558,48 @@ bank_account = "6222024180771449671"
             .iter()
             .all(|r| r.hired_on == start && r.left_on.is_none()));
         assert!(include_str!("../../data/demo/hr.toml").contains("hired_on = \"2026-01-01\""));
+    }
+
+    /// Days not employed in March 2026 (31 days), by hand: hired 03-16 → away 03-01..03-15;
+    /// left 03-20 → away 03-21..03-31; hired 02-16 and left 03-20 → only 03-21..03-31; hired
+    /// in April → the whole month; left in February → the whole month; hired 03-01 → none;
+    /// left 03-31 → none.
+    #[test]
+    fn days_not_employed_become_inactive_leave() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let base = HrFile::from_toml_str(&record("460400199412280028"))
+            .unwrap()
+            .employees
+            .remove(0);
+        let person = |id: &str, hired: &str, left: Option<&str>| HrRecord {
+            id: id.into(),
+            hired_on: d(hired),
+            left_on: left.map(d),
+            ..base.clone()
+        };
+        let records = [
+            person("J", "2026-03-16", None),
+            person("L", "2026-01-01", Some("2026-03-20")),
+            person("B", "2026-02-16", Some("2026-03-20")),
+            person("A", "2026-04-01", None),
+            person("F", "2026-01-01", Some("2026-02-27")),
+            person("S", "2026-03-01", None),
+            person("E", "2026-01-01", Some("2026-03-31")),
+        ];
+        let got: Vec<(String, NaiveDate, NaiveDate)> = not_employed(&records, 2026, 3)
+            .into_iter()
+            .inspect(|l| assert_eq!(l.kind, scheduler::LeaveKind::Inactive))
+            .map(|l| (l.employee, l.from, l.to))
+            .collect();
+        let want = [
+            ("J", "2026-03-01", "2026-03-15"),
+            ("L", "2026-03-21", "2026-03-31"),
+            ("B", "2026-03-21", "2026-03-31"),
+            ("A", "2026-03-01", "2026-03-31"),
+            ("F", "2026-03-01", "2026-03-31"),
+        ]
+        .map(|(e, a, b)| (e.to_string(), d(a), d(b)));
+        assert_eq!(got, want);
     }
 
     /// Employment dates: `hired_on` defaults to the demo contract start, dates are

@@ -220,6 +220,12 @@ pub fn solve(a: &SolveArgs, data_dir: &Path) -> anyhow::Result<RosterFile> {
     if let Some(book) = &a.requests {
         leave.extend(crate::request_cli::read_book(book)?.approved_leave());
     }
+    // Days before someone's hire date or after their last day (hr.toml beside the staff
+    // list): no shift then, and the hours range only for the days employed.
+    if a.site.join(crate::hr::FILE).exists() {
+        let records = crate::hr::load(&a.site)?;
+        leave.extend(crate::hr::not_employed(&records, year, month));
+    }
     let mut previous = match &a.previous {
         Some(p) => read_previous(p)?,
         None => Vec::new(),

@@ -286,6 +286,91 @@ fn unknown_employee_in_leave_is_named() {
     );
 }
 
+/// HR's employment dates reach the roster: in a copy of the demo site, A030 joins on
+/// 2026-02-16 and A031's last day is 2026-02-10 (hr.toml). February's roster gives A030 no
+/// shift before the 16th and A031 none after the 10th, and carries those days as 不在职
+/// (inactive) leave: 02-01..02-15 and 02-11..02-28.
+#[test]
+fn employment_dates_from_hr_bound_the_roster() {
+    let dir = std::env::temp_dir().join(format!("wf-hired-{}", std::process::id()));
+    let site = dir.join("site");
+    std::fs::create_dir_all(&site).unwrap();
+    for f in ["site.toml", "staff.toml"] {
+        std::fs::copy(root().join("data/demo").join(f), site.join(f)).unwrap();
+    }
+    let hr = std::fs::read_to_string(root().join("data/demo/hr.toml")).unwrap();
+    let mut id = String::new();
+    let mut edited = String::new();
+    for line in hr.lines() {
+        if let Some(v) = line.strip_prefix("id = ") {
+            id = v.trim_matches('"').to_string();
+        }
+        match (id.as_str(), line.starts_with("hired_on")) {
+            ("A030", true) => edited.push_str("hired_on = \"2026-02-16\"\n"),
+            ("A031", true) => edited.push_str(&format!("{line}\nleft_on = \"2026-02-10\"\n")),
+            _ => edited.push_str(&format!("{line}\n")),
+        }
+    }
+    assert_ne!(edited, format!("{hr}\n"), "the two records were found");
+    std::fs::write(site.join("hr.toml"), edited).unwrap();
+    let json = dir.join("r.json");
+    let (code, out) = run(&[
+        "roster",
+        "--month",
+        "2026-02",
+        "--site",
+        site.to_str().unwrap(),
+        "--quiet",
+        "--threads",
+        "1",
+        "--time-limit",
+        "30",
+        "--json",
+        json.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let days = |who: &str| -> Vec<String> {
+        doc["assignments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|a| a["employee"] == who)
+            .map(|a| a["date"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let (joiner, leaver) = (days("A030"), days("A031"));
+    assert!(
+        !joiner.is_empty() && !leaver.is_empty(),
+        "{joiner:?} {leaver:?}"
+    );
+    assert!(
+        joiner.iter().all(|d| d.as_str() >= "2026-02-16"),
+        "{joiner:?}"
+    );
+    assert!(
+        leaver.iter().all(|d| d.as_str() <= "2026-02-10"),
+        "{leaver:?}"
+    );
+    let inactive: Vec<(String, String, String)> = doc["leave"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["kind"] == "inactive")
+        .map(|l| {
+            let f = |k: &str| l[k].as_str().unwrap().to_string();
+            (f("employee"), f("from"), f("to"))
+        })
+        .collect();
+    let want = [
+        ("A030", "2026-02-01", "2026-02-15"),
+        ("A031", "2026-02-11", "2026-02-28"),
+    ]
+    .map(|(e, a, b)| (e.to_string(), a.to_string(), b.to_string()));
+    assert_eq!(inactive, want);
+}
+
 /// The benchmark through the binary: Instance1 solved to its proven optimum 607, the CSV
 /// re-scored by the independent scorer with no violation, and a roster breaking a rule
 /// rejected with exit code 1.
