@@ -186,6 +186,10 @@ impl Data {
         for (d, row) in cover.iter_mut().enumerate() {
             for (s, c) in row.iter_mut().enumerate() {
                 let reqs = &ix.req[d][s];
+                if reqs.len() > 1 {
+                    // The cell model prices each row's shortfall apart; one count cannot.
+                    return Err(format!("{} cover rows for one date and shift", reqs.len()));
+                }
                 let min: u32 = reqs.iter().map(|(_, m)| *m).sum();
                 // Surplus is priced where the shift has a requirement row (model::cover).
                 let over = if reqs.is_empty() {
@@ -932,7 +936,8 @@ mod tests {
     /// What the row form cannot hold is declined with the reason (the cell model then takes
     /// the problem alone): the hotline's demo month (standby is the first it meets), and a
     /// benchmark problem given, one at a time, a shift before the first day, a fairness term,
-    /// a second role, or a rest rule that reaches two days on.
+    /// a second role, a second cover row for one date and shift (the cell model prices their
+    /// shortfalls apart), or a rest rule that reaches two days on.
     #[test]
     fn the_row_form_declines_what_it_cannot_hold() {
         let cal = crate::Calendar::from_toml_strs([include_str!("../../data/calendar/2026.toml")])
@@ -971,6 +976,12 @@ mod tests {
         assert_eq!(
             Data::from_problem(&p).err().unwrap(),
             "cover counted in 2 roles"
+        );
+        let mut p = base.clone();
+        p.requirements.push(p.requirements[0].clone());
+        assert_eq!(
+            Data::from_problem(&p).err().unwrap(),
+            "2 cover rows for one date and shift"
         );
         // Instance 1's shift runs 00:00-08:00. A rest of 39 h after its end forbids only the
         // next day's shift (the day after next begins 40 h after it), a next-day rule the row
