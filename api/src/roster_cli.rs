@@ -221,10 +221,17 @@ pub fn solve(a: &SolveArgs, data_dir: &Path) -> anyhow::Result<RosterFile> {
         leave.extend(crate::request_cli::read_book(book)?.approved_leave());
     }
     // Days before someone's hire date or after their last day (hr.toml beside the staff
-    // list): no shift then, and the hours range only for the days employed.
+    // list): no shift then, and the hours range only for the days employed. hr.toml also
+    // keeps people who have left and are no longer on the staff list (for their payroll and
+    // tax files): they are not in the month at all.
     if a.site.join(crate::hr::FILE).exists() {
         let records = crate::hr::load(&a.site)?;
-        leave.extend(crate::hr::not_employed(&records, year, month));
+        let on_site = |id: &str| site.employees.iter().any(|e| e.id == id);
+        leave.extend(
+            crate::hr::not_employed(&records, year, month)
+                .into_iter()
+                .filter(|l| on_site(&l.employee)),
+        );
     }
     let mut previous = match &a.previous {
         Some(p) => read_previous(p)?,

@@ -289,15 +289,21 @@ fn unknown_employee_in_leave_is_named() {
 /// HR's employment dates reach the roster: in a copy of the demo site, A030 joins on
 /// 2026-02-16 and A031's last day is 2026-02-10 (hr.toml). February's roster gives A030 no
 /// shift before the 16th and A031 none after the 10th, and carries those days as 不在职
-/// (inactive) leave: 02-01..02-15 and 02-11..02-28.
+/// (inactive) leave: 02-01..02-15 and 02-11..02-28. A032 left in January and is off the
+/// staff list, kept in hr.toml only (as the web app keeps leavers): not in the month at all.
 #[test]
 fn employment_dates_from_hr_bound_the_roster() {
     let dir = std::env::temp_dir().join(format!("wf-hired-{}", std::process::id()));
     let site = dir.join("site");
     std::fs::create_dir_all(&site).unwrap();
-    for f in ["site.toml", "staff.toml"] {
-        std::fs::copy(root().join("data/demo").join(f), site.join(f)).unwrap();
-    }
+    std::fs::copy(root().join("data/demo/site.toml"), site.join("site.toml")).unwrap();
+    let staff = std::fs::read_to_string(root().join("data/demo/staff.toml")).unwrap();
+    let blocks: Vec<&str> = staff
+        .split("[[employees]]")
+        .filter(|b| !b.contains("id = \"A032\""))
+        .collect();
+    assert_eq!(blocks.len(), staff.split("[[employees]]").count() - 1);
+    std::fs::write(site.join("staff.toml"), blocks.join("[[employees]]")).unwrap();
     let hr = std::fs::read_to_string(root().join("data/demo/hr.toml")).unwrap();
     let mut id = String::new();
     let mut edited = String::new();
@@ -308,6 +314,7 @@ fn employment_dates_from_hr_bound_the_roster() {
         match (id.as_str(), line.starts_with("hired_on")) {
             ("A030", true) => edited.push_str("hired_on = \"2026-02-16\"\n"),
             ("A031", true) => edited.push_str(&format!("{line}\nleft_on = \"2026-02-10\"\n")),
+            ("A032", true) => edited.push_str(&format!("{line}\nleft_on = \"2026-01-31\"\n")),
             _ => edited.push_str(&format!("{line}\n")),
         }
     }
@@ -340,6 +347,8 @@ fn employment_dates_from_hr_bound_the_roster() {
             .map(|a| a["date"].as_str().unwrap().to_string())
             .collect()
     };
+    assert!(doc["employees"].as_array().unwrap().len() == 52);
+    assert!(days("A032").is_empty());
     let (joiner, leaver) = (days("A030"), days("A031"));
     assert!(
         !joiner.is_empty() && !leaver.is_empty(),
