@@ -24,7 +24,11 @@ fn scenario(db: &str, dir: &std::path::Path) {
     assert_eq!(r.header("location"), Some("/login"));
     assert_eq!(get(a, "/api/me", "").status, 401);
     assert!(get(a, "/login", "").text().contains("儋州12345"));
+    assert!(get(a, "/login", "").text().contains("<title>登录 · "));
     assert!(get(a, "/login?lang=en", "").text().contains("Log in"));
+    assert!(get(a, "/login?lang=en", "")
+        .text()
+        .contains("<title>Log in · "));
 
     // A wrong password: 401, and no cookie.
     let r = login(a, "hr", "wrong-password");

@@ -480,11 +480,12 @@ async fn login_page(
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     let lang = lang(&headers, &q);
-    let t = Value::from_serialize(&app.texts[&lang]);
+    let texts = &app.texts[&lang];
+    let t = Value::from_serialize(texts);
     render(
         &app.env,
         "login.html",
-        context! { lang => &lang, t => t, title => "Login" },
+        context! { lang => &lang, t => t, title => texts["login"].clone() },
         &lang,
     )
 }
@@ -518,7 +519,7 @@ async fn login_post(
             let mut r = render(
                 &app.env,
                 "login.html",
-                context! { lang => &lang, t => Value::from_serialize(texts), title => "Login", error => texts["login_failed"].clone() },
+                context! { lang => &lang, t => Value::from_serialize(texts), title => texts["login"].clone(), error => texts["login_failed"].clone() },
                 &lang,
             );
             *r.status_mut() = StatusCode::UNAUTHORIZED;
