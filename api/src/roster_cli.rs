@@ -127,6 +127,9 @@ pub struct SolveArgs {
     /// Where HiGHS appends its log during the solve (the web app reads its progress there).
     #[arg(skip)]
     pub solver_log: Option<PathBuf>,
+    /// Raised to stop the solve early (the web app's cancel button).
+    #[arg(skip)]
+    pub cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
 }
 
 impl SolveArgs {
@@ -147,6 +150,7 @@ impl SolveArgs {
             threads: 1,
             quiet: true,
             solver_log: None,
+            cancel: None,
         }
     }
 }
@@ -281,6 +285,7 @@ pub fn solve(a: &SolveArgs, data_dir: &Path) -> anyhow::Result<RosterFile> {
             .solver_log
             .as_ref()
             .map(|p| p.to_string_lossy().into_owned()),
+        cancel: a.cancel.clone(),
         ..Default::default()
     };
     let roster = scheduler::solve(&problem, &opts)?;

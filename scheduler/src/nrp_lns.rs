@@ -108,6 +108,7 @@ pub fn resolve_rows(
         log: false,
         seed,
         solver_log: None,
+        cancel: None,
     };
     resolve_with(inst, grid, free, window, &opts).map(|(g, optimal, _)| (g, optimal))
 }

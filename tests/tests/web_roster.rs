@@ -232,13 +232,15 @@ fn scenario(db: &str, dir: &std::path::Path) {
         .unwrap()
         .starts_with("attachment"));
 
-    // Cancel: April is generated and cancelled; the result is discarded when the solver
-    // returns (at its time limit), nothing is stored.
+    // Cancel: April is generated with the 120-s limit and cancelled; the solver is interrupted
+    // (April does not converge in minutes: without the interrupt it would run
+    // the 120 s and the 60-s deadline below would fail), its result is discarded, nothing is
+    // stored.
     let r = post(
         a,
         "/roster/generate",
         &ops,
-        &format!("csrf={csrf}&month=2026-04&time_limit=3"),
+        &format!("csrf={csrf}&month=2026-04&time_limit=120"),
     );
     assert_eq!(r.status, 303);
     let r = post(

@@ -194,8 +194,8 @@ impl crate::store::Store {
 // Background generation. One job per month. HiGHS writes its log to a file of the job's
 // (`SolveOptions::solver_log`); the progress reads the branch-and-bound table's last row for
 // the best roster so far, the bound and the gap, next to the elapsed time against the limit.
-// HiGHS offers no interrupt through `scheduler::solve`, so a cancel only marks the job: the
-// solver runs to its time limit and its result is then discarded.
+// A cancel marks the job and raises its flag (`SolveOptions::cancel`): HiGHS stops at its
+// next interrupt point, and `run_job` discards what it returns.
 
 struct Job {
     id: u64,
@@ -204,6 +204,8 @@ struct Job {
     started_at: String,
     limit_s: f64,
     cancelled: bool,
+    /// Raised by a cancel: the solver stops early.
+    stop: Arc<std::sync::atomic::AtomicBool>,
     /// HiGHS's log of this solve: read for the best roster so far, the bound and the gap.
     log: PathBuf,
 }
@@ -316,8 +318,13 @@ fn summary_of(doc: &RosterFile) -> String {
 /// Runs the solve off the async runtime and stores the draft unless cancelled meanwhile.
 async fn run_job(app: Arc<App>, month: String, id: u64, by: String, limit: f64) {
     let mut args = crate::roster_cli::SolveArgs::quiet_month(&month, &app.site.path(), limit);
-    let log = jobs().running.get(&month).map(|j| j.log.clone());
+    let (log, stop) = jobs()
+        .running
+        .get(&month)
+        .map(|j| (j.log.clone(), j.stop.clone()))
+        .unzip();
     args.solver_log.clone_from(&log);
+    args.cancel = stop;
     let data_dir = app.config.data_dir.clone();
     let solved = tokio::task::spawn_blocking(move || crate::roster_cli::solve(&args, &data_dir))
         .await
@@ -888,6 +895,7 @@ async fn start_generate(
                     started_at: clock(),
                     limit_s: limit,
                     cancelled: false,
+                    stop: Arc::default(),
                     log: std::env::temp_dir().join(format!(
                         "hotline-workforce-highs-{}-{month}-{id}.log",
                         std::process::id()
@@ -910,12 +918,15 @@ async fn start_generate(
 
 /// Marks a running solve cancelled; true when there was one.
 async fn do_cancel(ctx: &Ctx<'_>, month: &str) -> Result<bool, Refusal> {
-    // HiGHS cannot be interrupted from here: the job is marked, the solver runs on to its time
-    // limit in its blocking thread, and `run_job` discards what it returns.
+    // The job is marked and its flag raised: HiGHS stops at its next interrupt point, and
+    // `run_job` discards what it returns.
     let marked = jobs()
         .running
         .get_mut(month)
-        .map(|j| j.cancelled = true)
+        .map(|j| {
+            j.cancelled = true;
+            j.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        })
         .is_some();
     if marked {
         ctx.app

@@ -14,6 +14,7 @@ pub(crate) mod anchor;
 mod construct;
 mod cover;
 mod hours;
+mod interrupt;
 pub(crate) use hours::gcd;
 pub(crate) mod runs;
 mod sequence;
@@ -22,6 +23,8 @@ mod standby;
 mod vars;
 
 use std::collections::HashMap;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
 use std::time::Instant;
 
 use good_lp::{Constraint, Expression, ProblemVariables, SolverModel, Variable};
@@ -51,6 +54,10 @@ pub struct SolveOptions {
     /// best roster so far, the bound and the gap, which a caller may read for live progress).
     /// The scheduler itself writes nothing: the path is only handed to the solver.
     pub solver_log: Option<String>,
+    /// Raised from another thread to stop the solve early: HiGHS is interrupted (through its
+    /// interrupt callback) and the roster is its best so far, reported as time-limited. A
+    /// flag already raised stops it at once. `None`: run to the time limit.
+    pub cancel: Option<Arc<AtomicBool>>,
 }
 
 impl Default for SolveOptions {
@@ -62,6 +69,7 @@ impl Default for SolveOptions {
             log: false,
             seed: 0,
             solver_log: None,
+            cancel: None,
         }
     }
 }
@@ -305,6 +313,9 @@ fn run(
     // cover at all) only means a cold start.
     if !initial.is_empty() {
         let _ = model.try_set_solution(Some(&initial), None, None, None);
+    }
+    if let Some(flag) = &opts.cancel {
+        interrupt::watch(&mut model, flag);
     }
     let started = Instant::now();
     let solved = model
