@@ -724,7 +724,9 @@ pub fn solve(
 ) -> Result<NrpResult, crate::SolveError> {
     let started = Instant::now();
     // The general roster problem: the cell model is built from it, and column generation reads
-    // its row form from it ([`Data::from_problem`]); nothing below reads the instance's rules.
+    // its row form from it ([`Data::from_problem`]). (The cell model's neighbourhood search,
+    // `nrp_lns`, cuts sub-instances out of the instance and maps each through the same
+    // `to_problem`.)
     let problem = inst
         .to_problem()
         .map_err(|e| crate::SolveError::Config(crate::ConfigError::Invalid(e.to_string())))?;
