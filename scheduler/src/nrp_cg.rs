@@ -1653,7 +1653,7 @@ mod tests {
     /// requests and cover) whose optimum is found by trying every combination of the rows the
     /// independent `row_ok` accepts. A proven result must be that optimum, no result nor bound
     /// may pass it, nine in ten must be proven, and some must have a root LP bound below the
-    /// optimum and still be proven (so the enumeration, not the LP, proved them: 3 of the 360
+    /// optimum and still be proven (so the enumeration, not the LP, proved them: 4 of the 339
     /// cases tried have such a gap).
     #[test]
     fn proofs_by_enumeration_match_brute_force() {

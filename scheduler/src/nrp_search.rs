@@ -131,19 +131,25 @@ impl Data {
         let mut off_day = vec![vec![false; h]; ne];
         for e in 0..ne {
             let lim = &p.employees[e].limits;
+            // Per shift whether a role of `e` counts on it, and per day and shift `can_work`:
+            // each asked once (`roles_on_shift` walks the month's requirements).
+            let counts: Vec<bool> = (0..ns)
+                .map(|s| !ix.roles_on_shift(e, s).is_empty())
+                .collect();
+            let can: Vec<Vec<bool>> = (0..h)
+                .map(|d| (0..ns).map(|s| ix.can_work(e, d, s)).collect())
+                .collect();
             for s in 0..ns {
-                let any = (0..h).any(|d| ix.can_work(e, d, s));
-                if any && !ix.roles_on_shift(e, s).is_empty() {
+                if counts[s] && (0..h).any(|d| can[d][s]) {
                     let code = &p.shifts[s].code;
                     max_shifts[e][s] = lim.max_shifts.get(code).copied().unwrap_or(h as u32);
                 }
             }
             for d in 0..h {
-                off_day[e][d] = (0..ns).all(|s| !ix.can_work(e, d, s));
+                off_day[e][d] = can[d].iter().all(|c| !c);
                 for s in 0..ns {
                     let row_form = !off_day[e][d] && max_shifts[e][s] > 0;
-                    let cell = ix.can_work(e, d, s) && !ix.roles_on_shift(e, s).is_empty();
-                    if row_form != cell {
+                    if row_form != (can[d][s] && counts[s]) {
                         return Err(format!(
                             "{} may work {} on some days only",
                             p.employees[e].id, p.shifts[s].code
@@ -284,6 +290,7 @@ impl Data {
                 return false;
             }
         }
+        // Weekend numbers rise with the days, so equal ones are adjacent.
         let mut worked: Vec<usize> = (0..h)
             .filter(|&d| row[d].is_some())
             .filter_map(|d| self.weekend[d])
@@ -737,7 +744,7 @@ pub fn solve(
             opts.time_limit_seconds * plan.cg_share.min(1.0),
             opts.threads,
         );
-        let mut res = solve_cell_model(inst, opts, plan, started)?;
+        let mut res = solve_cell_model(inst, &problem, opts, plan, started)?;
         if let Some(b) = bound {
             res.bound = res.bound.max(b);
             let objective = super::nrp::score(inst, &res.worked).objective() as f64;
@@ -755,7 +762,7 @@ pub fn solve(
             }
         }
     }
-    solve_cell_model(inst, opts, plan, started)
+    solve_cell_model(inst, &problem, opts, plan, started)
 }
 
 /// After column generation: the cell model from its roster for the time left, unless the
@@ -808,20 +815,18 @@ fn finish_cell_model(
 /// The cell model alone: HiGHS, annealing, then the neighbourhood search by HiGHS.
 fn solve_cell_model(
     inst: &Instance,
+    problem: &Problem,
     opts: &crate::SolveOptions,
     plan: &Plan,
     started: Instant,
 ) -> Result<NrpResult, crate::SolveError> {
-    let problem = inst
-        .to_problem()
-        .map_err(|e| crate::SolveError::Config(crate::ConfigError::Invalid(e.to_string())))?;
     // Column generation may have used part of the limit already.
     let left = (opts.time_limit_seconds - started.elapsed().as_secs_f64()).max(0.05);
     let mip = crate::SolveOptions {
         time_limit_seconds: (opts.time_limit_seconds * plan.mip_share.clamp(0.05, 1.0)).min(left),
         ..opts.clone()
     };
-    let roster = crate::solve(&problem, &mip)?;
+    let roster = crate::solve(problem, &mip)?;
     let mut worked = super::nrp::worked(&roster);
     let mut optimal = roster.status == crate::SolveStatus::Optimal;
     let mut bound = roster.stats.bound;

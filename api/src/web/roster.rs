@@ -203,11 +203,16 @@ struct Job {
     started: Instant,
     started_at: String,
     limit_s: f64,
-    cancelled: bool,
-    /// Raised by a cancel: the solver stops early.
+    /// Raised by a cancel: the solver stops early and its result is discarded.
     stop: Arc<std::sync::atomic::AtomicBool>,
     /// HiGHS's log of this solve: read for the best roster so far, the bound and the gap.
     log: PathBuf,
+}
+
+impl Job {
+    fn cancelled(&self) -> bool {
+        self.stop.load(std::sync::atomic::Ordering::Relaxed)
+    }
 }
 
 /// What HiGHS's branch-and-bound table says so far: the last row's best bound, best
@@ -335,7 +340,7 @@ async fn run_job(app: Arc<App>, month: String, id: u64, by: String, limit: f64) 
     let cancelled = jobs()
         .running
         .get(&month)
-        .is_none_or(|job| job.cancelled || job.id != id);
+        .is_none_or(|job| job.cancelled() || job.id != id);
     let outcome = if cancelled {
         Outcome {
             status: "cancelled".into(),
@@ -394,12 +399,12 @@ fn progress_json(month: &str) -> serde_json::Value {
                 "gap_percent": solver.as_ref().and_then(|p| p.gap_percent),
                 "month": month,
                 "running": true,
-                "cancelled": job.cancelled,
+                "cancelled": job.cancelled(),
                 "by": job.by,
                 "started": job.started_at,
                 "elapsed_s": elapsed.round(),
                 "limit_s": job.limit_s,
-                "status": if job.cancelled { "cancelling" } else { "running" },
+                "status": if job.cancelled() { "cancelling" } else { "running" },
             })
         }
         None => {
@@ -894,7 +899,6 @@ async fn start_generate(
                     started: Instant::now(),
                     started_at: clock(),
                     limit_s: limit,
-                    cancelled: false,
                     stop: Arc::default(),
                     log: std::env::temp_dir().join(format!(
                         "hotline-workforce-highs-{}-{month}-{id}.log",
@@ -922,11 +926,8 @@ async fn do_cancel(ctx: &Ctx<'_>, month: &str) -> Result<bool, Refusal> {
     // `run_job` discards what it returns.
     let marked = jobs()
         .running
-        .get_mut(month)
-        .map(|j| {
-            j.cancelled = true;
-            j.stop.store(true, std::sync::atomic::Ordering::Relaxed);
-        })
+        .get(month)
+        .map(|j| j.stop.store(true, std::sync::atomic::Ordering::Relaxed))
         .is_some();
     if marked {
         ctx.app
