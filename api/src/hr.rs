@@ -331,9 +331,21 @@ impl HrFile {
     /// [`HrError`] naming the employee and field.
     pub fn from_toml_str(text: &str) -> Result<Self, HrError> {
         let file: HrFile = toml::from_str(text).map_err(|e| HrError::Parse(e.to_string()))?;
+        check_records(&file.employees)?;
+        Ok(file)
+    }
+}
+
+/// Checks HR records as `hr.toml` is checked: each record, then that ids and ID numbers are
+/// unique.
+///
+/// # Errors
+/// [`HrError`] naming the employee and field.
+pub fn check_records(records: &[HrRecord]) -> Result<(), HrError> {
+    {
         let mut ids = BTreeSet::new();
         let mut numbers: BTreeMap<(&str, &str), &str> = BTreeMap::new();
-        for r in &file.employees {
+        for r in records {
             r.check()?;
             if !ids.insert(r.id.as_str()) {
                 return Err(HrError::DuplicateId {
@@ -348,7 +360,7 @@ impl HrFile {
                 });
             }
         }
-        Ok(file)
+        Ok(())
     }
 }
 
@@ -376,11 +388,21 @@ struct StaffId {
 /// whose name differs from the staff list's.
 pub fn check_against_staff(records: &[HrRecord], staff_toml: &str) -> anyhow::Result<()> {
     let staff: StaffIds = toml::from_str(staff_toml).context("parsing staff.toml")?;
-    let names: BTreeMap<&str, &str> = staff
-        .employees
-        .iter()
-        .map(|e| (e.id.as_str(), e.name.as_str()))
-        .collect();
+    check_against(
+        records,
+        staff.employees.iter().map(|e| (e.id.as_str(), e.name.as_str())),
+    )
+}
+
+/// [`check_against_staff`] over `(id, name)` pairs of the staff list.
+///
+/// # Errors
+/// As [`check_against_staff`].
+pub fn check_against<'a>(
+    records: &[HrRecord],
+    staff: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> anyhow::Result<()> {
+    let names: BTreeMap<&str, &str> = staff.into_iter().collect();
     for r in records {
         match names.get(r.id.as_str()) {
             None if r.left_on.is_some() => {}
@@ -419,6 +441,17 @@ pub fn load(site_dir: &Path) -> anyhow::Result<Vec<HrRecord>> {
             .with_context(|| format!("HR file {}", path.display()))?;
     }
     Ok(file.employees)
+}
+
+/// The ID number shown to someone who may not see it whole: `460400********0028`.
+pub fn mask_id(id_number: &str) -> String {
+    let n = id_number.chars().count();
+    if n <= 10 {
+        return "*".repeat(n);
+    }
+    let head: String = id_number.chars().take(6).collect();
+    let tail: String = id_number.chars().skip(n - 4).collect();
+    format!("{head}{}{tail}", "*".repeat(n - 10))
 }
 
 #[cfg(test)]
@@ -678,7 +711,7 @@ bank_account = "6222024180771449671"
         ))
         .unwrap();
         let site =
-            crate::data::load_site(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../data/demo"))
+            crate::reference::load_site(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../data/demo"))
                 .unwrap();
         let today = chrono::NaiveDate::from_ymd_opt(2026, 3, 15).unwrap();
         let _ = crate::excel::staff_import::parse_staff(&bytes, &site, today);

@@ -1,41 +1,55 @@
 //! # api: the `workforce` binary's library
 //!
-//! The glue of Hotline Workforce: reads reference data and inputs from disk, maps them into
-//! the pure `scheduler` and `payroll` crates, and writes JSON and Excel. Reading order:
-//! - [`data`]: the data directory (calendars, sites) loaded and checked at start-up;
-//! - [`roster_cli`]: `workforce roster` (solve, summary, JSON and workbook), `roster check`,
-//!   `roster repair` and `roster candidates`;
-//! - [`request_cli`]: `workforce request` (leave and swap requests, checked and decided);
-//! - [`nrp_cli`]: `workforce nrp solve | score` on the Curtois-Qu benchmark;
-//! - [`forecast_cli`]: `workforce forecast` (call history → interval needs, need.json);
-//! - [`excel`]: workbooks written with rust_xlsxwriter, as plain functions returning bytes;
-//! - [`timesheet`]: a roster mapped into payroll's time sheets;
-//! - [`payroll_cli`]: `workforce payroll compute | demo`;
-//! - [`attendance`] and [`attendance_cli`]: attendance records, pairing of punches and the
-//!   reconciliation with the roster; `workforce attendance import | template | list | reconcile`;
-//! - [`export_cli`]: `workforce export payroll | payslips | ledger | tax | bank | compliance`;
-//! - [`hr`]: HR master data (ID numbers, bank accounts) of `hr.toml`;
-//! - [`store`]: the database (SQLite through sqlx), one transaction per import.
+//! The glue of Hotline Workforce, in layers that point one way:
+//!
+//! ```text
+//!   cli/ (clap: parse, one call, print)      web/ (axum: extract, one call, render)
+//!                         \                  /
+//!                          month/  the month pipeline: roster (solve with the previous
+//!                          │       month and approved leave, check, publish), attendance,
+//!                          │       KPI, pay (run, approve), exports, compliance, reports
+//!                          ▼
+//!   staff, hr, attendance, kpi, timesheet, report, policy_doc (domain values)
+//!   excel/ (workbooks in and out, plain functions over bytes)   reference (loaded once)
+//!                          │
+//!                          ▼
+//!            scheduler · payroll (the engines)        db/ (sqlx: the one home of the data)
+//! ```
+//!
+//! Reading order:
+//! - [`reference`]: the data folder (calendars, payroll and attendance policy, KPI scoring,
+//!   the site's rules), loaded once and checked;
+//! - [`staff`], [`hr`]: the staff list and HR records as values;
+//! - [`db`]: the store — every SQL statement of the application, one file per table family,
+//!   runtime-checked queries in a portable subset (SQLite and PostgreSQL), `FromRow` types;
+//! - [`month`]: the pipeline the command line and the web app both call;
+//! - [`cli`]: the `workforce` commands;
+//! - [`web`]: the web app and JSON API;
+//! - [`excel`]: workbooks written with rust_xlsxwriter and read with calamine;
+//! - [`attendance`], [`kpi`], [`timesheet`], [`report`], [`policy_doc`]: domain computations
+//!   the pipeline composes.
+//!
+//! Why this layout (`../shared/docs/architecture.md` suggests it, and wave 1 showed why): the
+//! month's data had two homes (files and the database) and two pipelines (the command line's
+//! and the web app's, which called into the first), so a month generated in the browser
+//! ignored the previous month and an approved month changed through its exports. Now the
+//! store is the only state, and the pipeline is the only way to it: a web handler and a
+//! command differ only in how they take arguments and show results. The Excel code stays in
+//! one flat `excel/` folder (importers, guard and writers are few and share their table
+//! reader), rather than the suggested read/guard/import/export sub-folders.
 
 pub mod accounts;
 pub mod attendance;
-pub mod attendance_cli;
-pub mod data;
+pub mod cli;
+pub mod clock;
+pub mod db;
 pub mod excel;
-pub mod export_cli;
-pub mod forecast_cli;
 pub mod hr;
 pub mod kpi;
-pub mod kpi_cli;
-pub mod nrp_cli;
-pub mod payroll_cli;
-pub mod policy_cli;
+pub mod month;
 pub mod policy_doc;
+pub mod reference;
 pub mod report;
-pub mod report_cli;
-pub mod request_cli;
-pub mod roster_cli;
-pub mod serve_cli;
-pub mod store;
+pub mod staff;
 pub mod timesheet;
 pub mod web;

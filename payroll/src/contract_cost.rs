@@ -389,6 +389,38 @@ pub fn seat_cost_year(
     })
 }
 
+/// The annual view for a contract year in which `actual` months are settled (their stored
+/// figures, ascending) and every other month of the year — before, between or after them — is
+/// projected at `run_rate`: `projected = Σ actual + run rate × (12 − actual months)`. Equal to
+/// [`seat_cost_year`] when the actual months run from January without a gap.
+///
+/// # Errors
+/// As [`seat_cost_year`].
+pub fn seat_cost_year_projected(
+    floor: Money,
+    actual: &[CostMonthTotal],
+    run_rate: Money,
+) -> Result<SeatCostYear, PayrollError> {
+    let mut y = seat_cost_year(floor, actual, run_rate)?;
+    let projected_months = 12u32.saturating_sub(actual.len() as u32);
+    let projected = y.year_to_date + run_rate * Decimal::from(projected_months);
+    y.remaining_months = projected_months;
+    y.projected_year = projected;
+    y.margin = projected - floor;
+    y.meets_floor = projected >= floor;
+    y.formula = format!(
+        "projected = actual {} ({} months) + run rate {} × {projected_months} projected months = {}; margin = {} − floor {} = {}",
+        fmt2(y.year_to_date),
+        actual.len(),
+        fmt2(run_rate),
+        fmt2(projected),
+        fmt2(projected),
+        fmt2(floor),
+        fmt2(projected - floor)
+    );
+    Ok(y)
+}
+
 /// Average pay of one position (平均薪资水平).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PositionAverage {

@@ -245,3 +245,31 @@ fn arrears_from_a_recomputed_approved_month() {
         Err(PayrollError::ArrearsMismatch { .. })
     ));
 }
+
+/// Issue 20: the compliance year with approved months and projected ones. Worked by hand:
+/// floor 1,200.00; January 100.00 and March 120.00 approved (February not); run rate 120.00.
+/// Actual to date 100 + 120 = 220.00; projected months 12 − 2 = 10 (February among them);
+/// projected year 220 + 120 × 10 = 1,420.00; margin 1,420 − 1,200 = 220.00, met.
+/// With January to March approved (100, 110, 120) it is the plain view: 330 + 120 × 9 =
+/// 1,410.00, as `seat_cost_year` gives.
+#[test]
+fn the_compliance_year_projects_every_month_not_settled() {
+    use payroll::seat_cost_year_projected;
+    let m = |mm: u32, v: &str| CostMonthTotal {
+        month: Month::new(2026, mm).unwrap(),
+        seat_labour_cost: d(v),
+    };
+    let y = seat_cost_year_projected(d("1200"), &[m(1, "100"), m(3, "120")], d("120")).unwrap();
+    assert_eq!(
+        (y.year_to_date, y.remaining_months, y.projected_year, y.margin, y.meets_floor),
+        (d("220"), 10, d("1420"), d("220"), true)
+    );
+    let all = [m(1, "100"), m(2, "110"), m(3, "120")];
+    let a = seat_cost_year_projected(d("1200"), &all, d("120")).unwrap();
+    let b = seat_cost_year(d("1200"), &all, d("120")).unwrap();
+    assert_eq!((a.projected_year, a.remaining_months), (d("1410"), 9));
+    assert_eq!(
+        (a.projected_year, a.remaining_months, a.margin),
+        (b.projected_year, b.remaining_months, b.margin)
+    );
+}

@@ -113,6 +113,47 @@ pub struct ImportContext {
 }
 
 impl ImportContext {
+    /// The context of a month: the people a file may name, the site's shifts (with their
+    /// clocks) and the attendance rules.
+    #[must_use]
+    pub fn new(
+        year: i32,
+        month: u32,
+        staff: Vec<StaffEntry>,
+        shifts: &[scheduler::ShiftType],
+        policy: AttendancePolicy,
+    ) -> Self {
+        let clocks = crate::attendance::shift_clocks(shifts);
+        ImportContext {
+            year,
+            month,
+            staff,
+            shifts: shifts
+                .iter()
+                .zip(clocks)
+                .map(|(s, clock)| ShiftEntry {
+                    name: s.name.clone(),
+                    clock,
+                })
+                .collect(),
+            policy,
+        }
+    }
+
+    /// The context of a month for everyone on a site (the command line's files, tests).
+    #[must_use]
+    pub fn of_site(year: i32, month: u32, site: &scheduler::Site, policy: AttendancePolicy) -> Self {
+        let staff = site
+            .employees
+            .iter()
+            .map(|e| StaffEntry {
+                id: e.id.clone(),
+                name: e.name.clone(),
+            })
+            .collect();
+        Self::new(year, month, staff, &site.shifts, policy)
+    }
+
     fn first_day(&self) -> NaiveDate {
         NaiveDate::from_ymd_opt(self.year, self.month, 1).expect("valid month")
     }
@@ -1342,9 +1383,12 @@ mod fuzz_findings {
         ))
         .unwrap();
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-        let ctx =
-            crate::attendance_cli::context("2026-03", &root.join("data/demo"), &root.join("data"))
-                .unwrap();
+        let ctx = ImportContext::of_site(
+            2026,
+            3,
+            &crate::reference::load_site(&root.join("data/demo")).unwrap(),
+            crate::reference::load_attendance_policy(&root.join("data")).unwrap(),
+        );
         // Read without a panic; whatever the verdict on the garbage, it is an answer.
         let _ = parse(&bytes, &ctx);
     }

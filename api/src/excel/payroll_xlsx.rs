@@ -630,11 +630,39 @@ fn write_person(
     Ok(())
 }
 
+/// `数据来源：… · ` before a sheet's note line, or nothing.
+fn source_prefix(source: Option<&str>) -> String {
+    source.map_or_else(String::new, |s| format!("数据来源：{s} · "))
+}
+
+/// A second sheet, 数据来源, holding `source` (for files another program imports, whose
+/// first sheet must stay as that program reads it).
+fn source_sheet(wb: &mut Workbook, source: Option<&str>) -> Result<(), XlsxError> {
+    if let Some(source) = source {
+        let st = Styles::new();
+        let ws = wb.add_worksheet();
+        ws.set_name("数据来源")?;
+        ws.write_string_with_format(0, 0, "数据来源", &st.title)?;
+        ws.write_string_with_format(1, 0, source, &st.text)?;
+        ws.set_column_width(0, 80)?;
+    }
+    Ok(())
+}
+
 /// The register (工资表) of a month: title, one row per person, a totals row (合计).
 ///
 /// # Errors
 /// [`ExportError::Xlsx`].
 pub fn register(pay: &MonthPayroll) -> Result<Vec<u8>, ExportError> {
+    register_from(pay, None)
+}
+
+/// [`register`] saying on the sheet which run it is (`source`, e.g. the approved run's id,
+/// approver and time, or that it is a preview).
+///
+/// # Errors
+/// [`ExportError::Xlsx`].
+pub fn register_from(pay: &MonthPayroll, source: Option<&str>) -> Result<Vec<u8>, ExportError> {
     let cols = register_columns(pay);
     let st = Styles::new();
     let mut wb = Workbook::new();
@@ -646,7 +674,8 @@ pub fn register(pay: &MonthPayroll) -> Result<Vec<u8>, ExportError> {
         1,
         0,
         format!(
-            "共 {} 人 · 金额单位：元 · 实发合计 = 应发合计 − 个人社保公积金合计 − 个人所得税 − 其他扣款；单位成本 = 应发合计 + 单位社保公积金",
+            "{}共 {} 人 · 金额单位：元 · 实发合计 = 应发合计 − 个人社保公积金合计 − 个人所得税 − 其他扣款；单位成本 = 应发合计 + 单位社保公积金",
+            source_prefix(source),
             pay.payslips.len()
         ),
         &st.note,
@@ -698,6 +727,14 @@ pub fn register(pay: &MonthPayroll) -> Result<Vec<u8>, ExportError> {
 /// # Errors
 /// [`ExportError::Xlsx`].
 pub fn payslips(pay: &MonthPayroll) -> Result<Vec<u8>, ExportError> {
+    payslips_from(pay, None)
+}
+
+/// [`payslips`] saying under the title which run it is.
+///
+/// # Errors
+/// [`ExportError::Xlsx`].
+pub fn payslips_from(pay: &MonthPayroll, source: Option<&str>) -> Result<Vec<u8>, ExportError> {
     let mut cols = vec![Col::Month];
     cols.extend(
         register_columns(pay)
@@ -710,6 +747,9 @@ pub fn payslips(pay: &MonthPayroll) -> Result<Vec<u8>, ExportError> {
     ws.set_name("工资条")?;
     let title = format!("{} 工资条", month_zh(pay.month));
     ws.write_string_with_format(0, 0, &title, &st.title)?;
+    if let Some(source) = source {
+        ws.write_string_with_format(1, 0, format!("数据来源：{source}"), &st.note)?;
+    }
     let mut widths = Widths::new();
     let first = 2u32;
     for (i, p) in pay.payslips.iter().enumerate() {
@@ -862,6 +902,18 @@ enum LedgerCol {
 /// [`ExportError::MissingHr`] / [`ExportError::NameMismatch`] naming the employee, or
 /// [`ExportError::Xlsx`].
 pub fn ledger(pay: &MonthPayroll, hr: &[HrRecord]) -> Result<Vec<u8>, ExportError> {
+    ledger_from(pay, hr, None)
+}
+
+/// [`ledger`] saying under the title which run it is.
+///
+/// # Errors
+/// As [`ledger`].
+pub fn ledger_from(
+    pay: &MonthPayroll,
+    hr: &[HrRecord],
+    source: Option<&str>,
+) -> Result<Vec<u8>, ExportError> {
     let records = pay
         .payslips
         .iter()
@@ -910,7 +962,7 @@ pub fn ledger(pay: &MonthPayroll, hr: &[HrRecord]) -> Result<Vec<u8>, ExportErro
     ws.write_string_with_format(
         1,
         0,
-        "金额单位：元 · 缴费基数已按上下限封顶保底 · 医疗保险含生育保险 · 补缴/退费为以前月份的差额",
+        format!("{}金额单位：元 · 缴费基数已按上下限封顶保底 · 医疗保险含生育保险 · 补缴/退费为以前月份的差额", source_prefix(source)),
         &st.note,
     )?;
     let (h1, h2) = (2u32, 3u32);
@@ -1192,7 +1244,20 @@ pub fn tax_figures(p: &Payslip) -> Result<TaxFigures, ExportError> {
 /// [`ExportError::MissingHr`] naming an employee without an HR record, and the errors of
 /// [`tax_import_with_layout`].
 pub fn tax_import(pay: &MonthPayroll, hr: &[HrRecord]) -> Result<Vec<u8>, ExportError> {
-    tax_import_with_layout(pay, hr, &ItsLayout::salary_income()?)
+    tax_import_with_layout(pay, hr, &ItsLayout::salary_income()?, None)
+}
+
+/// [`tax_import`] with a second sheet, 数据来源, saying which run it is (the import sheet
+/// itself stays exactly as the tax client reads it).
+///
+/// # Errors
+/// As [`tax_import`].
+pub fn tax_import_from(
+    pay: &MonthPayroll,
+    hr: &[HrRecord],
+    source: Option<&str>,
+) -> Result<Vec<u8>, ExportError> {
+    tax_import_with_layout(pay, hr, &ItsLayout::salary_income()?, source)
 }
 
 /// [`tax_import`] with another layout version.
@@ -1204,6 +1269,7 @@ pub fn tax_import_with_layout(
     pay: &MonthPayroll,
     hr: &[HrRecord],
     layout: &ItsLayout,
+    source: Option<&str>,
 ) -> Result<Vec<u8>, ExportError> {
     let rows = pay
         .payslips
@@ -1261,6 +1327,7 @@ pub fn tax_import_with_layout(
         Some((0, 0)),
         &format!("{} {}", month_zh(pay.month), layout.template),
     )?;
+    source_sheet(&mut wb, source)?;
     Ok(wb.save_to_buffer()?)
 }
 
@@ -1275,6 +1342,19 @@ pub fn tax_import_with_layout(
 /// [`ExportError::MissingHr`] / [`ExportError::NameMismatch`], [`ExportError::NegativeNet`]
 /// naming the employee, or [`ExportError::Xlsx`].
 pub fn bank_transfer(pay: &MonthPayroll, hr: &[HrRecord]) -> Result<Vec<u8>, ExportError> {
+    bank_transfer_from(pay, hr, None)
+}
+
+/// [`bank_transfer`] with a second sheet, 数据来源, saying which run it is (the transfer
+/// sheet stays as the bank reads it).
+///
+/// # Errors
+/// As [`bank_transfer`].
+pub fn bank_transfer_from(
+    pay: &MonthPayroll,
+    hr: &[HrRecord],
+    source: Option<&str>,
+) -> Result<Vec<u8>, ExportError> {
     let mut rows = Vec::new();
     let mut zero = Vec::new();
     for p in &pay.payslips {
@@ -1342,6 +1422,7 @@ pub fn bank_transfer(pay: &MonthPayroll, hr: &[HrRecord]) -> Result<Vec<u8>, Exp
     widths.apply(ws)?;
     ws.set_freeze_panes(first, 0)?;
     print_setup(ws, false, Some((head, head)), &title)?;
+    source_sheet(&mut wb, source)?;
     Ok(wb.save_to_buffer()?)
 }
 
@@ -1376,6 +1457,17 @@ pub struct ComplianceInput {
     pub headcount: Vec<MonthHeadcount>,
     /// Seats of the contract (52).
     pub contracted_heads: u32,
+    /// Which runs the months are (e.g. `实际：批次 #3，hr 2026-04-05 审批`), one per entry of
+    /// `months`; empty: not said.
+    #[serde(default)]
+    pub sources: Vec<String>,
+    /// What each month of the year is, January to December: `实际…` or `预计…`; empty: not
+    /// said.
+    #[serde(default)]
+    pub basis: Vec<String>,
+    /// The line under the title saying what the workbook was computed from.
+    #[serde(default)]
+    pub note: Option<String>,
 }
 
 /// The cumulative floor line after `months` months: floor × months ÷ 12, to the fen.
@@ -1470,7 +1562,8 @@ pub fn compliance(input: &ComplianceInput) -> Result<Vec<u8>, ExportError> {
         1,
         0,
         format!(
-            "年度保底 {} · 保底线 = 年度保底 × 月数 ÷ 12（按月平均累计，12月达到年度保底）· 坐席人工费 = 人员费用（工资 + 单位社保 + 单位公积金）+ 管理费用 · 合同坐席 {} 人",
+            "{}年度保底 {} · 保底线 = 年度保底 × 月数 ÷ 12（按月平均累计，12月达到年度保底）· 坐席人工费 = 人员费用（工资 + 单位社保 + 单位公积金）+ 管理费用 · 合同坐席 {} 人",
+            source_prefix(input.note.as_deref()),
             money_text(input.floor),
             input.contracted_heads
         ),
@@ -1506,6 +1599,10 @@ pub fn compliance(input: &ComplianceInput) -> Result<Vec<u8>, ExportError> {
     headers.extend(fixed_tail.iter().map(|s| (*s).to_owned()));
     let (c_mgmt, c_month, c_cum, c_floor, c_diff) =
         (tail0, tail0 + 1, tail0 + 2, tail0 + 3, tail0 + 4);
+    let c_source = tail0 + 5;
+    if !input.sources.is_empty() {
+        headers.push("数据来源".to_owned());
+    }
 
     let headers: Vec<String> = headers.iter().map(|h| shown_header(h)).collect();
     let head = 2u32;
@@ -1563,6 +1660,10 @@ pub fn compliance(input: &ComplianceInput) -> Result<Vec<u8>, ExportError> {
         for (c, v) in [(c_cum, cum), (c_floor, line), (c_diff, cum - line)] {
             write_money(ws, row, c, v, &st.money)?;
             widths.fit_money(c, v);
+        }
+        if let Some(source) = input.sources.get(i) {
+            ws.write_string_with_format(row, c_source, source, &st.text)?;
+            widths.fit(c_source, source);
         }
     }
     let n = input.months.len() as u32;
@@ -1658,7 +1759,12 @@ pub fn compliance(input: &ComplianceInput) -> Result<Vec<u8>, ExportError> {
     ws.write_string_with_format(row, dc, "图表数据（累计）", &st.title)?;
     row += 1;
     let chart_head = row;
-    for (c, h) in (dc..).zip(["月份", "累计坐席人工费", "预计累计", "保底线"]) {
+    let chart_heads: &[&str] = if input.basis.is_empty() {
+        &["月份", "累计坐席人工费", "预计累计", "保底线"]
+    } else {
+        &["月份", "累计坐席人工费", "预计累计", "保底线", "依据"]
+    };
+    for (c, h) in (dc..).zip(chart_heads.iter().copied()) {
         ws.write_string_with_format(chart_head, c, h, &st.head)?;
         widths.fit_header(c, h);
     }
@@ -1685,6 +1791,9 @@ pub fn compliance(input: &ComplianceInput) -> Result<Vec<u8>, ExportError> {
             ws.write_blank(r, dc + 2, &st.text)?;
         }
         write_money(ws, r, dc + 3, floor_line(input.floor, m), &st.money)?;
+        if let Some(b) = input.basis.get(m as usize - 1) {
+            ws.write_string_with_format(r, dc + 4, b, &st.text)?;
+        }
     }
     let data_last = data_first + 11;
     let top = y.projected_year.max(input.floor);
@@ -1740,7 +1849,8 @@ pub fn compliance(input: &ComplianceInput) -> Result<Vec<u8>, ExportError> {
     chart.legend().set_position(ChartLegendPosition::Bottom);
     chart.show_empty_cells_as(ChartEmptyCells::Gaps);
     chart.set_width(760).set_height(340);
-    ws.insert_chart(chart_head - 1, dc + 5, &chart)?;
+    let chart_col = if input.basis.is_empty() { dc + 5 } else { dc + 6 };
+    ws.insert_chart(chart_head - 1, chart_col, &chart)?;
 
     widths.apply(ws)?;
     let head_refs: Vec<(u16, &str)> = (0u16..).zip(headers.iter().map(String::as_str)).collect();
@@ -2594,6 +2704,9 @@ mod tests {
             months: costs,
             year_view,
             contracted_heads: 52,
+            sources: Vec::new(),
+            basis: Vec::new(),
+            note: None,
         }
     }
 

@@ -52,6 +52,15 @@ pub fn role_zh(role: &str) -> &str {
 
 /// Writes the workbook and returns its bytes.
 pub fn write(doc: &RosterFile) -> Result<Vec<u8>, XlsxError> {
+    write_checked(doc, None)
+}
+
+/// Writes the workbook with the validator's verdict on it (the title line says how many rules
+/// are broken; the second sheet lists them), and returns its bytes.
+pub fn write_checked(
+    doc: &RosterFile,
+    verdict: Option<&[scheduler::Violation]>,
+) -> Result<Vec<u8>, XlsxError> {
     let (p, r) = (&doc.problem, &doc.roster);
     let mut wb = Workbook::new();
     let border = FormatBorder::Thin;
@@ -109,10 +118,15 @@ pub fn write(doc: &RosterFile) -> Result<Vec<u8>, XlsxError> {
         0,
         FIXED + 2,
         format!(
-            "标准工时 {} h · 状态 {} · 缺口 {} 项",
+            "标准工时 {} h · 状态 {} · 缺口 {} 项{}",
             p.standard_minutes / 60,
             status_zh(r.status),
-            r.shortfalls.len()
+            r.shortfalls.len(),
+            match verdict {
+                None => String::new(),
+                Some([]) => " · 校验：无违规".to_string(),
+                Some(v) => format!(" · 校验：违反规则 {} 处（见“缺口与说明”）", v.len()),
+            }
         ),
     )?;
     for (c, h) in ["工号", "姓名", "岗位", "班组"].iter().enumerate() {
@@ -368,6 +382,22 @@ pub fn write(doc: &RosterFile) -> Result<Vec<u8>, XlsxError> {
         row += 1;
     }
     row += 1;
+    if let Some(verdict) = verdict {
+        ws2.write_string_with_format(row, 0, "校验 Validator", &title)?;
+        row += 1;
+        if verdict.is_empty() {
+            ws2.write_string(row, 0, "独立校验：未违反任何规则")?;
+            row += 1;
+        }
+        for v in verdict {
+            ws2.write_string(row, 0, &v.rule)?;
+            ws2.write_string(row, 1, v.date.map(|d| d.to_string()).unwrap_or_default())?;
+            ws2.write_string(row, 4, v.employee.clone().unwrap_or_default())?;
+            ws2.write_string(row, 6, &v.detail)?;
+            row += 1;
+        }
+        row += 1;
+    }
     ws2.write_string_with_format(row, 0, "求解 Solve", &title)?;
     row += 1;
     let st = &r.stats;

@@ -1,6 +1,7 @@
-//! `workforce request`: leave and swap requests (请假 / 换班) kept in a request book (a JSON
-//! file until the web app stores them), checked against the published roster by the
-//! validator before a decision.
+//! `workforce request`: leave and swap requests (请假 / 换班), checked against the published
+//! roster by the validator before a decision. Without `--book` they live in the store, where
+//! a month's approved leave is what its roster is generated and checked with; with `--book
+//! FILE` they are kept in a request-book file (for a roster file outside the store).
 //!
 //! - `request leave` / `request swap` record a pending request;
 //! - `request list` shows the book; `request check ID --roster R` shows what it would break;
@@ -18,16 +19,17 @@ use anyhow::Context as _;
 use chrono::NaiveDate;
 use scheduler::{assess, LeaveKind, RequestBook, RequestKind, Status};
 
-use crate::roster_cli::{read_roster, write_atomic};
+use super::{write_atomic, Env, Global};
+use crate::month::roster::read_roster;
 
 /// Subcommands of `workforce request`.
 #[derive(Debug, clap::Subcommand)]
 pub enum RequestCommand {
     /// Record a leave request.
     Leave {
-        /// Request book JSON (created if missing).
+        /// Request book JSON (created if missing); without it, the store.
         #[arg(long)]
-        book: PathBuf,
+        book: Option<PathBuf>,
         /// Employee id.
         #[arg(long)]
         employee: String,
@@ -49,9 +51,9 @@ pub enum RequestCommand {
     },
     /// Record a swap: two people exchange their duties on the given dates.
     Swap {
-        /// Request book JSON (created if missing).
+        /// Request book JSON (created if missing); without it, the store.
         #[arg(long)]
-        book: PathBuf,
+        book: Option<PathBuf>,
         /// One person.
         #[arg(long)]
         first: String,
@@ -70,9 +72,9 @@ pub enum RequestCommand {
     },
     /// List the requests.
     List {
-        /// Request book JSON.
+        /// Request book JSON; without it, the store.
         #[arg(long)]
-        book: PathBuf,
+        book: Option<PathBuf>,
     },
     /// Show what a request would break on the published roster.
     Check {
@@ -89,12 +91,13 @@ pub enum RequestCommand {
     Approve {
         /// Request id.
         id: u32,
-        /// Request book JSON.
-        #[arg(long)]
-        book: PathBuf,
+        /// Request book JSON; without it (and without --roster), the store's request, checked
+        /// against the store's roster of its month.
+        #[arg(long, requires = "roster")]
+        book: Option<PathBuf>,
         /// Published roster JSON (an approved swap is written into it).
-        #[arg(long)]
-        roster: PathBuf,
+        #[arg(long, requires = "book")]
+        roster: Option<PathBuf>,
         /// Who decides.
         #[arg(long)]
         by: String,
@@ -106,9 +109,9 @@ pub enum RequestCommand {
     Reject {
         /// Request id.
         id: u32,
-        /// Request book JSON.
+        /// Request book JSON; without it, the store.
         #[arg(long)]
-        book: PathBuf,
+        book: Option<PathBuf>,
         /// Who decides.
         #[arg(long)]
         by: String,
@@ -161,7 +164,10 @@ fn describe(kind: &RequestKind) -> String {
 
 /// Runs `workforce request …`. Returns the exit code: 1 when a check finds violations or an
 /// approval ends in a rejection.
-pub fn run(cmd: RequestCommand) -> anyhow::Result<i32> {
+pub fn run(cmd: RequestCommand, g: &Global) -> anyhow::Result<i32> {
+    if let Some(code) = in_store(&cmd, g)? {
+        return Ok(code);
+    }
     match cmd {
         RequestCommand::Leave {
             book,
@@ -172,7 +178,7 @@ pub fn run(cmd: RequestCommand) -> anyhow::Result<i32> {
             by,
             note,
         } => add(
-            &book,
+            &book.expect("file mode"),
             RequestKind::Leave {
                 employee,
                 from,
@@ -190,7 +196,7 @@ pub fn run(cmd: RequestCommand) -> anyhow::Result<i32> {
             by,
             note,
         } => add(
-            &book,
+            &book.expect("file mode"),
             RequestKind::Swap {
                 first,
                 second,
@@ -200,7 +206,7 @@ pub fn run(cmd: RequestCommand) -> anyhow::Result<i32> {
             &note,
         ),
         RequestCommand::List { book } => {
-            let b = read_book(&book)?;
+            let b = read_book(&book.expect("file mode"))?;
             for r in &b.requests {
                 println!(
                     "#{:<3} {:<9} {}{}",
@@ -231,6 +237,7 @@ pub fn run(cmd: RequestCommand) -> anyhow::Result<i32> {
             by,
             note,
         } => {
+            let (book, roster) = (book.expect("file mode"), roster.expect("file mode"));
             let mut b = read_book(&book)?;
             let doc = read_roster(&roster)?;
             let kind = b.get(id)?.kind.clone();
@@ -275,6 +282,7 @@ pub fn run(cmd: RequestCommand) -> anyhow::Result<i32> {
             by,
             reason,
         } => {
+            let book = book.expect("file mode");
             let mut b = read_book(&book)?;
             b.reject(id, &by, &reason)?;
             write_book(&book, &b)?;
@@ -282,6 +290,168 @@ pub fn run(cmd: RequestCommand) -> anyhow::Result<i32> {
             Ok(0)
         }
     }
+}
+
+/// The store's request book: runs `cmd` there when it names no book file; `None` otherwise.
+fn in_store(cmd: &RequestCommand, g: &Global) -> anyhow::Result<Option<i32>> {
+    let store_mode = match cmd {
+        RequestCommand::Leave { book, .. }
+        | RequestCommand::Swap { book, .. }
+        | RequestCommand::List { book }
+        | RequestCommand::Reject { book, .. }
+        | RequestCommand::Approve { book, .. } => book.is_none(),
+        RequestCommand::Check { .. } => false,
+    };
+    if !store_mode {
+        return Ok(None);
+    }
+    let env = Env::open(g)?;
+    let code = match cmd {
+        RequestCommand::Leave {
+            employee,
+            from,
+            to,
+            kind,
+            by,
+            note,
+            ..
+        } => {
+            let known = env.block_on(|cx| async move { Ok(cx.store.staff().await?) })?;
+            anyhow::ensure!(known.get(employee).is_some(), "unknown employee {employee}");
+            anyhow::ensure!(from <= to, "the leave ends {to} before it starts {from}");
+            let k = RequestKind::Leave {
+                employee: employee.clone(),
+                from: *from,
+                to: *to,
+                kind: *kind,
+            };
+            let text = describe(&k);
+            let (by, note) = (by.clone(), note.clone());
+            let id = env.block_on(|cx| async move {
+                Ok(cx.store.request_add(k, &by, &note, if by.is_empty() { "cli" } else { &by }).await?)
+            })?;
+            println!("#{id} recorded (待审批 pending) in {}: {text}", env.url);
+            0
+        }
+        RequestCommand::Swap {
+            first,
+            second,
+            dates,
+            by,
+            note,
+            ..
+        } => {
+            let k = RequestKind::Swap {
+                first: first.clone(),
+                second: second.clone(),
+                dates: dates.clone(),
+            };
+            let text = describe(&k);
+            let (by, note) = (by.clone(), note.clone());
+            let id = env.block_on(|cx| async move {
+                Ok(cx.store.request_add(k, &by, &note, if by.is_empty() { "cli" } else { &by }).await?)
+            })?;
+            println!("#{id} recorded (待审批 pending) in {}: {text}", env.url);
+            0
+        }
+        RequestCommand::List { .. } => {
+            let b = env.block_on(|cx| async move { Ok(cx.store.request_book().await?) })?;
+            for r in &b.requests {
+                println!(
+                    "#{:<3} {:<9} {}{}",
+                    r.id,
+                    format!("{:?}", r.status).to_lowercase(),
+                    describe(&r.kind),
+                    r.reason
+                        .as_ref()
+                        .map(|x| format!(" — {x}"))
+                        .unwrap_or_default()
+                );
+            }
+            0
+        }
+        RequestCommand::Reject { id, by, reason, .. } => {
+            let (id, by, reason) = (*id, by.clone(), reason.clone());
+            let done = env.block_on(|cx| async move {
+                let mut b = cx.store.request_book().await?;
+                b.reject(id, &by, &reason)
+                    .map_err(|e| crate::month::Error::Invalid(e.to_string()))?;
+                let q = b.get(id).map_err(|e| crate::month::Error::Invalid(e.to_string()))?.clone();
+                Ok(cx.store.request_decide(&q, &by).await?)
+            })?;
+            anyhow::ensure!(done, "request #{id} was decided meanwhile");
+            println!("驳回 rejected #{id}");
+            0
+        }
+        RequestCommand::Approve { id, by, note, .. } => {
+            let (id, by, note) = (*id, by.clone(), note.clone());
+            let (kind, status, reason) = env.block_on(|cx| async move {
+                let mut b = cx.store.request_book().await?;
+                let kind = b
+                    .get(id)
+                    .map_err(|e| crate::month::Error::Invalid(e.to_string()))?
+                    .kind
+                    .clone();
+                let day = match &kind {
+                    RequestKind::Leave { from, .. } => *from,
+                    RequestKind::Swap { dates, .. } => dates.first().copied().unwrap_or_default(),
+                };
+                let month = crate::month::YearMonth::of(day).to_string();
+                if let RequestKind::Swap { .. } = kind {
+                    return Err(crate::month::Error::Invalid(format!(
+                        "request #{id} is a swap: on a roster in the store it is carried out by a repair of {month}; record it with --book and --roster to work on a roster file"
+                    )));
+                }
+                let assessment = match crate::month::roster::for_pay(cx, &month).await? {
+                    Some(s) => Some(assess(&s.doc, &kind).map_err(|e| crate::month::Error::Invalid(e.to_string()))?),
+                    None => None,
+                };
+                let status = match &assessment {
+                    Some(a) => b
+                        .approve(id, &by, a, note.as_deref())
+                        .map_err(|e| crate::month::Error::Invalid(e.to_string()))?,
+                    None => {
+                        // No roster of the month yet: the leave is approved as it is; the
+                        // month's roster will be generated with it.
+                        let r = b
+                            .requests
+                            .iter_mut()
+                            .find(|r| r.id == id)
+                            .ok_or_else(|| crate::month::Error::Invalid(format!("no request #{id}")))?;
+                        if r.status != Status::Pending {
+                            return Err(crate::month::Error::Conflict(format!(
+                                "request #{id} is already {:?}",
+                                r.status
+                            )));
+                        }
+                        r.status = Status::Approved;
+                        r.decided_by = Some(by.clone());
+                        r.reason.clone_from(&note);
+                        Status::Approved
+                    }
+                };
+                let q = b.get(id).map_err(|e| crate::month::Error::Invalid(e.to_string()))?.clone();
+                if !cx.store.request_decide(&q, &by).await? {
+                    return Err(crate::month::Error::Conflict(format!("request #{id} was decided meanwhile")));
+                }
+                if let Some(a) = &assessment {
+                    print_assessment(a);
+                }
+                Ok((kind, status, q.reason))
+            })?;
+            println!("#{id} {}", describe(&kind));
+            if status == Status::Rejected {
+                println!("驳回 rejected: {}", reason.unwrap_or_default());
+                1
+            } else {
+                println!("批准 approved: the month's roster is checked (and generated) with it");
+                0
+            }
+        }
+        RequestCommand::Check { .. } => unreachable!("a file command"),
+    };
+    env.close();
+    Ok(Some(code))
 }
 
 fn add(book: &Path, kind: RequestKind, by: &str, note: &str) -> anyhow::Result<i32> {

@@ -13,30 +13,17 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::extract::{Path as UrlPath, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::Path as UrlPath;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::{Json, Router};
 use chrono::{Datelike as _, NaiveDate};
 use minijinja::{context, Value};
 use serde::Serialize;
-use sqlx::Row as _;
 
-use super::{guard, guard_form, internal, App, Area, Page};
 use crate::accounts::Role;
-
-/// Templates of this part.
-pub(crate) const TEMPLATES: &[(&str, &str)] = &[
-    (
-        "staff.html",
-        include_str!("../../../templates/html/staff.html"),
-    ),
-    (
-        "staff_form.html",
-        include_str!("../../../templates/html/staff_form.html"),
-    ),
-];
+use crate::web::extract::{areas, Fields, JsonBody, Posted, Signed};
+use crate::web::{allowed, App, AppError, Area, Ctx};
 
 /// Routes of this part.
 pub(crate) fn routes() -> Router<Arc<App>> {
@@ -52,7 +39,6 @@ pub(crate) fn routes() -> Router<Arc<App>> {
             "/api/staff/replacements/{id}/done",
             post(api_done_replacement),
         )
-        .merge(super::staff_edit::routes())
 }
 
 /// Typing speed the purchaser requires (clause 2.3.1): at least 40 Chinese characters a
@@ -105,16 +91,7 @@ pub fn age_verdict(id_number: &str, hired_on: NaiveDate) -> (Verdict, Option<i32
     }
 }
 
-/// The ID number shown to someone who may not see it whole: `460400********0028`.
-pub fn mask_id(id_number: &str) -> String {
-    let n = id_number.chars().count();
-    if n <= 10 {
-        return "*".repeat(n);
-    }
-    let head: String = id_number.chars().take(6).collect();
-    let tail: String = id_number.chars().skip(n - 4).collect();
-    format!("{head}{}{tail}", "*".repeat(n - 10))
-}
+pub use crate::hr::mask_id;
 
 #[derive(Serialize)]
 struct Row {
@@ -146,12 +123,8 @@ struct Replacement {
     done_on: String,
 }
 
-async fn staff_page(
-    State(app): State<Arc<App>>,
-    headers: HeaderMap,
-    Query(q): Query<HashMap<String, String>>,
-) -> Page {
-    render_page(&app, &headers, &q, "", &[]).await
+async fn staff_page(s: Signed<areas::Staff>) -> Result<Response, AppError> {
+    render_page(&s.ctx, &s.query, "", &[]).await
 }
 
 #[derive(Serialize)]
@@ -172,28 +145,22 @@ struct Former {
 
 /// The staff page; `problems` of a refused import of `file` are listed at the top.
 pub(crate) async fn render_page(
-    app: &App,
-    headers: &HeaderMap,
+    ctx: &Ctx,
     q: &HashMap<String, String>,
     file: &str,
     problems: &[crate::excel::table::ImportProblem],
-) -> Page {
-    let ctx = guard(app, headers, q, Area::Staff).await?;
-    let site_dir = app.site.path();
-    let site = crate::data::load_site(&site_dir).map_err(internal)?;
-    let hr = crate::hr::load(&site_dir).map_err(internal)?;
-    let former: Vec<Former> = app
-        .store
-        .staff_members()
-        .await
-        .map_err(internal)?
-        .into_iter()
+) -> Result<Response, AppError> {
+    let staff = ctx.app.store.staff().await?;
+    let former: Vec<Former> = staff
+        .members
+        .iter()
         .filter(|m| !m.active)
         .map(|m| Former {
-            id: m.employee.id,
-            name: m.employee.name,
+            id: m.employee.id.clone(),
+            name: m.employee.name.clone(),
             left_on: m
                 .hr
+                .as_ref()
                 .and_then(|h| h.left_on)
                 .map(|d| d.to_string())
                 .unwrap_or_default(),
@@ -210,11 +177,11 @@ pub(crate) async fn render_page(
         })
         .collect();
     let whole_ids = matches!(ctx.session.user.role, Role::Admin | Role::Hr);
-    let rows: Vec<Row> = site
-        .employees
-        .iter()
-        .map(|e| {
-            let rec = hr.iter().find(|r| r.id == e.id);
+    let rows: Vec<Row> = staff
+        .on_post()
+        .map(|m| {
+            let e = &m.employee;
+            let rec = m.hr.as_ref();
             let (id_number, hired_on) = rec.map_or((String::new(), None), |r| {
                 (r.id_number.clone(), Some(r.hired_on))
             });
@@ -264,10 +231,14 @@ pub(crate) async fn render_page(
             }
         })
         .collect();
-    let today = chrono::Local::now().date_naive();
-    let replacements = replacements(app).await?;
-    let title = app.texts[&ctx.lang]["staff_title"].clone();
-    let can_edit = super::allowed(ctx.session.user.role, Area::StaffEdit);
+    let today = crate::clock::now_local().date_naive();
+    let replacements = replacements(ctx).await?;
+    let title = ctx.text("staff_title");
+    let can_edit = allowed(ctx.session.user.role, Area::StaffEdit);
+    let people: Vec<(String, String)> = staff
+        .on_post()
+        .map(|m| (m.employee.id.clone(), m.employee.name.clone()))
+        .collect();
     Ok(ctx.render(
         "staff.html",
         "staff",
@@ -284,192 +255,123 @@ pub(crate) async fn render_page(
             added => q.get("added"),
             changed => q.get("changed"),
             today => today.to_string(),
-            people => Value::from_serialize(
-                site.employees
-                    .iter()
-                    .map(|e| (e.id.clone(), e.name.clone()))
-                    .collect::<Vec<_>>()
-            ),
+            people => Value::from_serialize(people),
         },
     ))
 }
 
-fn bad_request(msg: impl Into<String>) -> Response {
-    (StatusCode::BAD_REQUEST, msg.into()).into_response()
-}
-
-async fn add_replacement(
-    State(app): State<Arc<App>>,
-    headers: HeaderMap,
-    Form(form): Form<HashMap<String, String>>,
-) -> Page {
-    let ctx = guard_form(&app, &headers, &form, Area::StaffEdit).await?;
-    record_replacement(&app, &ctx.session.user.username, &form).await?;
+async fn add_replacement(p: Posted<areas::StaffEdit, Fields>) -> Result<Response, AppError> {
+    record_replacement(&p.ctx, &p.body.map()).await?;
     Ok(Redirect::to("/staff").into_response())
 }
 
 /// Records a replacement request (`employee`, `requested_on`, `reason`); the deadline is
 /// [`REPLACEMENT_WORKING_DAYS`] working days later by the holiday calendar.
 async fn record_replacement(
-    app: &App,
-    actor: &str,
+    ctx: &Ctx,
     form: &HashMap<String, String>,
-) -> Result<(String, String), Response> {
+) -> Result<(String, String), AppError> {
     let employee = form.get("employee").cloned().unwrap_or_default();
-    let site = crate::data::load_site(&app.site.path()).map_err(internal)?;
-    if !site.employees.iter().any(|e| e.id == employee) {
-        return Err(bad_request(format!("unknown employee `{employee}`")));
+    let staff = ctx.app.store.staff().await?;
+    if staff.get(&employee).is_none() {
+        return Err(AppError::bad_request(format!("unknown employee `{employee}`")));
     }
     let requested_on = form
         .get("requested_on")
         .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-        .ok_or_else(|| bad_request("requested_on must be a date YYYY-MM-DD"))?;
+        .ok_or_else(|| AppError::bad_request("requested_on must be a date YYYY-MM-DD"))?;
     let reason = form.get("reason").cloned().unwrap_or_default();
     if reason.trim().is_empty() {
-        return Err(bad_request("the purchaser's reason is required"));
+        return Err(AppError::bad_request("the purchaser's reason is required"));
     }
-    let calendar = crate::data::load_calendar(&app.config.data_dir).map_err(internal)?;
+    let calendar = &ctx.app.reference.calendar;
     if !calendar.covers_year(requested_on.year()) {
-        return Err(bad_request(format!(
+        return Err(AppError::bad_request(format!(
             "no holiday calendar for {}: add data/calendar/{}.toml",
             requested_on.year(),
             requested_on.year()
         )));
     }
     let deadline = calendar.add_working_days(requested_on, REPLACEMENT_WORKING_DAYS);
-    let mut tx = app.store.pool.begin().await.map_err(internal)?;
-    sqlx::query("INSERT INTO replacement_request (employee_id, requested_on, deadline, reason, status, created_by, created_at) VALUES ($1, $2, $3, $4, 'open', $5, $6)")
-        .bind(&employee)
-        .bind(requested_on.to_string())
-        .bind(deadline.to_string())
-        .bind(&reason)
-        .bind(actor)
-        .bind(crate::store::now())
-        .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
-    crate::accounts::audit_tx(
-        &mut tx,
-        actor,
-        "staff.replacement.request",
-        &employee,
-        None,
-        Some(&format!(
-            "requested {requested_on}, deadline {deadline}: {reason}"
-        )),
-    )
-    .await
-    .map_err(internal)?;
-    tx.commit().await.map_err(internal)?;
+    ctx.app
+        .store
+        .replacement_add(
+            &employee,
+            &requested_on.to_string(),
+            &deadline.to_string(),
+            &reason,
+            ctx.actor(),
+        )
+        .await?;
     Ok((employee, deadline.to_string()))
 }
 
 async fn done_replacement(
-    State(app): State<Arc<App>>,
-    headers: HeaderMap,
     UrlPath(id): UrlPath<i64>,
-    Form(form): Form<HashMap<String, String>>,
-) -> Page {
-    let ctx = guard_form(&app, &headers, &form, Area::StaffEdit).await?;
-    close_replacement(&app, &ctx.session.user.username, id, &form).await?;
+    p: Posted<areas::StaffEdit, Fields>,
+) -> Result<Response, AppError> {
+    close_replacement(&p.ctx, id, &p.body.map()).await?;
     Ok(Redirect::to("/staff").into_response())
 }
 
 /// Closes an open replacement request (`replaced_by` names the new person).
 async fn close_replacement(
-    app: &App,
-    actor: &str,
+    ctx: &Ctx,
     id: i64,
     form: &HashMap<String, String>,
-) -> Result<(), Response> {
+) -> Result<(), AppError> {
     let replaced_by = form.get("replaced_by").cloned().unwrap_or_default();
     if replaced_by.trim().is_empty() {
-        return Err(bad_request("name the replacement (replaced_by)"));
+        return Err(AppError::bad_request("name the replacement (replaced_by)"));
     }
-    let today = chrono::Local::now().date_naive().to_string();
-    let mut tx = app.store.pool.begin().await.map_err(internal)?;
-    let n = sqlx::query("UPDATE replacement_request SET status = 'done', replaced_by = $1, done_on = $2 WHERE id = $3 AND status = 'open'")
-        .bind(&replaced_by)
-        .bind(&today)
-        .bind(id)
-        .execute(&mut *tx)
-        .await
-        .map_err(internal)?
-        .rows_affected();
-    if n == 0 {
-        return Err((
-            StatusCode::CONFLICT,
-            "no open replacement request with that id",
-        )
-            .into_response());
+    let today = crate::clock::now_local().date_naive().to_string();
+    if !ctx
+        .app
+        .store
+        .replacement_done(id, &replaced_by, &today, ctx.actor())
+        .await?
+    {
+        return Err(AppError::conflict("no open replacement request with that id"));
     }
-    crate::accounts::audit_tx(
-        &mut tx,
-        actor,
-        "staff.replacement.done",
-        &format!("request #{id}"),
-        Some("open"),
-        Some(&format!("done {today}, replaced by {replaced_by}")),
-    )
-    .await
-    .map_err(internal)?;
-    tx.commit().await.map_err(internal)?;
     Ok(())
 }
 
 /// The replacement requests, open first.
-async fn replacements(app: &App) -> Result<Vec<Replacement>, Response> {
-    let today = chrono::Local::now().date_naive();
-    let names: HashMap<String, String> = app
+async fn replacements(ctx: &Ctx) -> Result<Vec<Replacement>, AppError> {
+    let today = crate::clock::now_local().date_naive();
+    let staff = ctx.app.store.staff().await?;
+    Ok(ctx
+        .app
         .store
-        .staff_members()
-        .await
-        .map_err(internal)?
+        .replacements()
+        .await?
         .into_iter()
-        .map(|m| (m.employee.id, m.employee.name))
-        .collect();
-    Ok(
-        sqlx::query("SELECT * FROM replacement_request ORDER BY status DESC, deadline, id")
-            .fetch_all(&app.store.pool)
-            .await
-            .map_err(internal)?
-            .iter()
-            .map(|r| {
-                let employee: String = r.try_get("employee_id").unwrap_or_default();
-                let deadline: String = r.try_get("deadline").unwrap_or_default();
-                let days_left = NaiveDate::parse_from_str(&deadline, "%Y-%m-%d")
-                    .map(|d| (d - today).num_days())
-                    .unwrap_or_default();
-                Replacement {
-                    id: r.try_get("id").unwrap_or_default(),
-                    name: names.get(&employee).cloned().unwrap_or_default(),
-                    employee,
-                    requested_on: r.try_get("requested_on").unwrap_or_default(),
-                    deadline,
-                    days_left,
-                    reason: r.try_get("reason").unwrap_or_default(),
-                    status: r.try_get("status").unwrap_or_default(),
-                    replaced_by: r
-                        .try_get::<Option<String>, _>("replaced_by")
-                        .ok()
-                        .flatten()
-                        .unwrap_or_default(),
-                    done_on: r
-                        .try_get::<Option<String>, _>("done_on")
-                        .ok()
-                        .flatten()
-                        .unwrap_or_default(),
-                }
-            })
-            .collect(),
-    )
+        .map(|r| {
+            let days_left = NaiveDate::parse_from_str(&r.deadline, "%Y-%m-%d")
+                .map(|d| (d - today).num_days())
+                .unwrap_or_default();
+            Replacement {
+                id: r.id,
+                name: staff
+                    .get(&r.employee)
+                    .map(|m| m.employee.name.clone())
+                    .unwrap_or_default(),
+                employee: r.employee,
+                requested_on: r.requested_on,
+                deadline: r.deadline,
+                days_left,
+                reason: r.reason,
+                status: r.status,
+                replaced_by: r.replaced_by.unwrap_or_default(),
+                done_on: r.done_on.unwrap_or_default(),
+            }
+        })
+        .collect())
 }
 
 /// JSON body fields as text (numbers and dates written as strings or plain JSON values).
-fn json_fields(body: &[u8]) -> Result<HashMap<String, String>, Response> {
-    let v: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(body)
-        .map_err(|e| bad_request(format!("body: a JSON object ({e})")))?;
-    Ok(v.into_iter()
+fn json_fields(v: serde_json::Map<String, serde_json::Value>) -> HashMap<String, String> {
+    v.into_iter()
         .map(|(k, v)| {
             let text = match v {
                 serde_json::Value::String(s) => s,
@@ -477,40 +379,30 @@ fn json_fields(body: &[u8]) -> Result<HashMap<String, String>, Response> {
             };
             (k, text)
         })
-        .collect())
+        .collect()
 }
 
-async fn api_replacements(State(app): State<Arc<App>>, headers: HeaderMap) -> Page {
-    super::api_guard(&app, &headers, Area::Staff).await?;
-    let list = replacements(&app).await?;
-    Ok(axum::Json(serde_json::json!({ "replacements": list })).into_response())
+async fn api_replacements(s: Signed<areas::Staff>) -> Result<Response, AppError> {
+    let list = replacements(&s.ctx).await?;
+    Ok(Json(serde_json::json!({ "replacements": list })).into_response())
 }
 
 async fn api_add_replacement(
-    State(app): State<Arc<App>>,
-    headers: HeaderMap,
-    body: axum::body::Bytes,
-) -> Page {
-    let ctx = super::api_guard(&app, &headers, Area::StaffEdit).await?;
-    super::check_csrf_header(&ctx, &headers)?;
-    let (employee, deadline) =
-        record_replacement(&app, &ctx.session.user.username, &json_fields(&body)?).await?;
+    p: Posted<areas::StaffEdit, JsonBody<serde_json::Map<String, serde_json::Value>>>,
+) -> Result<Response, AppError> {
+    let (employee, deadline) = record_replacement(&p.ctx, &json_fields(p.body.0)).await?;
     Ok(
-        axum::Json(serde_json::json!({"stored": true, "employee": employee, "deadline": deadline}))
+        Json(serde_json::json!({"stored": true, "employee": employee, "deadline": deadline}))
             .into_response(),
     )
 }
 
 async fn api_done_replacement(
-    State(app): State<Arc<App>>,
-    headers: HeaderMap,
     UrlPath(id): UrlPath<i64>,
-    body: axum::body::Bytes,
-) -> Page {
-    let ctx = super::api_guard(&app, &headers, Area::StaffEdit).await?;
-    super::check_csrf_header(&ctx, &headers)?;
-    close_replacement(&app, &ctx.session.user.username, id, &json_fields(&body)?).await?;
-    Ok(axum::Json(serde_json::json!({"stored": true, "id": id})).into_response())
+    p: Posted<areas::StaffEdit, JsonBody<serde_json::Map<String, serde_json::Value>>>,
+) -> Result<Response, AppError> {
+    close_replacement(&p.ctx, id, &json_fields(p.body.0)).await?;
+    Ok(Json(serde_json::json!({"stored": true, "id": id})).into_response())
 }
 
 #[cfg(test)]
@@ -550,7 +442,7 @@ mod tests {
     #[test]
     fn replacement_deadline_counts_working_days_of_the_calendar() {
         let cal =
-            scheduler::Calendar::from_toml_strs([include_str!("../../../data/calendar/2026.toml")])
+            scheduler::Calendar::from_toml_strs([include_str!("../../../../data/calendar/2026.toml")])
                 .unwrap();
         let d = cal.add_working_days(
             NaiveDate::from_ymd_opt(2026, 9, 24).unwrap(),

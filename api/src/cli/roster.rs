@@ -1,28 +1,28 @@
-//! `workforce roster`: solve a month for a site and write the roster as JSON and as a workbook;
-//! `workforce roster check FILE`: run the independent validator on a roster file.
+//! `workforce roster`: generate a month into the store (solved with the previous month's
+//! published roster and the approved leave, checked, stored as the month's draft with the
+//! validator's verdict) and export it as JSON and as a workbook; `roster check` (a file, or a
+//! stored month with its history), `roster publish`, `roster import`; `roster repair` and
+//! `roster candidates` on a roster file.
 
 use std::fs;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context as _};
-use chrono::Duration;
-use scheduler::{
-    precheck, summarize, validate, Leave, PriorShift, Problem, RosterFile, ShortfallKind,
-    SolveOptions,
-};
+use scheduler::{summarize, validate, Leave, PriorShift, RosterFile, ShortfallKind, SolveOptions};
 use serde::Deserialize;
 
-use crate::data::{load_calendar, load_site, parse_month};
+use super::{file_name, write_atomic, Env, Global};
+use crate::month::roster::{read_roster, SolveRequest};
+use crate::month::YearMonth;
 
 /// Arguments of `workforce roster`.
 #[derive(Debug, clap::Args)]
 #[command(args_conflicts_with_subcommands = true)]
 pub struct RosterArgs {
-    /// `check`, or nothing to solve a month.
+    /// `check`, `publish`, `import`, `repair`, `candidates`, or nothing to generate a month.
     #[command(subcommand)]
     pub command: Option<RosterCommand>,
-    /// Options for solving.
+    /// Options for generating.
     #[command(flatten)]
     pub solve: SolveArgs,
 }
@@ -30,10 +30,34 @@ pub struct RosterArgs {
 /// Subcommands of `workforce roster`.
 #[derive(Debug, clap::Subcommand)]
 pub enum RosterCommand {
-    /// Validate a roster JSON file against every hard rule; exits non-zero on any violation.
+    /// Validate a roster against every hard rule; exits 1 on any violation. A file as it is,
+    /// or with --month the store's roster of the month checked with the store's history (the
+    /// previous month's published roster) and approved leave.
     Check {
         /// Roster file written by `workforce roster --json` (or edited by hand).
-        file: PathBuf,
+        file: Option<PathBuf>,
+        /// The stored month instead of a file.
+        #[arg(long, conflicts_with = "file")]
+        month: Option<String>,
+    },
+    /// Publish the month's draft (locks it): re-checked with the store as it is now; a roster
+    /// that breaks a rule needs --override with the reason (audited).
+    Publish {
+        /// Month, YYYY-MM.
+        #[arg(long)]
+        month: String,
+        /// Publish although the roster breaks a rule, for this reason.
+        #[arg(long = "override")]
+        override_reason: Option<String>,
+        /// Who publishes (the audit log's actor).
+        #[arg(long, default_value = "cli")]
+        by: String,
+    },
+    /// Import roster files (`roster-YYYY-MM.json`, or a folder of them) into the store as
+    /// drafts; months the store already holds are left as they are.
+    Import {
+        /// A roster file or a folder.
+        path: PathBuf,
     },
     /// Repair a published roster after events (absence, resignation, joiner, cover change):
     /// days before --from stay as published, the rest changes as little as possible.
@@ -84,22 +108,21 @@ pub struct RepairArgs {
     pub threads: u32,
 }
 
-/// Options of a solve.
+/// Options of a generation.
 #[derive(Debug, clap::Args)]
 pub struct SolveArgs {
     /// Month to roster, YYYY-MM.
     #[arg(long, default_value = "2026-02")]
     pub month: String,
-    /// Site folder holding site.toml and staff.toml.
-    #[arg(long, default_value = "data/demo")]
-    pub site: PathBuf,
-    /// Approved leave: JSON array or TOML `[[leave]]` rows of {employee, from, to, kind}.
+    /// Leave on top of the approved leave in the store: JSON array or TOML `[[leave]]` rows
+    /// of {employee, from, to, kind}.
     #[arg(long)]
     pub leave: Option<PathBuf>,
-    /// Previous month: its roster JSON, or a JSON array of {employee, date, shift}.
+    /// The previous month from a file instead of the store: its roster JSON, or a JSON array
+    /// of {employee, date, shift}.
     #[arg(long)]
     pub previous: Option<PathBuf>,
-    /// Request book: its approved leave is added to the month's leave.
+    /// Request book file: its approved leave is added to the month's leave.
     #[arg(long)]
     pub requests: Option<PathBuf>,
     /// Interval needs from `workforce forecast --out`: agents are then covered per interval
@@ -124,41 +147,28 @@ pub struct SolveArgs {
     /// Do not print the solver's progress.
     #[arg(long)]
     pub quiet: bool,
-    /// Where HiGHS appends its log during the solve (the web app reads its progress there).
-    #[arg(skip)]
-    pub solver_log: Option<PathBuf>,
-    /// Raised to stop the solve early (the web app's cancel button).
-    #[arg(skip)]
-    pub cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
-}
-
-impl SolveArgs {
-    /// A month of a site solved quietly with one thread and no files written (payroll and
-    /// exports that need a roster when none is given).
-    pub fn quiet_month(month: &str, site: &Path, time_limit: f64) -> Self {
-        SolveArgs {
-            month: month.to_string(),
-            site: site.to_path_buf(),
-            leave: None,
-            previous: None,
-            requests: None,
-            need: None,
-            fixed_shifts: false,
-            json: None,
-            xlsx: None,
-            time_limit,
-            threads: 1,
-            quiet: true,
-            solver_log: None,
-            cancel: None,
-        }
-    }
+    /// Who generates (the audit log's actor).
+    #[arg(long, default_value = "cli")]
+    pub by: String,
 }
 
 /// Runs `workforce roster …`. Returns the process exit code.
-pub fn run(args: RosterArgs, data_dir: &Path) -> anyhow::Result<i32> {
+///
+/// # Errors
+/// Bad inputs, the store, the solver: each named.
+pub fn run(args: RosterArgs, g: &Global) -> anyhow::Result<i32> {
     match args.command {
-        Some(RosterCommand::Check { file }) => check(&file),
+        Some(RosterCommand::Check { file, month }) => match (file, month) {
+            (Some(file), _) => check(&file),
+            (None, Some(month)) => check_stored(&month, g),
+            (None, None) => bail!("roster check: give a roster file or --month"),
+        },
+        Some(RosterCommand::Publish {
+            month,
+            override_reason,
+            by,
+        }) => publish(&month, override_reason.as_deref(), &by, g).map(|_| 0),
+        Some(RosterCommand::Import { path }) => import(&path, g).map(|_| 0),
         Some(RosterCommand::Repair(r)) => repair(&r).map(|_| 0),
         Some(RosterCommand::Candidates {
             roster,
@@ -166,7 +176,7 @@ pub fn run(args: RosterArgs, data_dir: &Path) -> anyhow::Result<i32> {
             shift,
             role,
         }) => candidates(&roster, date, &shift, &role).map(|_| 0),
-        None => solve(&args.solve, data_dir).map(|_| 0),
+        None => generate(&args.solve, g).map(|_| 0),
     }
 }
 
@@ -212,97 +222,206 @@ pub fn read_previous(path: &Path) -> anyhow::Result<Vec<PriorShift>> {
     })
 }
 
-/// Solves a month and writes the requested files; returns the roster document.
-pub fn solve(a: &SolveArgs, data_dir: &Path) -> anyhow::Result<RosterFile> {
-    let (year, month) = parse_month(&a.month)?;
-    let calendar = load_calendar(data_dir)?;
-    let site = load_site(&a.site)?;
-    let mut leave = match &a.leave {
+/// Generates a month into the store and writes the requested files; returns the roster.
+///
+/// # Errors
+/// Bad inputs, a published month, the solver or the store.
+pub fn generate(a: &SolveArgs, g: &Global) -> anyhow::Result<RosterFile> {
+    let month = YearMonth::parse(&a.month)?;
+    let mut extra_leave = match &a.leave {
         Some(p) => read_leave(p)?,
         None => Vec::new(),
     };
     if let Some(book) = &a.requests {
-        leave.extend(crate::request_cli::read_book(book)?.approved_leave());
+        extra_leave.extend(super::request::read_book(book)?.approved_leave());
     }
-    // Days before someone's hire date or after their last day (hr.toml beside the staff
-    // list): no shift then, and the hours range only for the days employed. hr.toml also
-    // keeps people who have left and are no longer on the staff list (for their payroll and
-    // tax files): they are not in the month at all.
-    if a.site.join(crate::hr::FILE).exists() {
-        let records = crate::hr::load(&a.site)?;
-        let on_site = |id: &str| site.employees.iter().any(|e| e.id == id);
-        leave.extend(
-            crate::hr::not_employed(&records, year, month)
-                .into_iter()
-                .filter(|l| on_site(&l.employee)),
-        );
-    }
-    let mut previous = match &a.previous {
-        Some(p) => read_previous(p)?,
-        None => Vec::new(),
+    let previous_file = match &a.previous {
+        Some(p) => Some((file_name(p), read_previous(p)?)),
+        None => None,
     };
-    // Keep only the days the rules look back on.
-    let first = chrono::NaiveDate::from_ymd_opt(year, month, 1).context("month")?;
-    let horizon = first - Duration::days(site.rules.history_days as i64);
-    previous.retain(|p| p.date < first && p.date >= horizon);
-    let mut problem = Problem::new(&site, &calendar, year, month, leave, previous)?;
-    if let Some(path) = &a.need {
-        let need = crate::forecast_cli::read_need(path)?;
-        if need.month != problem.month {
-            bail!(
-                "{} is the need of {}, not of {}",
-                path.display(),
-                need.month,
-                problem.month
-            );
+    let demand = match &a.need {
+        Some(path) => {
+            let need = super::forecast::read_need(path)?;
+            if need.month != month.to_string() {
+                bail!(
+                    "{} is the need of {}, not of {month}",
+                    path.display(),
+                    need.month
+                );
+            }
+            Some((need.demand(), !a.fixed_shifts))
         }
-        problem
-            .attach_demand(need.demand(), !a.fixed_shifts)
-            .with_context(|| format!("need file {}", path.display()))?;
-    }
-
-    let out = std::io::stdout();
-    let mut out = out.lock();
-    writeln!(
-        out,
-        "排班 {} · {} · {} 人 · 标准工时 {} h · 时限 {} s",
-        problem.month,
-        problem.site,
-        problem.employees.len(),
-        problem.standard_minutes / 60,
-        a.time_limit
-    )?;
-    let findings = precheck(&problem);
-    for f in &findings {
-        writeln!(out, "预检 precheck [{}] {}", f.rule, f.message)?;
-    }
-    drop(out);
-    let opts = SolveOptions {
-        time_limit_seconds: a.time_limit,
+        None => None,
+    };
+    let req = SolveRequest {
+        month,
+        time_limit: a.time_limit,
         threads: a.threads,
         log: !a.quiet,
-        solver_log: a
-            .solver_log
-            .as_ref()
-            .map(|p| p.to_string_lossy().into_owned()),
-        cancel: a.cancel.clone(),
-        ..Default::default()
+        solver_log: None,
+        cancel: None,
+        extra_leave,
+        previous_file,
+        demand,
     };
-    let roster = scheduler::solve(&problem, &opts)?;
-    let doc = RosterFile { problem, roster };
+    let env = Env::open(g)?;
+    let prepared = env.block_on(|cx| async move { crate::month::roster::prepare(cx, &req).await })?;
+    println!(
+        "排班 {} · {} · {} 人 · 标准工时 {} h · 时限 {} s",
+        prepared.problem.month,
+        prepared.problem.site,
+        prepared.problem.employees.len(),
+        prepared.problem.standard_minutes / 60,
+        a.time_limit
+    );
+    println!(
+        "衔接 history: {} · 已批准请假 approved leave from the store: {}",
+        prepared.history.label_zh(),
+        prepared.store_leave
+    );
+    for f in &prepared.findings {
+        println!("预检 precheck [{}] {}", f.rule, f.message);
+    }
+    let req = SolveRequest {
+        month,
+        time_limit: a.time_limit,
+        threads: a.threads,
+        log: !a.quiet,
+        solver_log: None,
+        cancel: None,
+        extra_leave: Vec::new(),
+        previous_file: None,
+        demand: None,
+    };
+    let doc = crate::month::roster::solve(&prepared, &req)?;
     print_summary(&doc);
     print_demand(&doc);
+    let (d, h, by) = (doc.clone(), prepared.history.clone(), a.by.clone());
+    let summary = crate::month::roster::summary(&doc);
+    let checked = env.block_on(|cx| async move {
+        crate::month::roster::store_draft(
+            cx,
+            &d,
+            &h,
+            "generate",
+            "roster.generate",
+            &by,
+            None,
+            Some(&summary),
+        )
+        .await
+    })?;
+    println!(
+        "存储 stored: {} draft version {} in {} · 校验 validator: {}",
+        doc.problem.month,
+        checked.version,
+        env.url,
+        if checked.verdict.is_empty() {
+            "no rule broken".to_string()
+        } else {
+            format!("{} violation(s)", checked.verdict.len())
+        }
+    );
+    for v in checked.verdict.iter().take(20) {
+        println!("  {v}");
+    }
+    env.close();
     if let Some(p) = &a.json {
         let json = serde_json::to_string_pretty(&doc)?;
-        fs::write(p, json + "\n").with_context(|| format!("writing {}", p.display()))?;
+        write_atomic(p, (json + "\n").as_bytes())?;
         println!("JSON: {}", p.display());
     }
     if let Some(p) = &a.xlsx {
-        let bytes = crate::excel::roster_xlsx::write(&doc)?;
-        fs::write(p, bytes).with_context(|| format!("writing {}", p.display()))?;
+        let bytes = crate::excel::roster_xlsx::write_checked(&doc, Some(&checked.verdict))?;
+        write_atomic(p, &bytes)?;
         println!("Excel: {}", p.display());
     }
     Ok(doc)
+}
+
+/// `roster check --month`: the stored roster checked with the store's history and leave.
+fn check_stored(month: &str, g: &Global) -> anyhow::Result<i32> {
+    let env = Env::open(g)?;
+    let month = month.to_string();
+    let found = env.block_on(|cx| async move {
+        let Some(s) = crate::month::roster::current(cx, &month).await? else {
+            return Err(crate::month::Error::NotFound(format!("{month}: no roster in the store")));
+        };
+        let mut doc = s.doc;
+        let (history, verdict) = crate::month::roster::recheck(cx, &mut doc).await?;
+        Ok((s.meta, doc, history, verdict))
+    })?;
+    env.close();
+    let (meta, doc, history, v) = found;
+    println!(
+        "{} version {} ({}) checked with {}",
+        doc.problem.month,
+        meta.version,
+        meta.status.code(),
+        history.label_en()
+    );
+    if v.is_empty() {
+        println!(
+            "OK: {} · {} assignments, {} standby duties, no rule broken",
+            doc.problem.month,
+            doc.roster.assignments.len(),
+            doc.roster.standby.len()
+        );
+        Ok(0)
+    } else {
+        for x in &v {
+            println!("{x}");
+        }
+        println!("{} violation(s)", v.len());
+        Ok(1)
+    }
+}
+
+/// `roster publish`.
+fn publish(month: &str, override_reason: Option<&str>, by: &str, g: &Global) -> anyhow::Result<()> {
+    let env = Env::open(g)?;
+    let (m, o, b) = (month.to_string(), override_reason.map(str::to_string), by.to_string());
+    let p = env.block_on(|cx| async move {
+        crate::month::roster::publish(cx, &m, &b, o.as_deref()).await
+    })?;
+    env.close();
+    println!(
+        "发布 published {} version {} (checked with {}){}",
+        p.month,
+        p.version,
+        p.history.label_en(),
+        if p.verdict.is_empty() {
+            String::new()
+        } else {
+            format!("; {} violation(s) published by override", p.verdict.len())
+        }
+    );
+    Ok(())
+}
+
+/// `roster import`.
+fn import(path: &Path, g: &Global) -> anyhow::Result<()> {
+    let env = Env::open(g)?;
+    let p = path.to_path_buf();
+    let months = env.block_on(|cx| async move {
+        if p.is_dir() {
+            crate::month::roster::import_folder(cx, &p, "cli").await
+        } else {
+            let doc = read_roster(&p).map_err(crate::month::Error::Internal)?;
+            let month = doc.problem.month.clone();
+            Ok(crate::month::roster::import(cx, doc, &file_name(&p), "cli")
+                .await?
+                .map(|_| vec![month])
+                .unwrap_or_default())
+        }
+    })?;
+    env.close();
+    if months.is_empty() {
+        println!("nothing imported: the store already holds those months");
+    } else {
+        println!("imported as drafts: {}", months.join(", "));
+    }
+    Ok(())
 }
 
 /// Prints status, objective by term, shortfalls, hours range and fairness spreads.
@@ -447,30 +566,6 @@ pub fn print_demand(doc: &RosterFile) {
     }
 }
 
-/// Reads a roster file (a repair file is one too).
-pub fn read_roster(file: &Path) -> anyhow::Result<RosterFile> {
-    let text = fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
-    let doc: RosterFile = serde_json::from_str(&text)
-        .with_context(|| format!("{} is not a roster file", file.display()))?;
-    doc.problem
-        .check_inputs()
-        .with_context(|| format!("{}: problem section", file.display()))?;
-    if doc.problem.days.is_empty() {
-        bail!("{}: the roster has no days", file.display());
-    }
-    Ok(doc)
-}
-
-/// Writes a file whole or not at all: to a temporary file beside it, then renamed.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let tmp = path.with_extension(format!(
-        "{}.tmp",
-        path.extension().and_then(|e| e.to_str()).unwrap_or("")
-    ));
-    fs::write(&tmp, bytes).with_context(|| format!("writing {}", tmp.display()))?;
-    fs::rename(&tmp, path).with_context(|| format!("replacing {}", path.display()))
-}
-
 /// `workforce roster repair`: applies the events, re-solves from the change date, prints the
 /// changes by person (the people to tell) and writes the repaired roster.
 pub fn repair(a: &RepairArgs) -> anyhow::Result<scheduler::Repair> {
@@ -488,7 +583,7 @@ pub fn repair(a: &RepairArgs) -> anyhow::Result<scheduler::Repair> {
         None => Vec::new(),
     };
     if let Some(book) = &a.requests {
-        events.extend(crate::request_cli::read_book(book)?.absence_events(&published, a.from));
+        events.extend(super::request::read_book(book)?.absence_events(&published, a.from));
     }
     if events.is_empty() {
         bail!("nothing to repair: give --events or a --requests book with approved leave");
@@ -647,7 +742,7 @@ mod tests {
     /// staff-file fields, and a cover change.
     #[test]
     fn example_events_file_parses() {
-        let text = include_str!("../../data/demo/events-example.json");
+        let text = include_str!("../../../data/demo/events-example.json");
         let events: Vec<scheduler::Event> = serde_json::from_str(text).unwrap();
         assert_eq!(events.len(), 4);
         assert!(

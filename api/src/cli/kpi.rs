@@ -1,17 +1,19 @@
-//! `workforce kpi …`: import the month's KPI evidence, record a manager's adjustment with its
-//! reason, and evaluate (scores, composite, coefficient, evidence per person).
+//! `workforce kpi …`: import the month's KPI evidence into the store, record a manager's
+//! adjustment with its reason, and evaluate (scores, composite, coefficient, evidence per
+//! person).
 
-use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::Context as _;
 use rust_decimal::Decimal;
 
+use super::{file_name, write_atomic, Env, Global};
 use crate::excel::kpi_import::{parse, KpiFile};
 use crate::excel::rows::StaffEntry;
-use crate::kpi::{evaluate, Adjustment, Evaluation, Evidence, KpiScoring, Person};
-use crate::store::{database_url, runtime, Store};
+use crate::kpi::{Adjustment, Evaluation};
+use crate::month::roster::read_roster;
+use crate::month::YearMonth;
 
 /// KPI subcommands.
 #[derive(Debug, clap::Subcommand)]
@@ -26,12 +28,6 @@ pub enum KpiCommand {
         /// Month, YYYY-MM.
         #[arg(long)]
         month: String,
-        /// Site folder (staff list).
-        #[arg(long, default_value = "data/demo")]
-        site: PathBuf,
-        /// Database URL.
-        #[arg(long)]
-        db: Option<String>,
         /// Show what would be stored; store nothing.
         #[arg(long)]
         dry_run: bool,
@@ -56,12 +52,6 @@ pub enum KpiCommand {
         /// Who decides.
         #[arg(long)]
         by: String,
-        /// Site folder (staff list).
-        #[arg(long, default_value = "data/demo")]
-        site: PathBuf,
-        /// Database URL.
-        #[arg(long)]
-        db: Option<String>,
     },
     /// Evaluate the month: each KPI's value, target, weight, score and evidence; composite and
     /// coefficient as payroll applies them.
@@ -69,15 +59,10 @@ pub enum KpiCommand {
         /// Month, YYYY-MM.
         #[arg(long)]
         month: String,
-        /// The month's roster, to take the attendance KPI from the stored attendance.
+        /// A roster file to take the attendance KPI from (with the stored attendance); else the
+        /// store's roster of the month.
         #[arg(long)]
         roster: Option<PathBuf>,
-        /// Site folder.
-        #[arg(long, default_value = "data/demo")]
-        site: PathBuf,
-        /// Database URL.
-        #[arg(long)]
-        db: Option<String>,
         /// Show the evidence of this employee.
         #[arg(long)]
         employee: Option<String>,
@@ -88,81 +73,6 @@ pub enum KpiCommand {
         #[arg(long)]
         xlsx: Option<PathBuf>,
     },
-}
-
-/// Reads `DATA_DIR/performance/kpi-scoring.toml`.
-///
-/// # Errors
-/// An unreadable or invalid file, named.
-pub fn load_scoring(data_dir: &Path) -> anyhow::Result<KpiScoring> {
-    let path = data_dir.join("performance").join("kpi-scoring.toml");
-    let text = fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-    KpiScoring::from_toml_str(&text).with_context(|| format!("scoring file {}", path.display()))
-}
-
-fn staff(site: &Path) -> anyhow::Result<Vec<StaffEntry>> {
-    Ok(crate::data::load_site(site)?
-        .employees
-        .iter()
-        .map(|e| StaffEntry {
-            id: e.id.clone(),
-            name: e.name.clone(),
-        })
-        .collect())
-}
-
-/// The people of a roster (or site) with their pay positions and attendance KPIs.
-///
-/// # Errors
-/// An employee without a known pay position.
-pub fn people(
-    employees: &[scheduler::Employee],
-    attendance: &BTreeMap<String, u32>,
-) -> anyhow::Result<Vec<Person>> {
-    let date = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).context("date")?;
-    employees
-        .iter()
-        .map(|e| {
-            let pe = crate::timesheet::payroll_employee(e, date)?;
-            Ok(Person {
-                id: e.id.clone(),
-                name: e.name.clone(),
-                position: pe.position,
-                attendance_kpi: attendance.get(&e.id).copied(),
-            })
-        })
-        .collect()
-}
-
-/// Evaluates a month from the stored evidence, if any KPI evidence is stored for it (else
-/// `None`: the time sheets keep their scores). `attendance` maps employee ids to the
-/// reconciliation's attendance KPI.
-///
-/// # Errors
-/// Database, policy or rating errors.
-pub async fn stored_evaluations(
-    store: &Store,
-    month: &str,
-    employees: &[scheduler::Employee],
-    attendance: &BTreeMap<String, u32>,
-    data_dir: &Path,
-) -> anyhow::Result<Option<Vec<Evaluation>>> {
-    let evidence = store.kpi_evidence(month).await?;
-    if evidence == Evidence::default() {
-        return Ok(None);
-    }
-    let policy = crate::payroll_cli::load_policy(data_dir)?;
-    let scoring = load_scoring(data_dir)?;
-    let (y, m) = crate::data::parse_month(month)?;
-    let date = chrono::NaiveDate::from_ymd_opt(y, m, 1).context("month")?;
-    let people = people(employees, attendance)?;
-    Ok(Some(evaluate(
-        &people,
-        &evidence,
-        &scoring,
-        &policy.performance,
-        date,
-    )?))
 }
 
 fn print_evaluations(evals: &[Evaluation], detail: Option<&str>) {
@@ -225,23 +135,22 @@ fn print_evaluations(evals: &[Evaluation], detail: Option<&str>) {
 /// Runs a KPI subcommand.
 ///
 /// # Errors
-/// Bad input (every problem listed), database or policy errors.
-pub fn run(cmd: KpiCommand, data_dir: &Path) -> anyhow::Result<()> {
+/// Bad input (every problem listed), an approved month, database or policy errors.
+pub fn run(cmd: KpiCommand, g: &Global) -> anyhow::Result<()> {
     match cmd {
         KpiCommand::Import {
             file,
             month,
-            site,
-            db,
             dry_run,
         } => {
-            let (y, m) = crate::data::parse_month(&month)?;
-            let staff = staff(&site)?;
+            let ym = YearMonth::parse(&month)?;
+            let (y, m) = (ym.year, ym.month);
+            let env = Env::open(g)?;
+            let staff: Vec<StaffEntry> = env.block_on(|cx| async move {
+                Ok(crate::month::attendance::employed_in(&cx.store.staff().await?, ym))
+            })?;
             let bytes = fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
-            let name = file
-                .file_name()
-                .map(|n| n.to_string_lossy().to_string())
-                .unwrap_or_default();
+            let name = file_name(&file);
             let (n, st) = (name.clone(), staff.clone());
             let parsed =
                 crate::excel::bounded::within(crate::excel::bounded::PARSE_LIMIT, move || {
@@ -288,18 +197,16 @@ pub fn run(cmd: KpiCommand, data_dir: &Path) -> anyhow::Result<()> {
                 println!("dry run: nothing stored");
                 return Ok(());
             }
-            let url = database_url(db.as_deref());
-            runtime()?.block_on(async {
-                let store = Store::open(&url).await?;
-                let s = store.replace_kpi(&month, &name, &parsed).await;
-                store.close().await;
-                let s = s?;
-                println!(
-                    "stored import #{}: {} records of {} people ({} earlier records of theirs replaced) in {url}",
-                    s.import_id, s.inserted, s.people, s.replaced
-                );
-                Ok(())
-            })
+            let month_text = ym.to_string();
+            let s = env.block_on(|cx| async move {
+                Ok(cx.store.replace_kpi(&month_text, &name, &parsed).await?)
+            })?;
+            println!(
+                "stored import #{}: {} records of {} people ({} earlier records of theirs replaced) in {}",
+                s.import_id, s.inserted, s.people, s.replaced, env.url
+            );
+            env.close();
+            Ok(())
         }
         KpiCommand::Adjust {
             month,
@@ -308,14 +215,8 @@ pub fn run(cmd: KpiCommand, data_dir: &Path) -> anyhow::Result<()> {
             points,
             reason,
             by,
-            site,
-            db,
         } => {
-            crate::data::parse_month(&month)?;
-            anyhow::ensure!(
-                staff(&site)?.iter().any(|s| s.id == employee),
-                "unknown employee {employee}"
-            );
+            let ym = YearMonth::parse(&month)?;
             let kpi = payroll::Kpi::ALL
                 .into_iter()
                 .find(|k| k.name() == kpi)
@@ -326,6 +227,14 @@ pub fn run(cmd: KpiCommand, data_dir: &Path) -> anyhow::Result<()> {
                 !reason.trim().is_empty(),
                 "an adjustment needs a written reason (--reason)"
             );
+            let env = Env::open(g)?;
+            let e = employee.clone();
+            let known = env.block_on(|cx| async move {
+                Ok(crate::month::attendance::employed_in(&cx.store.staff().await?, ym)
+                    .iter()
+                    .any(|s| s.id == e))
+            })?;
+            anyhow::ensure!(known, "unknown employee {employee}");
             let adj = Adjustment {
                 employee,
                 kpi,
@@ -334,62 +243,35 @@ pub fn run(cmd: KpiCommand, data_dir: &Path) -> anyhow::Result<()> {
                 by,
                 at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             };
-            let url = database_url(db.as_deref());
-            runtime()?.block_on(async {
-                let store = Store::open(&url).await?;
-                let id = store.add_adjustment(&month, &adj).await;
-                store.close().await;
-                println!(
-                    "adjustment #{} stored: {} {} {:+} ({}, by {})",
-                    id?,
-                    adj.employee,
-                    adj.kpi.name(),
-                    adj.points,
-                    adj.reason,
-                    adj.by
-                );
-                Ok(())
-            })
+            let (a, m) = (adj.clone(), ym.to_string());
+            let id = env.block_on(|cx| async move { Ok(cx.store.add_adjustment(&m, &a).await?) })?;
+            env.close();
+            println!(
+                "adjustment #{} stored: {} {} {:+} ({}, by {})",
+                id,
+                adj.employee,
+                adj.kpi.name(),
+                adj.points,
+                adj.reason,
+                adj.by
+            );
+            Ok(())
         }
         KpiCommand::Evaluate {
             month,
             roster,
-            site,
-            db,
             employee,
             json,
             xlsx,
         } => {
-            let url = database_url(db.as_deref());
-            let (employees, doc) = match &roster {
-                Some(path) => {
-                    let doc = crate::roster_cli::read_roster(path)?;
-                    (doc.problem.employees.clone(), Some(doc))
-                }
-                None => (crate::data::load_site(&site)?.employees, None),
-            };
-            let evals = runtime()?.block_on(async {
-                let store = Store::open(&url).await?;
-                let mut attendance = BTreeMap::new();
-                if let Some(doc) = &doc {
-                    let records = store.attendance(&month).await?;
-                    if !records.is_empty() {
-                        let policy = crate::attendance_cli::load_policy(data_dir)?;
-                        let rec = crate::attendance::reconcile(
-                            doc,
-                            &records,
-                            &policy,
-                            Decimal::from(crate::timesheet::NEUTRAL_KPI_SCORE),
-                        );
-                        for p in rec.people {
-                            attendance.insert(p.employee, p.attendance_kpi);
-                        }
-                    }
-                }
-                let r = stored_evaluations(&store, &month, &employees, &attendance, data_dir).await;
-                store.close().await;
-                r
+            let ym = YearMonth::parse(&month)?;
+            let doc = roster.as_deref().map(read_roster).transpose()?;
+            let env = Env::open(g)?;
+            let evals = env.block_on(|cx| async move {
+                crate::month::kpi::evaluate_month(cx, ym, doc).await
             })?;
+            let url = env.url.clone();
+            env.close();
             let Some(evals) = evals else {
                 anyhow::bail!(
                     "no KPI evidence stored for {month} in {url}: run `workforce kpi import` first"
@@ -398,7 +280,7 @@ pub fn run(cmd: KpiCommand, data_dir: &Path) -> anyhow::Result<()> {
             println!("绩效考核 evaluation {month} · {} people", evals.len());
             print_evaluations(&evals, employee.as_deref());
             if let Some(path) = json {
-                crate::roster_cli::write_atomic(
+                write_atomic(
                     &path,
                     (serde_json::to_string_pretty(&evals)? + "\n").as_bytes(),
                 )?;
@@ -407,10 +289,11 @@ pub fn run(cmd: KpiCommand, data_dir: &Path) -> anyhow::Result<()> {
             if let Some(path) = xlsx {
                 let bytes = crate::excel::kpi_xlsx::workbook(&month, &evals)
                     .context("writing the evaluation workbook")?;
-                crate::roster_cli::write_atomic(&path, &bytes)?;
+                write_atomic(&path, &bytes)?;
                 println!("workbook: {}", path.display());
             }
             Ok(())
         }
     }
 }
+

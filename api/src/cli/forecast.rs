@@ -11,7 +11,8 @@ use scheduler::demand::forecast::{back_test, fit, BackTest};
 use scheduler::demand::{hhmm, staffing, Demand, IntervalNeed, ServicePolicy};
 use serde::{Deserialize, Serialize};
 
-use crate::data::{load_calendar, parse_month};
+use crate::month::parse_month;
+use crate::reference::load_calendar;
 
 /// Which queueing model to staff with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize, Deserialize)]
@@ -224,7 +225,7 @@ pub fn run(a: &ForecastArgs, data_dir: &Path) -> anyhow::Result<NeedFile> {
         needs,
     };
     if let Some(out) = &a.out {
-        crate::roster_cli::write_atomic(
+        super::write_atomic(
             out,
             (serde_json::to_string_pretty(&file)? + "\n").as_bytes(),
         )?;

@@ -1,29 +1,26 @@
 //! `workforce serve` and `workforce user add`.
 
 use std::io::BufRead as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::accounts::Role;
-use crate::store::{database_url, Store};
+use crate::db::{database_url, Store};
+
+use super::Global;
 
 /// Arguments of `workforce serve`.
 #[derive(Debug, clap::Args)]
 pub struct ServeArgs {
     /// Address to listen on (port 0 picks a free port; the chosen address is printed).
-    #[arg(long, default_value = "127.0.0.1:8080")]
+    #[arg(long, env = "BIND", default_value = "127.0.0.1:8080")]
     pub bind: String,
     /// On an empty database, create one demo account per role (printed at start).
     #[arg(long)]
     pub demo: bool,
-    /// Site folder.
-    #[arg(long, default_value = "data/demo")]
-    pub site: PathBuf,
-    /// Folder with the rosters (`roster-YYYY-MM.json`).
-    #[arg(long, default_value = "out")]
-    pub rosters: PathBuf,
-    /// Database URL (default: DATABASE_URL, else sqlite://out/workforce.db).
+    /// A folder of roster files (`roster-YYYY-MM.json`) imported into the store at start for
+    /// the months it lacks (an import, not the state: the store is).
     #[arg(long)]
-    pub db: Option<String>,
+    pub rosters: Option<PathBuf>,
 }
 
 /// `workforce user …`.
@@ -41,9 +38,6 @@ pub enum UserCommand {
         /// Name shown.
         #[arg(long)]
         display_name: Option<String>,
-        /// Database URL.
-        #[arg(long)]
-        db: Option<String>,
     },
 }
 
@@ -51,12 +45,12 @@ pub enum UserCommand {
 ///
 /// # Errors
 /// Binding, database or configuration errors.
-pub fn serve(a: &ServeArgs, data_dir: &Path) -> anyhow::Result<()> {
+pub fn serve(a: &ServeArgs, g: &Global) -> anyhow::Result<()> {
     let config = crate::web::Config {
-        data_dir: data_dir.to_path_buf(),
-        site: a.site.clone(),
+        data_dir: g.data_dir.clone(),
+        site: g.site.clone(),
         rosters: a.rosters.clone(),
-        db_url: database_url(a.db.as_deref()),
+        db_url: database_url(g.db.as_deref()),
     };
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -69,20 +63,19 @@ pub fn serve(a: &ServeArgs, data_dir: &Path) -> anyhow::Result<()> {
 ///
 /// # Errors
 /// A bad role, a short password, a taken name, or a database error.
-pub fn user(cmd: UserCommand) -> anyhow::Result<()> {
+pub fn user(cmd: UserCommand, g: &Global) -> anyhow::Result<()> {
     match cmd {
         UserCommand::Add {
             username,
             role,
             display_name,
-            db,
         } => {
             let role = Role::parse(&role)?;
             let mut password = String::new();
             std::io::stdin().lock().read_line(&mut password)?;
             let password = password.trim_end_matches(['\r', '\n']).to_string();
-            let url = database_url(db.as_deref());
-            crate::store::runtime()?.block_on(async {
+            let url = database_url(g.db.as_deref());
+            crate::db::runtime()?.block_on(async {
                 let store = Store::open(&url).await?;
                 let id = store
                     .add_user(
@@ -94,7 +87,12 @@ pub fn user(cmd: UserCommand) -> anyhow::Result<()> {
                     )
                     .await;
                 store.close().await;
-                println!("user #{} {username} ({}) added in {url}", id?, role.code());
+                println!(
+                    "user #{} {username} ({}) added in {}",
+                    id?,
+                    role.code(),
+                    crate::db::redacted(&url)
+                );
                 Ok(())
             })
         }

@@ -1,0 +1,280 @@
+//! Attendance in the pipeline: the import context of a month from the store's staff list,
+//! imports (parsed off the async runtime within a time bound; stored in one transaction with
+//! the audit entry; refused once the month's payroll is approved), the reconciliation with
+//! the month's roster, HR's confirmations of the differences, and the empty template.
+
+use std::collections::HashMap;
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use super::{blocking, Context, Error, Result, YearMonth};
+use crate::attendance::{Reconciliation, DifferenceKind};
+use crate::db::attendance::{ImportRefused, ImportSummary};
+use crate::excel::attendance::{ImportContext, Parsed, StaffEntry};
+use crate::staff::Staff;
+
+/// The people an attendance file of `month` may name: everyone employed on any day of it
+/// (on post, or left during or after the month).
+#[must_use]
+pub fn employed_in(staff: &Staff, month: YearMonth) -> Vec<StaffEntry> {
+    let (first, last) = (month.first_day(), month.last_day());
+    staff
+        .members
+        .iter()
+        .filter(|m| match &m.hr {
+            Some(h) => h.hired_on <= last && h.left_on.is_none_or(|l| l >= first),
+            None => m.active,
+        })
+        .filter(|m| m.active || m.hr.as_ref().is_some_and(|h| h.left_on.is_some()))
+        .map(|m| StaffEntry {
+            id: m.employee.id.clone(),
+            name: m.employee.name.clone(),
+        })
+        .collect()
+}
+
+/// The import context of a month: its people, the site's shifts and the attendance rules.
+///
+/// # Errors
+/// A database error.
+pub async fn context(cx: Context<'_>, month: YearMonth) -> Result<ImportContext> {
+    let staff = cx.store.staff().await?;
+    Ok(ImportContext::new(
+        month.year,
+        month.month,
+        employed_in(&staff, month),
+        &cx.reference.site.shifts,
+        cx.reference.attendance.clone(),
+    ))
+}
+
+/// Refuses a month whose payroll is approved, naming the run.
+///
+/// # Errors
+/// [`Error::Conflict`] for an approved month.
+pub async fn ensure_open(cx: Context<'_>, month: YearMonth) -> Result<()> {
+    if let Some(r) = cx.store.approved_run(&month.to_string()).await? {
+        return Err(Error::Conflict(
+            ImportRefused::Approved {
+                month: month.to_string(),
+                run: r.id,
+            }
+            .to_string(),
+        ));
+    }
+    Ok(())
+}
+
+/// Parses a file of `month` (off the async runtime, within the parse bound).
+///
+/// # Errors
+/// [`Error::Conflict`] for an approved month (checked first), [`Error::File`] with every
+/// located problem.
+pub async fn parse(cx: Context<'_>, month: YearMonth, bytes: Vec<u8>) -> Result<Parsed> {
+    ensure_open(cx, month).await?;
+    let ctx = context(cx, month).await?;
+    blocking(move || {
+        crate::excel::bounded::within(crate::excel::bounded::PARSE_LIMIT, move || {
+            crate::excel::attendance::parse(&bytes, &ctx)
+        })
+    })
+    .await?
+    .map_err(Error::File)
+}
+
+/// Stores a parsed file of `month` by `actor` (one transaction with the audit entry).
+///
+/// # Errors
+/// [`Error::Conflict`] when the month's payroll was approved meanwhile, else a database
+/// error; nothing is stored then.
+pub async fn store(
+    cx: Context<'_>,
+    month: YearMonth,
+    file_name: &str,
+    parsed: &Parsed,
+    actor: &str,
+) -> Result<ImportSummary> {
+    cx.store
+        .replace_attendance(
+            &month.to_string(),
+            file_name,
+            parsed.source,
+            &parsed.sheet,
+            &parsed.records,
+            actor,
+        )
+        .await
+        .map_err(|e| match e {
+            ImportRefused::Database(e) => Error::Internal(e),
+            other => Error::Conflict(other.to_string()),
+        })
+}
+
+/// Parses and stores a file of `month`.
+///
+/// # Errors
+/// As [`parse`] and [`store`].
+pub async fn import(
+    cx: Context<'_>,
+    month: YearMonth,
+    file_name: &str,
+    bytes: Vec<u8>,
+    actor: &str,
+) -> Result<(Parsed, ImportSummary)> {
+    let parsed = parse(cx, month, bytes).await?;
+    let summary = store(cx, month, file_name, &parsed, actor).await?;
+    Ok((parsed, summary))
+}
+
+/// The month's stored attendance reconciled with its roster (the store's, published or
+/// draft, or `roster` when given); `None` when nothing is stored or there is no roster.
+///
+/// # Errors
+/// A database error.
+pub async fn reconcile(
+    cx: Context<'_>,
+    month: YearMonth,
+    roster: Option<scheduler::RosterFile>,
+) -> Result<Option<Reconciliation>> {
+    let records = cx.store.attendance(&month.to_string()).await?;
+    if records.is_empty() {
+        return Ok(None);
+    }
+    let doc = match roster {
+        Some(d) => d,
+        None => match super::roster::for_pay(cx, &month.to_string()).await? {
+            Some(s) => s.doc,
+            None => return Ok(None),
+        },
+    };
+    let policy = cx.reference.attendance.clone();
+    Ok(Some(
+        blocking(move || {
+            crate::attendance::reconcile(
+                &doc,
+                &records,
+                &policy,
+                Decimal::from(crate::timesheet::NEUTRAL_KPI_SCORE),
+            )
+        })
+        .await?,
+    ))
+}
+
+/// One difference with its confirmation, if any.
+#[derive(Debug, Clone, Serialize)]
+pub struct DifferenceRow {
+    /// Employee id.
+    pub employee: String,
+    /// Name.
+    pub name: String,
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    /// `DifferenceKind` code (snake case).
+    pub kind: String,
+    /// Chinese label.
+    pub label: String,
+    /// What the roster says.
+    pub rostered: String,
+    /// What the attendance says.
+    pub recorded: String,
+    /// Details.
+    pub detail: String,
+    /// Who confirmed it.
+    pub confirmed_by: Option<String>,
+    /// When.
+    pub confirmed_at: Option<String>,
+    /// HR's note.
+    pub note: Option<String>,
+}
+
+fn kind_code(k: DifferenceKind) -> String {
+    serde_json::to_value(k)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// The month's differences between roster and attendance, each with its confirmation
+/// (`None` when nothing is stored or there is no roster).
+///
+/// # Errors
+/// A database error.
+pub async fn differences(cx: Context<'_>, month: YearMonth) -> Result<Option<Vec<DifferenceRow>>> {
+    let Some(rec) = reconcile(cx, month, None).await? else {
+        return Ok(None);
+    };
+    let confirmed = cx.store.confirmations(&month.to_string()).await?;
+    Ok(Some(
+        rec.differences
+            .iter()
+            .map(|d| {
+                let kind = kind_code(d.kind);
+                let date = d.date.to_string();
+                let c = confirmed.get(&(d.employee.clone(), date.clone(), kind.clone()));
+                DifferenceRow {
+                    employee: d.employee.clone(),
+                    name: d.name.clone(),
+                    label: d.kind.label_zh().to_string(),
+                    rostered: d.rostered.clone().unwrap_or_default(),
+                    recorded: d.recorded.clone().unwrap_or_default(),
+                    detail: d.detail.clone(),
+                    confirmed_by: c.map(|c| c.confirmed_by.clone()),
+                    confirmed_at: c.map(|c| c.confirmed_at.clone()),
+                    note: c.map(|c| c.note.clone()),
+                    date,
+                    kind,
+                }
+            })
+            .collect(),
+    ))
+}
+
+/// Confirms the differences named by `(employee, date, kind)` (each must be one the month has
+/// now), with `note`, in one transaction with its audit entry. Returns how many were new.
+///
+/// # Errors
+/// [`Error::Invalid`] for a difference the month does not have, or none named.
+pub async fn confirm(
+    cx: Context<'_>,
+    month: YearMonth,
+    which: &[(String, String, String)],
+    note: &str,
+    actor: &str,
+) -> Result<usize> {
+    let rows = differences(cx, month).await?.ok_or_else(|| {
+        Error::Invalid(format!(
+            "{month}: no stored attendance or no roster to reconcile"
+        ))
+    })?;
+    if which.is_empty() {
+        return Err(Error::Invalid("name at least one difference".into()));
+    }
+    let have: HashMap<(&str, &str, &str), ()> = rows
+        .iter()
+        .map(|r| ((r.employee.as_str(), r.date.as_str(), r.kind.as_str()), ()))
+        .collect();
+    for (e, d, k) in which {
+        if !have.contains_key(&(e.as_str(), d.as_str(), k.as_str())) {
+            return Err(Error::Invalid(format!(
+                "{month} has no difference {k} of {e} on {d}"
+            )));
+        }
+    }
+    Ok(cx
+        .store
+        .confirm_differences(&month.to_string(), which, note, actor)
+        .await?)
+}
+
+/// The month's empty import template (考勤导入模板) for the people employed in it.
+///
+/// # Errors
+/// A database or workbook error.
+pub async fn template(cx: Context<'_>, month: YearMonth) -> Result<Vec<u8>> {
+    let ctx = context(cx, month).await?;
+    blocking(move || crate::excel::attendance::template_workbook(&ctx))
+        .await?
+        .map_err(|e| Error::internal(format!("writing the template workbook: {e}")))
+}

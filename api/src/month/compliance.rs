@@ -1,0 +1,233 @@
+//! The purchaser's view of a contract year: the seat labour cost of each month against the
+//! annual floor. One computation, [`year`], serves the compliance page, the overview, the JSON
+//! API and the compliance workbook, so they cannot disagree: the months with an approved
+//! payroll run count at that run's stored figures (actual, with the run named); every other
+//! month of the year is projected at the run rate (the latest approved month's cost). Drafts
+//! count for nothing: a month is actual only once approved.
+
+use anyhow::Context as _;
+use payroll::{CostMonthTotal, Money, Month, MonthCost, SeatCostYear};
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use super::pay::CostDoc;
+use super::{blocking, Context, Error, Result};
+use crate::db::payroll::RunRow;
+use crate::excel::payroll_xlsx::{self, ComplianceInput, MonthHeadcount};
+
+/// Seats of the contract.
+pub const CONTRACTED_SEATS: u32 = 52;
+
+/// An approved run a month's figures come from.
+#[derive(Debug, Clone, Serialize)]
+pub struct ActualRun {
+    /// Run id.
+    pub id: i64,
+    /// Who approved it.
+    pub approved_by: String,
+    /// When.
+    pub approved_at: String,
+}
+
+/// One month of the year.
+#[derive(Debug, Clone, Serialize)]
+pub struct ComplianceMonth {
+    /// The month.
+    pub month: Month,
+    /// The approved run, when the month is actual; `None`: projected.
+    pub actual: Option<ActualRun>,
+    /// The month's seat labour cost: the run's, or the run rate.
+    pub seat_labour_cost: Money,
+    /// Cumulative to this month, actual and projected months alike.
+    pub cumulative: Money,
+    /// The run's month cost (actual months).
+    #[serde(skip)]
+    pub cost: Option<MonthCost>,
+    /// Staff on post (reserve excluded) and reserve of the run (actual months).
+    pub on_post: Option<u32>,
+    /// Reserve staff of the run (actual months).
+    pub reserve: Option<u32>,
+    /// Open roster shortfalls of the run's roster (actual months).
+    pub shortfalls: Option<usize>,
+}
+
+impl ComplianceMonth {
+    /// `实际 · 批次 #3 · hr 2026-04-05` or `预计（运行值）`.
+    #[must_use]
+    pub fn label_zh(&self) -> String {
+        match &self.actual {
+            Some(a) => format!(
+                "实际 · 已审批批次 #{} · {} {}",
+                a.id,
+                a.approved_by,
+                crate::clock::local(&a.approved_at)
+            ),
+            None => "预计（按运行值）".to_string(),
+        }
+    }
+
+    /// In English.
+    #[must_use]
+    pub fn label_en(&self) -> String {
+        match &self.actual {
+            Some(a) => format!(
+                "actual · approved run #{} · {} {}",
+                a.id,
+                a.approved_by,
+                crate::clock::local(&a.approved_at)
+            ),
+            None => "projected (run rate)".to_string(),
+        }
+    }
+}
+
+/// The year against the floor.
+#[derive(Debug, Clone, Serialize)]
+pub struct ComplianceYear {
+    /// The contract year.
+    pub year: i32,
+    /// The annual floor.
+    pub floor: Money,
+    /// Where the floor comes from.
+    pub floor_source: String,
+    /// January to December.
+    pub months: Vec<ComplianceMonth>,
+    /// The annual view: actual months summed, the others projected at the run rate.
+    pub view: SeatCostYear,
+    /// The latest approved run (the run rate's month; its payslips give pay by position).
+    pub latest_run: ActualRun,
+    /// What the figures are, in words (the runs, the projection).
+    pub basis_zh: String,
+}
+
+impl ComplianceYear {
+    /// The actual months.
+    pub fn actual(&self) -> impl Iterator<Item = &ComplianceMonth> {
+        self.months.iter().filter(|m| m.actual.is_some())
+    }
+
+    /// The workbook's input (the same figures, so the workbook and the page agree).
+    #[must_use]
+    pub fn workbook_input(&self) -> ComplianceInput {
+        let actual: Vec<&ComplianceMonth> = self.actual().collect();
+        ComplianceInput {
+            year: self.year,
+            floor: self.floor,
+            floor_source: self.floor_source.clone(),
+            months: actual.iter().filter_map(|m| m.cost.clone()).collect(),
+            year_view: self.view.clone(),
+            headcount: actual
+                .iter()
+                .map(|m| MonthHeadcount {
+                    month: m.month,
+                    on_post: m.on_post.unwrap_or(0),
+                    reserve: m.reserve.unwrap_or(0),
+                })
+                .collect(),
+            contracted_heads: CONTRACTED_SEATS,
+            sources: actual.iter().map(|m| m.label_zh()).collect(),
+            basis: self.months.iter().map(ComplianceMonth::label_zh).collect(),
+            note: Some(self.basis_zh.clone()),
+        }
+    }
+}
+
+/// The year's compliance view from the approved runs; `None` before the year's first
+/// approved month.
+///
+/// # Errors
+/// [`Error::NotFound`] when no floor is in force for the year, or a stored cost document that
+/// does not parse.
+pub async fn year(cx: Context<'_>, year: i32) -> Result<Option<ComplianceYear>> {
+    let runs = cx.store.year_run_costs(year).await?;
+    let mut approved: Vec<(RunRow, CostDoc)> = Vec::new();
+    for r in runs.into_iter().filter(|r| r.row.approved()) {
+        let doc: CostDoc = serde_json::from_str(&r.cost_json)
+            .with_context(|| format!("stored cost of run #{} does not parse", r.row.id))?;
+        approved.push((r.row, doc));
+    }
+    approved.sort_by(|a, b| a.0.month.cmp(&b.0.month));
+    let Some((latest_row, latest_doc)) = approved.last() else {
+        return Ok(None);
+    };
+    let jan = chrono::NaiveDate::from_ymd_opt(year, 1, 1)
+        .ok_or_else(|| Error::Invalid(format!("year {year}")))?;
+    let floor_row = cx
+        .reference
+        .payroll
+        .contract_cost
+        .floor_on(jan)
+        .map_err(|e| Error::NotFound(format!("no labour-cost floor for {year}: {e}")))?;
+    let floor = floor_row.annual;
+    let run_rate = latest_doc.cost.seat_labour_cost;
+    let totals: Vec<CostMonthTotal> = approved
+        .iter()
+        .map(|(_, d)| CostMonthTotal {
+            month: d.cost.month,
+            seat_labour_cost: d.cost.seat_labour_cost,
+        })
+        .collect();
+    let view = payroll::seat_cost_year_projected(floor, &totals, run_rate)
+        .map_err(|e| Error::internal(format!("the year {year}: {e}")))?;
+    let actual_run = |r: &RunRow| ActualRun {
+        id: r.id,
+        approved_by: r.approved_by.clone().unwrap_or_default(),
+        approved_at: r.approved_at.clone().unwrap_or_default(),
+    };
+    let mut months = Vec::with_capacity(12);
+    let mut cumulative = Decimal::ZERO;
+    for m in 1..=12u32 {
+        let month =
+            Month::new(year, m).ok_or_else(|| Error::internal(format!("month {year}-{m}")))?;
+        let run = approved.iter().find(|(_, d)| d.cost.month == month);
+        let cost = run.map_or(run_rate, |(_, d)| d.cost.seat_labour_cost);
+        cumulative += cost;
+        months.push(ComplianceMonth {
+            month,
+            actual: run.map(|(r, _)| actual_run(r)),
+            seat_labour_cost: cost,
+            cumulative,
+            cost: run.map(|(_, d)| d.cost.clone()),
+            on_post: run.map(|(_, d)| d.on_post),
+            reserve: run.map(|(_, d)| d.reserve),
+            shortfalls: run.map(|(_, d)| d.shortfalls),
+        });
+    }
+    let ids: Vec<String> = approved
+        .iter()
+        .map(|(r, _)| format!("{} #{}", r.month, r.id))
+        .collect();
+    let basis_zh = format!(
+        "按已审批工资批次计（{}）；其余 {} 个月按最近一月（{}）运行值 {} 预计",
+        ids.join("、"),
+        view.remaining_months,
+        latest_row.month,
+        payroll::money::grouped(run_rate, true)
+    );
+    Ok(Some(ComplianceYear {
+        year,
+        floor,
+        floor_source: floor_row.provenance.source.clone(),
+        latest_run: actual_run(latest_row),
+        months,
+        view,
+        basis_zh,
+    }))
+}
+
+/// The compliance workbook of the year, from [`year`]; `None` before the first approved
+/// month.
+///
+/// # Errors
+/// As [`year`], or a workbook error.
+pub async fn workbook(cx: Context<'_>, year: i32) -> Result<Option<Vec<u8>>> {
+    let Some(y) = self::year(cx, year).await? else {
+        return Ok(None);
+    };
+    let input = y.workbook_input();
+    Ok(Some(
+        blocking(move || payroll_xlsx::compliance(&input))
+            .await?
+            .map_err(|e| Error::internal(format!("the compliance workbook: {e}")))?,
+    ))
+}

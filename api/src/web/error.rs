@@ -1,0 +1,204 @@
+//! One application error type for every handler. Domain and validation errors become 4xx
+//! pages (or JSON under `/api/`: [`json_under_api`]) with their message; database and
+//! unexpected errors an opaque 500 whose whole chain is logged through `tracing`.
+
+use axum::extract::Request;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Json;
+
+use crate::month::Error as StepError;
+
+/// Why a request was not served.
+#[derive(Debug)]
+pub struct AppError {
+    kind: Kind,
+}
+
+#[derive(Debug)]
+enum Kind {
+    /// 303 to the log-in page (JSON: 401).
+    SignIn,
+    /// A status and a message for the user.
+    Status(StatusCode, String),
+    /// A status and a JSON body (problems of an upload).
+    Detailed(StatusCode, String, serde_json::Value),
+    /// A page already rendered (a form with its notice), with the message for JSON.
+    Page(Response, String),
+    /// Not the user's doing: logged, answered with an opaque 500.
+    Internal(anyhow::Error),
+}
+
+/// What the JSON conversion under `/api/` reads off an error response.
+#[derive(Debug, Clone)]
+pub(crate) struct ErrorJson {
+    status: StatusCode,
+    body: serde_json::Value,
+}
+
+impl AppError {
+    /// Not signed in.
+    pub fn sign_in() -> Self {
+        AppError { kind: Kind::SignIn }
+    }
+
+    /// A status with a message.
+    pub fn status(status: StatusCode, message: impl Into<String>) -> Self {
+        AppError {
+            kind: Kind::Status(status, message.into()),
+        }
+    }
+
+    /// 400.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::status(StatusCode::BAD_REQUEST, message)
+    }
+
+    /// 404.
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::status(StatusCode::NOT_FOUND, message)
+    }
+
+    /// 409.
+    pub fn conflict(message: impl Into<String>) -> Self {
+        Self::status(StatusCode::CONFLICT, message)
+    }
+
+    /// A status, a message and JSON details (for `/api/`).
+    pub fn detailed(status: StatusCode, message: impl Into<String>, body: serde_json::Value) -> Self {
+        AppError {
+            kind: Kind::Detailed(status, message.into(), body),
+        }
+    }
+
+    /// A page already rendered (its status set), with the message JSON clients get.
+    pub fn page(response: Response, message: impl Into<String>) -> Self {
+        AppError {
+            kind: Kind::Page(response, message.into()),
+        }
+    }
+
+    /// An unexpected error.
+    pub fn internal(e: impl Into<anyhow::Error>) -> Self {
+        AppError {
+            kind: Kind::Internal(e.into()),
+        }
+    }
+
+    /// The HTTP status.
+    #[must_use]
+    pub fn status_code(&self) -> StatusCode {
+        match &self.kind {
+            Kind::SignIn => StatusCode::UNAUTHORIZED,
+            Kind::Status(s, _) | Kind::Detailed(s, _, _) => *s,
+            Kind::Page(r, _) => r.status(),
+            Kind::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The message shown.
+    #[must_use]
+    pub fn message(&self) -> String {
+        match &self.kind {
+            Kind::SignIn => "not signed in".into(),
+            Kind::Status(_, m) | Kind::Detailed(_, m, _) | Kind::Page(_, m) => m.clone(),
+            Kind::Internal(_) => "internal error".into(),
+        }
+    }
+}
+
+impl From<StepError> for AppError {
+    fn from(e: StepError) -> Self {
+        let status = match &e {
+            StepError::NotFound(_) => StatusCode::NOT_FOUND,
+            StepError::Invalid(_) => StatusCode::BAD_REQUEST,
+            StepError::Conflict(_) => StatusCode::CONFLICT,
+            StepError::Refused(_) | StepError::File(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            StepError::Internal(_) => return AppError::internal(e),
+        };
+        if let StepError::File(problems) = &e {
+            let list: Vec<serde_json::Value> = problems
+                .0
+                .iter()
+                .map(|p| serde_json::json!({"sheet": p.sheet, "row": p.row, "column": p.column, "expected": p.expected, "found": p.found}))
+                .collect();
+            return AppError::detailed(
+                status,
+                e.to_string(),
+                serde_json::json!({"stored": false, "problems": list}),
+            );
+        }
+        AppError::status(status, e.to_string())
+    }
+}
+
+impl From<anyhow::Error> for AppError {
+    fn from(e: anyhow::Error) -> Self {
+        AppError::internal(e)
+    }
+}
+
+impl From<sqlx::Error> for AppError {
+    fn from(e: sqlx::Error) -> Self {
+        AppError::internal(e)
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let status = self.status_code();
+        let message = self.message();
+        let (mut r, json) = match self.kind {
+            Kind::SignIn => (
+                Redirect::to("/login").into_response(),
+                serde_json::json!({"error": message}),
+            ),
+            Kind::Status(s, m) => (
+                (s, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], m).into_response(),
+                serde_json::json!({"error": message}),
+            ),
+            Kind::Detailed(s, m, mut body) => {
+                body["error"] = serde_json::Value::String(message);
+                (
+                    (s, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], m)
+                        .into_response(),
+                    body,
+                )
+            }
+            Kind::Page(r, _) => (r, serde_json::json!({"error": message})),
+            Kind::Internal(e) => {
+                tracing::error!(error = format!("{e:#}"), "request failed");
+                (
+                    (
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+                        "500 internal error · 服务器内部错误（已记录）",
+                    )
+                        .into_response(),
+                    serde_json::json!({"error": "internal error (logged)"}),
+                )
+            }
+        };
+        r.extensions_mut().insert(ErrorJson { status, body: json });
+        r
+    }
+}
+
+/// Under `/api/`, an error answers as JSON (`{"error": …}`, plus the problems of an upload),
+/// with its status (401 for a request without a session, where pages redirect to log in).
+pub(crate) async fn json_under_api(req: Request, next: Next) -> Response {
+    let api = req.uri().path().starts_with("/api/");
+    let mut r = next.run(req).await;
+    if api {
+        if let Some(e) = r.extensions_mut().remove::<ErrorJson>() {
+            let mut j = (e.status, Json(e.body)).into_response();
+            j.headers_mut().insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("no-store"),
+            );
+            return j;
+        }
+    }
+    r
+}
