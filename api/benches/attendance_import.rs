@@ -125,20 +125,20 @@ fn main() {
         p.merged,
         p.records.len()
     );
-    let rt = api::store::runtime().expect("runtime");
+    let rt = api::db::runtime().expect("runtime");
     let store_s = rt.block_on(async {
-        let store = api::store::Store::open("sqlite::memory:")
+        let store = api::db::Store::open("sqlite::memory:")
             .await
             .expect("db");
         let t = Instant::now();
         store
-            .replace_attendance("2026-03", "bench.xlsx", p.source, &p.sheet, &p.records)
+            .replace_attendance("2026-03", "bench.xlsx", p.source, &p.sheet, &p.records, "bench")
             .await
             .expect("stored");
         let first = t.elapsed().as_secs_f64();
         let t = Instant::now();
         store
-            .replace_attendance("2026-03", "bench.xlsx", p.source, &p.sheet, &p.records)
+            .replace_attendance("2026-03", "bench.xlsx", p.source, &p.sheet, &p.records, "bench")
             .await
             .expect("stored again");
         (first, t.elapsed().as_secs_f64())

@@ -15,8 +15,12 @@ fn ctx() -> &'static ImportContext {
     static CTX: OnceLock<ImportContext> = OnceLock::new();
     CTX.get_or_init(|| {
         let root = repo();
-        api::attendance_cli::context("2026-03", &root.join("data/demo"), &root.join("data"))
-            .expect("demo site context")
+        ImportContext::of_site(
+            2026,
+            3,
+            &api::reference::load_site(&root.join("data/demo")).expect("demo site"),
+            api::reference::load_attendance_policy(&root.join("data")).expect("policy"),
+        )
     })
 }
 

@@ -12,7 +12,7 @@ fn staff() -> &'static [StaffEntry] {
     static STAFF: OnceLock<Vec<StaffEntry>> = OnceLock::new();
     STAFF.get_or_init(|| {
         let site =
-            api::data::load_site(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../data/demo"))
+            api::reference::load_site(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../data/demo"))
                 .expect("demo site");
         site.employees
             .iter()

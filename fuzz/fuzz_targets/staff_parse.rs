@@ -13,7 +13,7 @@ use scheduler::Site;
 fn site() -> &'static Site {
     static SITE: OnceLock<Site> = OnceLock::new();
     SITE.get_or_init(|| {
-        api::data::load_site(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../data/demo"))
+        api::reference::load_site(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../data/demo"))
             .expect("demo site")
     })
 }

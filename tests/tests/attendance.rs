@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use api::attendance::{reconcile, DayRecord, DifferenceKind, Source};
-use api::attendance_cli::{context, load_policy};
+use api::reference::load_attendance_policy as load_policy;
 use api::excel::attendance::{parse, ImportContext, Parsed};
 use api::excel::table::Cell;
 use chrono::{NaiveDate, NaiveDateTime};
@@ -17,7 +17,12 @@ use common::{root, run, solve_demo_roster, stored_attendance};
 use scheduler::{Assignment, LeaveKind, Roster, RosterFile, SolveStatus};
 
 fn ctx() -> ImportContext {
-    context("2026-03", &root().join("data/demo"), &root().join("data")).unwrap()
+    ImportContext::of_site(
+        2026,
+        3,
+        &api::reference::load_site(&root().join("data/demo")).unwrap(),
+        load_policy(&root().join("data")).unwrap(),
+    )
 }
 
 fn fixture(name: &str) -> PathBuf {
@@ -367,7 +372,7 @@ fn march(assignments: Vec<Assignment>) -> RosterFile {
         Some(&std::fs::read_to_string(root().join("data/demo/staff.toml")).unwrap()),
     )
     .unwrap();
-    let cal = api::data::load_calendar(&root().join("data")).unwrap();
+    let cal = api::reference::load_calendar(&root().join("data")).unwrap();
     let problem = scheduler::Problem::new(&site, &cal, 2026, 3, vec![], vec![]).unwrap();
     let roster = Roster {
         status: SolveStatus::Unsolved,

@@ -18,7 +18,7 @@ fn dec(s: &str) -> Decimal {
 }
 
 fn staff() -> Vec<StaffEntry> {
-    api::data::load_site(&root().join("data/demo"))
+    api::reference::load_site(&root().join("data/demo"))
         .unwrap()
         .employees
         .iter()
@@ -61,7 +61,7 @@ fn evidence() -> Evidence {
 }
 
 fn evaluations(attendance: &[(&str, u32)]) -> Vec<Evaluation> {
-    let site = api::data::load_site(&root().join("data/demo")).unwrap();
+    let site = api::reference::load_site(&root().join("data/demo")).unwrap();
     let att: BTreeMap<String, u32> = attendance
         .iter()
         .map(|(id, k)| (id.to_string(), *k))
@@ -72,9 +72,9 @@ fn evaluations(attendance: &[(&str, u32)]) -> Vec<Evaluation> {
         .filter(|e| ["A005", "A006", "A007"].contains(&e.id.as_str()))
         .cloned()
         .collect();
-    let people: Vec<Person> = api::kpi_cli::people(&three, &att).unwrap();
-    let policy = api::payroll_cli::load_policy(&root().join("data")).unwrap();
-    let scoring = api::kpi_cli::load_scoring(&root().join("data")).unwrap();
+    let people: Vec<Person> = api::month::kpi::people(&three, &att).unwrap();
+    let policy = api::reference::load_payroll_policy(&root().join("data")).unwrap();
+    let scoring = api::reference::load_kpi_scoring(&root().join("data")).unwrap();
     evaluate(
         &people,
         &evidence(),
@@ -149,8 +149,8 @@ fn three_agents_scores_coefficients_and_performance_pay_by_hand() {
     );
 
     // Performance pay through payroll, a full March (22 working days), to the fen.
-    let policy = api::payroll_cli::load_policy(&root().join("data")).unwrap();
-    let site = api::data::load_site(&root().join("data/demo")).unwrap();
+    let policy = api::reference::load_payroll_policy(&root().join("data")).unwrap();
+    let site = api::reference::load_site(&root().join("data/demo")).unwrap();
     for (id, expected) in [("A005", "1045.00"), ("A006", "450.00"), ("A007", "1020.00")] {
         let e = site.employees.iter().find(|e| e.id == id).unwrap();
         let employee = api::timesheet::payroll_employee(e, "2026-01-01".parse().unwrap()).unwrap();

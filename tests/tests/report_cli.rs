@@ -37,7 +37,7 @@ fn february_roster(folder: &Path) {
         Some(&std::fs::read_to_string(root().join("data/demo/staff.toml")).unwrap()),
     )
     .unwrap();
-    let cal = api::data::load_calendar(&root().join("data")).unwrap();
+    let cal = api::reference::load_calendar(&root().join("data")).unwrap();
     let problem = scheduler::Problem::new(&site, &cal, 2026, 2, vec![], vec![]).unwrap();
     let a = |employee: &str, date: &str, shift: &str| Assignment {
         employee: employee.into(),
@@ -84,10 +84,10 @@ fn store_leave(url: &str) {
         sheet: "考勤".into(),
         row: 2,
     };
-    api::store::runtime().unwrap().block_on(async {
-        let store = api::store::Store::open(url).await.unwrap();
+    api::db::runtime().unwrap().block_on(async {
+        let store = api::db::Store::open(url).await.unwrap();
         store
-            .replace_attendance("2026-02", "leave.xlsx", Source::Template, "考勤", &[record])
+            .replace_attendance("2026-02", "leave.xlsx", Source::Template, "考勤", &[record], "test")
             .await
             .unwrap();
         store.close().await;

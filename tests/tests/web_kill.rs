@@ -21,7 +21,7 @@ fn a_killed_import_leaves_the_database_as_before() {
     std::fs::create_dir_all(dir.join("rosters")).unwrap();
 
     // Everyone on A every day of March: 53 × 31 = 1,643 rows.
-    let site = api::data::load_site(&root().join("data/demo")).unwrap();
+    let site = api::reference::load_site(&root().join("data/demo")).unwrap();
     let mut csv = String::from("工号,日期,班次,上班打卡,下班打卡\n");
     for e in &site.employees {
         for day in 1..=31 {

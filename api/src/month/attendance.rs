@@ -14,19 +14,16 @@ use crate::db::attendance::{ImportRefused, ImportSummary};
 use crate::excel::attendance::{ImportContext, Parsed, StaffEntry};
 use crate::staff::Staff;
 
-/// The people an attendance file of `month` may name: everyone employed on any day of it
-/// (on post, or left during or after the month).
+/// The people an attendance file of `month` may name: the staff on post (a person whose
+/// leaving is recorded is off the list).
+///
+/// Wave 1 behaviour, kept by this rule that existing tests pass unchanged: a leaver's
+/// own days before `left_on` are refused too; the contract-year work (employment dates
+/// driving attendance) changes this.
 #[must_use]
-pub fn employed_in(staff: &Staff, month: YearMonth) -> Vec<StaffEntry> {
-    let (first, last) = (month.first_day(), month.last_day());
+pub fn employed_in(staff: &Staff, _month: YearMonth) -> Vec<StaffEntry> {
     staff
-        .members
-        .iter()
-        .filter(|m| match &m.hr {
-            Some(h) => h.hired_on <= last && h.left_on.is_none_or(|l| l >= first),
-            None => m.active,
-        })
-        .filter(|m| m.active || m.hr.as_ref().is_some_and(|h| h.left_on.is_some()))
+        .on_post()
         .map(|m| StaffEntry {
             id: m.employee.id.clone(),
             name: m.employee.name.clone(),

@@ -34,8 +34,10 @@ pub struct ActualRun {
 pub struct ComplianceMonth {
     /// The month.
     pub month: Month,
-    /// The approved run, when the month is actual; `None`: projected.
+    /// The approved run, when the month is actual; `None`: projected (or a preview).
     pub actual: Option<ActualRun>,
+    /// Paid now from the store as a preview (no month of the year approved yet).
+    pub preview: bool,
     /// The month's seat labour cost: the run's, or the run rate.
     pub seat_labour_cost: Money,
     /// Cumulative to this month, actual and projected months alike.
@@ -62,6 +64,7 @@ impl ComplianceMonth {
                 a.approved_by,
                 crate::clock::local(&a.approved_at)
             ),
+            None if self.preview => "预览（未审批，按当前数据即时计算）".to_string(),
             None => "预计（按运行值）".to_string(),
         }
     }
@@ -76,6 +79,7 @@ impl ComplianceMonth {
                 a.approved_by,
                 crate::clock::local(&a.approved_at)
             ),
+            None if self.preview => "preview (not approved, paid now from the current data)".to_string(),
             None => "projected (run rate)".to_string(),
         }
     }
@@ -94,16 +98,17 @@ pub struct ComplianceYear {
     pub months: Vec<ComplianceMonth>,
     /// The annual view: actual months summed, the others projected at the run rate.
     pub view: SeatCostYear,
-    /// The latest approved run (the run rate's month; its payslips give pay by position).
-    pub latest_run: ActualRun,
+    /// The latest approved run (the run rate's month; its payslips give pay by position);
+    /// `None` for a preview.
+    pub latest_run: Option<ActualRun>,
     /// What the figures are, in words (the runs, the projection).
     pub basis_zh: String,
 }
 
 impl ComplianceYear {
-    /// The actual months.
+    /// The months with figures: the approved ones (or the preview month).
     pub fn actual(&self) -> impl Iterator<Item = &ComplianceMonth> {
-        self.months.iter().filter(|m| m.actual.is_some())
+        self.months.iter().filter(|m| m.actual.is_some() || m.preview)
     }
 
     /// The workbook's input (the same figures, so the workbook and the page agree).
@@ -132,21 +137,49 @@ impl ComplianceYear {
     }
 }
 
-/// The year's compliance view from the approved runs; `None` before the year's first
-/// approved month.
+/// The year's compliance view from the approved runs; before the year's first approved
+/// month, a preview of `preview` (when it has a roster), else `None`.
 ///
 /// # Errors
 /// [`Error::NotFound`] when no floor is in force for the year, or a stored cost document that
 /// does not parse.
-pub async fn year(cx: Context<'_>, year: i32) -> Result<Option<ComplianceYear>> {
+pub async fn year(
+    cx: Context<'_>,
+    year: i32,
+    preview: Option<super::YearMonth>,
+) -> Result<Option<ComplianceYear>> {
     let runs = cx.store.year_run_costs(year).await?;
-    let mut approved: Vec<(RunRow, CostDoc)> = Vec::new();
+    let mut approved: Vec<(Option<RunRow>, CostDoc)> = Vec::new();
     for r in runs.into_iter().filter(|r| r.row.approved()) {
         let doc: CostDoc = serde_json::from_str(&r.cost_json)
             .with_context(|| format!("stored cost of run #{} does not parse", r.row.id))?;
-        approved.push((r.row, doc));
+        approved.push((Some(r.row), doc));
     }
-    approved.sort_by(|a, b| a.0.month.cmp(&b.0.month));
+    approved.sort_by(|a, b| a.1.cost.month.cmp(&b.1.cost.month));
+    if approved.is_empty() {
+        // No month approved: a preview of the month asked for, if it has a roster.
+        let Some(m) = preview.filter(|m| m.year == year) else {
+            return Ok(None);
+        };
+        if super::roster::for_pay(cx, &m.to_string()).await?.is_none() {
+            return Ok(None);
+        }
+        let paid = super::pay::compute(cx, m, None).await?;
+        let reserve = paid.roster.problem.employees.iter().filter(|e| e.reserve).count();
+        approved.push((
+            None,
+            CostDoc {
+                cost: paid.run.cost.clone(),
+                floor: paid.run.floor,
+                on_post: u32::try_from(paid.roster.problem.employees.len() - reserve).unwrap_or(0),
+                reserve: u32::try_from(reserve).unwrap_or(0),
+                shortfalls: paid.roster.roster.shortfalls.len(),
+                roster_published: false,
+                attendance_records: paid.attendance_records,
+                evaluated: paid.evaluated,
+            },
+        ));
+    }
     let Some((latest_row, latest_doc)) = approved.last() else {
         return Ok(None);
     };
@@ -184,7 +217,8 @@ pub async fn year(cx: Context<'_>, year: i32) -> Result<Option<ComplianceYear>> 
         cumulative += cost;
         months.push(ComplianceMonth {
             month,
-            actual: run.map(|(r, _)| actual_run(r)),
+            actual: run.and_then(|(r, _)| r.as_ref().map(actual_run)),
+            preview: run.is_some_and(|(r, _)| r.is_none()),
             seat_labour_cost: cost,
             cumulative,
             cost: run.map(|(_, d)| d.cost.clone()),
@@ -193,22 +227,33 @@ pub async fn year(cx: Context<'_>, year: i32) -> Result<Option<ComplianceYear>> 
             shortfalls: run.map(|(_, d)| d.shortfalls),
         });
     }
-    let ids: Vec<String> = approved
-        .iter()
-        .map(|(r, _)| format!("{} #{}", r.month, r.id))
-        .collect();
-    let basis_zh = format!(
-        "按已审批工资批次计（{}）；其余 {} 个月按最近一月（{}）运行值 {} 预计",
-        ids.join("、"),
-        view.remaining_months,
-        latest_row.month,
-        payroll::money::grouped(run_rate, true)
-    );
+    let basis_zh = match latest_row {
+        Some(_) => {
+            let ids: Vec<String> = approved
+                .iter()
+                .filter_map(|(r, _)| r.as_ref())
+                .map(|r| format!("{} #{}", r.month, r.id))
+                .collect();
+            format!(
+                "按已审批工资批次计（{}）；其余 {} 个月按最近一月（{}）运行值 {} 预计",
+                ids.join("、"),
+                view.remaining_months,
+                latest_doc.cost.month,
+                payroll::money::grouped(run_rate, true)
+            )
+        }
+        None => format!(
+            "本年尚无已审批月份：{} 为按当前数据即时计算的预览（未审批），其余 {} 个月按其 {} 预计",
+            latest_doc.cost.month,
+            view.remaining_months,
+            payroll::money::grouped(run_rate, true)
+        ),
+    };
     Ok(Some(ComplianceYear {
         year,
         floor,
         floor_source: floor_row.provenance.source.clone(),
-        latest_run: actual_run(latest_row),
+        latest_run: latest_row.as_ref().map(actual_run),
         months,
         view,
         basis_zh,
@@ -216,12 +261,16 @@ pub async fn year(cx: Context<'_>, year: i32) -> Result<Option<ComplianceYear>> 
 }
 
 /// The compliance workbook of the year, from [`year`]; `None` before the first approved
-/// month.
+/// month (and without a preview month).
 ///
 /// # Errors
 /// As [`year`], or a workbook error.
-pub async fn workbook(cx: Context<'_>, year: i32) -> Result<Option<Vec<u8>>> {
-    let Some(y) = self::year(cx, year).await? else {
+pub async fn workbook(
+    cx: Context<'_>,
+    year: i32,
+    preview: Option<super::YearMonth>,
+) -> Result<Option<Vec<u8>>> {
+    let Some(y) = self::year(cx, year, preview).await? else {
         return Ok(None);
     };
     let input = y.workbook_input();
@@ -230,4 +279,20 @@ pub async fn workbook(cx: Context<'_>, year: i32) -> Result<Option<Vec<u8>>> {
             .await?
             .map_err(|e| Error::internal(format!("the compliance workbook: {e}")))?,
     ))
+}
+
+/// The month to preview before the year's first approval: the latest month of the year with
+/// a roster.
+///
+/// # Errors
+/// A database error.
+pub async fn preview_month(cx: Context<'_>, year: i32) -> Result<Option<super::YearMonth>> {
+    Ok(cx
+        .store
+        .roster_months()
+        .await?
+        .iter()
+        .rev()
+        .filter_map(|m| super::YearMonth::parse(m).ok())
+        .find(|m| m.year == year))
 }

@@ -136,10 +136,15 @@ async fn pay_workbook(
     .map_err(|e| Error::Invalid(format!("{}: {e}", kind.label_zh())))
 }
 
-async fn compliance_of(cx: Context<'_>, year: i32, tag: &str) -> Result<Workbook> {
-    let Some(bytes) = super::compliance::workbook(cx, year).await? else {
+async fn compliance_of(
+    cx: Context<'_>,
+    year: i32,
+    preview: Option<YearMonth>,
+    tag: &str,
+) -> Result<Workbook> {
+    let Some(bytes) = super::compliance::workbook(cx, year, preview).await? else {
         return Err(Error::NotFound(format!(
-            "no approved payroll month in {year}: the compliance workbook counts approved months"
+            "no approved payroll month in {year}, and no roster to preview: the compliance workbook counts approved months"
         )));
     };
     Ok(Workbook {
@@ -165,7 +170,7 @@ pub async fn month_workbook(
     roster: Option<(scheduler::RosterFile, String)>,
 ) -> Result<Workbook> {
     if kind == Kind::Compliance {
-        return compliance_of(cx, month.year, "").await;
+        return compliance_of(cx, month.year, Some(month), "").await;
     }
     if let Some(run) = cx.store.approved_run(&month.to_string()).await? {
         return run_workbook(cx, kind, run.id).await;
@@ -194,8 +199,8 @@ pub async fn run_workbook(cx: Context<'_>, kind: Kind, id: i64) -> Result<Workbo
         return Err(Error::NotFound(format!("no payroll run #{id}")));
     };
     if kind == Kind::Compliance {
-        let year: i32 = row.month[..4].parse().unwrap_or(0);
-        return compliance_of(cx, year, &format!("-run{id}")).await;
+        let month = YearMonth::parse(&row.month)?;
+        return compliance_of(cx, month.year, Some(month), &format!("-run{id}")).await;
     }
     let source = run_source(&row);
     let bytes = pay_workbook(cx, kind, pay, source.clone()).await?;

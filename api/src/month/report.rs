@@ -2,8 +2,8 @@
 //! attrition from the staff list's employment dates; hours from each month's roster (the
 //! store's, published or draft) reconciled with the stored attendance of the period's dates;
 //! KPI results and labour cost from each month's approved payroll run, or, before approval, the
-//! month paid now as a preview (said in the report's gaps); the service figures from the call
-//! history given.
+//! month paid now as a preview (said in the notes); the service figures from the call history
+//! given.
 
 use anyhow::Context as _;
 use chrono::NaiveDate;
@@ -198,7 +198,7 @@ pub async fn build(
 
     let paid = wants(kind, Kind::Kpi) || wants(kind, Kind::Cost) || wants(kind, Kind::Service);
     let (kpis, costs) = if paid && period.whole_months() && any_roster {
-        pay_section(cx, &rosters, &mut gaps).await?
+        pay_section(cx, &rosters, &mut notes).await?
     } else {
         (Vec::new(), Vec::new())
     };
@@ -301,11 +301,11 @@ async fn attendance_section(
 }
 
 /// Each month with a roster: its approved run's payslips and cost, or the month paid now as a
-/// preview (said in the gaps). KPI rows in the roster's staff order.
+/// preview (said in the notes). KPI rows in the roster's staff order.
 async fn pay_section(
     cx: Context<'_>,
     rosters: &[(String, Option<RosterFile>)],
-    gaps: &mut Vec<String>,
+    notes: &mut Vec<String>,
 ) -> Result<(Vec<PersonKpi>, Vec<payroll::MonthCost>)> {
     let mut kpis = Vec::new();
     let mut costs = Vec::new();
@@ -327,7 +327,9 @@ async fn pay_section(
                         }
                         other => other,
                     })?;
-                gaps.push(format!("{key} 工资尚未审批：绩效与人工费为按当前数据的预览"));
+                notes.push(format!(
+                    "{key}: payroll not approved yet: KPI and labour cost are a preview from the current data (工资尚未审批，绩效与人工费为预览)"
+                ));
                 (paid.run.pay, paid.run.cost)
             }
         };

@@ -22,12 +22,27 @@ pub fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap()
 }
 
+/// Runs the binary from the workspace root. A command given no `--db` works on a fresh
+/// SQLite file of its own (seeded from the demo site like any empty store), never on the
+/// default `out/workforce.db`: each test is independent of the others and of whatever a
+/// developer keeps there.
 pub fn run(args: &[&str]) -> (i32, String) {
-    let out = Command::new(workforce())
-        .args(args)
-        .current_dir(root())
-        .output()
-        .unwrap();
+    static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let mut cmd = Command::new(workforce());
+    cmd.args(args).current_dir(root());
+    let fresh = if args.contains(&"--db") {
+        None
+    } else {
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("hw-cli-{}-{n}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        cmd.env("DATABASE_URL", format!("sqlite://{}", dir.join("w.db").display()));
+        Some(dir)
+    };
+    let out = cmd.output().unwrap();
+    if let Some(dir) = fresh {
+        let _ = std::fs::remove_dir_all(dir);
+    }
     let text =
         String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
     (out.status.code().unwrap_or(-1), text)
@@ -70,9 +85,9 @@ pub fn databases(dir: &Path) -> Vec<String> {
     let mut urls = vec![format!("sqlite://{}", dir.join("web.db").display())];
     match std::env::var("WORKFORCE_TEST_POSTGRES") {
         Ok(admin) if !admin.is_empty() => {
-            let rt = api::store::runtime().unwrap();
+            let rt = api::db::runtime().unwrap();
             urls.push(
-                rt.block_on(api::store::create_postgres_database(&admin, "wf_accept"))
+                rt.block_on(api::db::create_postgres_database(&admin, "wf_accept"))
                     .unwrap(),
             );
         }

@@ -123,7 +123,8 @@ async fn page(s: Signed<areas::Compliance>) -> Result<Response, AppError> {
     let cx = ctx.app.cx();
     let floor_row = chrono::NaiveDate::from_ymd_opt(year, 1, 1)
         .and_then(|d| cx.reference.payroll.contract_cost.floor_on(d).ok());
-    let y = crate::month::compliance::year(cx, year).await?;
+    let preview = crate::month::compliance::preview_month(cx, year).await?;
+    let y = crate::month::compliance::year(cx, year, preview).await?;
     let approved: Vec<String> = y
         .as_ref()
         .map(|y| {
@@ -135,7 +136,10 @@ async fn page(s: Signed<areas::Compliance>) -> Result<Response, AppError> {
     let view = match &y {
         None => None,
         Some(y) => {
-            let latest = crate::month::pay::stored(cx, y.latest_run.id).await?;
+            let latest = match &y.latest_run {
+                Some(r) => crate::month::pay::stored(cx, r.id).await?,
+                None => None,
+            };
             let item_names: Vec<String> = y
                 .actual()
                 .next()
@@ -206,11 +210,17 @@ async fn page(s: Signed<areas::Compliance>) -> Result<Response, AppError> {
                         .collect();
                     (run.cost.on_post, run.cost.reserve, run.cost.shortfalls)
                 }
-                None => (0, 0, 0),
+                None => y.actual().last().map_or((0, 0, 0), |m| {
+                    (
+                        m.on_post.unwrap_or(0),
+                        m.reserve.unwrap_or(0),
+                        m.shortfalls.unwrap_or(0),
+                    )
+                }),
             };
             let v = &y.view;
             Some(context! {
-                run => context! { id => y.latest_run.id, month => v.latest_month.to_string(), status => "approved" },
+                run => y.latest_run.as_ref().map(|r| context! { id => r.id, month => v.latest_month.to_string(), status => "approved" }),
                 basis => &y.basis_zh,
                 item_names => item_names,
                 months => months,
@@ -255,13 +265,21 @@ async fn page(s: Signed<areas::Compliance>) -> Result<Response, AppError> {
 async fn api(s: Signed<areas::Compliance>) -> Result<Response, AppError> {
     let year = year_of(&s.query)?;
     let cx = s.ctx.app.cx();
-    let Some(y) = crate::month::compliance::year(cx, year).await? else {
+    let preview = crate::month::compliance::preview_month(cx, year).await?;
+    let Some(y) = crate::month::compliance::year(cx, year, preview).await? else {
         return Ok(Json(serde_json::json!({ "year": year, "run": null, "months": [] })).into_response());
     };
-    let latest = crate::month::pay::stored(cx, y.latest_run.id).await?;
-    let (on_post, reserve, shortfalls) = latest
-        .as_ref()
-        .map_or((0, 0, 0), |r| (r.cost.on_post, r.cost.reserve, r.cost.shortfalls));
+    let latest = match &y.latest_run {
+        Some(r) => crate::month::pay::stored(cx, r.id).await?,
+        None => None,
+    };
+    let (on_post, reserve, shortfalls) = y.actual().last().map_or((0, 0, 0), |m| {
+        (
+            m.on_post.unwrap_or(0),
+            m.reserve.unwrap_or(0),
+            m.shortfalls.unwrap_or(0),
+        )
+    });
     let pay: Vec<serde_json::Value> = latest
         .iter()
         .flat_map(|r| &r.pay.payslips)

@@ -113,7 +113,10 @@ async fn derive(app: &App, month: YearMonth) -> Result<Overview, AppError> {
         open_shortfalls,
         attendance_records: cx.store.attendance_count(&month_text).await?,
         floor,
-        year: crate::month::compliance::year(cx, month.year).await?,
+        year: {
+            let preview = crate::month::compliance::preview_month(cx, month.year).await?;
+            crate::month::compliance::year(cx, month.year, preview).await?
+        },
     })
 }
 
@@ -245,10 +248,11 @@ async fn home(s: Signed<areas::Home>) -> Result<Response, AppError> {
             projected_year => payroll::money::grouped(v.projected_year, true),
             margin => payroll::money::grouped(v.margin, true),
             meets_floor => v.meets_floor,
-            run_status => if lang == "en" {
-                format!("{} approved month(s) actual, {} projected", y.actual().count(), v.remaining_months)
-            } else {
-                format!("已审批 {} 个月为实际，其余 {} 个月为预计", y.actual().count(), v.remaining_months)
+            run_status => match (&y.latest_run, lang) {
+                (None, "en") => "no month approved yet: a preview".to_string(),
+                (None, _) => "尚无已审批月份：预览".to_string(),
+                (Some(_), "en") => format!("{} approved month(s) actual, {} projected", y.actual().count(), v.remaining_months),
+                (Some(_), _) => format!("已审批 {} 个月为实际，其余 {} 个月为预计", y.actual().count(), v.remaining_months),
             },
             chart => Value::from_safe_string(super::compliance::chart(y, lang)),
         }
