@@ -53,3 +53,54 @@ pub mod report;
 pub mod staff;
 pub mod timesheet;
 pub mod web;
+
+/// The layers point one way: read off the sources, so a stray import fails the build's tests.
+#[cfg(test)]
+mod layers {
+    use std::path::Path;
+
+    fn sources(dir: &str) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        let mut stack = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("src").join(dir)];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).unwrap().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if p.extension().is_some_and(|x| x == "rs") {
+                    out.push((
+                        p.display().to_string(),
+                        std::fs::read_to_string(&p).unwrap(),
+                    ));
+                }
+            }
+        }
+        out
+    }
+
+    fn refuse(dir: &str, names: &[&str]) {
+        let files = sources(dir);
+        assert!(!files.is_empty(), "{dir} has sources");
+        for (path, text) in files {
+            for (n, line) in text.lines().enumerate() {
+                let code = line.split("//").next().unwrap_or_default();
+                for name in names {
+                    assert!(
+                        !code.contains(name),
+                        "{path}:{}: `{name}` climbs a layer: {line}",
+                        n + 1
+                    );
+                }
+            }
+        }
+    }
+
+    /// No web module imports a command-line module (nor anything named `*_cli`); the pipeline
+    /// imports no front end; the store imports neither the pipeline nor a front end.
+    #[test]
+    fn imports_point_down() {
+        refuse("web", &["crate::cli", "_cli::", "super::super::cli"]);
+        refuse("month", &["crate::cli", "crate::web", "println!", "eprintln!"]);
+        refuse("db", &["crate::cli", "crate::web", "crate::month"]);
+    }
+}

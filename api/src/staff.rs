@@ -126,7 +126,7 @@ pub fn from_folder(site_dir: &Path) -> anyhow::Result<Vec<Member>> {
     } else {
         Vec::new()
     };
-    let at = crate::db::now();
+    let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let mut members: Vec<Member> = site
         .employees
         .iter()

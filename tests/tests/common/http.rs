@@ -41,6 +41,11 @@ impl Drop for Server {
 }
 
 pub fn start(db: &str, rosters: &str) -> Server {
+    start_env(db, rosters, &[])
+}
+
+/// [`start`] with environment variables set for the server (e.g. its own `TMPDIR`).
+pub fn start_env(db: &str, rosters: &str, env: &[(&str, &str)]) -> Server {
     let mut child = Command::new(workforce())
         .args([
             "serve",
@@ -52,6 +57,7 @@ pub fn start(db: &str, rosters: &str) -> Server {
             "--rosters",
             rosters,
         ])
+        .envs(env.iter().copied())
         .current_dir(root())
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
