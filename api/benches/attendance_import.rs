@@ -127,18 +127,30 @@ fn main() {
     );
     let rt = api::db::runtime().expect("runtime");
     let store_s = rt.block_on(async {
-        let store = api::db::Store::open("sqlite::memory:")
-            .await
-            .expect("db");
+        let store = api::db::Store::open("sqlite::memory:").await.expect("db");
         let t = Instant::now();
         store
-            .replace_attendance("2026-03", "bench.xlsx", p.source, &p.sheet, &p.records, "bench")
+            .replace_attendance(
+                "2026-03",
+                "bench.xlsx",
+                p.source,
+                &p.sheet,
+                &p.records,
+                "bench",
+            )
             .await
             .expect("stored");
         let first = t.elapsed().as_secs_f64();
         let t = Instant::now();
         store
-            .replace_attendance("2026-03", "bench.xlsx", p.source, &p.sheet, &p.records, "bench")
+            .replace_attendance(
+                "2026-03",
+                "bench.xlsx",
+                p.source,
+                &p.sheet,
+                &p.records,
+                "bench",
+            )
             .await
             .expect("stored again");
         (first, t.elapsed().as_secs_f64())

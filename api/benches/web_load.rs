@@ -29,7 +29,11 @@ fn env_num(name: &str, default: u64) -> u64 {
 }
 
 /// One GET on a kept-alive connection; the status and the body's length.
-fn get(stream: &mut BufReader<TcpStream>, path: &str, cookie: &str) -> std::io::Result<(u16, usize)> {
+fn get(
+    stream: &mut BufReader<TcpStream>,
+    path: &str,
+    cookie: &str,
+) -> std::io::Result<(u16, usize)> {
     let req = format!(
         "GET {path} HTTP/1.1\r\nHost: bench\r\nCookie: {cookie}\r\nConnection: keep-alive\r\n\r\n"
     );
@@ -91,8 +95,12 @@ fn load(addr: &str, path: &str, cookie: &str, connections: u64, seconds: u64) {
     let stop = Arc::new(AtomicBool::new(false));
     let threads: Vec<_> = (0..connections)
         .map(|_| {
-            let (addr, path, cookie, stop) =
-                (addr.to_string(), path.to_string(), cookie.to_string(), stop.clone());
+            let (addr, path, cookie, stop) = (
+                addr.to_string(),
+                path.to_string(),
+                cookie.to_string(),
+                stop.clone(),
+            );
             std::thread::spawn(move || {
                 let mut lat = Vec::new();
                 let mut errors = 0u64;
@@ -152,7 +160,13 @@ fn main() {
     let (app, cookie) = rt.block_on(async {
         let store = Store::open(&url).await.expect("the store");
         store
-            .add_user("bench", "压测", api::accounts::Role::Admin, "bench-password-1", "bench")
+            .add_user(
+                "bench",
+                "压测",
+                api::accounts::Role::Admin,
+                "bench-password-1",
+                "bench",
+            )
             .await
             .expect("a user");
         let app = App::new(
@@ -168,13 +182,18 @@ fn main() {
         .expect("the app");
         let cx = api::month::Context {
             store: &store,
-            reference: &api::reference::Reference::load(&root.join("data"), &root.join("data/demo"))
-                .expect("reference data"),
+            reference: &api::reference::Reference::load(
+                &root.join("data"),
+                &root.join("data/demo"),
+            )
+            .expect("reference data"),
         };
         let march = YearMonth::parse("2026-03").expect("a month");
         let mut req = SolveRequest::month(march, 20.0);
         req.threads = 2;
-        let g = api::month::roster::generate(cx, &req, "bench").await.expect("March generated");
+        let g = api::month::roster::generate(cx, &req, "bench")
+            .await
+            .expect("March generated");
         println!(
             "setup: March generated ({} violation(s)), published, paid and approved",
             g.checked.verdict.len()
@@ -182,8 +201,12 @@ fn main() {
         api::month::roster::publish(cx, "2026-03", "bench", Some("bench"))
             .await
             .expect("published");
-        let (id, _) = api::month::pay::run(cx, march, "bench").await.expect("paid");
-        api::month::pay::approve(cx, id, "bench").await.expect("approved");
+        let (id, _) = api::month::pay::run(cx, march, "bench")
+            .await
+            .expect("paid");
+        api::month::pay::approve(cx, id, "bench")
+            .await
+            .expect("approved");
         let (token, _) = store
             .login("bench", "bench-password-1")
             .await
@@ -202,7 +225,11 @@ fn main() {
     });
     // Warm up (the overview's figures are derived once per change of the store).
     let mut s = BufReader::new(TcpStream::connect(&addr).expect("connect"));
-    for p in ["/?month=2026-03", "/roster?month=2026-03", "/api/roster?month=2026-03"] {
+    for p in [
+        "/?month=2026-03",
+        "/roster?month=2026-03",
+        "/api/roster?month=2026-03",
+    ] {
         let (status, bytes) = get(&mut s, p, &cookie).expect("a warm-up answer");
         assert_eq!(status, 200, "{p}");
         println!("warm-up {p}: {bytes} bytes");

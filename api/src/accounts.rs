@@ -203,5 +203,4 @@ mod tests {
         t.succeeded("hr1");
         assert_eq!(t.delay("hr1"), Duration::ZERO);
     }
-
 }

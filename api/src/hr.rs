@@ -390,7 +390,10 @@ pub fn check_against_staff(records: &[HrRecord], staff_toml: &str) -> anyhow::Re
     let staff: StaffIds = toml::from_str(staff_toml).context("parsing staff.toml")?;
     check_against(
         records,
-        staff.employees.iter().map(|e| (e.id.as_str(), e.name.as_str())),
+        staff
+            .employees
+            .iter()
+            .map(|e| (e.id.as_str(), e.name.as_str())),
     )
 }
 
@@ -710,9 +713,10 @@ bank_account = "6222024180771449671"
             "/../tests/fixtures/fuzz-inputs/staff-id-number-not-ascii.bin"
         ))
         .unwrap();
-        let site =
-            crate::reference::load_site(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../data/demo"))
-                .unwrap();
+        let site = crate::reference::load_site(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("../data/demo"),
+        )
+        .unwrap();
         let today = chrono::NaiveDate::from_ymd_opt(2026, 3, 15).unwrap();
         let _ = crate::excel::staff_import::parse_staff(&bytes, &site, today);
     }

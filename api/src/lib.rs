@@ -100,7 +100,10 @@ mod layers {
     #[test]
     fn imports_point_down() {
         refuse("web", &["crate::cli", "_cli::", "super::super::cli"]);
-        refuse("month", &["crate::cli", "crate::web", "println!", "eprintln!"]);
+        refuse(
+            "month",
+            &["crate::cli", "crate::web", "println!", "eprintln!"],
+        );
         refuse("db", &["crate::cli", "crate::web", "crate::month"]);
     }
 }

@@ -194,7 +194,6 @@ pub fn load_site(site_dir: &Path) -> anyhow::Result<Site> {
         .with_context(|| format!("site folder {}", site_dir.display()))
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -245,17 +245,26 @@ mod tests {
         copy.employee.name = "重名".into();
         copy.hr.as_mut().unwrap().name = "重名".into();
         twice.push(copy);
-        let err = Staff { members: twice }.check(&base).unwrap_err().to_string();
+        let err = Staff { members: twice }
+            .check(&base)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("used twice"), "{err}");
         // An unknown shift code.
         let mut shift = members.clone();
         shift[7].employee.shifts = vec!["Z".into()];
-        let err = Staff { members: shift }.check(&base).unwrap_err().to_string();
+        let err = Staff { members: shift }
+            .check(&base)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains('Z'), "{err}");
         // The HR name differs from the staff entry's.
         let mut name = members.clone();
         name[3].employee.name = "改名".into();
-        let err = Staff { members: name }.check(&base).unwrap_err().to_string();
+        let err = Staff { members: name }
+            .check(&base)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("differs"), "{err}");
         // A wrong ID check character (the HR file's own check).
         let mut id = members;

@@ -104,8 +104,7 @@ pub use arrears::{arrears_between, Arrears};
 pub use case::{compute_case, Case, CaseResult, Correction, EmployeeArrears};
 pub use contract_cost::{
     average_pay_by_position, month_cost, seat_cost_year, seat_cost_year_projected,
-    ContractCostRules, CostMonthTotal,
-    MonthCost, PositionAverage, SeatCostYear,
+    ContractCostRules, CostMonthTotal, MonthCost, PositionAverage, SeatCostYear,
 };
 pub use dated::{Grade, Notice, Provenance};
 pub use disability_fund::{disability_fund, CompanyFacts, DisabilityFund, DisabilityFundRule};

@@ -261,7 +261,13 @@ fn the_compliance_year_projects_every_month_not_settled() {
     };
     let y = seat_cost_year_projected(d("1200"), &[m(1, "100"), m(3, "120")], d("120")).unwrap();
     assert_eq!(
-        (y.year_to_date, y.remaining_months, y.projected_year, y.margin, y.meets_floor),
+        (
+            y.year_to_date,
+            y.remaining_months,
+            y.projected_year,
+            y.margin,
+            y.meets_floor
+        ),
         (d("220"), 10, d("1420"), d("220"), true)
     );
     let all = [m(1, "100"), m(2, "110"), m(3, "120")];

@@ -9,9 +9,9 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use api::attendance::{reconcile, DayRecord, DifferenceKind, Source};
-use api::reference::load_attendance_policy as load_policy;
 use api::excel::attendance::{parse, ImportContext, Parsed};
 use api::excel::table::Cell;
+use api::reference::load_attendance_policy as load_policy;
 use chrono::{NaiveDate, NaiveDateTime};
 use common::{root, run, solve_demo_roster, stored_attendance};
 use scheduler::{Assignment, LeaveKind, Roster, RosterFile, SolveStatus};

@@ -87,7 +87,14 @@ fn store_leave(url: &str) {
     api::db::runtime().unwrap().block_on(async {
         let store = api::db::Store::open(url).await.unwrap();
         store
-            .replace_attendance("2026-02", "leave.xlsx", Source::Template, "考勤", &[record], "test")
+            .replace_attendance(
+                "2026-02",
+                "leave.xlsx",
+                Source::Template,
+                "考勤",
+                &[record],
+                "test",
+            )
             .await
             .unwrap();
         store.close().await;

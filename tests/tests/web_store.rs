@@ -31,7 +31,11 @@ fn json(r: &Reply) -> serde_json::Value {
 }
 
 fn dec(v: &serde_json::Value) -> Decimal {
-    Decimal::from_str(v.as_str().unwrap_or_else(|| panic!("a decimal string: {v}"))).unwrap()
+    Decimal::from_str(
+        v.as_str()
+            .unwrap_or_else(|| panic!("a decimal string: {v}")),
+    )
+    .unwrap()
 }
 
 /// A number cell to the fen.
@@ -163,7 +167,14 @@ fn scenario(db: &str, dir: &Path) {
 
     // 1. March published, April generated after it.
     generate(a, &ops, &ops_t, "2026-03");
-    let r = api_post(a, "/api/roster/publish", &ops, &ops_t, JSON, br#"{"month": "2026-03"}"#);
+    let r = api_post(
+        a,
+        "/api/roster/publish",
+        &ops,
+        &ops_t,
+        JSON,
+        br#"{"month": "2026-03"}"#,
+    );
     assert_eq!(r.status, 200, "{}", r.text());
     generate(a, &ops, &ops_t, "2026-04");
     let april = json(&get(a, "/api/roster?month=2026-04", &ops));
@@ -172,7 +183,12 @@ fn scenario(db: &str, dir: &Path) {
         serde_json::json!({"source": "published", "month": "2026-03", "version": 1}),
         "April was solved and checked with March's published roster"
     );
-    assert_eq!(april["violations"], serde_json::json!([]), "{}", april["violations"]);
+    assert_eq!(
+        april["violations"],
+        serde_json::json!([]),
+        "{}",
+        april["violations"]
+    );
     // The test feeds March's last week itself: the history days before April 1st, of the
     // people on April's roster, from the published March.
     let march = json(&get(a, "/api/roster?month=2026-03", &ops));
@@ -195,7 +211,11 @@ fn scenario(db: &str, dir: &Path) {
         .filter(|x| people.contains(&x["employee"].as_str().unwrap()))
         .map(|x| serde_json::json!({"employee": x["employee"], "date": x["date"], "shift": x["shift"]}))
         .collect();
-    assert!(last_week.len() > 100, "March's last week: {} shifts", last_week.len());
+    assert!(
+        last_week.len() > 100,
+        "March's last week: {} shifts",
+        last_week.len()
+    );
     let mut stored_prev: Vec<String> = doc["previous"]
         .as_array()
         .unwrap()
@@ -205,7 +225,10 @@ fn scenario(db: &str, dir: &Path) {
     let mut fed: Vec<String> = last_week.iter().map(ToString::to_string).collect();
     stored_prev.sort();
     fed.sort();
-    assert_eq!(stored_prev, fed, "the server used exactly March's last week");
+    assert_eq!(
+        stored_prev, fed,
+        "the server used exactly March's last week"
+    );
     doc["previous"] = serde_json::Value::Array(last_week);
     let file = dir.join("april.json");
     std::fs::write(&file, serde_json::to_string(&doc).unwrap()).unwrap();
@@ -221,21 +244,48 @@ fn scenario(db: &str, dir: &Path) {
     );
 
     // 2. HR pays March (from the published roster) and approves it.
-    let r = api_post(a, "/api/payroll/run", &hr, &hr_t, JSON, br#"{"month": "2026-03"}"#);
+    let r = api_post(
+        a,
+        "/api/payroll/run",
+        &hr,
+        &hr_t,
+        JSON,
+        br#"{"month": "2026-03"}"#,
+    );
     assert_eq!(r.status, 201, "{}", r.text());
     let id = json(&r)["id"].as_i64().unwrap();
-    let r = api_post(a, &format!("/api/payroll/run/{id}/approve"), &hr, &hr_t, JSON, b"");
+    let r = api_post(
+        a,
+        &format!("/api/payroll/run/{id}/approve"),
+        &hr,
+        &hr_t,
+        JSON,
+        b"",
+    );
     assert_eq!(r.status, 200, "{}", r.text());
     let run_json = json(&get(a, &format!("/api/payroll/run/{id}"), &hr));
-    assert_eq!(run_json["run"]["roster_version_id"].is_i64(), true);
+    assert!(
+        run_json["run"]["roster_version_id"].is_i64(),
+        "the run names the roster version it was paid from"
+    );
     let slips = run_json["payroll"]["payslips"].as_array().unwrap();
     let net_of: BTreeMap<String, Decimal> = slips
         .iter()
-        .map(|p| (p["employee_id"].as_str().unwrap().to_string(), dec(&p["totals"]["net"])))
+        .map(|p| {
+            (
+                p["employee_id"].as_str().unwrap().to_string(),
+                dec(&p["totals"]["net"]),
+            )
+        })
         .collect();
     let net_by_name: BTreeMap<String, Decimal> = slips
         .iter()
-        .map(|p| (p["employee_name"].as_str().unwrap().to_string(), dec(&p["totals"]["net"])))
+        .map(|p| {
+            (
+                p["employee_name"].as_str().unwrap().to_string(),
+                dec(&p["totals"]["net"]),
+            )
+        })
         .collect();
     let total_net = dec(&run_json["payroll"]["totals"]["net"]);
     let seat_cost = dec(&run_json["cost"]["cost"]["seat_labour_cost"]);
@@ -310,7 +360,12 @@ fn scenario(db: &str, dir: &Path) {
     let mut seen = 0;
     for (_, cells) in &reg.rows {
         if let Some(net) = net_of.get(&text(&cells[0])) {
-            assert_eq!(fen(&cells[col]), *net, "register net of {}", text(&cells[0]));
+            assert_eq!(
+                fen(&cells[col]),
+                *net,
+                "register net of {}",
+                text(&cells[0])
+            );
             seen += 1;
         }
         if text(&cells[0]) == "合计" {
@@ -325,7 +380,10 @@ fn scenario(db: &str, dir: &Path) {
     let (_, header) = comp
         .rows
         .iter()
-        .find(|(_, c)| c.iter().any(|x| text(x).replace('\n', "") == "坐席人工费（当月）"))
+        .find(|(_, c)| {
+            c.iter()
+                .any(|x| text(x).replace('\n', "") == "坐席人工费（当月）")
+        })
         .expect("the compliance header");
     let seat_col = header
         .iter()
@@ -336,7 +394,11 @@ fn scenario(db: &str, dir: &Path) {
         .iter()
         .find(|(_, c)| text(&c[0]) == "2026-03")
         .expect("March's row");
-    assert_eq!(fen(&march_row[seat_col]), seat_cost, "compliance seat cost of March");
+    assert_eq!(
+        fen(&march_row[seat_col]),
+        seat_cost,
+        "compliance seat cost of March"
+    );
     assert!(
         march_row
             .iter()
@@ -353,7 +415,11 @@ fn scenario(db: &str, dir: &Path) {
     assert_eq!(dec(&view["year_view"]["projected_year"]), page_projected);
     assert_eq!(page_ytd, seat_cost, "March is the only approved month");
     assert_eq!(labelled(comp, "截至"), page_ytd, "workbook year to date");
-    assert_eq!(labelled(comp, "全年预计"), page_projected, "workbook projection");
+    assert_eq!(
+        labelled(comp, "全年预计"),
+        page_projected,
+        "workbook projection"
+    );
     // Eleven months projected at March's cost.
     assert_eq!(page_projected, seat_cost * Decimal::from(12));
 
@@ -369,7 +435,8 @@ fn scenario(db: &str, dir: &Path) {
     files(&tmp, &mut checked);
     let mut global = Vec::new();
     files(&std::env::temp_dir(), &mut global);
-    let pg_cluster = std::env::var("PGTEST_DIR").unwrap_or_else(|_| "/tmp/hotline-workforce-pg".into());
+    let pg_cluster =
+        std::env::var("PGTEST_DIR").unwrap_or_else(|_| "/tmp/hotline-workforce-pg".into());
     checked.extend(global.into_iter().filter(|p| {
         !p.starts_with(&pg_cluster)
             && std::fs::metadata(p)
@@ -378,14 +445,20 @@ fn scenario(db: &str, dir: &Path) {
     }));
     let mut read = 0;
     for p in &checked {
-        let Ok(bytes) = std::fs::read(p) else { continue };
+        let Ok(bytes) = std::fs::read(p) else {
+            continue;
+        };
         if is_database(p, &bytes) {
             continue;
         }
         read += 1;
         let text = String::from_utf8_lossy(&bytes);
         for id in &ids {
-            assert!(!text.contains(id), "{} holds the ID number {id}", p.display());
+            assert!(
+                !text.contains(id),
+                "{} holds the ID number {id}",
+                p.display()
+            );
         }
     }
     eprintln!("{read} files written during the run hold no ID number");

@@ -97,7 +97,9 @@ pub fn run(cmd: AttendanceCommand, g: &Global) -> anyhow::Result<()> {
             let bytes = fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
             let env = Env::open(g)?;
             let parsed = env
-                .block_on(|cx| async move { crate::month::attendance::parse(cx, month, bytes).await })
+                .block_on(
+                    |cx| async move { crate::month::attendance::parse(cx, month, bytes).await },
+                )
                 .map_err(|e| anyhow::anyhow!("{} — {e:#}", file.display()))?;
             print_parsed(&parsed, &month.to_string());
             if dry_run {
@@ -142,8 +144,10 @@ pub fn run(cmd: AttendanceCommand, g: &Global) -> anyhow::Result<()> {
         AttendanceCommand::Template { month, out } => {
             let month = YearMonth::parse(&month)?;
             let env = Env::open(g)?;
-            let bytes = env
-                .block_on(|cx| async move { crate::month::attendance::template(cx, month).await })?;
+            let bytes =
+                env.block_on(
+                    |cx| async move { crate::month::attendance::template(cx, month).await },
+                )?;
             env.close();
             write_atomic(&out, &bytes)?;
             println!("template: {}", out.display());

@@ -91,10 +91,7 @@ pub fn run(a: &ExportArgs, g: &Global) -> anyhow::Result<()> {
             run.month, run.id
         );
     }
-    let pay = w
-        .preview
-        .as_ref()
-        .map(|p| p.run.pay.totals.clone());
+    let pay = w.preview.as_ref().map(|p| p.run.pay.totals.clone());
     match pay {
         Some(t) => println!(
             "{:?} {}: {} people · gross {} · net {} · employer cost {} → {}",

@@ -147,7 +147,10 @@ pub fn run(cmd: KpiCommand, g: &Global) -> anyhow::Result<()> {
             let (y, m) = (ym.year, ym.month);
             let env = Env::open(g)?;
             let staff: Vec<StaffEntry> = env.block_on(|cx| async move {
-                Ok(crate::month::attendance::employed_in(&cx.store.staff().await?, ym))
+                Ok(crate::month::attendance::employed_in(
+                    &cx.store.staff().await?,
+                    ym,
+                ))
             })?;
             let bytes = fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
             let name = file_name(&file);
@@ -230,9 +233,11 @@ pub fn run(cmd: KpiCommand, g: &Global) -> anyhow::Result<()> {
             let env = Env::open(g)?;
             let e = employee.clone();
             let known = env.block_on(|cx| async move {
-                Ok(crate::month::attendance::employed_in(&cx.store.staff().await?, ym)
-                    .iter()
-                    .any(|s| s.id == e))
+                Ok(
+                    crate::month::attendance::employed_in(&cx.store.staff().await?, ym)
+                        .iter()
+                        .any(|s| s.id == e),
+                )
             })?;
             anyhow::ensure!(known, "unknown employee {employee}");
             let adj = Adjustment {
@@ -244,7 +249,8 @@ pub fn run(cmd: KpiCommand, g: &Global) -> anyhow::Result<()> {
                 at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             };
             let (a, m) = (adj.clone(), ym.to_string());
-            let id = env.block_on(|cx| async move { Ok(cx.store.add_adjustment(&m, &a).await?) })?;
+            let id =
+                env.block_on(|cx| async move { Ok(cx.store.add_adjustment(&m, &a).await?) })?;
             env.close();
             println!(
                 "adjustment #{} stored: {} {} {:+} ({}, by {})",
@@ -267,9 +273,10 @@ pub fn run(cmd: KpiCommand, g: &Global) -> anyhow::Result<()> {
             let ym = YearMonth::parse(&month)?;
             let doc = roster.as_deref().map(read_roster).transpose()?;
             let env = Env::open(g)?;
-            let evals = env.block_on(|cx| async move {
-                crate::month::kpi::evaluate_month(cx, ym, doc).await
-            })?;
+            let evals =
+                env.block_on(
+                    |cx| async move { crate::month::kpi::evaluate_month(cx, ym, doc).await },
+                )?;
             let url = env.url.clone();
             env.close();
             let Some(evals) = evals else {
@@ -296,4 +303,3 @@ pub fn run(cmd: KpiCommand, g: &Global) -> anyhow::Result<()> {
         }
     }
 }
-

@@ -89,8 +89,8 @@ pub fn run(cmd: PayrollCommand, g: &Global) -> anyhow::Result<()> {
         PayrollCommand::Run { month, by } => {
             let month = YearMonth::parse(&month)?;
             let env = Env::open(g)?;
-            let (id, paid) = env
-                .block_on(|cx| async move { crate::month::pay::run(cx, month, &by).await })?;
+            let (id, paid) =
+                env.block_on(|cx| async move { crate::month::pay::run(cx, month, &by).await })?;
             env.close();
             for n in &paid.notes {
                 println!("{n}");
@@ -111,13 +111,16 @@ pub fn run(cmd: PayrollCommand, g: &Global) -> anyhow::Result<()> {
             let month =
                 env.block_on(|cx| async move { crate::month::pay::approve(cx, id, &by).await })?;
             env.close();
-            println!("审批 approved run #{id} of {month}: immutable; the month's attendance is frozen");
+            println!(
+                "审批 approved run #{id} of {month}: immutable; the month's attendance is frozen"
+            );
             Ok(())
         }
         PayrollCommand::Runs { month } => {
             let month = YearMonth::parse(&month)?.to_string();
             let env = Env::open(g)?;
-            let runs = env.block_on(|cx| async move { Ok(cx.store.runs_of_month(&month).await?) })?;
+            let runs =
+                env.block_on(|cx| async move { Ok(cx.store.runs_of_month(&month).await?) })?;
             env.close();
             for r in runs {
                 println!(
@@ -128,7 +131,10 @@ pub fn run(cmd: PayrollCommand, g: &Global) -> anyhow::Result<()> {
                     r.created_by,
                     crate::clock::local(&r.created_at),
                     r.approved_by
-                        .map(|b| format!(" · approved by {b} at {}", crate::clock::local(r.approved_at.as_deref().unwrap_or_default())))
+                        .map(|b| format!(
+                            " · approved by {b} at {}",
+                            crate::clock::local(r.approved_at.as_deref().unwrap_or_default())
+                        ))
                         .unwrap_or_default()
                 );
             }
@@ -154,7 +160,8 @@ fn demo(
         None => None,
     };
     let env = Env::open(g)?;
-    let paid = env.block_on(|cx| async move { crate::month::pay::compute(cx, month, file).await })?;
+    let paid =
+        env.block_on(|cx| async move { crate::month::pay::compute(cx, month, file).await })?;
     env.close();
     let (pay, cost) = (&paid.run.pay, &paid.run.cost);
     println!(
@@ -200,7 +207,8 @@ fn demo(
         month.year, paid.run.floor
     );
     if let Some(path) = json {
-        let out = serde_json::json!({ "payroll": pay, "month_cost": cost, "floor": paid.run.floor });
+        let out =
+            serde_json::json!({ "payroll": pay, "month_cost": cost, "floor": paid.run.floor });
         fs::write(&path, serde_json::to_string_pretty(&out)? + "\n")
             .with_context(|| format!("writing {}", path.display()))?;
         println!("JSON: {}", path.display());

@@ -48,7 +48,8 @@ pub fn run(cmd: PolicyCommand, g: &Global) -> anyhow::Result<()> {
         None => None,
     };
     let env = Env::open(g)?;
-    let docs = env.block_on(|cx| async move { crate::month::policy::documents(cx, m, file).await })?;
+    let docs =
+        env.block_on(|cx| async move { crate::month::policy::documents(cx, m, file).await })?;
     env.close();
     fs::create_dir_all(&out).with_context(|| format!("creating folder {}", out.display()))?;
     println!(

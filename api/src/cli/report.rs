@@ -19,7 +19,7 @@ use rust_decimal::Decimal;
 
 use super::{write_atomic, Env, Global};
 use crate::month::report::{History, Kind};
-use crate::report::{PersonHours, Period, Report};
+use crate::report::{Period, PersonHours, Report};
 
 /// The call history read when `--history` is not given.
 pub const DEFAULT_HISTORY: &str = "data/demo/call-history.csv";
@@ -106,9 +106,10 @@ pub fn run(a: &ReportArgs, g: &Global) -> anyhow::Result<()> {
     let env = Env::open(g)?;
     if let Some(dir) = &a.rosters {
         let d = dir.clone();
-        let imported = env.block_on(|cx| async move {
-            crate::month::roster::import_folder(cx, &d, "cli").await
-        })?;
+        let imported =
+            env.block_on(
+                |cx| async move { crate::month::roster::import_folder(cx, &d, "cli").await },
+            )?;
         if !imported.is_empty() {
             println!(
                 "imported roster files for {} from {}",
@@ -221,4 +222,3 @@ fn print_summary(r: &Report, out: &Path) {
         println!("缺失 missing: {g}");
     }
 }
-

@@ -328,7 +328,10 @@ fn in_store(cmd: &RequestCommand, g: &Global) -> anyhow::Result<Option<i32>> {
             let text = describe(&k);
             let (by, note) = (by.clone(), note.clone());
             let id = env.block_on(|cx| async move {
-                Ok(cx.store.request_add(k, &by, &note, if by.is_empty() { "cli" } else { &by }).await?)
+                Ok(cx
+                    .store
+                    .request_add(k, &by, &note, if by.is_empty() { "cli" } else { &by })
+                    .await?)
             })?;
             println!("#{id} recorded (待审批 pending) in {}: {text}", env.url);
             0
@@ -349,7 +352,10 @@ fn in_store(cmd: &RequestCommand, g: &Global) -> anyhow::Result<Option<i32>> {
             let text = describe(&k);
             let (by, note) = (by.clone(), note.clone());
             let id = env.block_on(|cx| async move {
-                Ok(cx.store.request_add(k, &by, &note, if by.is_empty() { "cli" } else { &by }).await?)
+                Ok(cx
+                    .store
+                    .request_add(k, &by, &note, if by.is_empty() { "cli" } else { &by })
+                    .await?)
             })?;
             println!("#{id} recorded (待审批 pending) in {}: {text}", env.url);
             0
@@ -376,7 +382,10 @@ fn in_store(cmd: &RequestCommand, g: &Global) -> anyhow::Result<Option<i32>> {
                 let mut b = cx.store.request_book().await?;
                 b.reject(id, &by, &reason)
                     .map_err(|e| crate::month::Error::Invalid(e.to_string()))?;
-                let q = b.get(id).map_err(|e| crate::month::Error::Invalid(e.to_string()))?.clone();
+                let q = b
+                    .get(id)
+                    .map_err(|e| crate::month::Error::Invalid(e.to_string()))?
+                    .clone();
                 Ok(cx.store.request_decide(&q, &by).await?)
             })?;
             anyhow::ensure!(done, "request #{id} was decided meanwhile");

@@ -265,7 +265,8 @@ pub fn generate(a: &SolveArgs, g: &Global) -> anyhow::Result<RosterFile> {
         demand,
     };
     let env = Env::open(g)?;
-    let prepared = env.block_on(|cx| async move { crate::month::roster::prepare(cx, &req).await })?;
+    let prepared =
+        env.block_on(|cx| async move { crate::month::roster::prepare(cx, &req).await })?;
     println!(
         "排班 {} · {} · {} 人 · 标准工时 {} h · 时限 {} s",
         prepared.problem.month,
@@ -345,7 +346,9 @@ fn check_stored(month: &str, g: &Global) -> anyhow::Result<i32> {
     let month = month.to_string();
     let found = env.block_on(|cx| async move {
         let Some(s) = crate::month::roster::current(cx, &month).await? else {
-            return Err(crate::month::Error::NotFound(format!("{month}: no roster in the store")));
+            return Err(crate::month::Error::NotFound(format!(
+                "{month}: no roster in the store"
+            )));
         };
         let mut doc = s.doc;
         let (history, verdict) = crate::month::roster::recheck(cx, &mut doc).await?;
@@ -380,10 +383,15 @@ fn check_stored(month: &str, g: &Global) -> anyhow::Result<i32> {
 /// `roster publish`.
 fn publish(month: &str, override_reason: Option<&str>, by: &str, g: &Global) -> anyhow::Result<()> {
     let env = Env::open(g)?;
-    let (m, o, b) = (month.to_string(), override_reason.map(str::to_string), by.to_string());
-    let p = env.block_on(|cx| async move {
-        crate::month::roster::publish(cx, &m, &b, o.as_deref()).await
-    })?;
+    let (m, o, b) = (
+        month.to_string(),
+        override_reason.map(str::to_string),
+        by.to_string(),
+    );
+    let p =
+        env.block_on(
+            |cx| async move { crate::month::roster::publish(cx, &m, &b, o.as_deref()).await },
+        )?;
     env.close();
     println!(
         "发布 published {} version {} (checked with {}){}",

@@ -185,8 +185,6 @@ impl Store {
         Ok(())
     }
 
-
-
     /// Closes the pool (flushes SQLite's WAL).
     pub async fn close(self) {
         self.pool.close().await;
@@ -266,6 +264,9 @@ fn sqlite_url(url: &str) -> anyhow::Result<String> {
                 .with_context(|| format!("creating folder {}", dir.display()))?;
         }
     }
+    if !rest.contains("mode=") || rest.contains("mode=rwc") {
+        create_private(std::path::Path::new(path))?;
+    }
     Ok(if rest.contains("mode=") {
         url.to_string()
     } else if rest.contains('?') {
@@ -273,6 +274,24 @@ fn sqlite_url(url: &str) -> anyhow::Result<String> {
     } else {
         format!("{url}?mode=rwc")
     })
+}
+
+/// Creates a missing database file readable and writable by its owner only (0600): it holds
+/// ID numbers, bank accounts and pay. SQLite gives its journal and WAL files the main file's
+/// permissions. An existing file is left as it is.
+fn create_private(path: &std::path::Path) -> anyhow::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.mode(0o600);
+    }
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e).with_context(|| format!("creating the database {}", path.display())),
+    }
 }
 
 /// The URL without its password, for messages.
@@ -348,7 +367,14 @@ mod tests {
     async fn attendance_is_stored_exactly_and_replaced_per_person() {
         for store in test_stores().await {
             let first = store
-                .replace_attendance("2026-03", "三月.xlsx", Source::Template, "考勤", &records(), "hr")
+                .replace_attendance(
+                    "2026-03",
+                    "三月.xlsx",
+                    Source::Template,
+                    "考勤",
+                    &records(),
+                    "hr",
+                )
                 .await
                 .unwrap();
             assert_eq!((first.inserted, first.replaced, first.people), (3, 0, 2));
@@ -357,7 +383,14 @@ mod tests {
             // A second file with A001 only: A001's two records go, A002's stays.
             let again = vec![day("A001", "黎明", "2026-03-09")];
             let second = store
-                .replace_attendance("2026-03", "补.csv", Source::Template, "Sheet1", &again, "hr")
+                .replace_attendance(
+                    "2026-03",
+                    "补.csv",
+                    Source::Template,
+                    "Sheet1",
+                    &again,
+                    "hr",
+                )
                 .await
                 .unwrap();
             assert_eq!((second.inserted, second.replaced, second.people), (1, 2, 1));
@@ -391,7 +424,14 @@ mod tests {
     async fn a_failing_import_stores_nothing() {
         for store in test_stores().await {
             store
-                .replace_attendance("2026-03", "a.xlsx", Source::Template, "考勤", &records(), "hr")
+                .replace_attendance(
+                    "2026-03",
+                    "a.xlsx",
+                    Source::Template,
+                    "考勤",
+                    &records(),
+                    "hr",
+                )
                 .await
                 .unwrap();
             let mut clash = records();
@@ -406,7 +446,14 @@ mod tests {
             );
             let outside = vec![day("A001", "黎明", "2026-04-01")];
             let err = store
-                .replace_attendance("2026-03", "c.xlsx", Source::Template, "考勤", &outside, "hr")
+                .replace_attendance(
+                    "2026-03",
+                    "c.xlsx",
+                    Source::Template,
+                    "考勤",
+                    &outside,
+                    "hr",
+                )
                 .await
                 .unwrap_err();
             assert!(err.to_string().contains("not in 2026-03"), "{err}");
@@ -525,6 +572,15 @@ mod tests {
         let url = format!("sqlite://{}/sub/w.db", dir.display());
         assert_eq!(sqlite_url(&url).unwrap(), format!("{url}?mode=rwc"));
         assert!(dir.join("sub").is_dir());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            let mode = std::fs::metadata(dir.join("sub/w.db"))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600, "the database file is its owner's only");
+        }
         assert_eq!(sqlite_url("sqlite::memory:").unwrap(), "sqlite::memory:");
         assert_eq!(
             sqlite_url(&format!("{url}?mode=ro")).unwrap(),

@@ -270,11 +270,13 @@ impl Store {
     /// # Errors
     /// A database error.
     pub async fn roster_versions(&self) -> anyhow::Result<Vec<RosterVersion>> {
-        Ok(sqlx::query_as::<_, RosterVersion>(sqlx::AssertSqlSafe(format!(
-            "SELECT {META} FROM roster_version ORDER BY month, version DESC"
-        )))
-        .fetch_all(&self.pool)
-        .await?)
+        Ok(
+            sqlx::query_as::<_, RosterVersion>(sqlx::AssertSqlSafe(format!(
+                "SELECT {META} FROM roster_version ORDER BY month, version DESC"
+            )))
+            .fetch_all(&self.pool)
+            .await?,
+        )
     }
 
     /// The months with a roster, ascending.
@@ -294,12 +296,14 @@ impl Store {
     /// # Errors
     /// A database error.
     pub async fn roster_versions_of(&self, month: &str) -> anyhow::Result<Vec<RosterVersion>> {
-        Ok(sqlx::query_as::<_, RosterVersion>(sqlx::AssertSqlSafe(format!(
-            "SELECT {META} FROM roster_version WHERE month = $1 ORDER BY version DESC"
-        )))
-        .bind(month)
-        .fetch_all(&self.pool)
-        .await?)
+        Ok(
+            sqlx::query_as::<_, RosterVersion>(sqlx::AssertSqlSafe(format!(
+                "SELECT {META} FROM roster_version WHERE month = $1 ORDER BY version DESC"
+            )))
+            .bind(month)
+            .fetch_all(&self.pool)
+            .await?,
+        )
     }
 
     /// One version with its document.
@@ -443,7 +447,15 @@ impl Store {
                 .await?
             }
         };
-        audit_tx(&mut tx, save.actor, save.action, &month, save.before, save.after).await?;
+        audit_tx(
+            &mut tx,
+            save.actor,
+            save.action,
+            &month,
+            save.before,
+            save.after,
+        )
+        .await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -537,11 +549,11 @@ impl Store {
     /// # Errors
     /// A database error.
     pub async fn roster_unchecked(&self) -> anyhow::Result<Vec<i64>> {
-        Ok(
-            sqlx::query_scalar("SELECT id FROM roster_version WHERE verdict IS NULL ORDER BY month, version")
-                .fetch_all(&self.pool)
-                .await?,
+        Ok(sqlx::query_scalar(
+            "SELECT id FROM roster_version WHERE verdict IS NULL ORDER BY month, version",
         )
+        .fetch_all(&self.pool)
+        .await?)
     }
 }
 
@@ -616,12 +628,21 @@ mod tests {
             let none = History::None {
                 month: "2026-02".into(),
             };
-            let a = store.roster_save_draft(&save(&doc, &none, "generate")).await.unwrap();
-            let b = store.roster_save_draft(&save(&doc, &none, "edit")).await.unwrap();
+            let a = store
+                .roster_save_draft(&save(&doc, &none, "generate"))
+                .await
+                .unwrap();
+            let b = store
+                .roster_save_draft(&save(&doc, &none, "edit"))
+                .await
+                .unwrap();
             assert_eq!(a, b, "one draft per month, replaced in place");
             let v = store.roster_versions_of("2026-03").await.unwrap();
             assert_eq!(v.len(), 1);
-            assert_eq!((v[0].version, v[0].status, v[0].origin.as_str()), (1, RosterStatus::Draft, "edit"));
+            assert_eq!(
+                (v[0].version, v[0].status, v[0].origin.as_str()),
+                (1, RosterStatus::Draft, "edit")
+            );
             assert_eq!(v[0].verdict.as_deref(), Some(&[][..]));
             assert_eq!(v[0].history, none);
             store
@@ -629,11 +650,15 @@ mod tests {
                 .await
                 .unwrap();
             assert!(matches!(
-                store.roster_publish(a, "2026-03", &none, &[], None, "ops", "again").await,
+                store
+                    .roster_publish(a, "2026-03", &none, &[], None, "ops", "again")
+                    .await,
                 Err(RosterWriteError::NoDraft(_))
             ));
             assert!(matches!(
-                store.roster_save_draft(&save(&doc, &none, "generate")).await,
+                store
+                    .roster_save_draft(&save(&doc, &none, "generate"))
+                    .await,
                 Err(RosterWriteError::Published { version: 1, .. })
             ));
             assert!(sqlx::query("UPDATE roster_version SET status = 'draft'")
@@ -644,7 +669,10 @@ mod tests {
                 .execute(&store.pool)
                 .await
                 .is_err());
-            let repair = store.roster_save_draft(&save(&doc, &none, "repair")).await.unwrap();
+            let repair = store
+                .roster_save_draft(&save(&doc, &none, "repair"))
+                .await
+                .unwrap();
             let latest = store.roster_latest("2026-03", None).await.unwrap().unwrap();
             assert_eq!((latest.meta.id, latest.meta.version), (repair, 2));
             let published = store
@@ -658,7 +686,12 @@ mod tests {
             let actions: Vec<&str> = audit.iter().map(|e| e.action.as_str()).collect();
             assert_eq!(
                 actions,
-                ["roster.generate", "roster.publish", "roster.generate", "roster.generate"]
+                [
+                    "roster.generate",
+                    "roster.publish",
+                    "roster.generate",
+                    "roster.generate"
+                ]
             );
         }
     }

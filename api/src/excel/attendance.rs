@@ -142,7 +142,12 @@ impl ImportContext {
 
     /// The context of a month for everyone on a site (the command line's files, tests).
     #[must_use]
-    pub fn of_site(year: i32, month: u32, site: &scheduler::Site, policy: AttendancePolicy) -> Self {
+    pub fn of_site(
+        year: i32,
+        month: u32,
+        site: &scheduler::Site,
+        policy: AttendancePolicy,
+    ) -> Self {
         let staff = site
             .employees
             .iter()

@@ -1849,7 +1849,11 @@ pub fn compliance(input: &ComplianceInput) -> Result<Vec<u8>, ExportError> {
     chart.legend().set_position(ChartLegendPosition::Bottom);
     chart.show_empty_cells_as(ChartEmptyCells::Gaps);
     chart.set_width(760).set_height(340);
-    let chart_col = if input.basis.is_empty() { dc + 5 } else { dc + 6 };
+    let chart_col = if input.basis.is_empty() {
+        dc + 5
+    } else {
+        dc + 6
+    };
     ws.insert_chart(chart_head - 1, chart_col, &chart)?;
 
     widths.apply(ws)?;

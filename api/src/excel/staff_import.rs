@@ -922,7 +922,8 @@ mod tests {
     use super::*;
 
     fn site() -> Site {
-        crate::reference::load_site(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../data/demo")).unwrap()
+        crate::reference::load_site(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../data/demo"))
+            .unwrap()
     }
 
     fn today() -> NaiveDate {

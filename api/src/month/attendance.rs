@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::{blocking, Context, Error, Result, YearMonth};
-use crate::attendance::{Reconciliation, DifferenceKind};
+use crate::attendance::{DifferenceKind, Reconciliation};
 use crate::db::attendance::{ImportRefused, ImportSummary};
 use crate::excel::attendance::{ImportContext, Parsed, StaffEntry};
 use crate::staff::Staff;

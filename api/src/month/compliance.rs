@@ -79,7 +79,9 @@ impl ComplianceMonth {
                 a.approved_by,
                 crate::clock::local(&a.approved_at)
             ),
-            None if self.preview => "preview (not approved, paid now from the current data)".to_string(),
+            None if self.preview => {
+                "preview (not approved, paid now from the current data)".to_string()
+            }
             None => "projected (run rate)".to_string(),
         }
     }
@@ -108,7 +110,9 @@ pub struct ComplianceYear {
 impl ComplianceYear {
     /// The months with figures: the approved ones (or the preview month).
     pub fn actual(&self) -> impl Iterator<Item = &ComplianceMonth> {
-        self.months.iter().filter(|m| m.actual.is_some() || m.preview)
+        self.months
+            .iter()
+            .filter(|m| m.actual.is_some() || m.preview)
     }
 
     /// The workbook's input (the same figures, so the workbook and the page agree).
@@ -155,7 +159,7 @@ pub async fn year(
             .with_context(|| format!("stored cost of run #{} does not parse", r.row.id))?;
         approved.push((Some(r.row), doc));
     }
-    approved.sort_by(|a, b| a.1.cost.month.cmp(&b.1.cost.month));
+    approved.sort_by_key(|a| a.1.cost.month);
     if approved.is_empty() {
         // No month approved: a preview of the month asked for, if it has a roster.
         let Some(m) = preview.filter(|m| m.year == year) else {
@@ -165,7 +169,13 @@ pub async fn year(
             return Ok(None);
         }
         let paid = super::pay::compute(cx, m, None).await?;
-        let reserve = paid.roster.problem.employees.iter().filter(|e| e.reserve).count();
+        let reserve = paid
+            .roster
+            .problem
+            .employees
+            .iter()
+            .filter(|e| e.reserve)
+            .count();
         approved.push((
             None,
             CostDoc {

@@ -121,17 +121,19 @@ async fn pay_workbook(
     source: String,
 ) -> Result<Vec<u8>> {
     let hr = cx.store.staff().await?.hr_records();
-    blocking(move || -> std::result::Result<Vec<u8>, payroll_xlsx::ExportError> {
-        let s = Some(source.as_str());
-        match kind {
-            Kind::Payroll => payroll_xlsx::register_from(&pay, s),
-            Kind::Payslips => payroll_xlsx::payslips_from(&pay, s),
-            Kind::Ledger => payroll_xlsx::ledger_from(&pay, &hr, s),
-            Kind::Tax => payroll_xlsx::tax_import_from(&pay, &hr, s),
-            Kind::Bank => payroll_xlsx::bank_transfer_from(&pay, &hr, s),
-            Kind::Compliance => unreachable!("the compliance workbook is the year's"),
-        }
-    })
+    blocking(
+        move || -> std::result::Result<Vec<u8>, payroll_xlsx::ExportError> {
+            let s = Some(source.as_str());
+            match kind {
+                Kind::Payroll => payroll_xlsx::register_from(&pay, s),
+                Kind::Payslips => payroll_xlsx::payslips_from(&pay, s),
+                Kind::Ledger => payroll_xlsx::ledger_from(&pay, &hr, s),
+                Kind::Tax => payroll_xlsx::tax_import_from(&pay, &hr, s),
+                Kind::Bank => payroll_xlsx::bank_transfer_from(&pay, &hr, s),
+                Kind::Compliance => unreachable!("the compliance workbook is the year's"),
+            }
+        },
+    )
     .await?
     .map_err(|e| Error::Invalid(format!("{}: {e}", kind.label_zh())))
 }

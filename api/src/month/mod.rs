@@ -89,12 +89,6 @@ impl Error {
     }
 }
 
-impl From<sqlx::Error> for Error {
-    fn from(e: sqlx::Error) -> Self {
-        Error::Internal(e.into())
-    }
-}
-
 /// A step's result.
 pub type Result<T> = std::result::Result<T, Error>;
 
@@ -203,7 +197,9 @@ impl std::fmt::Display for YearMonth {
 ///
 /// # Errors
 /// [`Error::Internal`] when the task panicked.
-pub(crate) async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+pub(crate) async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T> {
     tokio::task::spawn_blocking(f)
         .await
         .map_err(|e| Error::internal(format!("background task: {e}")))
@@ -218,10 +214,19 @@ mod tests {
         let m = YearMonth::parse("2026-01").unwrap();
         assert_eq!(m.previous().to_string(), "2025-12");
         assert_eq!(m.next().to_string(), "2026-02");
-        assert_eq!(YearMonth::parse("2026-02").unwrap().last_day().to_string(), "2026-02-28");
-        assert_eq!(YearMonth::parse("2024-12").unwrap().next().to_string(), "2025-01");
+        assert_eq!(
+            YearMonth::parse("2026-02").unwrap().last_day().to_string(),
+            "2026-02-28"
+        );
+        assert_eq!(
+            YearMonth::parse("2024-12").unwrap().next().to_string(),
+            "2025-01"
+        );
         for bad in ["2026-13", "2026", "a", "中", "2026-00", "1999-05"] {
-            assert!(matches!(YearMonth::parse(bad), Err(Error::Invalid(_))), "{bad}");
+            assert!(
+                matches!(YearMonth::parse(bad), Err(Error::Invalid(_))),
+                "{bad}"
+            );
         }
     }
 }

@@ -45,7 +45,10 @@ pub async fn documents(
         })
         .map(|b| format!("（绩效系数 {:.2}）", b.coefficient))
         .unwrap_or_default();
-    let (pay, basis) = match (roster.is_none(), cx.store.approved_run(&month.to_string()).await?) {
+    let (pay, basis) = match (
+        roster.is_none(),
+        cx.store.approved_run(&month.to_string()).await?,
+    ) {
         (true, Some(run)) => {
             let stored = super::pay::stored(cx, run.id)
                 .await?

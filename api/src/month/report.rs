@@ -11,12 +11,12 @@ use rust_decimal::Decimal;
 use scheduler::RosterFile;
 
 use super::{Context, Error, Result, YearMonth};
-use scheduler::demand::HistoryRow as IntervalRow;
 use crate::report::{
     cost_table, kpi_by_team, person_hours, quality, staffing, Attendance, AttendanceSource,
     Employment, KpiReport, Period, PersonHours, PersonKpi, Report, Service, CONTRACTED_SEATS,
 };
 use crate::staff::Staff;
+use scheduler::demand::HistoryRow as IntervalRow;
 
 /// Which report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -20,8 +20,7 @@ use serde::Serialize;
 
 use super::{blocking, Context, Error, Result, YearMonth};
 use crate::db::roster::{
-    DraftSave, History, RosterFigures, RosterStatus, RosterVersion, RosterWriteError,
-    StoredRoster,
+    DraftSave, History, RosterFigures, RosterStatus, RosterVersion, RosterWriteError, StoredRoster,
 };
 
 /// What a solve is asked for.
@@ -543,7 +542,15 @@ pub async fn publish(
         None => format!("published, no rule broken ({})", history.label_en()),
     };
     cx.store
-        .roster_publish(draft.meta.id, month, &history, &verdict, reason, actor, &after)
+        .roster_publish(
+            draft.meta.id,
+            month,
+            &history,
+            &verdict,
+            reason,
+            actor,
+            &after,
+        )
         .await
         .map_err(conflict)?;
     Ok(Published {
@@ -756,7 +763,10 @@ pub async fn import_folder(cx: Context<'_>, dir: &Path, actor: &str) -> Result<V
             .filter_map(std::result::Result::ok)
             .filter_map(|e| {
                 let n = e.file_name().to_string_lossy().to_string();
-                let m = n.strip_prefix("roster-")?.strip_suffix(".json")?.to_string();
+                let m = n
+                    .strip_prefix("roster-")?
+                    .strip_suffix(".json")?
+                    .to_string();
                 super::parse_month(&m).ok().map(|_| (m, e.path()))
             })
             .collect(),

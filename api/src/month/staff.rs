@@ -136,7 +136,10 @@ pub async fn apply(cx: Context<'_>, actor: &str, change: Change) -> Result<Appli
         }
         Change::Edit(mut m) => {
             let Some(i) = position(&all, &m.employee.id) else {
-                return Err(Error::Invalid(format!("unknown employee {}", m.employee.id)));
+                return Err(Error::Invalid(format!(
+                    "unknown employee {}",
+                    m.employee.id
+                )));
             };
             let old = &all[i];
             if m.employee.preferences.is_empty() {

@@ -13,7 +13,8 @@ use crate::month::Error as StepError;
 /// Why a request was not served.
 #[derive(Debug)]
 pub struct AppError {
-    kind: Kind,
+    /// Boxed: a response or a chain is large, and errors travel by value through every `?`.
+    kind: Box<Kind>,
 }
 
 #[derive(Debug)]
@@ -40,13 +41,15 @@ pub(crate) struct ErrorJson {
 impl AppError {
     /// Not signed in.
     pub fn sign_in() -> Self {
-        AppError { kind: Kind::SignIn }
+        AppError {
+            kind: Box::new(Kind::SignIn),
+        }
     }
 
     /// A status with a message.
     pub fn status(status: StatusCode, message: impl Into<String>) -> Self {
         AppError {
-            kind: Kind::Status(status, message.into()),
+            kind: Box::new(Kind::Status(status, message.into())),
         }
     }
 
@@ -66,30 +69,34 @@ impl AppError {
     }
 
     /// A status, a message and JSON details (for `/api/`).
-    pub fn detailed(status: StatusCode, message: impl Into<String>, body: serde_json::Value) -> Self {
+    pub fn detailed(
+        status: StatusCode,
+        message: impl Into<String>,
+        body: serde_json::Value,
+    ) -> Self {
         AppError {
-            kind: Kind::Detailed(status, message.into(), body),
+            kind: Box::new(Kind::Detailed(status, message.into(), body)),
         }
     }
 
     /// A page already rendered (its status set), with the message JSON clients get.
     pub fn page(response: Response, message: impl Into<String>) -> Self {
         AppError {
-            kind: Kind::Page(response, message.into()),
+            kind: Box::new(Kind::Page(response, message.into())),
         }
     }
 
     /// An unexpected error.
     pub fn internal(e: impl Into<anyhow::Error>) -> Self {
         AppError {
-            kind: Kind::Internal(e.into()),
+            kind: Box::new(Kind::Internal(e.into())),
         }
     }
 
     /// The HTTP status.
     #[must_use]
     pub fn status_code(&self) -> StatusCode {
-        match &self.kind {
+        match &*self.kind {
             Kind::SignIn => StatusCode::UNAUTHORIZED,
             Kind::Status(s, _) | Kind::Detailed(s, _, _) => *s,
             Kind::Page(r, _) => r.status(),
@@ -100,7 +107,7 @@ impl AppError {
     /// The message shown.
     #[must_use]
     pub fn message(&self) -> String {
-        match &self.kind {
+        match &*self.kind {
             Kind::SignIn => "not signed in".into(),
             Kind::Status(_, m) | Kind::Detailed(_, m, _) | Kind::Page(_, m) => m.clone(),
             Kind::Internal(_) => "internal error".into(),
@@ -139,17 +146,11 @@ impl From<anyhow::Error> for AppError {
     }
 }
 
-impl From<sqlx::Error> for AppError {
-    fn from(e: sqlx::Error) -> Self {
-        AppError::internal(e)
-    }
-}
-
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let status = self.status_code();
         let message = self.message();
-        let (mut r, json) = match self.kind {
+        let (mut r, json) = match *self.kind {
             Kind::SignIn => (
                 Redirect::to("/login").into_response(),
                 serde_json::json!({"error": message}),
@@ -161,8 +162,7 @@ impl IntoResponse for AppError {
             Kind::Detailed(s, m, mut body) => {
                 body["error"] = serde_json::Value::String(message);
                 (
-                    (s, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], m)
-                        .into_response(),
+                    (s, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], m).into_response(),
                     body,
                 )
             }
@@ -193,10 +193,8 @@ pub(crate) async fn json_under_api(req: Request, next: Next) -> Response {
     if api {
         if let Some(e) = r.extensions_mut().remove::<ErrorJson>() {
             let mut j = (e.status, Json(e.body)).into_response();
-            j.headers_mut().insert(
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("no-store"),
-            );
+            j.headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
             return j;
         }
     }

@@ -371,7 +371,8 @@ mod tests {
 
     #[test]
     fn form_pairs_are_decoded_in_order() {
-        let p = serde_urlencoded_pairs(b"csrf=ab%2Fc&note=%E6%97%B7%E5%B7%A5+1&item=x&item=y&bad=%zz");
+        let p =
+            serde_urlencoded_pairs(b"csrf=ab%2Fc&note=%E6%97%B7%E5%B7%A5+1&item=x&item=y&bad=%zz");
         assert_eq!(
             p,
             [

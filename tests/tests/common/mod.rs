@@ -36,7 +36,10 @@ pub fn run(args: &[&str]) -> (i32, String) {
         let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let dir = std::env::temp_dir().join(format!("hw-cli-{}-{n}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        cmd.env("DATABASE_URL", format!("sqlite://{}", dir.join("w.db").display()));
+        cmd.env(
+            "DATABASE_URL",
+            format!("sqlite://{}", dir.join("w.db").display()),
+        );
         Some(dir)
     };
     let out = cmd.output().unwrap();

@@ -243,8 +243,7 @@ async fn api_import(p: Posted<areas::Attendance, RawBody>) -> Result<Response, A
         .unwrap_or_else(|| "upload".into());
     let cx = ctx.app.cx();
     let parsed = crate::month::attendance::parse(cx, month, p.body.0.to_vec()).await?;
-    if p
-        .query
+    if p.query
         .get("dry_run")
         .is_some_and(|v| v == "true" || v == "1")
     {

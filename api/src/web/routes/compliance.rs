@@ -105,7 +105,11 @@ pub(crate) fn chart(y: &ComplianceYear, lang: &str) -> String {
         prev = pt;
     }
     let (l_cost, l_floor, l_proj) = if lang == "en" {
-        ("cumulative cost (approved)", "floor (pro rata)", "projection")
+        (
+            "cumulative cost (approved)",
+            "floor (pro rata)",
+            "projection",
+        )
     } else {
         ("累计人工费（已审批）", "下限（按月均摊）", "预计")
     };
@@ -147,7 +151,14 @@ async fn page(s: Signed<areas::Compliance>) -> Result<Response, AppError> {
                 .map(|c| {
                     c.items
                         .iter()
-                        .map(|l| if lang == "en" { &l.label_en } else { &l.label_zh }.clone())
+                        .map(|l| {
+                            if lang == "en" {
+                                &l.label_en
+                            } else {
+                                &l.label_zh
+                            }
+                            .clone()
+                        })
                         .collect()
                 })
                 .unwrap_or_default();
@@ -267,7 +278,9 @@ async fn api(s: Signed<areas::Compliance>) -> Result<Response, AppError> {
     let cx = s.ctx.app.cx();
     let preview = crate::month::compliance::preview_month(cx, year).await?;
     let Some(y) = crate::month::compliance::year(cx, year, preview).await? else {
-        return Ok(Json(serde_json::json!({ "year": year, "run": null, "months": [] })).into_response());
+        return Ok(
+            Json(serde_json::json!({ "year": year, "run": null, "months": [] })).into_response(),
+        );
     };
     let latest = match &y.latest_run {
         Some(r) => crate::month::pay::stored(cx, r.id).await?,

@@ -73,7 +73,9 @@ struct Item {
     kind: String,
 }
 
-async fn api_confirm(p: Posted<areas::Attendance, JsonBody<ConfirmBody>>) -> Result<Response, AppError> {
+async fn api_confirm(
+    p: Posted<areas::Attendance, JsonBody<ConfirmBody>>,
+) -> Result<Response, AppError> {
     let b = p.body.0;
     let month = YearMonth::parse(&b.month)?;
     let which: Vec<(String, String, String)> = b

@@ -173,7 +173,12 @@ pub(crate) fn verdict_label(v: &RosterVersion, lang: &str) -> String {
         v.history.label_zh()
     };
     match &v.verdict {
-        None => if en { "validator: not checked yet" } else { "校验：尚未校验" }.to_string(),
+        None => if en {
+            "validator: not checked yet"
+        } else {
+            "校验：尚未校验"
+        }
+        .to_string(),
         Some(list) if list.is_empty() => {
             if en {
                 format!("validator: no rule broken (checked with {history})")
@@ -183,7 +188,10 @@ pub(crate) fn verdict_label(v: &RosterVersion, lang: &str) -> String {
         }
         Some(list) => {
             if en {
-                format!("validator: {} rule(s) broken (checked with {history})", list.len())
+                format!(
+                    "validator: {} rule(s) broken (checked with {history})",
+                    list.len()
+                )
             } else {
                 format!("校验：违反规则 {} 处（衔接：{history}）", list.len())
             }

@@ -153,7 +153,6 @@ fn clock() -> String {
     crate::clock::now_local().format("%H:%M").to_string()
 }
 
-
 /// Runs the solve (the pipeline: history and leave from the store, solved off the async
 /// runtime, checked, stored) unless cancelled meanwhile.
 async fn run_job(app: Arc<App>, month: YearMonth, id: u64, by: String, limit: f64) {
@@ -566,7 +565,11 @@ async fn view(ctx: &Ctx, month: YearMonth, extra: Value) -> Result<Response, App
                 published_at => s.meta.published_at.as_deref().map(crate::clock::local),
                 override_reason => &s.meta.override_reason,
             };
-            let st = if s.meta.published() { "published" } else { "draft" };
+            let st = if s.meta.published() {
+                "published"
+            } else {
+                "draft"
+            };
             let verdict = s
                 .meta
                 .verdict
@@ -649,11 +652,10 @@ async fn api_get(s: Signed<areas::RosterView>) -> Result<Response, AppError> {
     let month = month_of(s.query.get("month").map(String::as_str))?;
     match crate::month::roster::current(s.ctx.app.cx(), &month.to_string()).await? {
         Some(stored) => {
-            let violations = stored
-                .meta
-                .verdict
-                .clone()
-                .unwrap_or_else(|| scheduler::validate(&stored.doc.problem, &stored.doc.roster));
+            let violations =
+                stored.meta.verdict.clone().unwrap_or_else(|| {
+                    scheduler::validate(&stored.doc.problem, &stored.doc.roster)
+                });
             Ok(Json(serde_json::json!({
                 "month": month.to_string(),
                 "published": stored.meta.published(),
@@ -749,7 +751,11 @@ async fn do_cancel(ctx: &Ctx, month: YearMonth) -> Result<bool, AppError> {
 }
 
 /// Publishes the month's draft; busy while a solve of it runs.
-async fn do_publish(ctx: &Ctx, month: YearMonth, reason: Option<&str>) -> Result<crate::month::roster::Published, AppError> {
+async fn do_publish(
+    ctx: &Ctx,
+    month: YearMonth,
+    reason: Option<&str>,
+) -> Result<crate::month::roster::Published, AppError> {
     let key = month.to_string();
     if jobs().running.contains_key(&key) {
         return Err(AppError::conflict(format!(
@@ -762,7 +768,12 @@ async fn do_publish(ctx: &Ctx, month: YearMonth, reason: Option<&str>) -> Result
 
 async fn generate(p: Posted<areas::RosterEdit, Fields>) -> Result<Response, AppError> {
     let month = month_of(Some(p.body.get("month").unwrap_or_default()))?;
-    let given = match p.body.get("time_limit").map(str::trim).filter(|s| !s.is_empty()) {
+    let given = match p
+        .body
+        .get("time_limit")
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         Some(s) => Some(
             s.parse::<f64>()
                 .map_err(|_| AppError::bad_request("time_limit: seconds, at least 1"))?,
@@ -855,17 +866,28 @@ struct PublishBody {
     override_reason: Option<String>,
 }
 
-async fn api_generate(p: Posted<areas::RosterEdit, JsonBody<GenerateBody>>) -> Result<Response, AppError> {
+async fn api_generate(
+    p: Posted<areas::RosterEdit, JsonBody<GenerateBody>>,
+) -> Result<Response, AppError> {
     let month = YearMonth::parse(&p.body.0.month)?;
     let limit = parse_limit(p.body.0.time_limit)?;
     start_generate(&p.ctx, month, limit).await?;
-    Ok((StatusCode::ACCEPTED, Json(progress_json(&month.to_string()))).into_response())
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(progress_json(&month.to_string())),
+    )
+        .into_response())
 }
 
-async fn api_cancel(p: Posted<areas::RosterEdit, JsonBody<MonthBody>>) -> Result<Response, AppError> {
+async fn api_cancel(
+    p: Posted<areas::RosterEdit, JsonBody<MonthBody>>,
+) -> Result<Response, AppError> {
     let month = YearMonth::parse(&p.body.0.month)?;
     let marked = do_cancel(&p.ctx, month).await?;
-    Ok(Json(serde_json::json!({ "month": month.to_string(), "cancelled": marked })).into_response())
+    Ok(
+        Json(serde_json::json!({ "month": month.to_string(), "cancelled": marked }))
+            .into_response(),
+    )
 }
 
 async fn api_cell(p: Posted<areas::RosterEdit, JsonBody<CellBody>>) -> Result<Response, AppError> {
@@ -883,7 +905,9 @@ async fn api_cell(p: Posted<areas::RosterEdit, JsonBody<CellBody>>) -> Result<Re
     Ok(Json(v).into_response())
 }
 
-async fn api_publish(p: Posted<areas::RosterEdit, JsonBody<PublishBody>>) -> Result<Response, AppError> {
+async fn api_publish(
+    p: Posted<areas::RosterEdit, JsonBody<PublishBody>>,
+) -> Result<Response, AppError> {
     let month = YearMonth::parse(&p.body.0.month)?;
     let done = do_publish(&p.ctx, month, p.body.0.override_reason.as_deref()).await?;
     Ok(Json(serde_json::json!({
@@ -896,7 +920,8 @@ async fn api_publish(p: Posted<areas::RosterEdit, JsonBody<PublishBody>>) -> Res
 async fn download(s: Signed<areas::RosterView>) -> Result<Response, AppError> {
     let ctx = &s.ctx;
     let month = month_of(s.query.get("month").map(String::as_str))?;
-    let Some(stored) = crate::month::roster::current(ctx.app.cx(), &month.to_string()).await? else {
+    let Some(stored) = crate::month::roster::current(ctx.app.cx(), &month.to_string()).await?
+    else {
         return Err(AppError::not_found(format!("no roster for {month}")));
     };
     let verdict = stored.meta.verdict.clone();
@@ -909,9 +934,18 @@ async fn download(s: Signed<areas::RosterView>) -> Result<Response, AppError> {
     .map_err(AppError::internal)?;
     ctx.app
         .store
-        .audit(ctx.actor(), "roster.download", &month.to_string(), None, None)
+        .audit(
+            ctx.actor(),
+            "roster.download",
+            &month.to_string(),
+            None,
+            None,
+        )
         .await?;
-    Ok(xlsx_attachment(bytes, &format!("排班表-{month}-v{}.xlsx", stored.meta.version)))
+    Ok(xlsx_attachment(
+        bytes,
+        &format!("排班表-{month}-v{}.xlsx", stored.meta.version),
+    ))
 }
 
 #[cfg(test)]

@@ -274,7 +274,9 @@ async fn record_replacement(
     let employee = form.get("employee").cloned().unwrap_or_default();
     let staff = ctx.app.store.staff().await?;
     if staff.get(&employee).is_none() {
-        return Err(AppError::bad_request(format!("unknown employee `{employee}`")));
+        return Err(AppError::bad_request(format!(
+            "unknown employee `{employee}`"
+        )));
     }
     let requested_on = form
         .get("requested_on")
@@ -331,7 +333,9 @@ async fn close_replacement(
         .replacement_done(id, &replaced_by, &today, ctx.actor())
         .await?
     {
-        return Err(AppError::conflict("no open replacement request with that id"));
+        return Err(AppError::conflict(
+            "no open replacement request with that id",
+        ));
     }
     Ok(())
 }
@@ -441,9 +445,10 @@ mod tests {
     /// → the deadline is Thursday 2026-10-22.
     #[test]
     fn replacement_deadline_counts_working_days_of_the_calendar() {
-        let cal =
-            scheduler::Calendar::from_toml_strs([include_str!("../../../../data/calendar/2026.toml")])
-                .unwrap();
+        let cal = scheduler::Calendar::from_toml_strs([include_str!(
+            "../../../../data/calendar/2026.toml"
+        )])
+        .unwrap();
         let d = cal.add_working_days(
             NaiveDate::from_ymd_opt(2026, 9, 24).unwrap(),
             REPLACEMENT_WORKING_DAYS,

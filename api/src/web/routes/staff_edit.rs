@@ -18,7 +18,7 @@ use serde::Deserialize;
 
 use crate::accounts::Role;
 use crate::hr::HrRecord;
-use crate::month::staff::{Change, Applied};
+use crate::month::staff::{Applied, Change};
 use crate::staff::Member;
 use crate::web::extract::{areas, Fields, JsonBody, Posted, RawBody, Signed, Upload};
 use crate::web::{App, AppError, Ctx};
@@ -446,4 +446,3 @@ async fn api_reactivate(
     let applied = apply(&p.ctx, Change::Reactivate { id }).await?;
     Ok(Json(serde_json::json!({"stored": true, "changed": applied.changed})).into_response())
 }
-
