@@ -17,6 +17,8 @@ fi
 
 if [ "${1:-}" = "--test" ]; then
   command -v chromedriver >/dev/null 2>&1 || need+=(chromium chromium-driver)
+  # A Chinese font, so the browser test's screenshots of the Chinese pages can be read.
+  compgen -G '/usr/share/fonts/truetype/wqy/*' >/dev/null || need+=(fonts-wqy-microhei)
   # The storage tests also run on PostgreSQL (scripts/postgres.sh starts a throwaway server).
   compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || need+=(postgresql)
 fi

@@ -164,6 +164,18 @@ pub(crate) fn status_label(v: &RosterVersion, lang: &str) -> String {
     if en { e } else { zh }.to_string()
 }
 
+/// `ok` for a roster that breaks no rule checked against the previous month's published
+/// roster, `bad` for one that breaks a rule, `muted` when the boundary could not be checked
+/// (no previous month, or only its draft) or the verdict is not known yet.
+pub(crate) fn verdict_class(v: &RosterVersion) -> &'static str {
+    use crate::db::roster::History;
+    match &v.verdict {
+        Some(list) if !list.is_empty() => "bad",
+        Some(_) if matches!(v.history, History::Published { .. } | History::File { .. }) => "ok",
+        _ => "muted",
+    }
+}
+
 /// The verdict in words: `校验：无违规（衔接 …）` or `校验：违反规则 3 处（…）`.
 pub(crate) fn verdict_label(v: &RosterVersion, lang: &str) -> String {
     let en = lang == "en";
@@ -281,7 +293,7 @@ async fn home(s: Signed<areas::Home>) -> Result<Response, AppError> {
             roster_status => o.this.as_ref().map_or("—".to_string(), |v| status_label(v, lang)),
             shortfalls => o.this.as_ref().map_or(String::new(), |v| format!("{} {}", ctx.text("shortfall_count"), v.figures.shortfalls)),
             verdict => o.this.as_ref().map(|v| verdict_label(v, lang)),
-            verdict_ok => o.this.as_ref().is_some_and(|v| v.verdict.as_ref().is_some_and(Vec::is_empty)),
+            verdict_class => o.this.as_ref().map_or("", verdict_class),
             attendance_records => o.attendance_records,
             floor => &o.floor,
             rosters => Value::from_serialize(&rows),
