@@ -206,19 +206,7 @@ pub fn run(cmd: RequestCommand, g: &Global) -> anyhow::Result<i32> {
             &note,
         ),
         RequestCommand::List { book } => {
-            let b = read_book(&book.expect("file mode"))?;
-            for r in &b.requests {
-                println!(
-                    "#{:<3} {:<9} {}{}",
-                    r.id,
-                    format!("{:?}", r.status).to_lowercase(),
-                    describe(&r.kind),
-                    r.reason
-                        .as_ref()
-                        .map(|x| format!(" — {x}"))
-                        .unwrap_or_default()
-                );
-            }
+            print_book(&read_book(&book.expect("file mode"))?);
             Ok(0)
         }
         RequestCommand::Check { id, book, roster } => {
@@ -362,18 +350,7 @@ fn in_store(cmd: &RequestCommand, g: &Global) -> anyhow::Result<Option<i32>> {
         }
         RequestCommand::List { .. } => {
             let b = env.block_on(|cx| async move { Ok(cx.store.request_book().await?) })?;
-            for r in &b.requests {
-                println!(
-                    "#{:<3} {:<9} {}{}",
-                    r.id,
-                    format!("{:?}", r.status).to_lowercase(),
-                    describe(&r.kind),
-                    r.reason
-                        .as_ref()
-                        .map(|x| format!(" — {x}"))
-                        .unwrap_or_default()
-                );
-            }
+            print_book(&b);
             0
         }
         RequestCommand::Reject { id, by, reason, .. } => {
@@ -470,6 +447,21 @@ fn add(book: &Path, kind: RequestKind, by: &str, note: &str) -> anyhow::Result<i
     write_book(book, &b)?;
     println!("#{id} recorded (待审批 pending): {text}");
     Ok(0)
+}
+
+fn print_book(b: &scheduler::RequestBook) {
+    for r in &b.requests {
+        println!(
+            "#{:<3} {:<9} {}{}",
+            r.id,
+            format!("{:?}", r.status).to_lowercase(),
+            describe(&r.kind),
+            r.reason
+                .as_ref()
+                .map(|x| format!(" — {x}"))
+                .unwrap_or_default()
+        );
+    }
 }
 
 fn print_assessment(a: &scheduler::Assessment) {

@@ -298,20 +298,10 @@ pub fn generate(a: &SolveArgs, g: &Global) -> anyhow::Result<RosterFile> {
     print_summary(&doc);
     print_demand(&doc);
     let (d, h, by) = (doc.clone(), prepared.history.clone(), a.by.clone());
-    let summary = crate::month::roster::summary(&doc);
-    let checked = env.block_on(|cx| async move {
-        crate::month::roster::store_draft(
-            cx,
-            &d,
-            &h,
-            "generate",
-            "roster.generate",
-            &by,
-            None,
-            Some(&summary),
-        )
-        .await
-    })?;
+    let checked =
+        env.block_on(
+            |cx| async move { crate::month::roster::store_generated(cx, &d, &h, &by).await },
+        )?;
     println!(
         "存储 stored: {} draft version {} in {} · 校验 validator: {}",
         doc.problem.month,
@@ -363,6 +353,11 @@ fn check_stored(month: &str, g: &Global) -> anyhow::Result<i32> {
         meta.status.code(),
         history.label_en()
     );
+    Ok(print_verdict(&doc, &v))
+}
+
+/// Prints the validator's verdict on a roster; the exit code (0: no rule broken, 1: some).
+fn print_verdict(doc: &RosterFile, v: &[scheduler::Violation]) -> i32 {
     if v.is_empty() {
         println!(
             "OK: {} · {} assignments, {} standby duties, no rule broken",
@@ -370,13 +365,13 @@ fn check_stored(month: &str, g: &Global) -> anyhow::Result<i32> {
             doc.roster.assignments.len(),
             doc.roster.standby.len()
         );
-        Ok(0)
+        0
     } else {
-        for x in &v {
+        for x in v {
             println!("{x}");
         }
         println!("{} violation(s)", v.len());
-        Ok(1)
+        1
     }
 }
 
@@ -704,21 +699,7 @@ pub fn candidates(
 pub fn check(file: &Path) -> anyhow::Result<i32> {
     let doc = read_roster(file)?;
     let v = validate(&doc.problem, &doc.roster);
-    if v.is_empty() {
-        println!(
-            "OK: {} · {} assignments, {} standby duties, no rule broken",
-            doc.problem.month,
-            doc.roster.assignments.len(),
-            doc.roster.standby.len()
-        );
-        Ok(0)
-    } else {
-        for x in &v {
-            println!("{x}");
-        }
-        println!("{} violation(s)", v.len());
-        Ok(1)
-    }
+    Ok(print_verdict(&doc, &v))
 }
 
 #[cfg(test)]

@@ -169,26 +169,7 @@ pub async fn year(
             return Ok(None);
         }
         let paid = super::pay::compute(cx, m, None).await?;
-        let reserve = paid
-            .roster
-            .problem
-            .employees
-            .iter()
-            .filter(|e| e.reserve)
-            .count();
-        approved.push((
-            None,
-            CostDoc {
-                cost: paid.run.cost.clone(),
-                floor: paid.run.floor,
-                on_post: u32::try_from(paid.roster.problem.employees.len() - reserve).unwrap_or(0),
-                reserve: u32::try_from(reserve).unwrap_or(0),
-                shortfalls: paid.roster.roster.shortfalls.len(),
-                roster_published: false,
-                attendance_records: paid.attendance_records,
-                evaluated: paid.evaluated,
-            },
-        ));
+        approved.push((None, CostDoc::of(&paid)));
     }
     let Some((latest_row, latest_doc)) = approved.last() else {
         return Ok(None);

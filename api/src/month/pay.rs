@@ -122,6 +122,25 @@ pub struct CostDoc {
     pub evaluated: usize,
 }
 
+impl CostDoc {
+    /// The cost document of a month paid.
+    #[must_use]
+    pub fn of(paid: &PaidMonth) -> Self {
+        let employees = &paid.roster.problem.employees;
+        let reserve = employees.iter().filter(|e| e.reserve).count();
+        CostDoc {
+            cost: paid.run.cost.clone(),
+            floor: paid.run.floor,
+            on_post: u32::try_from(employees.len() - reserve).unwrap_or(0),
+            reserve: u32::try_from(reserve).unwrap_or(0),
+            shortfalls: paid.roster.roster.shortfalls.len(),
+            roster_published: matches!(paid.roster_source, RosterSource::Published { .. }),
+            attendance_records: paid.attendance_records,
+            evaluated: paid.evaluated,
+        }
+    }
+}
+
 /// Pays `month` from `roster` (a file's roster and its name), or else from the store's roster
 /// of the month ([`super::roster::for_pay`]), with the stored attendance and KPI evidence.
 ///
@@ -383,23 +402,7 @@ pub async fn run(cx: Context<'_>, month: YearMonth, actor: &str) -> Result<(i64,
         )));
     };
     let paid = compute(cx, month, None).await?;
-    let reserve = paid
-        .roster
-        .problem
-        .employees
-        .iter()
-        .filter(|e| e.reserve)
-        .count();
-    let cost = CostDoc {
-        cost: paid.run.cost.clone(),
-        floor: paid.run.floor,
-        on_post: u32::try_from(paid.roster.problem.employees.len() - reserve).unwrap_or(0),
-        reserve: u32::try_from(reserve).unwrap_or(0),
-        shortfalls: paid.roster.roster.shortfalls.len(),
-        roster_published: matches!(paid.roster_source, RosterSource::Published { .. }),
-        attendance_records: paid.attendance_records,
-        evaluated: paid.evaluated,
-    };
+    let cost = CostDoc::of(&paid);
     let pay_json = serde_json::to_string(&paid.run.pay).context("writing the payroll")?;
     let cost_json = serde_json::to_string(&cost).context("writing the cost")?;
     let t = &paid.run.pay.totals;

@@ -68,13 +68,7 @@ pub async fn documents(
                 RosterSource::File { name } => format!("排班文件 {name}"),
                 other => other.label_zh(),
             };
-            let reserve = paid
-                .roster
-                .problem
-                .employees
-                .iter()
-                .filter(|e| e.reserve)
-                .count();
+            let reserve = super::pay::CostDoc::of(&paid).reserve;
             let attendance = if paid.attendance_records > 0 {
                 format!(
                     "以{roster_text}与已导入的 {} 条考勤记录核对后的考勤",

@@ -383,6 +383,31 @@ pub async fn store_draft(
     })
 }
 
+/// Stores a month just solved as its draft (audited `roster.generate`, with the solve's
+/// summary).
+///
+/// # Errors
+/// As [`store_draft`].
+pub async fn store_generated(
+    cx: Context<'_>,
+    doc: &RosterFile,
+    history: &History,
+    actor: &str,
+) -> Result<Checked> {
+    let line = summary(doc);
+    store_draft(
+        cx,
+        doc,
+        history,
+        "generate",
+        "roster.generate",
+        actor,
+        None,
+        Some(&line),
+    )
+    .await
+}
+
 /// Generates a month: prepared from the store, solved off the async runtime, checked and
 /// stored as the month's draft (audited `roster.generate`).
 ///
@@ -394,18 +419,7 @@ pub async fn generate(cx: Context<'_>, req: &SolveRequest, actor: &str) -> Resul
     let doc = blocking(move || solve(&p, &r))
         .await?
         .map_err(|e| Error::Internal(e.context(format!("solving {}", req.month))))?;
-    let line = summary(&doc);
-    let checked = store_draft(
-        cx,
-        &doc,
-        &prepared.history,
-        "generate",
-        "roster.generate",
-        actor,
-        None,
-        Some(&line),
-    )
-    .await?;
+    let checked = store_generated(cx, &doc, &prepared.history, actor).await?;
     Ok(Generated {
         doc,
         checked,

@@ -195,18 +195,7 @@ async fn run_job(app: Arc<App>, month: YearMonth, id: u64, by: String, limit: f6
         match solved {
             Ok((doc, history)) => {
                 let summary = crate::month::roster::summary(&doc);
-                match crate::month::roster::store_draft(
-                    cx,
-                    &doc,
-                    &history,
-                    "generate",
-                    "roster.generate",
-                    &by,
-                    None,
-                    Some(&summary),
-                )
-                .await
-                {
+                match crate::month::roster::store_generated(cx, &doc, &history, &by).await {
                     Ok(c) => Outcome {
                         status: "done".into(),
                         summary: format!(
