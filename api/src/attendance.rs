@@ -241,6 +241,45 @@ impl DayRecord {
     }
 }
 
+/// One person's month "worked as rostered": a record per rostered shift, clocked in at its
+/// start and out at its end. The baseline a correction changes for someone paid from the
+/// roster (no attendance stored), so that only the days corrected differ.
+#[must_use]
+pub fn as_rostered(doc: &RosterFile, employee: &str) -> Vec<DayRecord> {
+    let name = doc
+        .problem
+        .employees
+        .iter()
+        .find(|e| e.id == employee)
+        .map(|e| e.name.clone())
+        .unwrap_or_default();
+    let clocks = shift_clocks(&doc.problem.shifts);
+    doc.roster
+        .assignments
+        .iter()
+        .filter(|a| a.employee == employee)
+        .filter_map(|a| {
+            let c = clocks.iter().find(|c| c.code == a.shift)?;
+            Some(DayRecord {
+                employee: employee.to_string(),
+                name: name.clone(),
+                date: a.date,
+                shift: Some(a.shift.clone()),
+                shift_inferred: false,
+                clock_in: Some(at(a.date, c.start)),
+                clock_out: Some(at(a.date, c.end)),
+                leave: None,
+                leave_hours: None,
+                reported: None,
+                note: "按排班出勤".into(),
+                source: Source::Template,
+                sheet: "排班".into(),
+                row: 0,
+            })
+        })
+        .collect()
+}
+
 /// A shift's clock, in minutes from midnight of its start date.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ShiftClock {

@@ -56,6 +56,37 @@ impl Staff {
         site
     }
 
+    /// The people employed on at least one day of `first..=last`: by their HR record's
+    /// `hired_on` and `left_on` (a leaver is employed until the last day, a joiner from the
+    /// first); someone without an HR record counts while on post.
+    pub fn employed_between(
+        &self,
+        first: chrono::NaiveDate,
+        last: chrono::NaiveDate,
+    ) -> impl Iterator<Item = &Member> {
+        self.members.iter().filter(move |m| match &m.hr {
+            Some(h) => h.hired_on <= last && h.left_on.is_none_or(|l| l >= first),
+            None => m.active,
+        })
+    }
+
+    /// The site of a month: everyone employed on a day of it (the days outside their
+    /// employment are 不在职 leave, see [`crate::hr::not_employed`]).
+    #[must_use]
+    pub fn site_between(
+        &self,
+        base: &Site,
+        first: chrono::NaiveDate,
+        last: chrono::NaiveDate,
+    ) -> Site {
+        let mut site = base.clone();
+        site.employees = self
+            .employed_between(first, last)
+            .map(|m| m.employee.clone())
+            .collect();
+        site
+    }
+
     /// Every HR record (leavers included).
     #[must_use]
     pub fn hr_records(&self) -> Vec<HrRecord> {

@@ -1,7 +1,7 @@
 //! A roster mapped into payroll's time sheets (考勤表): hours on working days, rest days and
 //! statutory holidays, night shifts and leave, per person, from the calendar kinds the roster
-//! file carries. The demo's master data (position, grade, working-time system) is mapped here
-//! too, since the site file is the only staff list until the web app stores one.
+//! file carries; and a staff member's payroll master data (position, grade, working-time
+//! system from the roster entry; hire and leaving dates from the HR record).
 
 use std::collections::BTreeMap;
 
@@ -18,15 +18,38 @@ use scheduler::{DayKind, LeaveKind, RosterFile};
 /// bottom of the band with coefficient 1.00 in `data/payroll/performance.toml`.
 pub const NEUTRAL_KPI_SCORE: u32 = 85;
 
-/// Payroll master data for a roster employee. Shift workers (who work rest days by roster)
-/// are on comprehensive hours (综合工时); someone who works on working days only is on
-/// standard hours. Hire date: the demo's contract start.
-pub fn payroll_employee(e: &scheduler::Employee, hired_on: NaiveDate) -> anyhow::Result<Employee> {
+/// The pay position of a roster entry (its `position`, else its first role).
+///
+/// # Errors
+/// An unknown pay position, naming the employee.
+pub fn pay_position(e: &scheduler::Employee) -> anyhow::Result<Position> {
     let position_text = e.position.clone().unwrap_or_else(|| e.roles[0].clone());
-    let position: Position = serde_json::from_value(serde_json::Value::String(
-        position_text.clone(),
-    ))
-    .with_context(|| format!("employee {}: unknown pay position `{position_text}`", e.id))?;
+    serde_json::from_value(serde_json::Value::String(position_text.clone()))
+        .with_context(|| format!("employee {}: unknown pay position `{position_text}`", e.id))
+}
+
+/// Payroll master data of a staff member: the roster entry and the HR record (hire date for
+/// the basic deduction of cumulative withholding, leaving date).
+///
+/// # Errors
+/// An unknown pay position.
+pub fn payroll_employee_of(
+    e: &scheduler::Employee,
+    hr: &crate::hr::HrRecord,
+) -> anyhow::Result<Employee> {
+    let mut out = payroll_employee(e, hr.hired_on)?;
+    out.left_on = hr.left_on;
+    Ok(out)
+}
+
+/// Payroll master data for a roster employee hired on `hired_on`. Shift workers (who work
+/// rest days by roster) are on comprehensive hours (综合工时); someone who works on working
+/// days only is on standard hours.
+///
+/// # Errors
+/// An unknown pay position.
+pub fn payroll_employee(e: &scheduler::Employee, hired_on: NaiveDate) -> anyhow::Result<Employee> {
+    let position = pay_position(e)?;
     Ok(Employee {
         id: e.id.clone(),
         name: e.name.clone(),

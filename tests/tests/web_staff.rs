@@ -224,7 +224,10 @@ fn scenario(db: &str, dir: &std::path::Path) {
     let page = get(a, "/staff", &hr).text();
     let former = page.find("已离职人员").expect("a former staff section");
     assert!(page[former..].contains("A900 林小雨"));
-    // An attendance row of a former employee is refused again.
+    // Issue 21 (employment dates drive attendance): A900's row of 2026-03-02, a day of their
+    // employment (hired 03-01, last day 03-20), is still accepted after the leaving is
+    // recorded (wave 1 refused it, and a leaver's real days could not be paid); a row of
+    // April, after the last day, is refused: A900 is no longer employed then.
     let r = api_post(
         a,
         "/api/attendance/import?month=2026-03&file_name=a900.csv&dry_run=true",
@@ -232,6 +235,16 @@ fn scenario(db: &str, dir: &std::path::Path) {
         &token,
         "text/csv",
         csv.as_bytes(),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    let april = "工号,日期,班次,上班打卡,下班打卡\nA900,2026-04-02,A,07:58,16:01\n";
+    let r = api_post(
+        a,
+        "/api/attendance/import?month=2026-04&file_name=a900.csv&dry_run=true",
+        &hr,
+        &token,
+        "text/csv",
+        april.as_bytes(),
     );
     assert_eq!(r.status, 422, "{}", r.text());
     // Re-activated.

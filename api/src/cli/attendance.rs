@@ -29,6 +29,21 @@ pub enum AttendanceCommand {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Correct an approved month: the people's records in the file replace theirs on the
+    /// dates it gives; the next payroll run pays the differences as arrears (补发/补扣).
+    Correct {
+        /// The corrected attendance file (any supported format).
+        file: PathBuf,
+        /// The approved month corrected, YYYY-MM.
+        #[arg(long)]
+        month: String,
+        /// Why (kept with the correction and in the audit log).
+        #[arg(long)]
+        reason: String,
+        /// Who enters it.
+        #[arg(long, default_value = "cli")]
+        by: String,
+    },
     /// Write the empty monthly template (考勤导入模板) for the people employed in the month
     /// (the store's staff list).
     Template {
@@ -139,6 +154,34 @@ pub fn run(cmd: AttendanceCommand, g: &Global) -> anyhow::Result<()> {
                 s.import_id, s.inserted, s.people, s.replaced, env.url
             );
             env.close();
+            Ok(())
+        }
+        AttendanceCommand::Correct {
+            file,
+            month,
+            reason,
+            by,
+        } => {
+            let month = YearMonth::parse(&month)?;
+            let bytes = fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let name = file_name(&file);
+            let env = Env::open(g)?;
+            let ids = env
+                .block_on(|cx| async move {
+                    crate::month::corrections::enter_attendance(
+                        cx, month, &name, bytes, &reason, &by,
+                    )
+                    .await
+                })
+                .map_err(|e| anyhow::anyhow!("{} — {e:#}", file.display()))?;
+            env.close();
+            println!(
+                "correction(s) #{} of {month} stored: the next payroll run pays the differences",
+                ids.iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(" #")
+            );
             Ok(())
         }
         AttendanceCommand::Template { month, out } => {

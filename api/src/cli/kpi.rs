@@ -53,6 +53,28 @@ pub enum KpiCommand {
         #[arg(long)]
         by: String,
     },
+    /// Correct an approved month's KPI: an adjustment entered against it; the next payroll
+    /// run pays the difference in performance pay as arrears.
+    Correct {
+        /// The approved month, YYYY-MM.
+        #[arg(long)]
+        month: String,
+        /// Employee id.
+        #[arg(long)]
+        employee: String,
+        /// KPI: answer_rate, satisfaction, qa_score, callback_timeliness, attendance.
+        #[arg(long)]
+        kpi: String,
+        /// Points to add (negative to take away).
+        #[arg(long, allow_hyphen_values = true)]
+        points: Decimal,
+        /// The written reason (required).
+        #[arg(long)]
+        reason: String,
+        /// Who decides.
+        #[arg(long)]
+        by: String,
+    },
     /// Evaluate the month: each KPI's value, target, weight, score and evidence; composite and
     /// coefficient as payroll applies them.
     Evaluate {
@@ -261,6 +283,37 @@ pub fn run(cmd: KpiCommand, g: &Global) -> anyhow::Result<()> {
                 adj.reason,
                 adj.by
             );
+            Ok(())
+        }
+        KpiCommand::Correct {
+            month,
+            employee,
+            kpi,
+            points,
+            reason,
+            by,
+        } => {
+            let ym = YearMonth::parse(&month)?;
+            let kpi = payroll::Kpi::ALL
+                .into_iter()
+                .find(|k| k.name() == kpi)
+                .with_context(|| {
+                    format!("unknown KPI `{kpi}`: answer_rate, satisfaction, qa_score, callback_timeliness or attendance")
+                })?;
+            let adj = Adjustment {
+                employee,
+                kpi,
+                points,
+                reason,
+                by,
+                at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            };
+            let env = Env::open(g)?;
+            let id = env.block_on(|cx| async move {
+                crate::month::corrections::enter_kpi(cx, ym, adj).await
+            })?;
+            env.close();
+            println!("correction #{id} of {ym} stored: the next payroll run pays the difference");
             Ok(())
         }
         KpiCommand::Evaluate {

@@ -95,6 +95,19 @@ pub fn run(cmd: PayrollCommand, g: &Global) -> anyhow::Result<()> {
             for n in &paid.notes {
                 println!("{n}");
             }
+            for w in &paid.warnings {
+                println!("warning: {w}");
+            }
+            if !paid.corrections.is_empty() {
+                println!(
+                    "pays the differences of correction(s) #{}",
+                    paid.corrections
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join(" #")
+                );
+            }
             let t = &paid.run.pay.totals;
             println!(
                 "工资批次 run #{id} {month} (draft): {} people · gross {} · net {} · employer cost {} · seat labour cost {}",

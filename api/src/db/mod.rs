@@ -24,6 +24,8 @@ pub mod accounts;
 pub mod attendance;
 /// HR's confirmations of the differences between roster and attendance.
 pub mod confirmations;
+/// Corrections of approved months, paid as arrears by a later run.
+pub mod corrections;
 /// KPI evidence and adjustments.
 pub mod kpi;
 /// Payroll runs (draft, approved and immutable) and their documents.
@@ -69,6 +71,7 @@ const MIGRATIONS: &[Migration] = &[
         "0008_attendance_confirmation.sql"
     ),
     migration!(9, "month_store", "0009_month_store.sql"),
+    migration!(10, "corrections", "0010_corrections.sql"),
 ];
 
 /// Which database a store is on.

@@ -152,8 +152,8 @@ impl Store {
         Ok(id)
     }
 
-    /// Approves draft run `id`, audited in the same transaction; its month (which the
-    /// approval freezes).
+    /// Approves draft run `id`, audited in the same transaction with the settlement of the
+    /// corrections it pays (`settles`); its month (which the approval freezes).
     ///
     /// # Errors
     /// [`RunWriteError::Approved`] when the month has an approved run,
@@ -163,6 +163,7 @@ impl Store {
         id: i64,
         actor: &str,
         audit_after: &str,
+        settles: &[i64],
     ) -> Result<String, RunWriteError> {
         let mut tx = self.pool.begin().await?;
         let row = sqlx::query_as::<_, RunRow>(sqlx::AssertSqlSafe(format!(
@@ -207,6 +208,16 @@ impl Store {
                     id,
                 })
             }
+        }
+        // The corrections this run pays are settled by its approval, in the same transaction.
+        for c in settles {
+            sqlx::query(
+                "UPDATE correction SET settled_run_id = $1 WHERE id = $2 AND settled_run_id IS NULL",
+            )
+            .bind(id)
+            .bind(c)
+            .execute(&mut *tx)
+            .await?;
         }
         audit_tx(
             &mut tx,

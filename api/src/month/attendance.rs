@@ -14,16 +14,12 @@ use crate::db::attendance::{ImportRefused, ImportSummary};
 use crate::excel::attendance::{ImportContext, Parsed, StaffEntry};
 use crate::staff::Staff;
 
-/// The people an attendance file of `month` may name: the staff on post (a person whose
-/// leaving is recorded is off the list).
-///
-/// Wave 1 behaviour, kept by this rule that existing tests pass unchanged: a leaver's
-/// own days before `left_on` are refused too; the contract-year work (employment dates
-/// driving attendance) changes this.
+/// The people an attendance file of `month` may name: everyone employed on a day of it (a
+/// leaver until the last day, a joiner from the first).
 #[must_use]
-pub fn employed_in(staff: &Staff, _month: YearMonth) -> Vec<StaffEntry> {
+pub fn employed_in(staff: &Staff, month: YearMonth) -> Vec<StaffEntry> {
     staff
-        .on_post()
+        .employed_between(month.first_day(), month.last_day())
         .map(|m| StaffEntry {
             id: m.employee.id.clone(),
             name: m.employee.name.clone(),

@@ -2,8 +2,6 @@
 
 use std::collections::BTreeMap;
 
-use anyhow::Context as _;
-
 use super::{Context, Result, YearMonth};
 use crate::kpi::{evaluate, Evaluation, Evidence, Person};
 
@@ -15,15 +13,13 @@ pub fn people(
     employees: &[scheduler::Employee],
     attendance: &BTreeMap<String, u32>,
 ) -> anyhow::Result<Vec<Person>> {
-    let date = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).context("date")?;
     employees
         .iter()
         .map(|e| {
-            let pe = crate::timesheet::payroll_employee(e, date)?;
             Ok(Person {
                 id: e.id.clone(),
                 name: e.name.clone(),
-                position: pe.position,
+                position: crate::timesheet::pay_position(e)?,
                 attendance_kpi: attendance.get(&e.id).copied(),
             })
         })
@@ -42,7 +38,23 @@ pub async fn evaluations(
     employees: &[scheduler::Employee],
     attendance: &BTreeMap<String, u32>,
 ) -> Result<Option<Vec<Evaluation>>> {
-    let evidence = cx.store.kpi_evidence(&month.to_string()).await?;
+    evaluations_with(cx, month, employees, attendance, &[]).await
+}
+
+/// [`evaluations`] with `extra` adjustments on top of the stored ones (a correction of an
+/// approved month).
+///
+/// # Errors
+/// Database, policy or rating errors.
+pub async fn evaluations_with(
+    cx: Context<'_>,
+    month: YearMonth,
+    employees: &[scheduler::Employee],
+    attendance: &BTreeMap<String, u32>,
+    extra: &[crate::kpi::Adjustment],
+) -> Result<Option<Vec<Evaluation>>> {
+    let mut evidence = cx.store.kpi_evidence(&month.to_string()).await?;
+    evidence.adjustments.extend(extra.iter().cloned());
     if evidence == Evidence::default() {
         return Ok(None);
     }

@@ -29,6 +29,8 @@ use crate::reference::Reference;
 pub mod attendance;
 /// The year against the floor.
 pub mod compliance;
+/// Corrections of approved months, paid as arrears.
+pub mod corrections;
 /// Workbooks of a month.
 pub mod exports;
 /// The month's KPI evaluation.

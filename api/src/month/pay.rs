@@ -89,7 +89,7 @@ pub struct PayRun {
 pub struct PaidMonth {
     /// The payroll and costs.
     pub run: PayRun,
-    /// The roster used.
+    /// The roster used (fitted to the staff list's employment dates).
     pub roster: scheduler::RosterFile,
     /// Where it came from.
     pub roster_source: RosterSource,
@@ -99,6 +99,11 @@ pub struct PaidMonth {
     pub evaluated: usize,
     /// What was used, in words, for the front end to show.
     pub notes: Vec<String>,
+    /// What needs a look before approval (earlier months not approved, a roster that does
+    /// not fit the employment dates, corrections that cannot be paid yet).
+    pub warnings: Vec<String>,
+    /// The corrections whose differences this month pays (settled by its approval).
+    pub corrections: Vec<i64>,
 }
 
 /// The month's cost and the facts a run was paid from (stored with the run as JSON).
@@ -120,6 +125,12 @@ pub struct CostDoc {
     pub attendance_records: usize,
     /// People evaluated from KPI evidence.
     pub evaluated: usize,
+    /// The warnings the run was computed with.
+    #[serde(default)]
+    pub warnings: Vec<String>,
+    /// The corrections it pays.
+    #[serde(default)]
+    pub corrections: Vec<i64>,
 }
 
 impl CostDoc {
@@ -137,16 +148,23 @@ impl CostDoc {
             roster_published: matches!(paid.roster_source, RosterSource::Published { .. }),
             attendance_records: paid.attendance_records,
             evaluated: paid.evaluated,
+            warnings: paid.warnings.clone(),
+            corrections: paid.corrections.clone(),
         }
     }
 }
 
+/// The differences of corrected months each person is paid this month.
+pub type ArrearsByPerson = BTreeMap<String, Vec<payroll::Arrears>>;
+
 /// Pays `month` from `roster` (a file's roster and its name), or else from the store's roster
-/// of the month ([`super::roster::for_pay`]), with the stored attendance and KPI evidence.
+/// of the month ([`super::roster::for_pay`]), with the stored attendance and KPI evidence, the
+/// cumulative tax of the year's approved months, and the differences of open corrections of
+/// earlier months.
 ///
 /// # Errors
-/// [`Error::NotFound`] without a roster, [`Error::Invalid`] for a roster of another month, or
-/// payroll errors naming the employee.
+/// [`Error::NotFound`] without a roster, [`Error::Invalid`] for a roster of another month or
+/// a person without an HR record, or payroll errors naming the employee.
 pub async fn compute(
     cx: Context<'_>,
     month: YearMonth,
@@ -167,14 +185,166 @@ pub async fn compute(
             }
         },
     };
+    let records = cx.store.attendance(&month_text).await?;
+    let (arrears, corrections, mut warnings) =
+        super::corrections::arrears_for(cx, month, &doc).await?;
+    let mut paid = compute_core(cx, month, doc, source, records, &[], arrears).await?;
+    paid.corrections = corrections;
+    paid.warnings.append(&mut warnings);
+    Ok(paid)
+}
+
+/// Fits a roster to the staff list's employment dates for paying: days outside someone's
+/// employment become 不在职 leave and lose their shifts (a roster published before a leaving
+/// was recorded still holds them), a person employed in the month but missing from the
+/// roster (a joiner added after publishing) is added without shifts, and a person employed on
+/// no day of the month is taken off. Each change is a warning: repair the roster.
+pub fn fit_employment(
+    doc: &mut scheduler::RosterFile,
+    staff: &crate::staff::Staff,
+    month: YearMonth,
+) -> Vec<String> {
+    use scheduler::LeaveKind;
+    let (first, last) = (month.first_day(), month.last_day());
+    let mut warnings = Vec::new();
+    let employed: Vec<&crate::staff::Member> = staff.employed_between(first, last).collect();
+    let records = staff.hr_records();
+    let away = crate::hr::not_employed(&records, month.year, month.month);
+    // Off: on the roster, employed on no day of the month.
+    let gone: Vec<String> = doc
+        .problem
+        .employees
+        .iter()
+        .filter(|e| {
+            staff.get(&e.id).is_some_and(|m| m.hr.is_some())
+                && !employed.iter().any(|m| m.employee.id == e.id)
+        })
+        .map(|e| e.id.clone())
+        .collect();
+    for id in &gone {
+        warnings.push(format!(
+            "{id} is on the roster of {month} but employed on no day of it: not paid this month"
+        ));
+    }
+    doc.problem.employees.retain(|e| !gone.contains(&e.id));
+    doc.problem.leave.retain(|l| !gone.contains(&l.employee));
+    doc.roster
+        .assignments
+        .retain(|a| !gone.contains(&a.employee));
+    doc.roster.standby.retain(|a| !gone.contains(&a.employee));
+    // Added: employed, not on the roster.
+    for m in &employed {
+        if !doc.problem.employees.iter().any(|e| e.id == m.employee.id) {
+            warnings.push(format!(
+                "{} {} is employed in {month} but not on its roster (the roster was made before the joining was recorded): paid for the days employed from the attendance stored; repair the roster",
+                m.employee.id, m.employee.name
+            ));
+            doc.problem.employees.push(m.employee.clone());
+        }
+    }
+    // Days outside employment: 不在职 leave, no shift.
+    for l in away {
+        if !doc.problem.employees.iter().any(|e| e.id == l.employee) {
+            continue;
+        }
+        let dropped = doc
+            .roster
+            .assignments
+            .iter()
+            .filter(|a| a.employee == l.employee && a.date >= l.from && a.date <= l.to)
+            .count();
+        if dropped > 0 {
+            warnings.push(format!(
+                "the roster of {month} has {dropped} shift(s) of {} between {} and {}, when not employed: not paid; repair the roster",
+                l.employee, l.from, l.to
+            ));
+        }
+        doc.roster
+            .assignments
+            .retain(|a| !(a.employee == l.employee && a.date >= l.from && a.date <= l.to));
+        doc.roster
+            .standby
+            .retain(|a| !(a.employee == l.employee && a.date >= l.from && a.date <= l.to));
+        // Other leave of those days gives way to 不在职.
+        doc.problem.leave.retain(|x| {
+            !(x.employee == l.employee
+                && x.kind != LeaveKind::Inactive
+                && x.from >= l.from
+                && x.to <= l.to)
+        });
+        if !doc.problem.leave.contains(&l) {
+            doc.problem.leave.push(l);
+        }
+    }
+    warnings
+}
+
+/// The cumulative tax figures each person brings into `month`: the `year_to_date_after` of
+/// their payslip in the latest approved run of an earlier month of the year (nothing for
+/// someone without one, such as a joiner); and the earlier months of the year without an
+/// approved run.
+///
+/// # Errors
+/// A database error or a stored payroll that does not parse.
+pub async fn year_to_date(
+    cx: Context<'_>,
+    month: YearMonth,
+    employees: &[scheduler::Employee],
+) -> Result<(Vec<payroll::IitYearToDate>, Vec<String>)> {
+    let mut ytd = vec![payroll::IitYearToDate::default(); employees.len()];
+    let mut found = vec![false; employees.len()];
+    let mut missing = Vec::new();
+    for m in (1..month.month).rev() {
+        let earlier = YearMonth {
+            year: month.year,
+            month: m,
+        };
+        match cx.store.approved_run(&earlier.to_string()).await? {
+            Some(run) => {
+                let Some((_, pay)) = cx.store.run_payroll(run.id).await? else {
+                    continue;
+                };
+                for (i, e) in employees.iter().enumerate() {
+                    if found[i] {
+                        continue;
+                    }
+                    if let Some(slip) = pay.payslips.iter().find(|p| p.employee_id == e.id) {
+                        ytd[i] = slip.iit.year_to_date_after.clone();
+                        found[i] = true;
+                    }
+                }
+            }
+            None => missing.push(earlier.to_string()),
+        }
+    }
+    missing.reverse();
+    Ok((ytd, missing))
+}
+
+/// Pays `month` from a roster and day records, with extra KPI adjustments and arrears: the
+/// computation every run, preview and correction goes through.
+///
+/// # Errors
+/// As [`compute`].
+pub async fn compute_core(
+    cx: Context<'_>,
+    month: YearMonth,
+    mut doc: scheduler::RosterFile,
+    source: RosterSource,
+    records: Vec<crate::attendance::DayRecord>,
+    extra_adjustments: &[crate::kpi::Adjustment],
+    arrears: ArrearsByPerson,
+) -> Result<PaidMonth> {
+    let month_text = month.to_string();
     if doc.problem.month != month_text {
         return Err(Error::Invalid(format!(
             "the roster is for {}, not {month_text}",
             doc.problem.month
         )));
     }
+    let staff = cx.store.staff().await?;
+    let mut warnings = fit_employment(&mut doc, &staff, month);
     let mut notes = vec![format!("roster: {}", source.label_zh())];
-    let records = cx.store.attendance(&month_text).await?;
     let mut attendance_kpi = BTreeMap::new();
     let sheets = if records.is_empty() {
         notes.push(format!(
@@ -198,8 +368,14 @@ pub async fn compute(
         }
         rec.time_sheets
     };
-    let evaluations =
-        super::kpi::evaluations(cx, month, &doc.problem.employees, &attendance_kpi).await?;
+    let evaluations = super::kpi::evaluations_with(
+        cx,
+        month,
+        &doc.problem.employees,
+        &attendance_kpi,
+        extra_adjustments,
+    )
+    .await?;
     let mut sheets = sheets;
     match &evaluations {
         Some(evals) => {
@@ -219,9 +395,32 @@ pub async fn compute(
             crate::timesheet::NEUTRAL_KPI_SCORE
         )),
     }
+    let employees: Vec<payroll::Employee> = doc
+        .problem
+        .employees
+        .iter()
+        .map(|e| {
+            let hr = staff
+                .get(&e.id)
+                .and_then(|m| m.hr.as_ref())
+                .ok_or_else(|| {
+                    Error::Invalid(format!(
+                    "employee {} ({}) has no HR record: the hire date is needed for the income tax",
+                    e.id, e.name
+                ))
+                })?;
+            crate::timesheet::payroll_employee_of(e, hr).map_err(Error::Internal)
+        })
+        .collect::<Result<_>>()?;
+    let (ytd, missing) = year_to_date(cx, month, &doc.problem.employees).await?;
+    if !missing.is_empty() {
+        warnings.push(format!(
+            "no approved payroll of {}: the cumulative income tax counts no income or tax of those months",
+            missing.join(", ")
+        ));
+    }
     let reference = cx.reference.clone();
-    let d = doc.clone();
-    let run = blocking(move || pay_month(&reference, &d, sheets, month))
+    let run = blocking(move || pay_month(&reference, employees, sheets, ytd, arrears, month))
         .await?
         .map_err(|e| Error::Internal(e.context(format!("paying {month_text}"))))?;
     Ok(PaidMonth {
@@ -231,112 +430,53 @@ pub async fn compute(
         attendance_records: records.len(),
         evaluated: evaluations.as_ref().map_or(0, Vec::len),
         notes,
+        warnings,
+        corrections: Vec::new(),
     })
 }
 
-/// Contract start of the demo staff: the hire date income tax counts months from (the
-/// year-to-date of earlier months is modelled; see [`pay_month`]).
-const DEMO_HIRED_ON: (i32, u32, u32) = (2026, 1, 1);
-
-/// Pays the roster's staff for `month` from the given time sheets (staff order). Earlier
-/// months of the year (for cumulative income tax) are not rostered here: they are paid as
-/// standard months, with this month's night count.
+/// Pays `employees` for `month` from their time sheets (same order), with the cumulative tax
+/// figures they bring into the month and the arrears of corrected months.
 ///
 /// # Errors
-/// Unknown pay positions, calendar or payroll errors, each naming what failed.
+/// Payroll errors, each naming what failed.
 pub fn pay_month(
     reference: &crate::reference::Reference,
-    doc: &scheduler::RosterFile,
+    employees: Vec<payroll::Employee>,
     sheets: Vec<payroll::TimeSheet>,
+    ytd: Vec<payroll::IitYearToDate>,
+    mut arrears: ArrearsByPerson,
     month: YearMonth,
 ) -> anyhow::Result<PayRun> {
     use payroll::{compute_month, month_cost, EmployeeMonth, Month};
 
     let policy = &reference.payroll;
     let month = Month::new(month.year, month.month).context("month")?;
-    let hired = chrono::NaiveDate::from_ymd_opt(DEMO_HIRED_ON.0, DEMO_HIRED_ON.1, DEMO_HIRED_ON.2)
-        .context("date")?;
-    let employees: Vec<payroll::Employee> = doc
-        .problem
-        .employees
-        .iter()
-        .map(|e| crate::timesheet::payroll_employee(e, hired))
-        .collect::<anyhow::Result<_>>()?;
     anyhow::ensure!(
-        sheets.len() == employees.len(),
-        "{} time sheets for {} employees",
+        sheets.len() == employees.len() && ytd.len() == employees.len(),
+        "{} time sheets and {} year-to-date figures for {} employees",
         sheets.len(),
+        ytd.len(),
         employees.len()
     );
-    let calendar = &reference.calendar;
-    let mut ytd: Vec<payroll::IitYearToDate> = vec![Default::default(); employees.len()];
-    for m in 1..month.month() {
-        let earlier = Month::new(month.year(), m).context("month")?;
-        let days = calendar.working_days(month.year(), m)?;
-        let inputs: Vec<EmployeeMonth> = employees
-            .iter()
-            .zip(&sheets)
-            .zip(&ytd)
-            .map(|((e, ts), y)| {
-                let mut t = ts.clone();
-                t.scheduled_working_days_of_month = days;
-                t.working_days_employed = days;
-                t.standard_hours_of_month = Decimal::from(days * 8);
-                t.ordinary_day_hours = t.standard_hours_of_month;
-                t.rest_day_hours = Decimal::ZERO;
-                t.statutory_holiday_hours = Decimal::ZERO;
-                t.leave = Default::default();
-                t.absence_days = Decimal::ZERO;
-                month_input(e, t, y)
-            })
-            .collect();
-        let pay = compute_month(policy, earlier, &inputs)?;
-        for (slot, slip) in ytd.iter_mut().zip(sorted_like(&employees, &pay.payslips)) {
-            *slot = slip.iit.year_to_date_after.clone();
-        }
-    }
     let inputs: Vec<EmployeeMonth> = employees
-        .iter()
+        .into_iter()
         .zip(sheets)
-        .zip(&ytd)
-        .map(|((e, ts), y)| month_input(e, ts, y))
+        .zip(ytd)
+        .map(|((e, time_sheet), iit_year_to_date)| EmployeeMonth {
+            arrears: arrears.remove(&e.id).unwrap_or_default(),
+            employee: e,
+            time_sheet,
+            iit_year_to_date,
+            annual_bonus: None,
+            other_earnings: vec![],
+            other_deductions: vec![],
+        })
         .collect();
     let pay = compute_month(policy, month, &inputs)?;
     let cost = month_cost(&policy.contract_cost, &pay)?;
     let floor = policy.contract_cost.floor_on(month.first_day())?.annual;
     Ok(PayRun { pay, cost, floor })
-}
-
-fn month_input(
-    e: &payroll::Employee,
-    time_sheet: payroll::TimeSheet,
-    ytd: &payroll::IitYearToDate,
-) -> payroll::EmployeeMonth {
-    payroll::EmployeeMonth {
-        employee: e.clone(),
-        time_sheet,
-        iit_year_to_date: ytd.clone(),
-        annual_bonus: None,
-        other_earnings: vec![],
-        other_deductions: vec![],
-        arrears: vec![],
-    }
-}
-
-/// Payslips come back sorted by id; line them up with the employee order.
-fn sorted_like<'a>(
-    employees: &[payroll::Employee],
-    slips: &'a [payroll::Payslip],
-) -> Vec<&'a payroll::Payslip> {
-    employees
-        .iter()
-        .map(|e| {
-            slips
-                .iter()
-                .find(|s| s.employee_id == e.id)
-                .expect("one payslip per employee")
-        })
-        .collect()
 }
 
 /// Months being computed now (one computation per month at a time).
@@ -444,15 +584,33 @@ pub async fn approve(cx: Context<'_>, id: i64, actor: &str) -> Result<String> {
         }));
     }
     let t = &pay.totals;
+    let settles = match cx.store.run_cost(id).await? {
+        Some(c) => serde_json::from_str::<CostDoc>(&c.cost_json)
+            .map(|d| d.corrections)
+            .unwrap_or_default(),
+        None => Vec::new(),
+    };
     let after = format!(
-        "approved: {} people · gross {} · net {} · employer cost {}",
+        "approved: {} people · gross {} · net {} · employer cost {}{}",
         pay.payslips.len(),
         t.gross,
         t.net,
-        t.employer_cost
+        t.employer_cost,
+        if settles.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " · settles correction(s) #{}",
+                settles
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(" #")
+            )
+        }
     );
     cx.store
-        .run_approve(id, actor, &after)
+        .run_approve(id, actor, &after, &settles)
         .await
         .map_err(run_refused)
 }

@@ -235,9 +235,9 @@ fn prior_shifts(
         .collect()
 }
 
-/// Builds the month's problem from the store: the staff on post, the site's rules, the
-/// approved leave (plus any given as a file), the days outside someone's employment as
-/// 不在职 leave, and the previous month's last week.
+/// Builds the month's problem from the store: the staff employed on a day of the month, the
+/// site's rules, the approved leave (plus any given as a file), the days outside someone's
+/// employment as 不在职 leave, and the previous month's last week.
 ///
 /// # Errors
 /// [`Error::Conflict`] when the month is published, [`Error::Invalid`] for inputs that do not
@@ -257,7 +257,9 @@ pub async fn prepare(cx: Context<'_>, req: &SolveRequest) -> Result<Prepared> {
         )));
     }
     let staff = cx.store.staff().await?;
-    let site = staff.site(&cx.reference.site);
+    // Everyone employed on a day of the month: a leaver until the last day, a joiner from the
+    // first (the days outside are 不在职 leave below).
+    let site = staff.site_between(&cx.reference.site, month.first_day(), month.last_day());
     let on_site = |id: &str| site.employees.iter().any(|e| e.id == id);
     let store_leave = cx
         .store

@@ -152,6 +152,8 @@ async fn payroll_page(s: Signed<areas::Payroll>) -> Result<Response, AppError> {
             evaluated => run.cost.evaluated,
             shortfalls => run.cost.shortfalls,
             seat_labour_cost => money(run.cost.cost.seat_labour_cost),
+            warnings => run.cost.warnings.clone(),
+            corrections => run.cost.corrections.clone(),
         }
     });
     let approved = runs.iter().any(|r| r.status == "approved");
