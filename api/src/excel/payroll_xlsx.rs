@@ -1438,6 +1438,22 @@ pub struct MonthHeadcount {
     pub on_post: u32,
     /// Reserve staff (预备人员).
     pub reserve: u32,
+    /// Person-days of the month, when counted day by day (employment dates).
+    #[serde(default)]
+    pub days: Option<HeadcountDays>,
+}
+
+/// A month's headcount counted day by day: everyone's days employed in the month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct HeadcountDays {
+    /// Person-days on post (reserve excluded).
+    pub on_post_days: u32,
+    /// Contracted seats × days of the month.
+    pub seat_days: u32,
+    /// Seat-days without a person on post (0 when on post ≥ seats).
+    pub vacancy_days: u32,
+    /// The reserve's person-days.
+    pub reserve_days: u32,
 }
 
 /// Everything the purchaser's compliance workbook shows.
@@ -1603,6 +1619,16 @@ pub fn compliance(input: &ComplianceInput) -> Result<Vec<u8>, ExportError> {
     if !input.sources.is_empty() {
         headers.push("数据来源".to_owned());
     }
+    // Person-days, after everything else so the columns above keep their places.
+    let c_days = headers.len() as u16;
+    let with_days = input.headcount.iter().any(|h| h.days.is_some());
+    if with_days {
+        headers.extend(
+            ["在岗人日", "合同坐席人日", "空缺人日", "预备人日"]
+                .iter()
+                .map(|s| (*s).to_owned()),
+        );
+    }
 
     let headers: Vec<String> = headers.iter().map(|h| shown_header(h)).collect();
     let head = 2u32;
@@ -1664,6 +1690,19 @@ pub fn compliance(input: &ComplianceInput) -> Result<Vec<u8>, ExportError> {
         if let Some(source) = input.sources.get(i) {
             ws.write_string_with_format(row, c_source, source, &st.text)?;
             widths.fit(c_source, source);
+        }
+        if let Some(d) = h.days {
+            for (k, v) in [d.on_post_days, d.seat_days, d.vacancy_days, d.reserve_days]
+                .into_iter()
+                .enumerate()
+            {
+                let f = if k == 2 && v > 0 {
+                    &short_count
+                } else {
+                    &st.count
+                };
+                ws.write_number_with_format(row, c_days + k as u16, v, f)?;
+            }
         }
     }
     let n = input.months.len() as u32;
@@ -2703,6 +2742,7 @@ mod tests {
                     month: c.month,
                     on_post,
                     reserve,
+                    days: None,
                 })
                 .collect(),
             months: costs,

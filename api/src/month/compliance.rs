@@ -13,7 +13,8 @@ use serde::Serialize;
 use super::pay::CostDoc;
 use super::{blocking, Context, Error, Result};
 use crate::db::payroll::RunRow;
-use crate::excel::payroll_xlsx::{self, ComplianceInput, MonthHeadcount};
+use crate::excel::payroll_xlsx::{self, ComplianceInput, HeadcountDays, MonthHeadcount};
+use crate::staff::Staff;
 
 /// Seats of the contract.
 pub const CONTRACTED_SEATS: u32 = 52;
@@ -51,6 +52,8 @@ pub struct ComplianceMonth {
     pub reserve: Option<u32>,
     /// Open roster shortfalls of the run's roster (actual months).
     pub shortfalls: Option<usize>,
+    /// Person-days on post, seat-days, vacancy and reserve days, from the employment dates.
+    pub days: HeadcountDays,
 }
 
 impl ComplianceMonth {
@@ -131,6 +134,7 @@ impl ComplianceYear {
                     month: m.month,
                     on_post: m.on_post.unwrap_or(0),
                     reserve: m.reserve.unwrap_or(0),
+                    days: Some(m.days),
                 })
                 .collect(),
             contracted_heads: CONTRACTED_SEATS,
@@ -138,6 +142,42 @@ impl ComplianceYear {
             basis: self.months.iter().map(ComplianceMonth::label_zh).collect(),
             note: Some(self.basis_zh.clone()),
         }
+    }
+}
+
+/// A month's headcount day by day from the staff list's employment dates: the person-days on
+/// post (reserve excluded) against the contracted seats × days, the vacancy days, and the
+/// reserve's days. A leaver counts to the last day, a joiner from the first.
+#[must_use]
+pub fn headcount_days(staff: &Staff, month: super::YearMonth) -> HeadcountDays {
+    let (first, last) = (month.first_day(), month.last_day());
+    let days = u32::try_from((last - first).num_days() + 1).unwrap_or(0);
+    let (mut on_post, mut reserve) = (0u32, 0u32);
+    for m in &staff.members {
+        let (from, to) = match &m.hr {
+            Some(h) => (
+                h.hired_on.max(first),
+                h.left_on.map_or(last, |l| l.min(last)),
+            ),
+            None if m.active => (first, last),
+            None => continue,
+        };
+        if from > to {
+            continue;
+        }
+        let d = u32::try_from((to - from).num_days() + 1).unwrap_or(0);
+        if m.employee.reserve {
+            reserve += d;
+        } else {
+            on_post += d;
+        }
+    }
+    let seat_days = CONTRACTED_SEATS * days;
+    HeadcountDays {
+        on_post_days: on_post,
+        seat_days,
+        vacancy_days: seat_days.saturating_sub(on_post),
+        reserve_days: reserve,
     }
 }
 
@@ -198,6 +238,7 @@ pub async fn year(
         approved_by: r.approved_by.clone().unwrap_or_default(),
         approved_at: r.approved_at.clone().unwrap_or_default(),
     };
+    let staff = cx.store.staff().await?;
     let mut months = Vec::with_capacity(12);
     let mut cumulative = Decimal::ZERO;
     for m in 1..=12u32 {
@@ -216,6 +257,7 @@ pub async fn year(
             on_post: run.map(|(_, d)| d.on_post),
             reserve: run.map(|(_, d)| d.reserve),
             shortfalls: run.map(|(_, d)| d.shortfalls),
+            days: headcount_days(&staff, super::YearMonth { year, month: m }),
         });
     }
     let basis_zh = match latest_row {
@@ -286,4 +328,59 @@ pub async fn preview_month(cx: Context<'_>, year: i32) -> Result<Option<super::Y
         .rev()
         .filter_map(|m| super::YearMonth::parse(m).ok())
         .find(|m| m.year == year))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    /// The demo's 52 on post and 1 reserve, hired 2026-01-01; A031 leaves on 04-15 and a
+    /// joiner A950 starts 05-06. Worked by hand:
+    /// - April (30 days): on post 51 × 30 + 15 (A031, 04-01..15) = 1,545 person-days against
+    ///   52 × 30 = 1,560: 15 vacancy days; the reserve 30.
+    /// - May (31 days): 51 × 31 + 26 (A950, 05-06..31) = 1,607 against 1,612: 5 vacancy days.
+    /// - December 2025, before anyone was hired: 0 on post, all 52 × 31 = 1,612 vacant.
+    #[test]
+    fn headcount_is_counted_day_by_day() {
+        let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../data/demo");
+        let mut staff = Staff {
+            members: crate::staff::from_folder(&demo).unwrap(),
+        };
+        let a031 = staff
+            .members
+            .iter_mut()
+            .find(|m| m.employee.id == "A031")
+            .unwrap();
+        a031.active = false;
+        a031.hr.as_mut().unwrap().left_on = Some("2026-04-15".parse().unwrap());
+        let mut joiner = staff.members[20].clone();
+        joiner.employee.id = "A950".into();
+        joiner.hr.as_mut().unwrap().id = "A950".into();
+        joiner.hr.as_mut().unwrap().hired_on = "2026-05-06".parse().unwrap();
+        staff.members.push(joiner);
+        let m = |s: &str| super::super::YearMonth::parse(s).unwrap();
+        let april = headcount_days(&staff, m("2026-04"));
+        assert_eq!(
+            (
+                april.on_post_days,
+                april.seat_days,
+                april.vacancy_days,
+                april.reserve_days
+            ),
+            (1545, 1560, 15, 30)
+        );
+        let may = headcount_days(&staff, m("2026-05"));
+        assert_eq!(
+            (
+                may.on_post_days,
+                may.seat_days,
+                may.vacancy_days,
+                may.reserve_days
+            ),
+            (1607, 1612, 5, 31)
+        );
+        let dec = headcount_days(&staff, m("2025-12"));
+        assert_eq!((dec.on_post_days, dec.vacancy_days), (0, 1612));
+    }
 }

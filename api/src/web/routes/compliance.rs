@@ -169,6 +169,10 @@ async fn page(s: Signed<areas::Compliance>) -> Result<Response, AppError> {
                     Some(c) => context! {
                         month => m.month.to_string(),
                         actual => true,
+                        on_post_days => m.days.on_post_days,
+                        seat_days => m.days.seat_days,
+                        vacancy_days => m.days.vacancy_days,
+                        reserve_days => m.days.reserve_days,
                         headcount => c.headcount,
                         wages => money(c.wages),
                         si => money(c.employer_social_insurance),
@@ -181,6 +185,10 @@ async fn page(s: Signed<areas::Compliance>) -> Result<Response, AppError> {
                     None => context! {
                         month => m.month.to_string(),
                         actual => false,
+                        on_post_days => m.days.on_post_days,
+                        seat_days => m.days.seat_days,
+                        vacancy_days => m.days.vacancy_days,
+                        reserve_days => m.days.reserve_days,
                         items => item_names.iter().map(|_| String::new()).collect::<Vec<_>>(),
                         seat => money(m.seat_labour_cost),
                         cumulative => money(m.cumulative),

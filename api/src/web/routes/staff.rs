@@ -316,17 +316,39 @@ async fn done_replacement(
     Ok(Redirect::to("/staff").into_response())
 }
 
-/// Closes an open replacement request (`replaced_by` names the new person).
+/// Closes an open replacement request: `replaced_by` names the new person (their employee id,
+/// or a name); the request is done on the replacement's first day — their HR record's hire
+/// date when they are on the staff list, else `done_on` as given, else today.
 async fn close_replacement(
     ctx: &Ctx,
     id: i64,
     form: &HashMap<String, String>,
 ) -> Result<(), AppError> {
     let replaced_by = form.get("replaced_by").cloned().unwrap_or_default();
-    if replaced_by.trim().is_empty() {
+    let replaced_by = replaced_by.trim().to_string();
+    if replaced_by.is_empty() {
         return Err(AppError::bad_request("name the replacement (replaced_by)"));
     }
-    let today = crate::clock::now_local().date_naive().to_string();
+    let staff = ctx.app.store.staff().await?;
+    let hired = staff
+        .get(&replaced_by)
+        .and_then(|m| m.hr.as_ref())
+        .map(|h| h.hired_on);
+    let given = match form
+        .get("done_on")
+        .map(|d| d.trim())
+        .filter(|d| !d.is_empty())
+    {
+        Some(d) => Some(
+            NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                .map_err(|_| AppError::bad_request("done_on must be a date YYYY-MM-DD"))?,
+        ),
+        None => None,
+    };
+    let today = hired
+        .or(given)
+        .unwrap_or_else(|| crate::clock::now_local().date_naive())
+        .to_string();
     if !ctx
         .app
         .store
