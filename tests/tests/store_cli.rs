@@ -90,7 +90,30 @@ fn scenario(db: &str, dir: &std::path::Path) {
         texts.iter().any(|t| t == "A950"),
         "the joiner is on the template"
     );
-    assert!(!texts.iter().any(|t| t == "A005"), "the leaver is not");
+    // Issue 21: the leaver worked until 03-15, so March's template still
+    // lists him; April's does not.
+    assert!(
+        texts.iter().any(|t| t == "A005"),
+        "the leaver is on the template of his last month"
+    );
+    let april = dir.join("template-04.xlsx");
+    let (code, out) = run(&[
+        "attendance",
+        "template",
+        "--month",
+        "2026-04",
+        "--db",
+        db,
+        "--out",
+        april.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let texts_april = cells_text(&std::fs::read(&april).unwrap());
+    assert!(
+        !texts_april.iter().any(|t| t == "A005"),
+        "the leaver is not on the template of the month after he left"
+    );
+    assert!(texts_april.iter().any(|t| t == "A950"));
     let (code, out) = run(&[
         "report",
         "staffing",
@@ -185,7 +208,7 @@ fn scenario(db: &str, dir: &std::path::Path) {
             "{p} is not a February shift"
         );
     }
-    // The joiner is rostered from the 16th only; the leaver not at all (off post).
+    // The joiner is rostered from the 16th only; the leaver until his last day, the 15th.
     let days = |who: &str| -> Vec<String> {
         doc["assignments"]
             .as_array()
@@ -195,7 +218,7 @@ fn scenario(db: &str, dir: &std::path::Path) {
             .map(|x| x["date"].as_str().unwrap().to_string())
             .collect()
     };
-    assert!(days("A005").is_empty());
+    assert!(days("A005").iter().all(|d| d.as_str() <= "2026-03-15"));
     assert!(!days("A950").is_empty() && days("A950").iter().all(|d| d.as_str() >= "2026-03-16"));
     let (code, out) = run(&["roster", "check", "--month", "2026-03", "--db", db]);
     assert_eq!(code, 0, "{out}");
