@@ -3,7 +3,7 @@
 //! evaluation; then the payroll and the month's seat labour cost. A run is stored as a draft
 //! with what it was paid from, and approved (then immutable, its month frozen).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::Context as _;
 use rust_decimal::Decimal;
@@ -583,13 +583,32 @@ pub async fn approve(cx: Context<'_>, id: i64, actor: &str) -> Result<String> {
             id,
         }));
     }
-    let t = &pay.totals;
     let settles = match cx.store.run_cost(id).await? {
         Some(c) => serde_json::from_str::<CostDoc>(&c.cost_json)
             .map(|d| d.corrections)
             .unwrap_or_default(),
         None => Vec::new(),
     };
+    // A draft is a computation of the month's inputs at the time it was run. What is approved
+    // must be what the inputs pay now: a leaving or joining recorded since, a repaired roster,
+    // attendance imported again or a correction entered since all change them, and a stale
+    // draft approved would freeze the wrong month. So the month is paid again here and must
+    // come out the same, person by person.
+    let month = YearMonth::parse(&row.month)?;
+    let now = compute(cx, month, None).await?;
+    let stale = stale_people(&pay, &now.run.pay);
+    if !stale.is_empty() || now.corrections != settles {
+        let who = if stale.is_empty() {
+            "the corrections it pays".to_string()
+        } else {
+            stale.join(", ")
+        };
+        return Err(Error::Conflict(format!(
+            "run #{id} of {} was computed before its inputs changed (staff, roster, attendance, KPI or corrections; differs for {who}): run the payroll of {} again and approve the new run",
+            row.month, row.month
+        )));
+    }
+    let t = &pay.totals;
     let after = format!(
         "approved: {} people · gross {} · net {} · employer cost {}{}",
         pay.payslips.len(),
@@ -613,6 +632,23 @@ pub async fn approve(cx: Context<'_>, id: i64, actor: &str) -> Result<String> {
         .run_approve(id, actor, &after, &settles)
         .await
         .map_err(run_refused)
+}
+
+/// The people whose payslips differ between two payrolls of a month (present in one only, or
+/// paid differently), by id.
+fn stale_people(a: &payroll::MonthPayroll, b: &payroll::MonthPayroll) -> Vec<String> {
+    let mut ids: BTreeSet<&str> = BTreeSet::new();
+    for p in &a.payslips {
+        if b.payslips.iter().find(|q| q.employee_id == p.employee_id) != Some(p) {
+            ids.insert(&p.employee_id);
+        }
+    }
+    for q in &b.payslips {
+        if !a.payslips.iter().any(|p| p.employee_id == q.employee_id) {
+            ids.insert(&q.employee_id);
+        }
+    }
+    ids.into_iter().map(str::to_string).collect()
 }
 
 /// A stored run with its payroll and cost.

@@ -274,3 +274,105 @@ pub async fn apply(cx: Context<'_>, actor: &str, change: Change) -> Result<Appli
         .await?;
     Ok(Applied { added, changed })
 }
+
+/// What a person's employment dates ask of months already under way.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FollowUp {
+    /// The month, YYYY-MM.
+    pub month: String,
+    /// `repair_roster`, `rerun_payroll` or `approved`.
+    pub kind: &'static str,
+    /// What to do, in Chinese and English.
+    pub message: String,
+    /// Where to do it.
+    pub link: String,
+}
+
+/// The follow-ups of `id`'s employment dates: every stored month whose newest roster gives
+/// them shifts outside their employment or leaves out a month they are employed in (repair
+/// it: the roster page's repair, or generate a draft month again), whose draft payroll runs
+/// were computed before (run the payroll again: approval refuses a run whose inputs changed,
+/// see [`super::pay::approve`]), or that is approved already (the change does not reach an
+/// approved month; it is named so HR can settle it by a correction).
+///
+/// # Errors
+/// A database error or a stored roster that does not parse.
+pub async fn follow_ups(cx: Context<'_>, id: &str) -> Result<Vec<FollowUp>> {
+    let staff = cx.store.staff().await?;
+    let Some(hr) = staff.get(id).and_then(|m| m.hr.clone()) else {
+        return Ok(Vec::new());
+    };
+    let employed = |d: chrono::NaiveDate| d >= hr.hired_on && hr.left_on.is_none_or(|l| d <= l);
+    let mut out = Vec::new();
+    for key in cx.store.roster_months().await? {
+        let month = super::YearMonth::parse(&key)?;
+        let (first, last) = (month.first_day(), month.last_day());
+        let employed_in_month = hr.hired_on <= last && hr.left_on.is_none_or(|l| l >= first);
+        let Some(latest) = cx.store.roster_latest(&key, None).await? else {
+            continue;
+        };
+        let on_roster = latest.doc.problem.employees.iter().any(|e| e.id == id);
+        let outside: Vec<chrono::NaiveDate> = latest
+            .doc
+            .roster
+            .assignments
+            .iter()
+            .filter(|a| a.employee == id && !employed(a.date))
+            .map(|a| a.date)
+            .collect();
+        let approved = cx.store.approved_run(&key).await?;
+        let roster_wrong = !outside.is_empty() || (employed_in_month && !on_roster);
+        if let Some(run) = &approved {
+            if roster_wrong {
+                out.push(FollowUp {
+                    month: key.clone(),
+                    kind: "approved",
+                    message: format!(
+                        "{key} 工资已审批（批次 #{}），本次变动不改变已审批月份；如需补发/补扣，请录入该月更正 · {key} is approved (run #{}): the change does not reach it; enter a correction of the month if pay must change",
+                        run.id, run.id
+                    ),
+                    link: format!("/attendance?month={key}#corrections"),
+                });
+            }
+            continue;
+        }
+        if roster_wrong {
+            let what = if outside.is_empty() {
+                format!("{id} 在职但不在 {key} 排班中 · {id} is employed in {key} but not on its roster")
+            } else {
+                format!(
+                    "{key} 排班在 {id} 不在职的 {} 天仍有班次（{}…） · the roster of {key} gives {id} {} shift(s) when not employed (from {})",
+                    outside.len(),
+                    outside[0],
+                    outside.len(),
+                    outside[0]
+                )
+            };
+            out.push(FollowUp {
+                month: key.clone(),
+                kind: "repair_roster",
+                message: format!(
+                    "{what}：请调整排班（补位） · repair the roster (version {}, {})",
+                    latest.meta.version,
+                    latest.meta.status.code()
+                ),
+                link: format!("/roster/repair?month={key}"),
+            });
+        }
+        let drafts = cx.store.runs_of_month(&key).await?;
+        if employed_in_month || !outside.is_empty() {
+            if let Some(run) = drafts.first() {
+                out.push(FollowUp {
+                    month: key.clone(),
+                    kind: "rerun_payroll",
+                    message: format!(
+                        "{key} 的工资草稿 #{} 在本次变动前计算，请重新核算后再审批 · draft run #{} of {key} was computed before this change: run the payroll again before approving",
+                        run.id, run.id
+                    ),
+                    link: format!("/payroll?month={key}"),
+                });
+            }
+        }
+    }
+    Ok(out)
+}

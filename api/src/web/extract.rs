@@ -55,6 +55,9 @@ areas!(
     Compliance,
     Staff,
     StaffEdit,
+    Reports,
+    Requests,
+    Corrections,
 );
 
 /// A cookie's value.

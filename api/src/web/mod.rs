@@ -73,6 +73,12 @@ pub enum Area {
     Staff,
     /// Replacement requests: record and close.
     StaffEdit,
+    /// The periodic reports and the policy documents (pages and downloads).
+    Reports,
+    /// The request book: leave and swap requests, decided by operations.
+    Requests,
+    /// Corrections of approved months (attendance, KPI), paid as arrears later.
+    Corrections,
 }
 
 /// The one table of rights: which roles may use an area.
@@ -89,6 +95,9 @@ pub fn allowed(role: Role, area: Area) -> bool {
         Area::Compliance => matches!(role, Admin | Hr | Auditor),
         Area::Staff => matches!(role, Admin | Hr | OpsManager),
         Area::StaffEdit => matches!(role, Admin | Hr),
+        Area::Reports => true,
+        Area::Requests => matches!(role, Admin | OpsManager | Hr),
+        Area::Corrections => matches!(role, Admin | Hr),
     }
 }
 
@@ -370,6 +379,9 @@ impl Ctx {
                 payroll => allowed(role, Area::Payroll),
                 compliance => allowed(role, Area::Compliance),
                 staff => allowed(role, Area::Staff),
+                reports => allowed(role, Area::Reports),
+                requests => allowed(role, Area::Requests),
+                corrections => allowed(role, Area::Corrections),
             },
         };
         let ctx = context! { ..extra, ..base };

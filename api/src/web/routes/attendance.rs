@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use crate::month::YearMonth;
 use crate::web::extract::{areas, Fields, Posted, RawBody, Signed, Upload};
-use crate::web::{current_month, App, AppError, Ctx, Pending};
+use crate::web::{current_month, xlsx_attachment, App, AppError, Ctx, Pending};
 
 /// Routes of this part.
 pub(crate) fn routes() -> Router<Arc<App>> {
@@ -21,6 +21,7 @@ pub(crate) fn routes() -> Router<Arc<App>> {
         .route("/attendance", get(page))
         .route("/attendance/preview", post(preview))
         .route("/attendance/confirm", post(confirm))
+        .route("/attendance/template", get(template))
         .route("/api/attendance", get(api_list))
         .route("/api/attendance/import", post(api_import))
 }
@@ -56,6 +57,11 @@ pub(crate) async fn view(ctx: &Ctx, month: YearMonth, extra: Value) -> Result<Re
         .as_ref()
         .map_or(0, |d| d.iter().filter(|r| r.confirmed_by.is_none()).count());
     let approved = ctx.app.store.approved_run(&month.to_string()).await?;
+    let corrections = if approved.is_some() {
+        super::corrections::of_month(ctx, month).await?
+    } else {
+        Vec::new()
+    };
     let title = ctx.text("nav_attendance");
     Ok(ctx.render(
         "attendance.html",
@@ -66,6 +72,7 @@ pub(crate) async fn view(ctx: &Ctx, month: YearMonth, extra: Value) -> Result<Re
             imports => Value::from_serialize(&imports),
             differences => Value::from_serialize(&differences),
             open_differences => open,
+            corrections => Value::from_serialize(&corrections),
             frozen => approved.map(|r| format!("{month}: {} #{}", ctx.text("attendance_frozen"), r.id)),
             ..extra
         },
@@ -79,6 +86,17 @@ fn month_param(q: Option<&String>) -> Result<YearMonth, AppError> {
 async fn page(s: Signed<areas::Attendance>) -> Result<Response, AppError> {
     let month = month_param(s.query.get("month"))?;
     view(&s.ctx, month, context! {}).await
+}
+
+/// `GET /attendance/template?month=`: the month's import template (考勤导入模板) listing the
+/// people employed in it (a leaver until the month of his last day, a joiner from his first).
+async fn template(s: Signed<areas::Attendance>) -> Result<Response, AppError> {
+    let month = month_param(s.query.get("month"))?;
+    let bytes = crate::month::attendance::template(s.ctx.app.cx(), month).await?;
+    Ok(xlsx_attachment(
+        bytes,
+        &format!("考勤导入模板-{month}.xlsx"),
+    ))
 }
 
 async fn preview(p: Posted<areas::Attendance, Upload>) -> Result<Response, AppError> {

@@ -15,6 +15,8 @@ pub mod audit;
 pub mod auth;
 /// The purchaser's compliance page, JSON and workbook.
 pub mod compliance;
+/// Corrections of approved months (attendance, KPI).
+pub mod corrections;
 /// Differences between roster and attendance, for HR to confirm.
 pub mod differences;
 /// The exports page and the month's workbooks.
@@ -44,4 +46,5 @@ pub fn router() -> Router<Arc<App>> {
         .merge(staff::routes())
         .merge(staff_edit::routes())
         .merge(differences::routes())
+        .merge(corrections::routes())
 }

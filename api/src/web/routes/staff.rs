@@ -239,11 +239,16 @@ pub(crate) async fn render_page(
         .on_post()
         .map(|m| (m.employee.id.clone(), m.employee.name.clone()))
         .collect();
+    let follow_ups = match q.get("saved") {
+        Some(id) => crate::month::staff::follow_ups(ctx.app.cx(), id).await?,
+        None => Vec::new(),
+    };
     Ok(ctx.render(
         "staff.html",
         "staff",
         &title,
         context! {
+            follow_ups => Value::from_serialize(&follow_ups),
             rows => Value::from_serialize(&rows),
             replacements => Value::from_serialize(&replacements),
             can_edit => can_edit,

@@ -225,6 +225,17 @@ async fn apply(ctx: &Ctx, change: Change) -> Result<Applied, AppError> {
     Ok(crate::month::staff::apply(ctx.app.cx(), ctx.actor(), change).await?)
 }
 
+/// The follow-ups of the people a change touched (roster repairs, payroll re-runs).
+async fn follow_up(ctx: &Ctx, applied: &Applied) -> Result<serde_json::Value, AppError> {
+    let mut all = Vec::new();
+    for id in applied.added.iter().chain(&applied.changed) {
+        for f in crate::month::staff::follow_ups(ctx.app.cx(), id).await? {
+            all.push(serde_json::json!({"employee": id, "month": f.month, "kind": f.kind, "message": f.message, "link": f.link}));
+        }
+    }
+    Ok(serde_json::Value::Array(all))
+}
+
 async fn save_form(p: Posted<areas::StaffEdit, Fields>) -> Result<Response, AppError> {
     let m = member_of_form(&p.body.0).map_err(AppError::bad_request)?;
     let is_new = p.body.get("new") == Some("1");
@@ -383,8 +394,9 @@ async fn api_save(p: Posted<areas::StaffEdit, JsonBody<SaveBody>>) -> Result<Res
         Change::Edit(Box::new(m))
     };
     let applied = apply(&p.ctx, change).await?;
+    let follow_up = follow_up(&p.ctx, &applied).await?;
     Ok(Json(
-        serde_json::json!({"stored": true, "added": applied.added, "changed": applied.changed}),
+        serde_json::json!({"stored": true, "added": applied.added, "changed": applied.changed, "follow_up": follow_up}),
     )
     .into_response())
 }
@@ -409,7 +421,11 @@ async fn api_deactivate(
         },
     )
     .await?;
-    Ok(Json(serde_json::json!({"stored": true, "changed": applied.changed})).into_response())
+    let follow_up = follow_up(&p.ctx, &applied).await?;
+    Ok(Json(
+        serde_json::json!({"stored": true, "changed": applied.changed, "follow_up": follow_up}),
+    )
+    .into_response())
 }
 
 async fn api_import(p: Posted<areas::StaffEdit, RawBody>) -> Result<Response, AppError> {
@@ -433,8 +449,9 @@ async fn api_import(p: Posted<areas::StaffEdit, RawBody>) -> Result<Response, Ap
         }
     };
     let applied = apply(&p.ctx, Change::Import { file, members }).await?;
+    let follow_up = follow_up(&p.ctx, &applied).await?;
     Ok(Json(
-        serde_json::json!({"stored": true, "added": applied.added, "changed": applied.changed}),
+        serde_json::json!({"stored": true, "added": applied.added, "changed": applied.changed, "follow_up": follow_up}),
     )
     .into_response())
 }
@@ -444,5 +461,9 @@ async fn api_reactivate(
     p: Posted<areas::StaffEdit, Fields>,
 ) -> Result<Response, AppError> {
     let applied = apply(&p.ctx, Change::Reactivate { id }).await?;
-    Ok(Json(serde_json::json!({"stored": true, "changed": applied.changed})).into_response())
+    let follow_up = follow_up(&p.ctx, &applied).await?;
+    Ok(Json(
+        serde_json::json!({"stored": true, "changed": applied.changed, "follow_up": follow_up}),
+    )
+    .into_response())
 }
