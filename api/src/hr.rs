@@ -9,8 +9,10 @@
 //! birth date in digits 7–14, and the ISO 7064 MOD 11-2 check character.
 //!
 //! Employment dates (`hired_on`, `left_on`, written as `"YYYY-MM-DD"` strings) feed the
-//! staffing report (headcount, joiners, leavers, attrition). `hired_on` defaults to
-//! [`DEFAULT_HIRED_ON`], the demo contract start; `left_on` is the last day employed. A
+//! staffing report (headcount, joiners, leavers, attrition), the roster's and attendance's
+//! staff of a month, proration and the income tax's basic deduction (counted from the hire
+//! month). `hired_on` is required: a default would pay and tax someone from a date that is
+//! not theirs. `left_on` is the last day employed. A
 //! leaver's record may stay in `hr.toml` after the person is taken off `staff.toml`, so that
 //! the period they left in still counts them.
 
@@ -28,16 +30,6 @@ pub const FILE: &str = "hr.toml";
 /// The identity document type of a mainland resident (ITS 证件类型).
 pub const RESIDENT_ID_CARD: &str = "居民身份证";
 
-/// Hire date of a record without `hired_on`: 2026-01-01, the start of the demo contract.
-pub const DEFAULT_HIRED_ON: NaiveDate = match NaiveDate::from_ymd_opt(2026, 1, 1) {
-    Some(d) => d,
-    None => panic!("valid date"),
-};
-
-fn default_hired_on() -> NaiveDate {
-    DEFAULT_HIRED_ON
-}
-
 /// One employee's HR record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -54,8 +46,7 @@ pub struct HrRecord {
     pub bank: String,
     /// Salary account number (银行账号), digits, text.
     pub bank_account: String,
-    /// First day employed (入职日期); [`DEFAULT_HIRED_ON`] when not given.
-    #[serde(default = "default_hired_on")]
+    /// First day employed (入职日期), required.
     pub hired_on: NaiveDate,
     /// Last day employed (离职日期, 最后工作日), if the person has left or is leaving.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -461,7 +452,8 @@ pub fn mask_id(id_number: &str) -> String {
 mod tests {
     use super::*;
 
-    fn record(id_number: &str) -> String {
+    /// A record without employment dates.
+    fn undated(id_number: &str) -> String {
         format!(
             r#"[[employees]]
 id = "A001"
@@ -472,6 +464,11 @@ bank = "中国工商银行儋州分行"
 bank_account = "6222024180771449671"
 "#
         )
+    }
+
+    /// A record hired on 2026-01-01.
+    fn record(id_number: &str) -> String {
+        format!("{}hired_on = \"2026-01-01\"\n", undated(id_number))
     }
 
     /// Worked by hand (weights 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2):
@@ -638,19 +635,23 @@ bank_account = "6222024180771449671"
         assert_eq!(got, want);
     }
 
-    /// Employment dates: `hired_on` defaults to the demo contract start, dates are
-    /// `YYYY-MM-DD` strings, a last day before the hire date is refused naming the employee,
-    /// and the last day is still a day employed.
+    /// Employment dates: `hired_on` is required (no default date pays or taxes anyone),
+    /// dates are `YYYY-MM-DD` strings, a last day before the hire date is refused naming the
+    /// employee, and the last day is still a day employed.
     #[test]
-    fn employment_dates_default_check_and_bound_the_days_employed() {
+    fn employment_dates_are_required_checked_and_bound_the_days_employed() {
         let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let err = HrFile::from_toml_str(&undated("460400199412280028"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("hired_on"), "{err}");
         let plain = HrFile::from_toml_str(&record("460400199412280028")).unwrap();
         assert_eq!(plain.employees[0].hired_on, d("2026-01-01"));
         assert_eq!(plain.employees[0].left_on, None);
 
         let dated = format!(
             "{}hired_on = \"2026-02-16\"\nleft_on = \"2026-03-20\"\n",
-            record("460400199412280028")
+            undated("460400199412280028")
         );
         let r = &HrFile::from_toml_str(&dated).unwrap().employees[0];
         assert_eq!(
@@ -667,7 +668,7 @@ bank_account = "6222024180771449671"
 
         let backwards = format!(
             "{}hired_on = \"2026-03-01\"\nleft_on = \"2026-02-28\"\n",
-            record("460400199412280028")
+            undated("460400199412280028")
         );
         let err = HrFile::from_toml_str(&backwards).unwrap_err().to_string();
         assert!(err.contains("A001") && err.contains("left_on"), "{err}");
@@ -678,7 +679,7 @@ bank_account = "6222024180771449671"
 
         let not_a_date = format!(
             "{}hired_on = \"2026-02-30\"\n",
-            record("460400199412280028")
+            undated("460400199412280028")
         );
         assert!(matches!(
             HrFile::from_toml_str(&not_a_date),

@@ -71,9 +71,19 @@ fn every_route_for_every_role() {
         ("post", "/staff/A001/reactivate", Area::StaffEdit),
         ("post", "/staff/replacement", Area::StaffEdit),
         ("post", "/staff/replacement/999999/done", Area::StaffEdit),
+        ("get", "/reports", Area::Reports),
+        ("get", "/requests", Area::Requests),
+        ("post", "/requests/leave", Area::Requests),
+        ("post", "/requests/swap", Area::Requests),
+        ("post", "/requests/999999/approve", Area::RequestsDecide),
+        ("post", "/requests/999999/reject", Area::RequestsDecide),
+        ("get", "/roster/repair?month=2026-03", Area::RosterEdit),
+        ("post", "/roster/repair", Area::RosterEdit),
+        ("get", "/policy/performance?month=1999-01", Area::Reports),
         // Multipart uploads.
         ("upload", "/attendance/preview", Area::Attendance),
         ("upload", "/staff/import", Area::StaffEdit),
+        ("upload", "/reports/service", Area::Reports),
     ];
     let mut checked = 0;
     for (role, user, cookie, token) in &sessions {

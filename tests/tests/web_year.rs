@@ -554,6 +554,31 @@ fn year(db: &str, dir: &Path) {
     );
     let list = json(&get(a, "/api/corrections?month=2026-03", &p.hr.0));
     assert_eq!(list["corrections"][0]["settled_run_id"], runs["2026-07"]);
+    // The payslip page and the register name the month the lines correct.
+    let page = get(
+        a,
+        &format!("/payroll/run/{}/payslip/A010", runs["2026-07"]),
+        &p.hr.0,
+    )
+    .text();
+    assert!(page.contains("补差(2026-03)旷工扣款"), "{page}");
+    let r = get(
+        a,
+        &format!("/payroll/run/{}/export/payroll", runs["2026-07"]),
+        &p.hr.0,
+    );
+    assert_eq!(r.status, 200);
+    let register: Vec<String> = api::excel::table::read_all(&r.body)
+        .unwrap()
+        .iter()
+        .flat_map(|t| t.rows.iter().flat_map(|(_, c)| c.iter().map(cell_text)))
+        .collect();
+    assert!(
+        register
+            .iter()
+            .any(|c| c.replace('\n', "").contains("补差(2026-03)")),
+        "the register names the corrected month"
+    );
     // Nobody else has a difference line.
     for s in july["payroll"]["payslips"].as_array().unwrap() {
         if s["employee_id"] != "A010" {

@@ -178,7 +178,7 @@ fn demo(
     env.close();
     let (pay, cost) = (&paid.run.pay, &paid.run.cost);
     println!(
-        "工资 payroll {month_text} · {} 人 (earlier months paid as standard months; nothing stored)",
+        "工资 payroll {month_text} · {} 人 (year to date from the approved runs of the store; nothing stored)",
         pay.payslips.len()
     );
     for n in &paid.notes {

@@ -8,7 +8,11 @@
 //! - `request approve ID --roster R --by NAME`: a swap that breaks a rule is rejected with the
 //!   rules named; an approved swap is written into the roster file; approved leave waits for
 //!   `workforce roster repair --requests BOOK` and the next month's `roster --requests BOOK`;
-//! - `request reject ID --by NAME --reason TEXT`.
+//! - `request reject ID --by NAME --reason TEXT`;
+//! - in the store (no `--book`), `request approve ID --by NAME` is the web app's pipeline
+//!   ([`crate::month::requests::approve`]): a swap is carried out as the month's draft
+//!   (origin `swap`, published the ordinary way) or refused with the rules it breaks, nothing
+//!   stored; approved leave on a published month waits for the month's repair.
 //!
 //! The book and the roster are each replaced whole (written beside, then renamed).
 
@@ -304,9 +308,6 @@ fn in_store(cmd: &RequestCommand, g: &Global) -> anyhow::Result<Option<i32>> {
             note,
             ..
         } => {
-            let known = env.block_on(|cx| async move { Ok(cx.store.staff().await?) })?;
-            anyhow::ensure!(known.get(employee).is_some(), "unknown employee {employee}");
-            anyhow::ensure!(from <= to, "the leave ends {to} before it starts {from}");
             let k = RequestKind::Leave {
                 employee: employee.clone(),
                 from: *from,
@@ -316,10 +317,8 @@ fn in_store(cmd: &RequestCommand, g: &Global) -> anyhow::Result<Option<i32>> {
             let text = describe(&k);
             let (by, note) = (by.clone(), note.clone());
             let id = env.block_on(|cx| async move {
-                Ok(cx
-                    .store
-                    .request_add(k, &by, &note, if by.is_empty() { "cli" } else { &by })
-                    .await?)
+                let actor = if by.is_empty() { "cli" } else { &by };
+                crate::month::requests::add(cx, k, &by, &note, actor).await
             })?;
             println!("#{id} recorded (待审批 pending) in {}: {text}", env.url);
             0
@@ -340,10 +339,8 @@ fn in_store(cmd: &RequestCommand, g: &Global) -> anyhow::Result<Option<i32>> {
             let text = describe(&k);
             let (by, note) = (by.clone(), note.clone());
             let id = env.block_on(|cx| async move {
-                Ok(cx
-                    .store
-                    .request_add(k, &by, &note, if by.is_empty() { "cli" } else { &by })
-                    .await?)
+                let actor = if by.is_empty() { "cli" } else { &by };
+                crate::month::requests::add(cx, k, &by, &note, actor).await
             })?;
             println!("#{id} recorded (待审批 pending) in {}: {text}", env.url);
             0
@@ -355,84 +352,39 @@ fn in_store(cmd: &RequestCommand, g: &Global) -> anyhow::Result<Option<i32>> {
         }
         RequestCommand::Reject { id, by, reason, .. } => {
             let (id, by, reason) = (*id, by.clone(), reason.clone());
-            let done = env.block_on(|cx| async move {
-                let mut b = cx.store.request_book().await?;
-                b.reject(id, &by, &reason)
-                    .map_err(|e| crate::month::Error::Invalid(e.to_string()))?;
-                let q = b
-                    .get(id)
-                    .map_err(|e| crate::month::Error::Invalid(e.to_string()))?
-                    .clone();
-                Ok(cx.store.request_decide(&q, &by).await?)
+            env.block_on(|cx| async move {
+                crate::month::requests::reject(cx, id, &by, &reason).await
             })?;
-            anyhow::ensure!(done, "request #{id} was decided meanwhile");
             println!("驳回 rejected #{id}");
             0
         }
         RequestCommand::Approve { id, by, note, .. } => {
+            // The pipeline the web app calls: leave is approved with its check against the
+            // month's roster; a swap is carried out as the month's draft (origin `swap`), or
+            // refused with the rules it breaks and nothing stored.
             let (id, by, note) = (*id, by.clone(), note.clone());
-            let (kind, status, reason) = env.block_on(|cx| async move {
-                let mut b = cx.store.request_book().await?;
-                let kind = b
-                    .get(id)
-                    .map_err(|e| crate::month::Error::Invalid(e.to_string()))?
-                    .kind
-                    .clone();
-                let day = match &kind {
-                    RequestKind::Leave { from, .. } => *from,
-                    RequestKind::Swap { dates, .. } => dates.first().copied().unwrap_or_default(),
-                };
-                let month = crate::month::YearMonth::of(day).to_string();
-                if let RequestKind::Swap { .. } = kind {
-                    return Err(crate::month::Error::Invalid(format!(
-                        "request #{id} is a swap: on a roster in the store it is carried out by a repair of {month}; record it with --book and --roster to work on a roster file"
-                    )));
-                }
-                let assessment = match crate::month::roster::for_pay(cx, &month).await? {
-                    Some(s) => Some(assess(&s.doc, &kind).map_err(|e| crate::month::Error::Invalid(e.to_string()))?),
-                    None => None,
-                };
-                let status = match &assessment {
-                    Some(a) => b
-                        .approve(id, &by, a, note.as_deref())
-                        .map_err(|e| crate::month::Error::Invalid(e.to_string()))?,
-                    None => {
-                        // No roster of the month yet: the leave is approved as it is; the
-                        // month's roster will be generated with it.
-                        let r = b
-                            .requests
-                            .iter_mut()
-                            .find(|r| r.id == id)
-                            .ok_or_else(|| crate::month::Error::Invalid(format!("no request #{id}")))?;
-                        if r.status != Status::Pending {
-                            return Err(crate::month::Error::Conflict(format!(
-                                "request #{id} is already {:?}",
-                                r.status
-                            )));
-                        }
-                        r.status = Status::Approved;
-                        r.decided_by = Some(by.clone());
-                        r.reason.clone_from(&note);
-                        Status::Approved
-                    }
-                };
-                let q = b.get(id).map_err(|e| crate::month::Error::Invalid(e.to_string()))?.clone();
-                if !cx.store.request_decide(&q, &by).await? {
-                    return Err(crate::month::Error::Conflict(format!("request #{id} was decided meanwhile")));
-                }
-                if let Some(a) = &assessment {
-                    print_assessment(a);
-                }
-                Ok((kind, status, q.reason))
+            let d = env.block_on(|cx| async move {
+                crate::month::requests::approve(cx, id, &by, note.as_deref()).await
             })?;
-            println!("#{id} {}", describe(&kind));
-            if status == Status::Rejected {
-                println!("驳回 rejected: {}", reason.unwrap_or_default());
-                1
-            } else {
-                println!("批准 approved: the month's roster is checked (and generated) with it");
-                0
+            println!("#{id} {}", describe(&d.request.kind));
+            if !d.new_violations.is_empty() {
+                print_violations(&d.new_violations);
             }
+            match (&d.version, &d.request.kind) {
+                (Some(v), _) => println!(
+                    "批准 approved: the swap is the draft version {} of {} ({} violation(s)); publish it: workforce roster publish --month {}",
+                    v.version,
+                    d.month,
+                    v.verdict.len(),
+                    d.month
+                ),
+                (None, RequestKind::Leave { .. }) if d.repair_needed => println!(
+                    "批准 approved: {} is published; repair it with the leave (web: /roster/repair?month={})",
+                    d.month, d.month
+                ),
+                _ => println!("批准 approved: the month's roster is checked (and generated) with it"),
+            }
+            0
         }
         RequestCommand::Check { .. } => unreachable!("a file command"),
     };
@@ -465,16 +417,22 @@ fn print_book(b: &scheduler::RequestBook) {
 }
 
 fn print_assessment(a: &scheduler::Assessment) {
-    if a.new_violations.is_empty() {
+    print_violations(&a.new_violations);
+}
+
+fn print_violations(new_violations: &[scheduler::Violation]) {
+    if new_violations.is_empty() {
         println!("校验 check: breaks no rule");
         return;
     }
+    let rules: std::collections::BTreeSet<&str> =
+        new_violations.iter().map(|v| v.rule.as_str()).collect();
     println!(
         "校验 check: adds {} violation(s) of {}",
-        a.new_violations.len(),
-        a.rules().join(", ")
+        new_violations.len(),
+        rules.into_iter().collect::<Vec<_>>().join(", ")
     );
-    for v in &a.new_violations {
+    for v in new_violations {
         println!("  {v}");
     }
 }

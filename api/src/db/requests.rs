@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use scheduler::{Leave, Request, RequestBook, RequestKind, Status};
 use sqlx::Row as _;
 
+use super::roster::{DraftSave, RosterWriteError};
 use super::{audit_tx, now, Store};
 
 fn status_code(s: Status) -> &'static str {
@@ -166,5 +167,46 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(true)
+    }
+
+    /// Stores an approved swap request together with the roster draft that carries it out,
+    /// in one transaction (both audited): `None`, with nothing stored, when the request was
+    /// no longer pending; else the draft's row id.
+    ///
+    /// # Errors
+    /// [`RosterWriteError::Published`] for a draft the month may not take, or a database
+    /// error (then nothing is stored).
+    pub async fn request_approve_swap(
+        &self,
+        q: &Request,
+        actor: &str,
+        draft: &DraftSave<'_>,
+    ) -> Result<Option<i64>, RosterWriteError> {
+        let mut tx = self.pool.begin().await?;
+        let n = sqlx::query(
+            "UPDATE request SET status = $1, doc = $2, updated_at = $3 WHERE id = $4 AND status = 'pending'",
+        )
+        .bind(status_code(q.status))
+        .bind(serde_json::to_string(q).context("writing the request")?)
+        .bind(now())
+        .bind(i64::from(q.id))
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 0 {
+            return Ok(None);
+        }
+        audit_tx(
+            &mut tx,
+            actor,
+            &format!("request.{}", status_code(q.status)),
+            &format!("request #{}", q.id),
+            Some("pending"),
+            q.reason.as_deref(),
+        )
+        .await?;
+        let id = Store::roster_save_draft_in(&mut tx, draft).await?;
+        tx.commit().await?;
+        Ok(Some(id))
     }
 }

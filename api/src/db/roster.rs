@@ -227,7 +227,7 @@ pub struct DraftSave<'a> {
     pub history: &'a History,
     /// The validator's verdict.
     pub verdict: &'a [Violation],
-    /// generate, edit, import, repair.
+    /// generate, edit, import, repair, swap.
     pub origin: &'a str,
     /// Who.
     pub actor: &'a str,
@@ -363,26 +363,41 @@ impl Store {
 
     /// Stores `save.doc` as its month's draft, audited in the same transaction: the existing
     /// draft is replaced, or a new one made with the next version number. A month with a
-    /// published version takes a draft only from a repair (`origin = "repair"`).
+    /// published version takes a draft only from a repair or an approved swap (`origin` is
+    /// `"repair"` or `"swap"`).
     ///
     /// # Errors
     /// [`RosterWriteError::Published`], or a database error (then nothing is stored).
     pub async fn roster_save_draft(&self, save: &DraftSave<'_>) -> Result<i64, RosterWriteError> {
+        let mut tx = self.pool.begin().await?;
+        let id = Self::roster_save_draft_in(&mut tx, save).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// [`Store::roster_save_draft`] inside the caller's transaction (the caller commits), so
+    /// that another record (an approved swap request) is stored with the draft or not at all.
+    ///
+    /// # Errors
+    /// [`RosterWriteError::Published`], or a database error.
+    pub(crate) async fn roster_save_draft_in(
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        save: &DraftSave<'_>,
+    ) -> Result<i64, RosterWriteError> {
         let month = save.doc.problem.month.clone();
         let json = serde_json::to_string(save.doc).context("writing the roster JSON")?;
         let history = serde_json::to_string(save.history).context("writing the history")?;
         let verdict = serde_json::to_string(save.verdict).context("writing the verdict")?;
         let at = now();
         let f = &save.figures;
-        let mut tx = self.pool.begin().await?;
         let published: Option<i64> = sqlx::query_scalar(
             "SELECT MAX(version) FROM roster_version WHERE month = $1 AND status = 'published'",
         )
         .bind(&month)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut **tx)
         .await?;
         if let Some(version) = published {
-            if save.origin != "repair" {
+            if save.origin != "repair" && save.origin != "swap" {
                 return Err(RosterWriteError::Published { month, version });
             }
         }
@@ -390,7 +405,7 @@ impl Store {
             "SELECT id FROM roster_version WHERE month = $1 AND status = 'draft'",
         )
         .bind(&month)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(&mut **tx)
         .await?;
         let id = match draft {
             Some(id) => {
@@ -411,7 +426,7 @@ impl Store {
                 .bind(save.actor)
                 .bind(&at)
                 .bind(id)
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await?;
                 id
             }
@@ -420,7 +435,7 @@ impl Store {
                     "SELECT COALESCE(MAX(version), 0) + 1 FROM roster_version WHERE month = $1",
                 )
                 .bind(&month)
-                .fetch_one(&mut *tx)
+                .fetch_one(&mut **tx)
                 .await?;
                 sqlx::query_scalar(
                     "INSERT INTO roster_version (month, version, status, origin, doc, history, verdict, violations, assignments, shortfalls, seats_required, seats_missing, solve_status, summary, created_by, created_at, updated_by, updated_at) \
@@ -443,20 +458,11 @@ impl Store {
                 .bind(&at)
                 .bind(save.actor)
                 .bind(&at)
-                .fetch_one(&mut *tx)
+                .fetch_one(&mut **tx)
                 .await?
             }
         };
-        audit_tx(
-            &mut tx,
-            save.actor,
-            save.action,
-            &month,
-            save.before,
-            save.after,
-        )
-        .await?;
-        tx.commit().await?;
+        audit_tx(tx, save.actor, save.action, &month, save.before, save.after).await?;
         Ok(id)
     }
 

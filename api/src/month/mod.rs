@@ -10,6 +10,8 @@
 //!   said so) and the month's approved leave; checked by the independent validator, stored
 //!   with its verdict as a draft version; published (with an audited override when it breaks
 //!   a rule); roster files imported;
+//! - [`repair`]: a published month repaired after events (an absence, a leaving, a joiner),
+//!   stored as its draft; [`requests`]: leave and swap requests, a swap carried out as a draft;
 //! - [`attendance`]: imports (one transaction with the audit entry; refused once the month's
 //!   payroll is approved), the reconciliation with the month's roster, HR's confirmations;
 //! - [`kpi`]: the month's evaluation from the stored evidence;
@@ -39,8 +41,12 @@ pub mod kpi;
 pub mod pay;
 /// Policy documents.
 pub mod policy;
+/// Repairs of published months (events since publishing).
+pub mod repair;
 /// Periodic reports.
 pub mod report;
+/// The request book: leave and swap requests.
+pub mod requests;
 /// Rosters.
 pub mod roster;
 /// The staff list.

@@ -57,6 +57,7 @@ areas!(
     StaffEdit,
     Reports,
     Requests,
+    RequestsDecide,
     Corrections,
 );
 

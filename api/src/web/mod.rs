@@ -77,6 +77,8 @@ pub enum Area {
     Reports,
     /// The request book: leave and swap requests, decided by operations.
     Requests,
+    /// The request book: approve or reject a request (a swap changes the roster).
+    RequestsDecide,
     /// Corrections of approved months (attendance, KPI), paid as arrears later.
     Corrections,
 }
@@ -97,6 +99,7 @@ pub fn allowed(role: Role, area: Area) -> bool {
         Area::StaffEdit => matches!(role, Admin | Hr),
         Area::Reports => true,
         Area::Requests => matches!(role, Admin | OpsManager | Hr),
+        Area::RequestsDecide => matches!(role, Admin | OpsManager),
         Area::Corrections => matches!(role, Admin | Hr),
     }
 }
@@ -211,6 +214,18 @@ fn templates() -> anyhow::Result<Environment<'static>> {
             "staff_form.html",
             include_str!("../../../templates/html/staff_form.html"),
         ),
+        (
+            "requests.html",
+            include_str!("../../../templates/html/requests.html"),
+        ),
+        (
+            "roster_repair.html",
+            include_str!("../../../templates/html/roster_repair.html"),
+        ),
+        (
+            "reports.html",
+            include_str!("../../../templates/html/reports.html"),
+        ),
     ] {
         env.add_template(name, text)
             .with_context(|| format!("template {name}"))?;
@@ -240,6 +255,14 @@ pub fn texts() -> anyhow::Result<HashMap<String, HashMap<String, String>>> {
         (
             "i18n-staff.toml",
             include_str!("../../../templates/html/i18n-staff.toml"),
+        ),
+        (
+            "i18n-requests.toml",
+            include_str!("../../../templates/html/i18n-requests.toml"),
+        ),
+        (
+            "i18n-reports.toml",
+            include_str!("../../../templates/html/i18n-reports.toml"),
         ),
     ] {
         let t: HashMap<String, HashMap<String, String>> =

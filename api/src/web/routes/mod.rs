@@ -25,6 +25,12 @@ pub mod exports;
 pub mod home;
 /// Payroll runs (draft, review, approve) and their workbooks.
 pub mod payroll;
+/// Repair of a published month after events (leavers, joiners, approved leave).
+pub mod repair;
+/// The periodic reports and the policy documents: pages, downloads, JSON.
+pub mod reports;
+/// The request book: leave and swap requests, approved or rejected.
+pub mod requests;
 /// The roster pages (generate, grid, edit with the validator's verdict, publish).
 pub mod roster;
 /// Staff: hiring criteria and the replacement tracker.
@@ -41,10 +47,13 @@ pub fn router() -> Router<Arc<App>> {
         .merge(exports::routes())
         .merge(audit::routes())
         .merge(roster::routes())
+        .merge(repair::routes())
+        .merge(requests::routes())
         .merge(payroll::routes())
         .merge(compliance::routes())
         .merge(staff::routes())
         .merge(staff_edit::routes())
         .merge(differences::routes())
+        .merge(reports::routes())
         .merge(corrections::routes())
 }
