@@ -32,6 +32,7 @@ fn context() -> ImportContext {
             .map(|i| StaffEntry {
                 id: format!("E{i:04}"),
                 name: format!("员工{i:04}"),
+                ..StaffEntry::default()
             })
             .collect(),
         shifts: vec![
@@ -40,6 +41,7 @@ fn context() -> ImportContext {
             shift("N", "夜班", 0, 480),
         ],
         policy,
+        roster: Default::default(),
     }
 }
 

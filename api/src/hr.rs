@@ -48,6 +48,13 @@ pub struct HrRecord {
     pub bank_account: String,
     /// First day employed (入职日期), required.
     pub hired_on: NaiveDate,
+    /// The person's ids in the attendance systems (DingTalk UserId, WeCom 账号, ZKTeco
+    /// 考勤号码), optional: an attendance export names people by them.
+    #[serde(
+        default,
+        skip_serializing_if = "crate::excel::rows::ClockIds::is_empty"
+    )]
+    pub clock_ids: crate::excel::rows::ClockIds,
     /// Last day employed (离职日期, 最后工作日), if the person has left or is leaving.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub left_on: Option<NaiveDate>,

@@ -25,6 +25,7 @@ fn staff() -> Vec<StaffEntry> {
         .map(|e| StaffEntry {
             id: e.id.clone(),
             name: e.name.clone(),
+            ..StaffEntry::default()
         })
         .collect()
 }

@@ -777,7 +777,7 @@ fn hire_dates() -> BTreeMap<String, NaiveDate> {
 fn cell_text(c: &api::excel::table::Cell) -> String {
     use api::excel::table::Cell;
     match c {
-        Cell::Text(t) => t.clone(),
+        Cell::Text(t) | Cell::Error(t) => t.clone(),
         Cell::Number(n) | Cell::Date(n) => format!("{n:.2}"),
         Cell::Empty => String::new(),
     }

@@ -110,6 +110,9 @@ pub struct ImportContext {
     pub shifts: Vec<ShiftEntry>,
     /// The attendance rules.
     pub policy: AttendancePolicy,
+    /// The month's published roster, when there is one: (employee, date the shift starts) →
+    /// shift code. It guides the pairing of punches that carry no direction (ZKTeco).
+    pub roster: BTreeMap<(String, NaiveDate), String>,
 }
 
 impl ImportContext {
@@ -137,7 +140,19 @@ impl ImportContext {
                 })
                 .collect(),
             policy,
+            roster: BTreeMap::new(),
         }
+    }
+
+    /// The same context with the month's roster (see [`ImportContext::roster`]).
+    #[must_use]
+    pub fn with_roster(mut self, roster: &scheduler::Roster) -> Self {
+        self.roster = roster
+            .assignments
+            .iter()
+            .map(|a| ((a.employee.clone(), a.date), a.shift.clone()))
+            .collect();
+        self
     }
 
     /// The context of a month for everyone on a site (the command line's files, tests).
@@ -154,6 +169,7 @@ impl ImportContext {
             .map(|e| StaffEntry {
                 id: e.id.clone(),
                 name: e.name.clone(),
+                ..StaffEntry::default()
             })
             .collect();
         Self::new(year, month, staff, &site.shifts, policy)

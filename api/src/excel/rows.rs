@@ -4,12 +4,36 @@
 use super::table::{column_letter, Cell, ImportProblem};
 
 /// A person the import may name.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct StaffEntry {
     /// Employee id (工号).
     pub id: String,
     /// Name.
     pub name: String,
+    /// The person's ids in the attendance systems, matched before the name.
+    pub clock_ids: ClockIds,
+}
+
+/// A person's ids in the attendance systems (each identifies people by its own id).
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ClockIds {
+    /// DingTalk UserId (钉钉 员工UserID; text, may start with 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dingtalk: Option<String>,
+    /// WeCom 账号 (企业微信 userid).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wecom: Option<String>,
+    /// ZKTeco 考勤号码 / 登记号码 / PIN (digits, as text).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zkteco: Option<String>,
+}
+
+impl ClockIds {
+    /// Whether nothing is set.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.dingtalk.is_none() && self.wecom.is_none() && self.zkteco.is_none()
+    }
 }
 
 /// Collects problems with the sheet name filled in.

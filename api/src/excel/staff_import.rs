@@ -151,7 +151,29 @@ const TYPING: Field = Field {
     required: false,
 };
 
-const FIELDS: [&Field; 17] = [
+const DINGTALK_ID: Field = Field {
+    label: "钉钉UserID",
+    aliases: &[
+        "钉钉UserID",
+        "钉钉userid",
+        "UserId",
+        "userid",
+        "dingtalk_id",
+    ],
+    required: false,
+};
+const WECOM_ID: Field = Field {
+    label: "企业微信账号",
+    aliases: &["企业微信账号", "企微账号", "wecom_id"],
+    required: false,
+};
+const ZKTECO_ID: Field = Field {
+    label: "考勤号码",
+    aliases: &["考勤号码", "考勤机号码", "登记号码", "zkteco_id"],
+    required: false,
+};
+
+const FIELDS: [&Field; 20] = [
     &ID,
     &NAME,
     &ROLES,
@@ -169,6 +191,9 @@ const FIELDS: [&Field; 17] = [
     &LEFT_ON,
     &EDUCATION,
     &TYPING,
+    &DINGTALK_ID,
+    &WECOM_ID,
+    &ZKTECO_ID,
 ];
 
 /// The well-known roles (and payroll positions, which share the codes) with their Chinese
@@ -749,6 +774,22 @@ fn parse_row(
             }
         }
     };
+    // The attendance systems' ids: text as written (a UserId may start with 0; a number
+    // cell is written without its decimal point).
+    let clock_id = |f: &Field| -> Option<String> {
+        let (_, c) = ctx.get(cells, f)?;
+        match c {
+            Cell::Number(n) if n.fract() == 0.0 => Some(format!("{n:.0}")),
+            other => text_of(other)
+                .map(|t| t.trim().to_string())
+                .filter(|t| !t.is_empty()),
+        }
+    };
+    let clock_ids = crate::excel::rows::ClockIds {
+        dingtalk: clock_id(&DINGTALK_ID),
+        wecom: clock_id(&WECOM_ID),
+        zkteco: clock_id(&ZKTECO_ID),
+    };
     let typing = ctx.whole(
         cells,
         &TYPING,
@@ -908,6 +949,7 @@ fn parse_row(
             left_on: left_on.map(|(_, d)| d),
             education,
             typing_cpm,
+            clock_ids,
         },
         row,
     })
@@ -1065,6 +1107,7 @@ mod tests {
                     left_on: None,
                     education: None,
                     typing_cpm: None,
+                    clock_ids: Default::default(),
                 },
                 row: 2,
             },
@@ -1093,6 +1136,7 @@ mod tests {
                     left_on: Some(d(2026, 12, 31)),
                     education: None,
                     typing_cpm: None,
+                    clock_ids: Default::default(),
                 },
                 row: 3,
             },
@@ -1292,6 +1336,7 @@ mod tests {
                     left_on: None,
                     education: None,
                     typing_cpm: None,
+                    clock_ids: Default::default(),
                 },
                 row: 2,
             }]

@@ -18,8 +18,11 @@ pub enum Cell {
     Text(String),
     /// A number (Excel stores dates as numbers too; see [`Cell::Date`]).
     Number(f64),
-    /// An Excel date or time: days since 1899-12-30, with the time as the fraction.
+    /// An Excel date or time: days since 1899-12-30, with the time as the fraction (a
+    /// workbook saved with the 1904 date system is converted on reading).
     Date(f64),
+    /// An Excel error value as Excel shows it (`#REF!`, `#VALUE!`, `#DIV/0!`, …).
+    Error(String),
 }
 
 impl Cell {
@@ -30,6 +33,7 @@ impl Cell {
             Cell::Text(t) => format!("\"{t}\""),
             Cell::Number(n) => format!("{n}"),
             Cell::Date(d) => format!("date serial {d}"),
+            Cell::Error(e) => format!("the error value {e}"),
         }
     }
 }
@@ -41,6 +45,30 @@ pub struct Table {
     pub sheet: String,
     /// Rows with their 1-based row numbers; blank rows are kept out.
     pub rows: Vec<(usize, Vec<Cell>)>,
+    /// Merged ranges, 1-based and inclusive: (first row, first column, last row, last
+    /// column). A merged range keeps its value in its first cell only, so an importer must
+    /// not read cells under it as empty.
+    pub merged: Vec<(usize, usize, usize, usize)>,
+}
+
+impl Table {
+    /// The merged range covering the 1-based (`row`, `col`), other than its first cell.
+    #[must_use]
+    pub fn merged_over(&self, row: usize, col: usize) -> Option<(usize, usize, usize, usize)> {
+        self.merged.iter().copied().find(|&(r0, c0, r1, c1)| {
+            (r0..=r1).contains(&row) && (c0..=c1).contains(&col) && (row, col) != (r0, c0)
+        })
+    }
+}
+
+/// `A1:D1` for a merged range.
+#[must_use]
+pub fn range_name((r0, c0, r1, c1): (usize, usize, usize, usize)) -> String {
+    format!(
+        "{}{r0}:{}{r1}",
+        column_letter(c0 - 1),
+        column_letter(c1 - 1)
+    )
 }
 
 /// Why a file could not be read at all.
@@ -55,6 +83,12 @@ pub enum TableError {
     /// A workbook without sheets.
     #[error("the workbook has no sheet")]
     NoSheet,
+    /// Text under a workbook's name: a `.xlsx` (or `.xls`) that is not a workbook.
+    #[error("{name} is named as a workbook but holds text, not a workbook: save it from Excel as .xlsx again, or name a CSV file .csv")]
+    TextNamedAsWorkbook {
+        /// The file's name.
+        name: String,
+    },
     /// Refused by [`super::guard::check`] before calamine saw it: corrupt, a zip bomb, too
     /// large, too many cells, …
     #[error("file refused, the workbook cannot be read: {0}")]
@@ -67,6 +101,30 @@ pub fn read(bytes: &[u8]) -> Result<Table, TableError> {
         .into_iter()
         .next()
         .ok_or(TableError::NoSheet)
+}
+
+/// [`read_all`] of an upload named `name`: the kind is still decided by the content, but
+/// text is read as CSV only when the name says CSV (`.csv`, `.txt` or no extension): a text
+/// file named `.xlsx` is a mistake (a renamed or broken export), not a CSV to store.
+///
+/// # Errors
+/// As [`read_all`], and [`TableError::TextNamedAsWorkbook`].
+pub fn read_all_named(bytes: &[u8], name: &str) -> Result<Vec<Table>, TableError> {
+    let lower = name.to_lowercase();
+    let workbook_name = [".xlsx", ".xls", ".xlsm", ".xlsb", ".ods", ".et"]
+        .iter()
+        .any(|e| lower.ends_with(e));
+    if workbook_name
+        && matches!(
+            super::guard::check(bytes, &super::guard::Limits::default()),
+            Ok(super::guard::Kind::Text)
+        )
+    {
+        return Err(TableError::TextNamedAsWorkbook {
+            name: name.to_string(),
+        });
+    }
+    read_all(bytes)
 }
 
 /// Reads every sheet of a workbook (in workbook order), or CSV text as one sheet.
@@ -112,12 +170,43 @@ fn read_workbook(bytes: &[u8], kind: super::guard::Kind) -> Result<Vec<Table>, T
         let range = wb
             .worksheet_range(&sheet)
             .map_err(|e| TableError::Workbook(format!("sheet {sheet}: {e}")))?;
+        let merged: Vec<calamine::Dimensions> = match &mut wb {
+            calamine::Sheets::Xlsx(x) => x
+                .merge_cells_by_sheet_name(&sheet)
+                .map_err(|e| TableError::Workbook(format!("sheet {sheet}: {e}")))?,
+            calamine::Sheets::Xls(x) => x.merge_cells_by_sheet_name(&sheet).unwrap_or_default(),
+            _ => Vec::new(),
+        };
         tables.push(Table {
             rows: table_rows(&range),
+            merged: merged
+                .iter()
+                .map(|d| {
+                    (
+                        d.start.0 as usize + 1,
+                        d.start.1 as usize + 1,
+                        d.end.0 as usize + 1,
+                        d.end.1 as usize + 1,
+                    )
+                })
+                .collect(),
             sheet,
         });
     }
     Ok(tables)
+}
+
+/// The 1900-system serial of a date cell. A workbook saved with the 1904 date system (Excel
+/// for Mac) counts days from 1904-01-01: the same serial is a date 1,462 days (four years and
+/// a day) later there, and read as a 1900 serial it would be four years early.
+fn serial_1900(d: &calamine::ExcelDateTime) -> f64 {
+    let as_1900 =
+        calamine::ExcelDateTime::new(d.as_f64(), calamine::ExcelDateTimeType::DateTime, false);
+    if d.to_ymd_hms_milli() == as_1900.to_ymd_hms_milli() {
+        d.as_f64()
+    } else {
+        d.as_f64() + 1462.0
+    }
 }
 
 fn table_rows(range: &calamine::Range<Data>) -> Vec<(usize, Vec<Cell>)> {
@@ -138,8 +227,8 @@ fn table_rows(range: &calamine::Range<Data>) -> Vec<(usize, Vec<Cell>)> {
             Data::Int(n) => Cell::Number(*n as f64),
             Data::Float(f) => Cell::Number(*f),
             Data::Bool(b) => Cell::Text(b.to_string()),
-            Data::DateTime(d) => Cell::Date(d.as_f64()),
-            Data::Error(e) => Cell::Text(format!("#{e:?}")),
+            Data::DateTime(d) => Cell::Date(serial_1900(d)),
+            Data::Error(e) => Cell::Error(e.to_string()),
         }));
         if cells.iter().all(|c| *c == Cell::Empty) {
             continue;
@@ -205,6 +294,7 @@ fn read_csv(text: &str) -> Table {
     Table {
         sheet: "CSV".into(),
         rows,
+        merged: Vec::new(),
     }
 }
 
@@ -300,6 +390,7 @@ pub fn serial_date(x: f64) -> Option<NaiveDate> {
 pub fn parse_date(c: &Cell) -> Option<NaiveDate> {
     match c {
         Cell::Date(x) | Cell::Number(x) => serial_date(*x),
+        Cell::Empty | Cell::Error(_) => None,
         Cell::Text(t) => {
             // `26-03-01 星期日`: the date is the first word.
             let word = t.split_whitespace().next()?;
@@ -313,7 +404,6 @@ pub fn parse_date(c: &Cell) -> Option<NaiveDate> {
             }
             NaiveDate::from_ymd_opt(y, parts[1].parse().ok()?, parts[2].parse().ok()?)
         }
-        Cell::Empty => None,
     }
 }
 

@@ -23,23 +23,35 @@ pub fn employed_in(staff: &Staff, month: YearMonth) -> Vec<StaffEntry> {
         .map(|m| StaffEntry {
             id: m.employee.id.clone(),
             name: m.employee.name.clone(),
+            clock_ids: m
+                .hr
+                .as_ref()
+                .map(|h| h.clock_ids.clone())
+                .unwrap_or_default(),
         })
         .collect()
 }
 
-/// The import context of a month: its people, the site's shifts and the attendance rules.
+/// The import context of a month: its people, the site's shifts, the attendance rules and
+/// the month's roster (published, else its draft) to pair undirected punches with.
 ///
 /// # Errors
 /// A database error.
 pub async fn context(cx: Context<'_>, month: YearMonth) -> Result<ImportContext> {
     let staff = cx.store.staff().await?;
-    Ok(ImportContext::new(
+    let ctx = ImportContext::new(
         month.year,
         month.month,
         employed_in(&staff, month),
         &cx.reference.site.shifts,
         cx.reference.attendance.clone(),
-    ))
+    );
+    Ok(
+        match super::roster::for_pay(cx, &month.to_string()).await? {
+            Some(r) => ctx.with_roster(&r.doc.roster),
+            None => ctx,
+        },
+    )
 }
 
 /// Refuses a month whose payroll is approved, naming the run.

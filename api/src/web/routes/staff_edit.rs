@@ -154,6 +154,11 @@ fn member_of_form(fields: &[(String, String)]) -> Result<Member, String> {
                     format!("{id}: 打字速度 typing_cpm must be a whole number, not `{n}`")
                 })?),
             },
+            clock_ids: crate::excel::rows::ClockIds {
+                dingtalk: Some(one("dingtalk_id")).filter(|v| !v.is_empty()),
+                wecom: Some(one("wecom_id")).filter(|v| !v.is_empty()),
+                zkteco: Some(one("zkteco_id")).filter(|v| !v.is_empty()),
+            },
         })
     };
     Ok(Member {
