@@ -25,7 +25,7 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 
 pub use super::rows::StaffEntry;
-use super::rows::{cell, text_of, who, Problems};
+use super::rows::{cell, text_of, who, who_with_clock_id, Problems, Vendor};
 use super::table::{
     header_text, normalise, number, parse_date, Cell, ImportErrors, ImportProblem, Table,
     TableError,
@@ -383,7 +383,12 @@ fn detect(t: &Table, spec: &TemplateSpec) -> Option<(Source, usize)> {
     for (row, cells) in t.rows.iter().take(10) {
         let h: Vec<String> = cells.iter().map(header_text).collect();
         let days = cells.iter().filter(|c| day_number(c).is_some()).count();
-        if has(&h, &["姓名", "工号"]) && days >= 28 {
+        let next_days = t
+            .rows
+            .iter()
+            .find(|(r, _)| *r == row + 1)
+            .map_or(0, |(_, c)| c.iter().filter(|x| day_label(x)).count());
+        if has(&h, &["姓名", "工号", "userid"]) && (days >= 28 || next_days >= 28) {
             return Some((Source::DingTalkSummary, *row));
         }
         if has(&h, &["打卡类型"]) && has(&h, &["实际打卡时间"]) {
@@ -774,130 +779,447 @@ fn finish(
     })
 }
 
-/// What one DingTalk day result says: the report, a leave (kind, hours), a shift named.
-type DayResult = (
-    Reported,
-    Option<(scheduler::LeaveKind, Decimal)>,
-    Option<String>,
-);
-
-/// One DingTalk day result: a leave, and what the text reports.
-fn day_result(text: &str, ctx: &ImportContext) -> Result<DayResult, String> {
-    let mut rep = Reported::default();
-    let mut leave = None;
-    let mut shift = None;
-    for token in text
-        .split([',', '，', ';', '；', '\n', ' ', '、', '/'])
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-    {
-        let minutes = |prefix: &str| -> Option<u32> {
-            let rest = token.strip_prefix(prefix)?;
-            let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
-            let unit = &rest[digits.len()..];
-            let n: u32 = digits.parse().ok()?;
-            match unit {
-                "分钟" | "分" | "min" => Some(n),
-                "小时" | "h" => Some(n * 60),
-                _ => None,
-            }
-        };
-        match token {
-            "正常" | "出差" | "外出" | "外勤" | "补卡" => rep.present = true,
-            "休息" | "休" => rep.rest = true,
-            "旷工" | "旷工迟到" => rep.absent = true,
-            "上班缺卡" => {
-                rep.present = true;
-                rep.missing_in = true;
-            }
-            "下班缺卡" => {
-                rep.present = true;
-                rep.missing_out = true;
-            }
-            "缺卡" => {
-                rep.present = true;
-                rep.missing_in = true;
-                rep.missing_out = true;
-            }
-            _ => {
-                if let Some(m) = minutes("严重迟到").or_else(|| minutes("迟到")) {
-                    rep.present = true;
-                    rep.late_minutes = Some(rep.late_minutes.unwrap_or(0) + m);
-                } else if let Some(m) = minutes("早退") {
-                    rep.present = true;
-                    rep.early_minutes = Some(rep.early_minutes.unwrap_or(0) + m);
-                } else if minutes("旷工").is_some() {
-                    rep.absent = true;
-                } else if let Some((kind, hours)) = leave_token(token) {
-                    leave = Some((kind, hours));
-                } else if token.starts_with("加班") {
-                    // Overtime approvals are not read; hours come from the roster.
-                } else if let Some(code) = ctx.shift_code(token) {
-                    shift = Some(code);
-                } else {
-                    return Err(format!("\"{token}\" in \"{text}\""));
-                }
-            }
-        }
-    }
-    Ok((rep, leave, shift))
+/// What one DingTalk day cell says.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct DayCell {
+    /// The report.
+    rep: Reported,
+    /// A leave: kind and hours.
+    leave: Option<(scheduler::LeaveKind, Decimal)>,
+    /// A shift of ours the cell names.
+    shift: Option<String>,
+    /// Punch times in the new style `(08:17,18:30)`, `None` for `-`.
+    times: Option<(Option<u32>, Option<u32>)>,
 }
 
-/// `事假4小时`, `年假1天`, `调休0.5天`, or a bare leave name (a whole day).
-fn leave_token(token: &str) -> Option<(scheduler::LeaveKind, Decimal)> {
-    let split = token
-        .char_indices()
-        .find(|(_, c)| c.is_ascii_digit())
-        .map_or(token.len(), |(i, _)| i);
-    let (name, amount) = token.split_at(split);
-    let kind = leave_kind(name)?;
-    if amount.is_empty() {
-        return Some((kind, Decimal::from(8)));
+/// `12分钟`, `1小时30分钟`, `1.5小时`, `2小时` as minutes.
+fn duration_minutes(s: &str) -> Option<u32> {
+    let s = s.trim();
+    if s.is_empty() {
+        return None;
     }
-    let num: String = amount
-        .chars()
-        .take_while(|c| c.is_ascii_digit() || *c == '.')
-        .collect();
-    let unit = &amount[num.len()..];
-    let n: Decimal = num.parse().ok()?;
-    match unit {
-        "小时" | "h" => Some((kind, n)),
-        "天" | "d" => Some((kind, n * Decimal::from(8))),
+    let mut total = Decimal::ZERO;
+    let mut rest = s;
+    let mut any = false;
+    while !rest.is_empty() {
+        let num: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || *c == '.')
+            .collect();
+        if num.is_empty() {
+            return None;
+        }
+        let n: Decimal = num.parse().ok()?;
+        rest = &rest[num.len()..];
+        let (unit, len) = [("小时", 60), ("分钟", 1), ("分", 1), ("h", 60), ("min", 1)]
+            .into_iter()
+            .find(|(u, _)| rest.starts_with(u))
+            .map(|(u, m)| (m, u.len()))?;
+        total += n * Decimal::from(unit);
+        rest = &rest[len..];
+        any = true;
+    }
+    if !any || total < Decimal::ZERO {
+        return None;
+    }
+    u32::try_from(total.round().mantissa()).ok()
+}
+
+/// `(08:17,18:30)`, `(-,18:07)`, `(09:15,-)`, `(-)`: the punch times of a new-style cell.
+fn punch_pair(inner: &str) -> Option<(Option<u32>, Option<u32>)> {
+    let parts: Vec<&str> = inner.split([',', '，']).map(str::trim).collect();
+    let one = |p: &str| -> Option<Option<u32>> {
+        if p == "-" || p == "--" || p.is_empty() {
+            Some(None)
+        } else {
+            hh_mm(p).map(Some)
+        }
+    };
+    match parts.as_slice() {
+        [only] => Some((one(only)?, None)),
+        [a, b] => Some((one(a)?, one(b)?)),
         _ => None,
     }
 }
 
-fn summary(t: &Table, header_row: usize, ctx: &ImportContext) -> Result<Parsed, ImportErrors> {
-    let mut probs = Problems::new(&t.sheet);
-    let header = header_cells(t, header_row);
-    let cols = find_columns(
-        header,
-        &[
-            (Field::Employee, vec!["工号".into(), "员工编号".into()]),
-            (Field::Name, vec!["姓名".into()]),
-        ],
-    );
-    let days: Vec<(usize, u32)> = header
-        .iter()
-        .enumerate()
-        .filter_map(|(i, c)| day_number(c).map(|d| (i, d)))
-        .collect();
-    let last = ctx.last_day().day();
-    let mut records = Vec::new();
-    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-    for (row, cells) in t.rows.iter().filter(|(r, _)| *r > header_row) {
-        let row = *row;
-        let id_cell = cell(cells, cols.get(&Field::Employee).copied());
-        let name_cell = cell(cells, cols.get(&Field::Name).copied());
-        if *id_cell == Cell::Empty && *name_cell == Cell::Empty {
-            // The sub-header row under merged group headers (请假 → 事假(小时) …).
+/// `08:17` or `08:17:05` as minutes after midnight (seconds dropped).
+fn hh_mm(s: &str) -> Option<u32> {
+    let mut it = s.split(':');
+    let h: u32 = it.next()?.trim().parse().ok()?;
+    let m: u32 = it.next()?.trim().parse().ok()?;
+    if let Some(sec) = it.next() {
+        let sec: u32 = sec.trim().parse().ok()?;
+        if sec > 59 {
+            return None;
+        }
+    }
+    (h <= 24 && m <= 59 && (h < 24 || m == 0)).then_some(h * 60 + m)
+}
+
+/// One DingTalk 月度汇总 day cell, in the classic style (`正常`, `上班迟到12分钟`,
+/// `事假09-01 09:00到09-01 13:00 4小时`, several joined by `,`) or the new one
+/// (`正常班:正常\n(08:17,18:30)`, `休息\n(-)`, `(09:15,-)`).
+fn day_cell(text: &str, ctx: &ImportContext) -> Result<DayCell, String> {
+    let mut out = DayCell::default();
+    // The punch times in parentheses (new style) come out first.
+    let mut rest = String::new();
+    let mut chars = text.char_indices().peekable();
+    let mut last = 0;
+    while let Some((i, c)) = chars.next() {
+        if c == '(' || c == '（' {
+            let close = text[i..].find([')', '）']).map(|j| i + j);
+            let Some(close) = close else {
+                return Err(format!("\"{text}\": a parenthesis is not closed"));
+            };
+            let inner = &text[i + c.len_utf8()..close];
+            let is_times = inner
+                .chars()
+                .all(|c| c.is_ascii_digit() || ":-,， ".contains(c));
+            if is_times {
+                rest.push_str(&text[last..i]);
+                out.times = Some(punch_pair(inner).ok_or_else(|| {
+                    format!("\"{inner}\" in \"{text}\": punch times (HH:MM,HH:MM), - for none")
+                })?);
+                let end = close + text[close..].chars().next().map_or(1, char::len_utf8);
+                last = end;
+                while chars.peek().is_some_and(|(j, _)| *j < end) {
+                    chars.next();
+                }
+            }
+        }
+    }
+    rest.push_str(&text[last..]);
+    if let Some((Some(_), _) | (_, Some(_))) = out.times {
+        out.rep.present = true;
+    }
+    if let Some((a, b)) = out.times {
+        if a.is_none() && b.is_some() {
+            out.rep.missing_in = true;
+        }
+        if a.is_some() && b.is_none() {
+            out.rep.missing_out = true;
+        }
+    }
+    for segment in rest
+        .split([',', '，', ';', '；', '\n'])
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        // `正常班:正常`: the company's shift name, then the result.
+        let seg = match segment.split_once([':', '：']) {
+            Some((name, result)) if !name.chars().next().is_some_and(|c| c.is_ascii_digit()) => {
+                if let Some(code) = ctx.shift_code(name) {
+                    out.shift = Some(code);
+                }
+                result.trim()
+            }
+            _ => segment,
+        };
+        if seg.is_empty() {
             continue;
         }
-        let Some(employee) = who(
+        let after = |p: &str| seg.strip_prefix(p);
+        match seg {
+            "正常" | "出勤" | "外勤" | "补卡审批通过" | "不在考勤组并打卡" => {
+                out.rep.present = true;
+            }
+            "休息" | "休" => out.rep.rest = true,
+            "休息并打卡" => {
+                out.rep.rest = true;
+                out.rep.present = true;
+            }
+            "旷工" => out.rep.absent = true,
+            "上班缺卡" => {
+                out.rep.present = true;
+                out.rep.missing_in = true;
+            }
+            "下班缺卡" => {
+                out.rep.present = true;
+                out.rep.missing_out = true;
+            }
+            "缺卡" => {
+                out.rep.present = true;
+                out.rep.missing_in = true;
+                out.rep.missing_out = true;
+            }
+            _ => {
+                let late = ["上班严重迟到", "严重迟到", "上班迟到", "迟到"]
+                    .iter()
+                    .find_map(|p| after(p))
+                    .map(|r| duration_minutes(r).ok_or(r));
+                let early = ["下班早退", "早退"]
+                    .iter()
+                    .find_map(|p| after(p))
+                    .map(|r| duration_minutes(r).ok_or(r));
+                if seg.starts_with("管理员") && seg.ends_with("改为正常") {
+                    out.rep.present = true;
+                } else if let Some(r) = ["旷工迟到", "上班旷工迟到"].iter().find_map(|p| after(p))
+                {
+                    let _ = r;
+                    out.rep.absent = true;
+                } else if let Some(m) = late {
+                    let m = m.map_err(|r| {
+                        format!("\"{r}\" in \"{text}\": a duration (12分钟, 1小时30分钟)")
+                    })?;
+                    out.rep.present = true;
+                    out.rep.late_minutes = Some(out.rep.late_minutes.unwrap_or(0) + m);
+                } else if let Some(m) = early {
+                    let m = m.map_err(|r| format!("\"{r}\" in \"{text}\": a duration (5分钟)"))?;
+                    out.rep.present = true;
+                    out.rep.early_minutes = Some(out.rep.early_minutes.unwrap_or(0) + m);
+                } else if ["出差", "外出", "加班", "休息加班"]
+                    .iter()
+                    .any(|p| seg.starts_with(p))
+                {
+                    // A trip or outing is work; overtime hours come from the roster.
+                    if !seg.starts_with("加班") && !seg.starts_with("休息加班") {
+                        out.rep.present = true;
+                    }
+                } else if let Some((kind, hours)) = leave_segment(seg) {
+                    let hours = hours.map_err(|e| format!("\"{seg}\" in \"{text}\": {e}"))?;
+                    out.leave = Some(match out.leave {
+                        Some((k, h)) if k == kind => (k, h + hours),
+                        _ => (kind, hours),
+                    });
+                } else if let Some(code) = ctx.shift_code(seg) {
+                    out.shift = Some(code);
+                } else {
+                    return Err(format!("\"{seg}\" in \"{text}\""));
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// A leave segment: a leave name, optionally a time span, and the amount at the end
+/// (`事假4小时`, `年假1天`, `病假3.5小时`, `事假09-01 09:00到09-01 13:00 4小时`), or the bare
+/// name (a whole day). `None` when it is not a leave; `Some(Err)` for a leave with a bad
+/// amount (a negative or unreadable one).
+fn leave_segment(seg: &str) -> Option<(scheduler::LeaveKind, Result<Decimal, String>)> {
+    let name_end = seg
+        .char_indices()
+        .find(|(_, c)| c.is_ascii_digit() || *c == '-' || c.is_whitespace())
+        .map_or(seg.len(), |(i, _)| i);
+    let kind = leave_kind(&seg[..name_end])?;
+    let tail = seg[name_end..].trim();
+    if tail.is_empty() {
+        return Some((kind, Ok(Decimal::from(8))));
+    }
+    // The amount is the last word: `4小时`, `1天`, `0.5天`.
+    let last = tail.rsplit(' ').next().unwrap_or(tail);
+    let last = last.rsplit('到').next().unwrap_or(last);
+    let num_start = last
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| !c.is_ascii_digit() && *c != '.')
+        .last()
+        .map_or(last.len(), |(i, _)| i);
+    let unit = &last[num_start..];
+    let digits_start = last[..num_start]
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_ascii_digit() || *c == '.' || *c == '-')
+        .last()
+        .map_or(num_start, |(i, _)| i);
+    let num = &last[digits_start..num_start];
+    let amount: Result<Decimal, String> = num
+        .parse::<Decimal>()
+        .map_err(|_| format!("a leave amount (4小时, 1天), not \"{last}\""))
+        .and_then(|n| {
+            if n < Decimal::ZERO {
+                return Err(format!("a leave amount of at least 0, not {n}"));
+            }
+            match unit {
+                "小时" | "h" => Ok(n),
+                "天" | "d" => Ok(n * Decimal::from(8)),
+                _ => Err(format!("a leave amount in 小时 or 天, not \"{last}\"")),
+            }
+        });
+    Some((kind, amount))
+}
+
+/// A DingTalk 月度汇总 totals column this reader checks against the day cells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Total {
+    LateCount,
+    LateMinutes,
+    EarlyCount,
+    EarlyMinutes,
+    MissingIn,
+    MissingOut,
+    AbsentDays,
+    RestDays,
+    /// A leave kind's total, in hours (`true`) or days.
+    Leave(scheduler::LeaveKind, bool),
+    /// Read as a number ≥ 0, not compared.
+    Other,
+}
+
+/// The totals column a (normalised) header names, if any.
+fn total_of(h: &str) -> Option<Total> {
+    Some(match h {
+        "迟到次数" => Total::LateCount,
+        "迟到时长" | "迟到时长分钟" | "迟到时长分" => Total::LateMinutes,
+        "早退次数" => Total::EarlyCount,
+        "早退时长" | "早退时长分钟" | "早退时长分" => Total::EarlyMinutes,
+        "上班缺卡次数" => Total::MissingIn,
+        "下班缺卡次数" => Total::MissingOut,
+        "旷工天数" => Total::AbsentDays,
+        "休息天数" => Total::RestDays,
+        "出勤天数"
+        | "应出勤天数"
+        | "工作时长"
+        | "工作时长分钟"
+        | "工作时长分"
+        | "严重迟到次数"
+        | "严重迟到时长"
+        | "严重迟到时长分钟"
+        | "旷工迟到天数"
+        | "旷工迟到次数"
+        | "出差时长"
+        | "外出时长"
+        | "补卡次数"
+        | "加班总时长"
+        | "打卡次数" => Total::Other,
+        _ => {
+            let (name, hours) = if let Some(n) = h.strip_suffix("小时") {
+                (n, true)
+            } else if let Some(n) = h.strip_suffix("天") {
+                (n, false)
+            } else {
+                return None;
+            };
+            Total::Leave(leave_kind(name)?, hours)
+        }
+    })
+}
+
+/// The label of a DingTalk day column: `1`..`31`, or `六` / `日` on weekends (whose date is
+/// counted from the title's period).
+fn day_label(c: &Cell) -> bool {
+    day_number(c).is_some()
+        || matches!(c, Cell::Text(t) if matches!(t.as_str(), "六" | "日" | "一" | "二" | "三" | "四" | "五"))
+}
+
+/// `月度汇总 统计日期：2026-03-01 至 2026-03-31` in the rows above the header: the period.
+fn summary_period(t: &Table, header_row: usize) -> Option<(NaiveDate, NaiveDate)> {
+    for (_, cells) in t.rows.iter().filter(|(r, _)| *r < header_row) {
+        for c in cells {
+            let Cell::Text(s) = c else { continue };
+            let Some(at) = s.find("统计日期") else {
+                continue;
+            };
+            let rest = s[at + "统计日期".len()..].trim_start_matches([':', '：', ' ']);
+            let (a, b) = rest.split_once('至')?;
+            let a = parse_date(&Cell::Text(a.trim().to_string()))?;
+            let b = parse_date(&Cell::Text(b.trim().split_whitespace().next()?.to_string()))?;
+            return Some((a, b));
+        }
+    }
+    None
+}
+
+/// DingTalk 月度汇总: one row per person under a one- or two-level header (identification
+/// and totals merged over both rows; 请假 over its leave types and 考勤结果 over the day
+/// columns, labelled with the day number, or 六 / 日 on weekends), the period in the title.
+/// Every day cell is read; the totals are checked as numbers ≥ 0 that agree with the day
+/// cells.
+fn summary(t: &Table, header_row: usize, ctx: &ImportContext) -> Result<Parsed, ImportErrors> {
+    let mut probs = Problems::new(&t.sheet);
+    let top = header_cells(t, header_row);
+    let sub: Option<&[Cell]> = t
+        .rows
+        .iter()
+        .find(|(r, _)| *r == header_row + 1)
+        .map(|(_, c)| c.as_slice())
+        .filter(|c| c.iter().filter(|x| day_label(x)).count() >= 28);
+    let width = top.len().max(sub.map_or(0, <[Cell]>::len));
+    // The header of each column: the sub-header's text where it has one.
+    let header: Vec<Cell> = (0..width)
+        .map(|i| match sub.and_then(|s| s.get(i)) {
+            Some(c) if *c != Cell::Empty => c.clone(),
+            _ => top.get(i).cloned().unwrap_or(Cell::Empty),
+        })
+        .collect();
+    let last_header = header_row + usize::from(sub.is_some());
+    let h: Vec<String> = header.iter().map(header_text).collect();
+    let col = |names: &[&str]| {
+        h.iter()
+            .position(|x| names.iter().any(|n| x == &normalise(n)))
+    };
+    let id_col = col(&["工号", "员工编号"]);
+    let user_col = col(&["UserId", "userid", "钉钉UserID"]);
+    let name_col = col(&["姓名"]);
+    if id_col.is_none() && user_col.is_none() {
+        probs.missing_column(
+            last_header,
+            "工号 or UserId (the 月度汇总 identifies people by them; a file without them cannot be matched safely)",
+            &["工号".to_string(), "UserId".to_string()],
+        );
+        return Err(ImportErrors(probs.list));
+    }
+    // The day columns, in order, with their dates.
+    let day_cols: Vec<usize> = (0..width).filter(|&i| day_label(&header[i])).collect();
+    let period = summary_period(t, header_row);
+    let dates: Vec<(usize, Result<NaiveDate, String>)> = match period {
+        Some((from, _)) => day_cols
+            .iter()
+            .enumerate()
+            .map(|(k, &i)| (i, Ok(from + Duration::days(k as i64))))
+            .collect(),
+        None => day_cols
+            .iter()
+            .map(|&i| {
+                let d = day_number(&header[i]).ok_or_else(|| {
+                    "a day number (the title's 统计日期 is missing, so 六/日 columns have no date)".to_string()
+                });
+                (
+                    i,
+                    d.and_then(|d| {
+                        NaiveDate::from_ymd_opt(ctx.year, ctx.month, d)
+                            .ok_or_else(|| format!("day {d} of {}-{:02}", ctx.year, ctx.month))
+                    }),
+                )
+            })
+            .collect(),
+    };
+    // The label must agree with the date it stands for.
+    for (i, d) in &dates {
+        if let (Ok(d), Some(n)) = (d, day_number(&header[*i])) {
+            if d.day() != n {
+                probs.at(
+                    last_header,
+                    Some((*i, "考勤结果")),
+                    &format!("day {} (the column's date by the title's period)", d.day()),
+                    format!("day label {n}"),
+                );
+            }
+        }
+    }
+    let totals: Vec<(usize, Total)> = (0..width)
+        .filter(|i| !day_cols.contains(i))
+        .filter_map(|i| total_of(&h[i]).map(|t| (i, t)))
+        .collect();
+    let mut records = Vec::new();
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for (row, cells) in t.rows.iter().filter(|(r, _)| *r > last_header) {
+        let row = *row;
+        let id_cell = cell(cells, id_col);
+        let user_cell = cell(cells, user_col);
+        let name_cell = cell(cells, name_col);
+        if [id_cell, user_cell, name_cell]
+            .iter()
+            .all(|c| **c == Cell::Empty)
+        {
+            continue;
+        }
+        let Some(employee) = who_with_clock_id(
             &ctx.staff,
-            cols.get(&Field::Employee).map(|i| (*i, id_cell)),
-            cols.get(&Field::Name).map(|i| (*i, name_cell)),
-            true,
+            Vendor::DingTalk,
+            user_col.map(|i| (i, user_cell)),
+            id_col.map(|i| (i, id_cell)),
+            name_col.map(|i| (i, name_cell)),
             row,
             &mut probs,
         ) else {
@@ -918,43 +1240,121 @@ fn summary(t: &Table, header_row: usize, ctx: &ImportContext) -> Result<Parsed, 
             .find(|s| s.id == employee)
             .map(|s| s.name.clone())
             .unwrap_or_default();
-        for &(i, day) in &days {
-            let c = cell(cells, Some(i));
-            let Some(text) = text_of(c) else { continue };
-            let head = format!("{day}");
-            if day > last {
+        let mut sums = DaySums::default();
+        for (i, date) in &dates {
+            let c = cell(cells, Some(*i));
+            if let Cell::Error(e) = c {
                 probs.at(
                     row,
-                    Some((i, &head)),
-                    &format!("no result past day {last} of {}-{:02}", ctx.year, ctx.month),
-                    format!("\"{text}\" (date outside the month)"),
+                    Some((*i, "考勤结果")),
+                    "a day result",
+                    format!("the error value {e}"),
                 );
                 continue;
             }
-            let date = NaiveDate::from_ymd_opt(ctx.year, ctx.month, day).expect("day in month");
-            match day_result(&text, ctx) {
-                Ok((rep, leave, shift)) => records.push(DayRecord {
-                    employee: employee.clone(),
-                    name: name.clone(),
-                    date,
-                    shift,
-                    shift_inferred: false,
-                    clock_in: None,
-                    clock_out: None,
-                    leave: leave.map(|(k, _)| k),
-                    leave_hours: leave.map(|(_, h)| h),
-                    reported: Some(rep),
-                    note: text,
-                    source: Source::DingTalkSummary,
-                    sheet: t.sheet.clone(),
+            let Some(text) = text_of(c) else { continue };
+            let head = match date {
+                Ok(d) => format!("{}", d.day()),
+                Err(_) => "考勤结果".to_string(),
+            };
+            let date = match date {
+                Ok(d) => *d,
+                Err(e) => {
+                    probs.at(row, Some((*i, &head)), e, format!("\"{text}\""));
+                    continue;
+                }
+            };
+            if !ctx.in_month(date) {
+                probs.at(
                     row,
-                }),
+                    Some((*i, &head)),
+                    &format!("a day of {}-{:02}", ctx.year, ctx.month),
+                    format!("\"{text}\" on {date} (date outside the month)"),
+                );
+                continue;
+            }
+            match day_cell(&text, ctx) {
+                Ok(dc) => {
+                    sums.add(&dc);
+                    let at = |m: Option<u32>| {
+                        m.map(|m| date.and_hms_opt(0, 0, 0).expect("midnight") + Duration::minutes(i64::from(m)))
+                    };
+                    let (clock_in, mut clock_out) = dc.times.map_or((None, None), |(a, b)| (at(a), at(b)));
+                    if let (Some(a), Some(b)) = (clock_in, clock_out) {
+                        if b <= a {
+                            clock_out = Some(b + Duration::days(1));
+                        }
+                    }
+                    records.push(DayRecord {
+                        employee: employee.clone(),
+                        name: name.clone(),
+                        date,
+                        shift: dc.shift,
+                        shift_inferred: false,
+                        clock_in,
+                        clock_out,
+                        leave: dc.leave.map(|(k, _)| k),
+                        leave_hours: dc.leave.map(|(_, h)| h),
+                        reported: Some(dc.rep),
+                        note: text,
+                        source: Source::DingTalkSummary,
+                        sheet: t.sheet.clone(),
+                        row,
+                    });
+                }
                 Err(found) => probs.at(
                     row,
-                    Some((i, &head)),
-                    "a DingTalk day result: 正常, 休息, 迟到N分钟, 早退N分钟, 上班缺卡, 下班缺卡, 旷工, 事假N小时, 年假N天 …",
+                    Some((*i, &head)),
+                    "a DingTalk day result: 正常, 休息, 上班迟到N分钟, 下班早退N分钟, 上班缺卡, 下班缺卡, 旷工, 事假N小时, 年假N天, 班次:结果 (HH:MM,HH:MM) …",
                     found,
                 ),
+            }
+        }
+        // The totals: numbers ≥ 0 agreeing with the day cells.
+        for &(i, total) in &totals {
+            let c = cell(cells, Some(i));
+            let head = match &header[i] {
+                Cell::Text(t) => t.clone(),
+                _ => h[i].clone(),
+            };
+            let value = match c {
+                Cell::Empty => continue,
+                Cell::Error(e) => {
+                    probs.at(
+                        row,
+                        Some((i, &head)),
+                        "a number of at least 0",
+                        format!("the error value {e}"),
+                    );
+                    continue;
+                }
+                other => match number(other) {
+                    Some(v) if v >= 0.0 && v.is_finite() => v,
+                    Some(v) => {
+                        probs.at(
+                            row,
+                            Some((i, &head)),
+                            "a number of at least 0",
+                            format!("{v}"),
+                        );
+                        continue;
+                    }
+                    None => {
+                        probs.at(row, Some((i, &head)), "a number", other.shown());
+                        continue;
+                    }
+                },
+            };
+            if let Some(expected) = sums.total(total) {
+                let v = Decimal::try_from(value).unwrap_or_default();
+                if (v - expected).abs() > Decimal::new(1, 2) {
+                    probs.at(
+                        row,
+                        Some((i, &head)),
+                        &format!("{} (the sum of the day cells)", expected.normalize()),
+                        format!("{} (the totals disagree with the days)", v.normalize()),
+                    );
+                }
             }
         }
     }
@@ -967,6 +1367,70 @@ fn summary(t: &Table, header_row: usize, ctx: &ImportContext) -> Result<Parsed, 
         0,
         vec![],
     )
+}
+
+/// The day cells of a summary row, summed for the totals columns.
+#[derive(Debug, Default)]
+struct DaySums {
+    late_count: u32,
+    late_minutes: u32,
+    early_count: u32,
+    early_minutes: u32,
+    missing_in: u32,
+    missing_out: u32,
+    absent: u32,
+    rest: u32,
+    leave_hours: Vec<(scheduler::LeaveKind, Decimal)>,
+}
+
+impl DaySums {
+    fn add(&mut self, d: &DayCell) {
+        if let Some(m) = d.rep.late_minutes {
+            self.late_count += 1;
+            self.late_minutes += m;
+        }
+        if let Some(m) = d.rep.early_minutes {
+            self.early_count += 1;
+            self.early_minutes += m;
+        }
+        self.missing_in += u32::from(d.rep.missing_in);
+        self.missing_out += u32::from(d.rep.missing_out);
+        self.absent += u32::from(d.rep.absent);
+        self.rest += u32::from(d.rep.rest && !d.rep.present);
+        if let Some((k, h)) = d.leave {
+            match self.leave_hours.iter_mut().find(|(x, _)| *x == k) {
+                Some((_, sum)) => *sum += h,
+                None => self.leave_hours.push((k, h)),
+            }
+        }
+    }
+
+    fn total(&self, t: Total) -> Option<Decimal> {
+        Some(match t {
+            Total::LateCount => self.late_count.into(),
+            Total::LateMinutes => self.late_minutes.into(),
+            Total::EarlyCount => self.early_count.into(),
+            Total::EarlyMinutes => self.early_minutes.into(),
+            Total::MissingIn => self.missing_in.into(),
+            Total::MissingOut => self.missing_out.into(),
+            Total::AbsentDays => self.absent.into(),
+            Total::RestDays => self.rest.into(),
+            Total::Leave(k, hours) => {
+                let h = self
+                    .leave_hours
+                    .iter()
+                    .find(|(x, _)| *x == k)
+                    .map(|(_, h)| *h)
+                    .unwrap_or_default();
+                if hours {
+                    h
+                } else {
+                    h / Decimal::from(8)
+                }
+            }
+            Total::Other => return None,
+        })
+    }
 }
 
 fn punches(

@@ -175,3 +175,105 @@ pub fn text_of(c: &Cell) -> Option<String> {
         _ => None,
     }
 }
+
+/// An attendance system, for its ids ([`ClockIds`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Vendor {
+    /// DingTalk UserId.
+    DingTalk,
+    /// WeCom 账号.
+    WeCom,
+    /// ZKTeco 考勤号码.
+    Zkteco,
+}
+
+impl Vendor {
+    /// The person's id in this system.
+    #[must_use]
+    pub fn id_of(self, ids: &ClockIds) -> Option<&str> {
+        match self {
+            Vendor::DingTalk => ids.dingtalk.as_deref(),
+            Vendor::WeCom => ids.wecom.as_deref(),
+            Vendor::Zkteco => ids.zkteco.as_deref(),
+        }
+    }
+
+    /// The column's name in messages.
+    #[must_use]
+    pub fn column(self) -> &'static str {
+        match self {
+            Vendor::DingTalk => "UserId",
+            Vendor::WeCom => "账号",
+            Vendor::Zkteco => "考勤号码",
+        }
+    }
+}
+
+/// A name as the vendor writes it, without a leaver's mark (`张三(已离职)`, `张三（离职）`).
+#[must_use]
+pub fn plain_name(name: &str) -> &str {
+    let n = name.trim();
+    for mark in ["(已离职)", "（已离职）", "(离职)", "（离职）"] {
+        if let Some(s) = n.strip_suffix(mark) {
+            return s.trim_end();
+        }
+    }
+    n
+}
+
+/// The person a vendor row names: by the vendor's own id (`clock`: the system's UserId /
+/// 账号 / 考勤号码, matched against the staff list's [`ClockIds`]) first, then as [`who`]
+/// does by employee id and name. A vendor id that matches nobody falls through to the
+/// employee id and name (the staff list may not hold vendor ids yet); when it matches
+/// someone, a name that disagrees is a problem.
+pub fn who_with_clock_id(
+    staff: &[StaffEntry],
+    vendor: Vendor,
+    clock: Option<(usize, &Cell)>,
+    id: Option<(usize, &Cell)>,
+    name: Option<(usize, &Cell)>,
+    row: usize,
+    probs: &mut Problems<'_>,
+) -> Option<String> {
+    let text = |c: &Cell| match c {
+        Cell::Text(t) => Some(t.trim().to_string()),
+        Cell::Number(n) if n.fract() == 0.0 => Some(format!("{n:.0}")),
+        _ => None,
+    };
+    let name_text = name
+        .and_then(|(_, c)| text(c))
+        .map(|n| plain_name(&n).to_string());
+    if let Some(vid) = clock.and_then(|(_, c)| text(c)).filter(|v| !v.is_empty()) {
+        let by_clock: Vec<&StaffEntry> = staff
+            .iter()
+            .filter(|s| vendor.id_of(&s.clock_ids).is_some_and(|x| x == vid))
+            .collect();
+        if let [s] = by_clock.as_slice() {
+            if let (Some(n), Some((col, _))) = (&name_text, name) {
+                if *n != s.name {
+                    probs.at(
+                        row,
+                        Some((col, "姓名")),
+                        &format!(
+                            "the name of {} {} ({} {vid})",
+                            s.id,
+                            s.name,
+                            vendor.column()
+                        ),
+                        format!("\"{n}\""),
+                    );
+                    return None;
+                }
+            }
+            return Some(s.id.clone());
+        }
+    }
+    let plain = name_text.map(Cell::Text);
+    let name = match (&plain, name) {
+        (Some(c), Some((i, _))) => Some((i, c)),
+        (None, n) => n,
+        _ => None,
+    };
+    let id_given = id.is_some_and(|(_, c)| text(c).is_some_and(|t| !t.is_empty()));
+    who(staff, id.filter(|_| id_given), name, id_given, row, probs)
+}
