@@ -1045,3 +1045,92 @@ pub fn clock_text(t: NaiveDateTime) -> String {
 pub fn in_month(date: NaiveDate, year: i32, month: u32) -> bool {
     date.year() == year && date.month() == month
 }
+
+/// Pairs punches with the person's rostered shifts first, for files whose punches carry no
+/// direction (ZKTeco): each rostered shift takes, as its clock-in, the first punch from the
+/// clock-in window before its start to the absence limit after it, and as its clock-out the
+/// last punch after that from the absence limit before its end to the clock-out window
+/// after it. At a boundary where one shift ends as another starts (08:00, 24:00) the
+/// rostered shift decides what a punch is. Returns the records of rostered shifts with a
+/// punch, and the punches no rostered shift took (paired by the times alone afterwards).
+#[must_use]
+pub fn pair_with_roster(
+    punches: &[Punch],
+    roster: &BTreeMap<(String, NaiveDate), String>,
+    shifts: &[ShiftClock],
+    policy: &AttendancePolicy,
+    names: &BTreeMap<String, String>,
+    source: Source,
+) -> (Vec<DayRecord>, Vec<Punch>) {
+    let mut taken = vec![false; punches.len()];
+    let mut records = Vec::new();
+    let minutes = |m: u32| Duration::minutes(i64::from(m));
+    for ((employee, date), code) in roster {
+        let Some(clock) = shifts.iter().find(|s| &s.code == code) else {
+            continue;
+        };
+        let midnight = date.and_hms_opt(0, 0, 0).expect("midnight");
+        let (start, end) = (
+            midnight + minutes(clock.start),
+            midnight + minutes(clock.end),
+        );
+        let mine = |i: usize| !taken[i] && punches[i].employee == *employee;
+        let in_window = (
+            start - minutes(policy.clock_in_early_window_minutes),
+            start + minutes(policy.absent_late_minutes),
+        );
+        let clock_in = (0..punches.len()).find(|&i| {
+            mine(i)
+                && punches[i].direction != Some(Direction::Out)
+                && punches[i].at >= in_window.0
+                && punches[i].at <= in_window.1
+        });
+        let out_from = clock_in.map_or(end - minutes(policy.absent_early_minutes), |i| {
+            punches[i]
+                .at
+                .max(end - minutes(policy.absent_early_minutes))
+        });
+        let out_window = (
+            out_from,
+            end + minutes(policy.clock_out_late_window_minutes),
+        );
+        let clock_out = (0..punches.len()).rev().find(|&i| {
+            mine(i)
+                && Some(i) != clock_in
+                && punches[i].direction != Some(Direction::In)
+                && punches[i].at > out_window.0 - Duration::seconds(1)
+                && punches[i].at <= out_window.1
+                && clock_in.is_none_or(|c| punches[i].at > punches[c].at)
+        });
+        if clock_in.is_none() && clock_out.is_none() {
+            continue;
+        }
+        let first = clock_in.or(clock_out).expect("one of them");
+        for i in [clock_in, clock_out].into_iter().flatten() {
+            taken[i] = true;
+        }
+        records.push(DayRecord {
+            employee: employee.clone(),
+            name: names.get(employee).cloned().unwrap_or_default(),
+            date: *date,
+            shift: Some(code.clone()),
+            shift_inferred: false,
+            clock_in: clock_in.map(|i| punches[i].at),
+            clock_out: clock_out.map(|i| punches[i].at),
+            leave: None,
+            leave_hours: None,
+            reported: None,
+            note: String::new(),
+            source,
+            sheet: punches[first].sheet.clone(),
+            row: punches[first].row,
+        });
+    }
+    let rest = punches
+        .iter()
+        .zip(&taken)
+        .filter(|(_, t)| !**t)
+        .map(|(p, _)| p.clone())
+        .collect();
+    (records, rest)
+}

@@ -111,10 +111,14 @@ pub fn run(cmd: AttendanceCommand, g: &Global) -> anyhow::Result<()> {
             let month = YearMonth::parse(&month)?;
             let bytes = fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
             let env = Env::open(g)?;
+            let name = file
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default();
             let parsed = env
-                .block_on(
-                    |cx| async move { crate::month::attendance::parse(cx, month, bytes).await },
-                )
+                .block_on(|cx| async move {
+                    crate::month::attendance::parse(cx, month, &name, bytes).await
+                })
                 .map_err(|e| anyhow::anyhow!("{} — {e:#}", file.display()))?;
             print_parsed(&parsed, &month.to_string());
             if dry_run {

@@ -31,8 +31,8 @@ use super::table::{
     TableError,
 };
 use crate::attendance::{
-    leave_kind, merge_repeats, pair_punches, AttendancePolicy, DayRecord, Direction, Punch,
-    Reported, ShiftClock, Source,
+    leave_kind, merge_repeats, pair_punches, pair_with_roster, AttendancePolicy, DayRecord,
+    Direction, Punch, Reported, ShiftClock, Source,
 };
 
 /// The template's layout spec, embedded from `templates/excel/attendance-template.toml`.
@@ -245,7 +245,10 @@ enum Field {
     PunchDate,
     PunchKind,
     PunchResult,
-    Account,
+    /// The vendor's own id of the person (DingTalk UserId, WeCom 账号, ZKTeco 考勤号码).
+    ClockId,
+    /// DingTalk 考勤时间: the scheduled check a punch was matched to.
+    PlanTime,
 }
 
 impl Field {
@@ -264,7 +267,8 @@ impl Field {
             Field::PunchDate => "考勤日期",
             Field::PunchKind => "打卡类型",
             Field::PunchResult => "打卡结果",
-            Field::Account => "账号",
+            Field::ClockId => "UserId/账号/考勤号码",
+            Field::PlanTime => "考勤时间",
         }
     }
 }
@@ -274,21 +278,25 @@ fn punch_aliases(source: Source) -> Vec<(Field, &'static [&'static str])> {
     match source {
         Source::DingTalkPunches => vec![
             (Field::Employee, &["工号", "员工编号"]),
+            (Field::ClockId, &["UserId", "钉钉UserID"]),
             (Field::Name, &["姓名"]),
             (Field::PunchDate, &["考勤日期", "日期"]),
+            (Field::PlanTime, &["考勤时间"]),
             (Field::PunchTime, &["打卡时间", "实际打卡时间"]),
             (Field::PunchResult, &["打卡结果"]),
         ],
         Source::WeComPunches => vec![
             (Field::Name, &["姓名"]),
-            (Field::Account, &["账号", "工号"]),
+            (Field::ClockId, &["账号", "userid"]),
+            (Field::Employee, &["工号"]),
             (Field::PunchDate, &["时间日期", "日期", "时间"]),
             (Field::PunchKind, &["打卡类型"]),
             (Field::PunchTime, &["实际打卡时间", "打卡时间"]),
             (Field::PunchResult, &["打卡状态"]),
         ],
         Source::ZktecoPunches => vec![
-            (Field::Account, &["考勤号码", "工号", "人员编号"]),
+            (Field::ClockId, &["考勤号码", "登记号码", "人员编号", "PIN"]),
+            (Field::Employee, &["工号"]),
             (Field::Name, &["姓名"]),
             (Field::PunchTime, &["日期时间", "打卡时间", "签到时间"]),
         ],
@@ -303,7 +311,27 @@ fn punch_aliases(source: Source) -> Vec<(Field, &'static [&'static str])> {
 /// column, an unknown employee, a date outside the month, text in a number cell, a duplicate
 /// row, overlapping punches, an unknown shift, leave type or day result.
 pub fn parse(bytes: &[u8], ctx: &ImportContext) -> Result<Parsed, ImportErrors> {
-    let tables = crate::excel::table::read_all(bytes).map_err(|e| {
+    parse_tables(crate::excel::table::read_all(bytes), ctx)
+}
+
+/// [`parse`] of an upload named `file_name`: text is read as CSV only when the name says
+/// so (a text file named `.xlsx` is refused, see [`crate::excel::table::read_all_named`]).
+///
+/// # Errors
+/// As [`parse`].
+pub fn parse_named(
+    bytes: &[u8],
+    file_name: &str,
+    ctx: &ImportContext,
+) -> Result<Parsed, ImportErrors> {
+    parse_tables(crate::excel::table::read_all_named(bytes, file_name), ctx)
+}
+
+fn parse_tables(
+    tables: Result<Vec<Table>, TableError>,
+    ctx: &ImportContext,
+) -> Result<Parsed, ImportErrors> {
+    let tables = tables.map_err(|e| {
         let found = match &e {
             TableError::NotATable => "neither a workbook nor UTF-8 text".to_string(),
             other => other.to_string(),
@@ -320,6 +348,7 @@ pub fn parse(bytes: &[u8], ctx: &ImportContext) -> Result<Parsed, ImportErrors> 
     // The first sheet whose headers are recognised.
     for t in &tables {
         if let Some((source, header_row)) = detect(t, &spec) {
+            data_region(t, source, header_row)?;
             return match source {
                 Source::Template => template(t, header_row, &spec, ctx),
                 Source::DingTalkSummary => summary(t, header_row, ctx),
@@ -418,6 +447,77 @@ fn detect(t: &Table, spec: &TemplateSpec) -> Option<(Source, usize)> {
     None
 }
 
+/// Refuses what no reader may skip over in the rows under the header: an Excel error value
+/// (`#REF!`: a broken formula; its number is lost) and a merged range (it keeps its value in
+/// its first cell only, so the cells under it would read as empty days). Each is named with
+/// its place.
+fn data_region(t: &Table, source: Source, header_row: usize) -> Result<(), ImportErrors> {
+    let next_is_header = |min_days: usize| {
+        t.rows
+            .iter()
+            .find(|(r, _)| *r == header_row + 1)
+            .is_some_and(|(_, c)| c.iter().filter(|x| day_label(x)).count() >= min_days)
+    };
+    let last_header = match source {
+        Source::DingTalkSummary if next_is_header(28) => header_row + 1,
+        Source::WeComDaily => header_row + 1,
+        _ => header_row,
+    };
+    let mut probs = Problems::new(&t.sheet);
+    for (row, cells) in t.rows.iter().filter(|(r, _)| *r > last_header) {
+        for (i, c) in cells.iter().enumerate() {
+            let err = match c {
+                Cell::Error(e) => Some(e.as_str()),
+                Cell::Text(x) if EXCEL_ERRORS.contains(&x.as_str()) => Some(x.as_str()),
+                _ => None,
+            };
+            if let Some(e) = err {
+                let head = t
+                    .rows
+                    .iter()
+                    .find(|(r, _)| *r == header_row)
+                    .and_then(|(_, h)| h.get(i))
+                    .map(|h| match h {
+                        Cell::Text(x) => x.clone(),
+                        _ => String::new(),
+                    })
+                    .unwrap_or_default();
+                probs.at(
+                    *row,
+                    Some((i, &head)),
+                    "a value (the cell holds an Excel error: a broken formula; fix it in the export and save again)",
+                    format!("the error value {e}"),
+                );
+            }
+        }
+    }
+    for &m in &t.merged {
+        if m.0 > last_header {
+            probs.at(
+                m.0,
+                Some((m.1 - 1, "")),
+                "one value per cell under the header (unmerge the cells and fill each one)",
+                format!(
+                    "merged cells {} over the data rows (a merged range keeps its first cell's value only)",
+                    crate::excel::table::range_name(m)
+                ),
+            );
+        }
+    }
+    if probs.list.is_empty() {
+        Ok(())
+    } else {
+        let mut list = probs.list;
+        list.sort_by_key(|p| (p.row, p.column.clone()));
+        Err(ImportErrors(list))
+    }
+}
+
+/// Excel's error values as they read when saved as text.
+const EXCEL_ERRORS: [&str; 8] = [
+    "#REF!", "#VALUE!", "#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#DATA!",
+];
+
 /// The cells of the header row [`detect`] found.
 fn header_cells(t: &Table, header_row: usize) -> &[Cell] {
     &t.rows
@@ -440,19 +540,29 @@ fn find_columns(header: &[Cell], wanted: &[(Field, Vec<String>)]) -> BTreeMap<Fi
 
 /// Minutes after midnight of a time cell: an Excel time (fraction of a day) or `HH:MM[:SS]`.
 fn time_of(c: &Cell) -> Option<u32> {
+    time_secs(c).map(|s| s / 60)
+}
+
+/// Seconds after midnight of a time cell: an Excel time (fraction of a day) or
+/// `HH:MM[:SS]` (the seconds kept: a punch at 07:59:40 is 20 s early, not on time).
+fn time_secs(c: &Cell) -> Option<u32> {
     match c {
         Cell::Date(x) | Cell::Number(x) if (0.0..1.0).contains(x) => {
-            let m = (x * 1440.0).round() as u32;
-            (m < 1440).then_some(m)
+            let s = (x * 86_400.0).round() as u32;
+            (s < 86_400).then_some(s)
         }
         Cell::Text(t) => {
             let mut parts = t.trim().split(':');
             let h: u32 = parts.next()?.trim().parse().ok()?;
             let m: u32 = parts.next()?.trim().parse().ok()?;
-            if let Some(s) = parts.next() {
-                let _: u32 = s.trim().parse().ok()?;
+            let s: u32 = match parts.next() {
+                Some(s) => s.trim().parse().ok()?,
+                None => 0,
+            };
+            if parts.next().is_some() {
+                return None;
             }
-            (h < 24 && m < 60).then(|| h * 60 + m)
+            (h < 24 && m < 60 && s < 60).then(|| h * 3600 + m * 60 + s)
         }
         _ => None,
     }
@@ -469,8 +579,8 @@ fn datetime_of(c: &Cell) -> Option<NaiveDateTime> {
         Cell::Text(t) => {
             let mut words = t.split_whitespace();
             let date = parse_date(&Cell::Text(words.next()?.to_string()))?;
-            let time = words.find_map(|w| time_of(&Cell::Text(w.to_string())))?;
-            Some(date.and_hms_opt(0, 0, 0)? + Duration::minutes(i64::from(time)))
+            let time = words.find_map(|w| time_secs(&Cell::Text(w.to_string())))?;
+            Some(date.and_hms_opt(0, 0, 0)? + Duration::seconds(i64::from(time)))
         }
         _ => None,
     }
@@ -1113,7 +1223,7 @@ fn summary_period(t: &Table, header_row: usize) -> Option<(NaiveDate, NaiveDate)
             let rest = s[at + "统计日期".len()..].trim_start_matches([':', '：', ' ']);
             let (a, b) = rest.split_once('至')?;
             let a = parse_date(&Cell::Text(a.trim().to_string()))?;
-            let b = parse_date(&Cell::Text(b.trim().split_whitespace().next()?.to_string()))?;
+            let b = parse_date(&Cell::Text(b.split_whitespace().next()?.to_string()))?;
             return Some((a, b));
         }
     }
@@ -1462,48 +1572,94 @@ fn punches(
             probs.missing_column(header_row, f.label(), &names);
         }
     }
-    if !cols.contains_key(&Field::Name) && !cols.contains_key(&Field::Account) {
-        probs.missing_column(header_row, "姓名 (or 工号, 账号, 考勤号码)", &[]);
+    // Each layout's identifier column (DingTalk 工号 or UserId, WeCom 账号, ZKTeco 考勤号码)
+    // must be there: matching by name alone would pass a renamed or dropped column without
+    // a word.
+    let (vendor, ident): (Vendor, &[Field]) = match source {
+        Source::DingTalkPunches => (Vendor::DingTalk, &[Field::Employee, Field::ClockId]),
+        // 打卡详情 may carry only the name (its 账号 column is not in every version).
+        Source::WeComPunches => (
+            Vendor::WeCom,
+            &[Field::Name, Field::ClockId, Field::Employee],
+        ),
+        _ => (Vendor::Zkteco, &[Field::ClockId, Field::Employee]),
+    };
+    if !ident.iter().any(|f| cols.contains_key(f)) {
+        let names: Vec<String> = aliases
+            .iter()
+            .filter(|(g, _)| ident.contains(g))
+            .flat_map(|(_, n)| n.iter().map(|s| s.to_string()))
+            .collect();
+        probs.missing_column(
+            header_row,
+            &format!("{} (the layout identifies people by it)", names.join(" / ")),
+            &names,
+        );
     }
     if !probs.list.is_empty() {
         return Err(ImportErrors(probs.list));
     }
     let label = |f: Field| -> (usize, &'static str) { (cols[&f], f.label()) };
-    let id_col = cols
-        .get(&Field::Employee)
-        .or_else(|| cols.get(&Field::Account))
-        .copied();
-    let id_must_match = cols.contains_key(&Field::Employee);
-    let first = ctx.first_day();
-    let after = ctx.last_day() + Duration::days(1);
+    let clock_col = cols.get(&Field::ClockId).copied();
+    let id_col = cols.get(&Field::Employee).copied();
+    let (first, last) = (ctx.first_day(), ctx.last_day());
     let mut list: Vec<Punch> = Vec::new();
     let mut read = 0usize;
+    let mut ignored_extra = 0usize;
+    let mut ignored_missing = 0usize;
+    let mut orphans: Vec<String> = Vec::new();
+    // 考勤时间 (the scheduled check a punch was matched to) marks the punches that are
+    // attendance; a file whose column is empty throughout does not use it.
+    let plan_col = cols.get(&Field::PlanTime).copied().filter(|&i| {
+        t.rows
+            .iter()
+            .filter(|(r, _)| *r > header_row)
+            .any(|(_, c)| *cell(c, Some(i)) != Cell::Empty)
+    });
     for (row, cells) in t.rows.iter().filter(|(r, _)| *r > header_row) {
         let row = *row;
-        let employee = who(
-            &ctx.staff,
-            id_col.map(|i| (i, cell(cells, Some(i)))),
-            cols.get(&Field::Name).map(|i| (*i, cell(cells, Some(*i)))),
-            id_must_match,
-            row,
-            &mut probs,
-        );
         let time_cell = cell(cells, cols.get(&Field::PunchTime).copied());
+        let result =
+            text_of(cell(cells, cols.get(&Field::PunchResult).copied())).unwrap_or_default();
         if source == Source::WeComPunches {
             // "未打卡": a punch that did not happen.
             if let Cell::Text(s) = time_cell {
                 if s.contains("未打卡") || s == "--" {
+                    ignored_missing += 1;
                     continue;
                 }
             }
         }
+        if source == Source::DingTalkPunches {
+            // A missed check (缺卡 / 未打卡) has no punch time: not a punch, not an error.
+            if *time_cell == Cell::Empty && (result.contains("缺卡") || result.contains("未打卡"))
+            {
+                ignored_missing += 1;
+                continue;
+            }
+            // A punch matched to no scheduled check (an extra punch, door access) has no
+            // 考勤时间: counted and left out, not paired.
+            if plan_col.is_some() && *cell(cells, plan_col) == Cell::Empty {
+                ignored_extra += 1;
+                continue;
+            }
+        }
+        let employee = who_with_clock_id(
+            &ctx.staff,
+            vendor,
+            clock_col.map(|i| (i, cell(cells, Some(i)))),
+            id_col.map(|i| (i, cell(cells, Some(i)))),
+            cols.get(&Field::Name).map(|i| (*i, cell(cells, Some(*i)))),
+            row,
+            &mut probs,
+        );
         let date_cell = cell(cells, cols.get(&Field::PunchDate).copied());
         let at = datetime_of(time_cell).or_else(|| {
             let d = parse_date(date_cell)?;
-            let m = time_of(time_cell)?;
-            Some(d.and_hms_opt(0, 0, 0)? + Duration::minutes(i64::from(m)))
+            let s = time_secs(time_cell)?;
+            Some(d.and_hms_opt(0, 0, 0)? + Duration::seconds(i64::from(s)))
         });
-        let Some(at) = at else {
+        let Some(mut at) = at else {
             let (col, expected) = if time_of(time_cell).is_some() {
                 (
                     cols.get(&Field::PunchDate).map(|_| label(Field::PunchDate)),
@@ -1512,7 +1668,7 @@ fn punches(
             } else {
                 (
                     Some(label(Field::PunchTime)),
-                    "a punch time (2026-03-01 07:55, or HH:MM with a date column)",
+                    "a punch time (2026-03-01 07:55:00, or HH:MM[:SS] with a date column)",
                 )
             };
             let found = if time_of(time_cell).is_some() {
@@ -1523,7 +1679,57 @@ fn punches(
             probs.at(row, col, expected, found);
             continue;
         };
-        if at.date() < first || at.date() > after {
+        // DingTalk's 考勤日期 is the work date the punch counts for: a night shift's clock-in
+        // at 23:56 on the last day of the month before carries the 1st. The month is checked
+        // on it, and a bare time (HH:MM) before it is read on the day before.
+        let day_hint = match source {
+            Source::DingTalkPunches => parse_date(date_cell),
+            _ => None,
+        };
+        if let (Some(h), true) = (day_hint, datetime_of(time_cell).is_none()) {
+            // A time of day with the work date: a clock-in late in the evening before a shift
+            // starting at midnight belongs to the day before the work date.
+            if at.date() == h
+                && at.time() >= chrono::NaiveTime::from_hms_opt(20, 0, 0).expect("time")
+                && ctx
+                    .roster
+                    .get(&(employee.clone().unwrap_or_default(), h))
+                    .is_some_and(|code| {
+                        ctx.clocks().iter().any(|c| c.code == *code && c.start == 0)
+                    })
+            {
+                at -= Duration::days(1);
+            }
+        }
+        // The month check is on the work date where the file gives one; the day before the
+        // month (a shift ending in it) and the day after (a shift starting in it) pass to the
+        // pairing, which keeps the month's shifts and says what it left out.
+        let check_date = day_hint.unwrap_or(at.date());
+        let lowest = if day_hint.is_some() {
+            first - Duration::days(1)
+        } else {
+            first
+        };
+        if check_date < lowest || check_date > last + Duration::days(1) {
+            if source == Source::ZktecoPunches {
+                // The device's export covers its own range: a punch outside the month is an
+                // orphan, said in the preview.
+                orphans.push(format!(
+                    "row {row}: {} outside {}-{:02}",
+                    at.format("%Y-%m-%d %H:%M:%S"),
+                    ctx.year,
+                    ctx.month
+                ));
+                continue;
+            }
+            let shown = match day_hint {
+                Some(h)
+                    if h.format("%Y-%m-%d").to_string() != at.format("%Y-%m-%d").to_string() =>
+                {
+                    format!("{} (考勤日期 {h})", at.format("%Y-%m-%d %H:%M"))
+                }
+                _ => at.format("%Y-%m-%d %H:%M").to_string(),
+            };
             probs.at(
                 row,
                 Some(label(Field::PunchTime)),
@@ -1531,7 +1737,7 @@ fn punches(
                     "a punch in {}-{:02} (or the next morning, for a night shift)",
                     ctx.year, ctx.month
                 ),
-                format!("{} (date outside the month)", at.format("%Y-%m-%d %H:%M")),
+                format!("{shown} (date outside the month)"),
             );
             continue;
         }
@@ -1543,12 +1749,6 @@ fn punches(
         };
         let Some(employee) = employee else { continue };
         read += 1;
-        // DingTalk's 考勤日期 is the date it attributes the punch to; WeCom's date column is
-        // the day of the rule, which for a clock-out after midnight is the day before.
-        let day_hint = match source {
-            Source::DingTalkPunches => parse_date(date_cell),
-            _ => None,
-        };
         list.push(Punch {
             employee,
             at,
@@ -1558,7 +1758,19 @@ fn punches(
             row,
         });
     }
-    pair_and_finish(probs, list, read, source, &t.sheet, ctx)
+    let mut ignored = Vec::new();
+    if ignored_extra > 0 {
+        ignored.push(format!(
+            "{ignored_extra} punch row(s) without 考勤时间 (extra punches, door access): not attendance, left out"
+        ));
+    }
+    if ignored_missing > 0 {
+        ignored.push(format!(
+            "{ignored_missing} missed check(s) (缺卡 / 未打卡, no punch time): the day shows the missing punch"
+        ));
+    }
+    ignored.extend(orphans);
+    pair_and_finish(probs, list, read, source, &t.sheet, ctx, ignored)
 }
 
 /// Merges repeated punches, pairs them into day records and keeps the month's.
@@ -1569,6 +1781,7 @@ fn pair_and_finish(
     source: Source,
     sheet: &str,
     ctx: &ImportContext,
+    mut ignored: Vec<String>,
 ) -> Result<Parsed, ImportErrors> {
     if !probs.list.is_empty() {
         return Err(ImportErrors(probs.list));
@@ -1579,21 +1792,45 @@ fn pair_and_finish(
         .iter()
         .map(|s| (s.id.clone(), s.name.clone()))
         .collect();
-    let mut ignored = Vec::new();
+    // Punches without a direction are read against the person's rostered shifts first
+    // (a P shift's 00:09 clock-out is not an N clock-in; a lone 08:00 punch of someone
+    // rostered N is its clock-out); what no rostered shift takes is paired by its times.
+    let (rostered, kept) = if source == Source::ZktecoPunches && !ctx.roster.is_empty() {
+        pair_with_roster(
+            &kept,
+            &ctx.roster,
+            &ctx.clocks(),
+            &ctx.policy,
+            &names,
+            source,
+        )
+    } else {
+        (Vec::new(), kept)
+    };
+    let taken: BTreeSet<(String, NaiveDate)> = rostered
+        .iter()
+        .map(|r| (r.employee.clone(), r.date))
+        .collect();
     let records = match pair_punches(&kept, &ctx.clocks(), &ctx.policy, &names, source) {
-        Ok(recs) => recs
-            .into_iter()
-            .filter(|r| {
-                let keep = ctx.in_month(r.date);
-                if !keep {
+        Ok(recs) => {
+            let mut out = rostered;
+            for r in recs {
+                if taken.contains(&(r.employee.clone(), r.date)) {
+                    ignored.push(format!(
+                        "{} {} row {}: a punch beside the rostered shift of {} (extra punch), left out",
+                        r.employee, r.name, r.row, r.date
+                    ));
+                } else if !ctx.in_month(r.date) {
                     ignored.push(format!(
                         "{} {} row {}: the shift starts on {}, outside the month",
                         r.employee, r.name, r.row, r.date
                     ));
+                } else {
+                    out.push(r);
                 }
-                keep
-            })
-            .collect(),
+            }
+            out
+        }
         Err(overlaps) => {
             for (_, row, msg) in overlaps {
                 probs.at(row, None, "one shift per person and date", msg);
@@ -1749,7 +1986,15 @@ fn wecom_daily(t: &Table, header_row: usize, ctx: &ImportContext) -> Result<Pars
             }
         }
     }
-    pair_and_finish(probs, list, read, Source::WeComDaily, &t.sheet, ctx)
+    pair_and_finish(
+        probs,
+        list,
+        read,
+        Source::WeComDaily,
+        &t.sheet,
+        ctx,
+        Vec::new(),
+    )
 }
 
 /// The empty template workbook for a month: the header row with notes, a drop-down of the

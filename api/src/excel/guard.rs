@@ -78,6 +78,9 @@ pub enum Refused {
         /// What was found.
         detail: String,
     },
+    /// A password-protected (encrypted) workbook.
+    #[error("the workbook is password-protected (encrypted): open it in Excel, remove the password (文件 → 信息 → 保护工作簿 → 用密码进行加密, clear it) and save again")]
+    Encrypted,
     /// A spreadsheet of another kind than Excel's (OpenDocument, xlsb, another zip).
     #[error("not an Excel workbook: {detail}")]
     NotExcel {
@@ -1055,6 +1058,13 @@ fn check_cfb(bytes: &[u8], limits: &Limits) -> Result<(), Refused> {
     }
     if entries.is_empty() {
         return Err(corrupt("the compound file directory is empty"));
+    }
+    // An encrypted .xlsx (a password to open) is a compound file holding the encrypted
+    // package (MS-OFFCRYPTO 2.3.4): nothing can be read without the password.
+    if entries.iter().any(|e| {
+        e.0.eq_ignore_ascii_case("EncryptedPackage") || e.0.eq_ignore_ascii_case("EncryptionInfo")
+    }) {
+        return Err(Refused::Encrypted);
     }
     let file_len = bytes.len() as u64;
     for (name, _, _, size) in &entries {

@@ -267,6 +267,14 @@ pub fn who_with_clock_id(
             }
             return Some(s.id.clone());
         }
+        // No vendor ids on file: many sites set the vendor id to the employee id.
+        if by_clock.is_empty() && id.is_none() {
+            if let Some(s) = staff.iter().find(|s| s.id.eq_ignore_ascii_case(&vid)) {
+                if name_text.as_ref().is_none_or(|n| *n == s.name) {
+                    return Some(s.id.clone());
+                }
+            }
+        }
     }
     let plain = name_text.map(Cell::Text);
     let name = match (&plain, name) {

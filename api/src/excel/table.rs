@@ -156,9 +156,15 @@ fn read_workbook(bytes: &[u8], kind: super::guard::Kind) -> Result<Vec<Table>, T
         super::guard::Kind::Xlsx => calamine::Sheets::Xlsx(
             calamine::Xlsx::new(cursor).map_err(|e| open_error(e.to_string()))?,
         ),
-        super::guard::Kind::Xls => calamine::Sheets::Xls(
-            calamine::Xls::new(cursor).map_err(|e| open_error(e.to_string()))?,
-        ),
+        super::guard::Kind::Xls => {
+            calamine::Sheets::Xls(calamine::Xls::new(cursor).map_err(|e| match e {
+                // A legacy .xls with a password (BIFF FILEPASS).
+                calamine::XlsError::Password => {
+                    TableError::Refused(super::guard::Refused::Encrypted)
+                }
+                e => open_error(e.to_string()),
+            })?)
+        }
         super::guard::Kind::Text => return Err(TableError::NotATable),
     };
     let names = wb.sheet_names();

@@ -76,12 +76,18 @@ pub async fn ensure_open(cx: Context<'_>, month: YearMonth) -> Result<()> {
 /// # Errors
 /// [`Error::Conflict`] for an approved month (checked first), [`Error::File`] with every
 /// located problem.
-pub async fn parse(cx: Context<'_>, month: YearMonth, bytes: Vec<u8>) -> Result<Parsed> {
+pub async fn parse(
+    cx: Context<'_>,
+    month: YearMonth,
+    file_name: &str,
+    bytes: Vec<u8>,
+) -> Result<Parsed> {
     ensure_open(cx, month).await?;
     let ctx = context(cx, month).await?;
+    let name = file_name.to_string();
     blocking(move || {
         crate::excel::bounded::within(crate::excel::bounded::PARSE_LIMIT, move || {
-            crate::excel::attendance::parse(&bytes, &ctx)
+            crate::excel::attendance::parse_named(&bytes, &name, &ctx)
         })
     })
     .await?
@@ -127,7 +133,7 @@ pub async fn import(
     bytes: Vec<u8>,
     actor: &str,
 ) -> Result<(Parsed, ImportSummary)> {
-    let parsed = parse(cx, month, bytes).await?;
+    let parsed = parse(cx, month, file_name, bytes).await?;
     let summary = store(cx, month, file_name, &parsed, actor).await?;
     Ok((parsed, summary))
 }

@@ -42,9 +42,10 @@ pub async fn enter_attendance(
         )));
     }
     let ctx = super::attendance::context(cx, month).await?;
+    let name = file_name.to_string();
     let parsed = blocking(move || {
         crate::excel::bounded::within(crate::excel::bounded::PARSE_LIMIT, move || {
-            crate::excel::attendance::parse(&bytes, &ctx)
+            crate::excel::attendance::parse_named(&bytes, &name, &ctx)
         })
     })
     .await?

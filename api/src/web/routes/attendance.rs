@@ -109,7 +109,7 @@ async fn preview(p: Posted<areas::Attendance, Upload>) -> Result<Response, AppEr
             "a month YYYY-MM and a file are required",
         ));
     };
-    match crate::month::attendance::parse(ctx.app.cx(), month, bytes).await {
+    match crate::month::attendance::parse(ctx.app.cx(), month, &file_name, bytes).await {
         Err(crate::month::Error::File(errors)) => {
             let rows: Vec<_> = errors
                 .0
@@ -260,7 +260,7 @@ async fn api_import(p: Posted<areas::Attendance, RawBody>) -> Result<Response, A
         .cloned()
         .unwrap_or_else(|| "upload".into());
     let cx = ctx.app.cx();
-    let parsed = crate::month::attendance::parse(cx, month, p.body.0.to_vec()).await?;
+    let parsed = crate::month::attendance::parse(cx, month, &file_name, p.body.0.to_vec()).await?;
     if p.query
         .get("dry_run")
         .is_some_and(|v| v == "true" || v == "1")
