@@ -1879,8 +1879,26 @@ fn wecom_daily(t: &Table, header_row: usize, ctx: &ImportContext) -> Result<Pars
     };
     let date_col = find("时间", &[]).or_else(|| find("日期", &[]));
     let name_col = find("姓名", &[]);
-    let id_col = find("基础信息", &["工号"]).or_else(|| find("账号", &[]));
-    let id_must_match = find("基础信息", &["工号"]).is_some();
+    let account_col = find("账号", &[]).or_else(|| find("基础信息", &["账号"]));
+    let id_col = find("基础信息", &["工号"]).or_else(|| find("工号", &[]));
+    // 假勤统计: leave taken per type, in days or hours by the header's unit.
+    let leave_cols: Vec<(usize, scheduler::LeaveKind, bool, String)> = keys
+        .iter()
+        .enumerate()
+        .filter(|(_, (a, _))| a == "假勤统计")
+        .filter_map(|(i, (_, b))| {
+            let (name, hours) = if let Some(n) = b.strip_suffix("小时") {
+                (n, true)
+            } else {
+                (b.strip_suffix("天")?, false)
+            };
+            Some((i, leave_kind(name)?, hours, format!("假勤统计/{b}")))
+        })
+        .collect();
+    let absent_col = find("异常统计", &["旷工次数次", "旷工次数"]);
+    let missing_col = find("异常统计", &["缺卡次数次", "缺卡次数"]);
+    let result_col = find("考勤概况", &["考勤结果"]).or_else(|| find("考勤结果", &[]));
+    let shift_col = find("考勤概况", &["班次"]).or_else(|| find("班次", &[]));
     // 上班1, 下班1, 上班2 … with their 打卡时间 columns.
     let mut punch_cols: Vec<(usize, Direction, String)> = Vec::new();
     for (i, (a, b)) in keys.iter().enumerate() {
@@ -1898,8 +1916,12 @@ fn wecom_daily(t: &Table, header_row: usize, ctx: &ImportContext) -> Result<Pars
     if date_col.is_none() {
         probs.missing_column(header_row, "时间", &["日期".into()]);
     }
-    if name_col.is_none() && id_col.is_none() {
-        probs.missing_column(header_row, "姓名 (or 账号, 基础信息/工号)", &[]);
+    if account_col.is_none() && id_col.is_none() {
+        probs.missing_column(
+            header_row,
+            "账号 (the WeCom userid the 日报 identifies people by; or 基础信息/工号)",
+            &["账号".to_string()],
+        );
     }
     if punch_cols.is_empty() {
         probs.missing_column(header_row + 1, "上班1/打卡时间 and 下班1/打卡时间", &[]);
@@ -1912,13 +1934,16 @@ fn wecom_daily(t: &Table, header_row: usize, ctx: &ImportContext) -> Result<Pars
     let last = ctx.last_day();
     let mut list = Vec::new();
     let mut read = 0usize;
+    // The days without punches: leave (假勤统计), rest, absence, with the row's text.
+    let mut days: Vec<DayRecord> = Vec::new();
     for (row, cells) in t.rows.iter().filter(|(r, _)| *r > header_row + 1) {
         let row = *row;
-        let employee = who(
+        let employee = who_with_clock_id(
             &ctx.staff,
+            Vendor::WeCom,
+            account_col.map(|i| (i, cell(cells, Some(i)))),
             id_col.map(|i| (i, cell(cells, Some(i)))),
             name_col.map(|i| (i, cell(cells, Some(i)))),
-            id_must_match,
             row,
             &mut probs,
         );
@@ -1944,49 +1969,143 @@ fn wecom_daily(t: &Table, header_row: usize, ctx: &ImportContext) -> Result<Pars
                 continue;
             }
         };
+        let mut punched = false;
         for (i, dir, head) in &punch_cols {
             let c = cell(cells, Some(*i));
-            let (next_day, c) = match c {
+            // A time on another calendar day than the row's carries a marker: 次日 (the
+            // next day) or 前一日 / 昨日 (the day before).
+            let (shift_days, c) = match c {
                 Cell::Text(s) if s.contains("未打卡") || s == "--" || s == "-" => continue,
-                Cell::Text(s) if s.starts_with("次日") => (
-                    true,
-                    Cell::Text(s.trim_start_matches("次日").trim().to_string()),
-                ),
+                Cell::Text(s) => {
+                    let s = s.trim();
+                    match [("次日", 1), ("前一日", -1), ("昨日", -1), ("前日", -1)]
+                        .into_iter()
+                        .find_map(|(m, d)| s.strip_prefix(m).map(|r| (d, r)))
+                    {
+                        Some((d, r)) => (d, Cell::Text(r.trim().to_string())),
+                        None => (0, Cell::Text(s.to_string())),
+                    }
+                }
                 Cell::Empty => continue,
-                other => (false, other.clone()),
+                other => (0, other.clone()),
             };
             let at = datetime_of(&c).or_else(|| {
-                let m = time_of(&c)?;
-                let day = if next_day {
-                    date + Duration::days(1)
-                } else {
-                    date
-                };
-                Some(day.and_hms_opt(0, 0, 0)? + Duration::minutes(i64::from(m)))
+                let s = time_secs(&c)?;
+                let day = date + Duration::days(shift_days);
+                Some(day.and_hms_opt(0, 0, 0)? + Duration::seconds(i64::from(s)))
             });
             let Some(at) = at else {
                 probs.at(
                     row,
                     Some((*i, head.as_str())),
-                    "a punch time (HH:MM, 次日 HH:MM, 未打卡)",
+                    "a punch time (HH:MM[:SS], 次日 HH:MM, 前一日 HH:MM, 未打卡, --)",
                     c.shown(),
                 );
                 continue;
             };
+            punched = true;
             if let Some(e) = &employee {
                 read += 1;
                 list.push(Punch {
                     employee: e.clone(),
                     at,
                     direction: Some(*dir),
-                    day_hint: None,
+                    day_hint: Some(date),
                     sheet: t.sheet.clone(),
                     row,
                 });
             }
         }
+        // Leave of the day (假勤统计), with its unit.
+        let mut leave: Option<(scheduler::LeaveKind, Decimal)> = None;
+        for (i, kind, hours, head) in &leave_cols {
+            let c = cell(cells, Some(*i));
+            let v = match c {
+                Cell::Empty => continue,
+                Cell::Text(s) if s == "--" || s == "-" => continue,
+                Cell::Error(e) => {
+                    probs.at(
+                        row,
+                        Some((*i, head)),
+                        "a number of at least 0",
+                        format!("the error value {e}"),
+                    );
+                    continue;
+                }
+                other => match number(other).and_then(Decimal::from_f64) {
+                    Some(v) if v >= Decimal::ZERO => v,
+                    _ => {
+                        probs.at(
+                            row,
+                            Some((*i, head)),
+                            "a number of at least 0",
+                            other.shown(),
+                        );
+                        continue;
+                    }
+                },
+            };
+            if v.is_zero() {
+                continue;
+            }
+            let h = if *hours { v } else { v * Decimal::from(8) };
+            leave = Some(match leave {
+                Some((k, x)) if k == *kind => (k, x + h),
+                Some(other) => other,
+                None => (*kind, h),
+            });
+        }
+        let text = |i: Option<usize>| text_of(cell(cells, i)).unwrap_or_default();
+        let (result, shift_text) = (text(result_col), text(shift_col));
+        let absent = result.contains("旷工")
+            || absent_col
+                .and_then(|i| number(cell(cells, Some(i))))
+                .is_some_and(|n| n > 0.0);
+        let missed = missing_col
+            .and_then(|i| number(cell(cells, Some(i))))
+            .is_some_and(|n| n > 0.0);
+        let rest = !punched
+            && leave.is_none()
+            && !absent
+            && !missed
+            && (result.contains("休息") || shift_text.contains("休息") || result.is_empty());
+        let Some(e) = &employee else { continue };
+        if leave.is_some() || (!punched && (rest || absent || missed || !result.is_empty())) {
+            let name = ctx
+                .staff
+                .iter()
+                .find(|s| s.id == *e)
+                .map(|s| s.name.clone())
+                .unwrap_or_default();
+            days.push(DayRecord {
+                employee: e.clone(),
+                name,
+                date,
+                shift: ctx.shift_code(&shift_text),
+                shift_inferred: false,
+                clock_in: None,
+                clock_out: None,
+                leave: leave.map(|(k, _)| k),
+                leave_hours: leave.map(|(_, h)| h),
+                reported: (!punched).then(|| Reported {
+                    rest,
+                    absent,
+                    missing_in: missed,
+                    missing_out: missed,
+                    ..Reported::default()
+                }),
+                note: [result, shift_text]
+                    .into_iter()
+                    .filter(|s| !s.is_empty() && s != "--")
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                source: Source::WeComDaily,
+                sheet: t.sheet.clone(),
+                row,
+            });
+        }
     }
-    pair_and_finish(
+    let mut parsed = pair_and_finish(
         probs,
         list,
         read,
@@ -1994,7 +2113,25 @@ fn wecom_daily(t: &Table, header_row: usize, ctx: &ImportContext) -> Result<Pars
         &t.sheet,
         ctx,
         Vec::new(),
-    )
+    )?;
+    // Leave on a day with punches (a half day) joins that day's record.
+    for d in days {
+        match parsed
+            .records
+            .iter_mut()
+            .find(|r| r.employee == d.employee && r.date == d.date)
+        {
+            Some(r) => {
+                r.leave = d.leave;
+                r.leave_hours = d.leave_hours;
+            }
+            None => parsed.records.push(d),
+        }
+    }
+    parsed
+        .records
+        .sort_by(|a, b| (&a.employee, a.date).cmp(&(&b.employee, b.date)));
+    Ok(parsed)
 }
 
 /// The empty template workbook for a month: the header row with notes, a drop-down of the
