@@ -656,8 +656,32 @@ fn import_is_a_transaction_and_replaces_the_month_for_the_people_in_the_file() {
     ]);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("dry run: nothing stored"), "{out}");
-    assert!(out.contains("A005 2026-03-03 N 23:52 08:03"), "{out}");
+    // Full date-times: the night shift of 03-03 starts on the evening of 03-02.
+    assert!(
+        out.contains("A005 2026-03-03 N 2026-03-02 23:52:00 2026-03-03 08:03:00"),
+        "{out}"
+    );
     assert_eq!(stored_attendance(&db, "2026-03"), 0);
+    // The dry run as JSON: every record with its date-times.
+    let (code, out) = run(&[
+        "attendance",
+        "import",
+        &file("good/template-2026-03.xlsx"),
+        "--month",
+        "2026-03",
+        "--db",
+        &db,
+        "--dry-run",
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
+    assert_eq!(v["records"].as_array().unwrap().len(), 6);
+    assert!(v["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["employee"] == "A005" && r["clock_in"] == "2026-03-02T23:52:00"));
 
     let (code, out) = import(&file("good/template-2026-03.xlsx"), &db);
     assert_eq!(code, 0, "{out}");
@@ -699,6 +723,29 @@ fn import_is_a_transaction_and_replaces_the_month_for_the_people_in_the_file() {
     assert_eq!(code, 2, "{out}");
     assert!(out.contains("3 problem(s)"), "{out}");
     assert_eq!(stored_attendance(&db, "2026-03"), 16);
+
+    // Nothing lost unconfirmed: the template holds one record of T001, who has 8 stored
+    // from the summary; importing it is refused naming him, and nothing changes.
+    let (code, out) = import(&file("good/template-2026-03.xlsx"), &db);
+    assert_ne!(code, 0, "{out}");
+    assert!(
+        out.contains("T001") && out.contains("8 stored day records → 1 in the file"),
+        "{out}"
+    );
+    assert_eq!(stored_attendance(&db, "2026-03"), 16);
+    // Confirmed: T001's 8 become 1; the other five people had one each and keep one.
+    let (code, out) = run(&[
+        "attendance",
+        "import",
+        &file("good/template-2026-03.xlsx"),
+        "--month",
+        "2026-03",
+        "--db",
+        &db,
+        "--confirm-replace",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(stored_attendance(&db, "2026-03"), 16 - 8 + 1);
     let _ = std::fs::remove_dir_all(&dir);
 }
 

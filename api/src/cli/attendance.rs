@@ -28,6 +28,12 @@ pub enum AttendanceCommand {
         /// Show what would be stored; store nothing.
         #[arg(long)]
         dry_run: bool,
+        /// With --dry-run: print the records as JSON (full date-times) instead of text.
+        #[arg(long)]
+        json: bool,
+        /// Replace stored records even where the file has fewer for a person (shown first).
+        #[arg(long)]
+        confirm_replace: bool,
     },
     /// Correct an approved month: the people's records in the file replace theirs on the
     /// dates it gives; the next payroll run pays the differences as arrears (补发/补扣).
@@ -107,6 +113,8 @@ pub fn run(cmd: AttendanceCommand, g: &Global) -> anyhow::Result<()> {
             file,
             month,
             dry_run,
+            json,
+            confirm_replace,
         } => {
             let month = YearMonth::parse(&month)?;
             let bytes = fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
@@ -120,6 +128,22 @@ pub fn run(cmd: AttendanceCommand, g: &Global) -> anyhow::Result<()> {
                     crate::month::attendance::parse(cx, month, &name, bytes).await
                 })
                 .map_err(|e| anyhow::anyhow!("{} — {e:#}", file.display()))?;
+            if dry_run && json {
+                env.close();
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&serde_json::json!({
+                        "month": month.to_string(),
+                        "source": parsed.source.code(),
+                        "sheet": parsed.sheet,
+                        "punches": parsed.punches,
+                        "merged": parsed.merged,
+                        "ignored": parsed.ignored,
+                        "records": parsed.records,
+                    }))?
+                );
+                return Ok(());
+            }
             print_parsed(&parsed, &month.to_string());
             if dry_run {
                 env.close();
@@ -131,10 +155,10 @@ pub fn run(cmd: AttendanceCommand, g: &Global) -> anyhow::Result<()> {
                         r.date,
                         r.shift.as_deref().unwrap_or("-"),
                         r.clock_in
-                            .map(crate::attendance::clock_text)
+                            .map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
                             .unwrap_or("-".into()),
                         r.clock_out
-                            .map(crate::attendance::clock_text)
+                            .map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
                             .unwrap_or("-".into()),
                         r.leave
                             .map(|k| format!(
@@ -150,8 +174,13 @@ pub fn run(cmd: AttendanceCommand, g: &Global) -> anyhow::Result<()> {
                 return Ok(());
             }
             let name = file_name(&file);
+            let replace = if confirm_replace {
+                crate::month::attendance::Replace::Confirmed
+            } else {
+                crate::month::attendance::Replace::Guarded
+            };
             let s = env.block_on(|cx| async move {
-                crate::month::attendance::store(cx, month, &name, &parsed, "cli").await
+                crate::month::attendance::store(cx, month, &name, &parsed, "cli", replace).await
             })?;
             println!(
                 "stored import #{}: {} records of {} people ({} earlier records of theirs for {month} replaced) in {}",

@@ -94,18 +94,92 @@ pub async fn parse(
     .map_err(Error::File)
 }
 
-/// Stores a parsed file of `month` by `actor` (one transaction with the audit entry).
+/// A person whose stored records a file would replace with fewer.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Loss {
+    /// Employee id.
+    pub employee: String,
+    /// Name.
+    pub name: String,
+    /// Records stored now for the month.
+    pub stored: usize,
+    /// Records in the file.
+    pub incoming: usize,
+}
+
+impl std::fmt::Display for Loss {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} {}: {} stored day records → {} in the file",
+            self.employee, self.name, self.stored, self.incoming
+        )
+    }
+}
+
+/// What storing `parsed` would lose: the people of the file whose stored records of the
+/// month outnumber the file's (a file replaces each person's month whole).
 ///
 /// # Errors
-/// [`Error::Conflict`] when the month's payroll was approved meanwhile, else a database
-/// error; nothing is stored then.
+/// A database error.
+pub async fn losses(cx: Context<'_>, month: YearMonth, parsed: &Parsed) -> Result<Vec<Loss>> {
+    let stored = cx.store.attendance(&month.to_string()).await?;
+    let mut out = Vec::new();
+    for who in parsed.people() {
+        let have = stored.iter().filter(|r| r.employee == who).count();
+        let incoming = parsed.records.iter().filter(|r| r.employee == who).count();
+        if have > incoming {
+            let name = parsed
+                .records
+                .iter()
+                .find(|r| r.employee == who)
+                .map(|r| r.name.clone())
+                .unwrap_or_default();
+            out.push(Loss {
+                employee: who,
+                name,
+                stored: have,
+                incoming,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Whether a store may replace stored records with fewer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Replace {
+    /// Refuse when a person would lose records ([`losses`]).
+    Guarded,
+    /// The user saw the losses and confirmed them.
+    Confirmed,
+}
+
+/// Stores a parsed file of `month` by `actor` (one transaction with the audit entry). A
+/// file that would replace someone's stored records with fewer is refused, naming them,
+/// unless `replace` is [`Replace::Confirmed`]: a broken or partial export must not erase a
+/// month of attendance.
+///
+/// # Errors
+/// [`Error::Conflict`] when the month's payroll was approved meanwhile or records would be
+/// lost unconfirmed, else a database error; nothing is stored then.
 pub async fn store(
     cx: Context<'_>,
     month: YearMonth,
     file_name: &str,
     parsed: &Parsed,
     actor: &str,
+    replace: Replace,
 ) -> Result<ImportSummary> {
+    if replace == Replace::Guarded {
+        let lost = losses(cx, month, parsed).await?;
+        if !lost.is_empty() {
+            return Err(Error::Conflict(format!(
+                "{file_name} would replace stored attendance of {month} with fewer records: {} — check the file; to replace anyway, confirm the replacement",
+                lost.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
+            )));
+        }
+    }
     cx.store
         .replace_attendance(
             &month.to_string(),
@@ -134,7 +208,7 @@ pub async fn import(
     actor: &str,
 ) -> Result<(Parsed, ImportSummary)> {
     let parsed = parse(cx, month, file_name, bytes).await?;
-    let summary = store(cx, month, file_name, &parsed, actor).await?;
+    let summary = store(cx, month, file_name, &parsed, actor, Replace::Guarded).await?;
     Ok((parsed, summary))
 }
 

@@ -96,6 +96,7 @@ pub const OPERATIONS: &[Operation] = &[
             MONTH,
             ("file_name", In::Query, false, "shown in the import list"),
             ("dry_run", In::Query, false, "true: check and list, store nothing"),
+            ("confirm_replace", In::Query, false, "true: replace stored records even where the file has fewer for a person (otherwise 409 naming them)"),
         ],
         body: ("application/octet-stream", "the workbook or CSV bytes"),
         returns: (JSON, "{stored, import: {import_id, inserted, replaced, people}}; dry run {stored: false, dry_run: true, …}; 422 {stored: false, problems: [{sheet, row, column, expected, found}]}"),

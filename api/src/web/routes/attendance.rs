@@ -167,6 +167,13 @@ async fn preview(p: Posted<areas::Attendance, Upload>) -> Result<Response, AppEr
             let token = crate::accounts::random_token();
             let people = parsed.people().len();
             let source = parsed.source.label();
+            let losses: Vec<String> =
+                crate::month::attendance::losses(ctx.app.cx(), month, &parsed)
+                    .await?
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect();
+            let ignored = parsed.ignored.clone();
             {
                 let mut pending = ctx
                     .app
@@ -188,7 +195,7 @@ async fn preview(p: Posted<areas::Attendance, Upload>) -> Result<Response, AppEr
             view(
                 ctx,
                 month,
-                context! { preview => context! { pending => token, records => Value::from_serialize(&rows), people => people, source => source } },
+                context! { preview => context! { pending => token, records => Value::from_serialize(&rows), people => people, source => source, losses => losses, ignored => ignored } },
             )
             .await
         }
@@ -211,12 +218,18 @@ async fn confirm(p: Posted<areas::Attendance, Fields>) -> Result<Response, AppEr
         ));
     };
     let month = pending.month;
+    let replace = if p.body.get("confirm_replace").is_some() {
+        crate::month::attendance::Replace::Confirmed
+    } else {
+        crate::month::attendance::Replace::Guarded
+    };
     match crate::month::attendance::store(
         ctx.app.cx(),
         month,
         &pending.file_name,
         &pending.parsed,
         ctx.actor(),
+        replace,
     )
     .await
     {
@@ -271,6 +284,16 @@ async fn api_import(p: Posted<areas::Attendance, RawBody>) -> Result<Response, A
         }))
         .into_response());
     }
-    let s = crate::month::attendance::store(cx, month, &file_name, &parsed, ctx.actor()).await?;
+    let replace = if p
+        .query
+        .get("confirm_replace")
+        .is_some_and(|v| v == "true" || v == "1")
+    {
+        crate::month::attendance::Replace::Confirmed
+    } else {
+        crate::month::attendance::Replace::Guarded
+    };
+    let s = crate::month::attendance::store(cx, month, &file_name, &parsed, ctx.actor(), replace)
+        .await?;
     Ok(Json(serde_json::json!({"stored": true, "import": s})).into_response())
 }
