@@ -177,6 +177,8 @@ fn the_server_refuses_each_hostile_upload_and_keeps_serving() {
         "{}",
         r.text()
     );
+    // Text named as a workbook is refused (issue 22: such a file once stored two rows and
+    // replaced two people's month); the same text named .csv is read.
     let csv = "工号,日期,班次,上班打卡,下班打卡\nA001,2026-03-02,A,07:58,16:01\n";
     let r = api_post(
         &a,
@@ -184,6 +186,20 @@ fn the_server_refuses_each_hostile_upload_and_keeps_serving() {
         &hr,
         &token,
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        csv.as_bytes(),
+    );
+    assert_eq!(r.status, 422, "{}", r.text());
+    assert!(
+        r.text().contains("named as a workbook but holds text"),
+        "{}",
+        r.text()
+    );
+    let r = api_post(
+        &a,
+        "/api/attendance/import?month=2026-03&file_name=really.csv&dry_run=true",
+        &hr,
+        &token,
+        "text/csv",
         csv.as_bytes(),
     );
     assert_eq!(r.status, 200, "{}", r.text());
