@@ -1,1 +1,4 @@
-//! Acceptance tests live in `tests/tests/`.
+//! Acceptance tests live in `tests/tests/`; this library holds what they share: the
+//! independent corpus of vendor attendance exports ([`vendor`]).
+
+pub mod vendor;

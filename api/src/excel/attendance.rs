@@ -196,13 +196,74 @@ impl ImportContext {
         self.shifts.iter().map(|s| s.clock.clone()).collect()
     }
 
+    /// The shift a text names: its code or name, or a name followed by its times as WeCom
+    /// and DingTalk's daily reports show it (`夜班 00:00-08:00`), or the times alone.
     fn shift_code(&self, text: &str) -> Option<String> {
         let t = text.trim();
+        let by_name = |t: &str| {
+            self.shifts
+                .iter()
+                .find(|s| s.clock.code.eq_ignore_ascii_case(t) || s.name == t)
+                .map(|s| s.clock.code.clone())
+        };
+        if let Some(code) = by_name(t) {
+            return Some(code);
+        }
+        // `名称 HH:MM-HH:MM`: the name decides; the times alone when the name is not ours.
+        let (name, times) = match t.find(|c: char| c.is_ascii_digit()) {
+            Some(i) => (t[..i].trim(), t[i..].trim()),
+            None => return None,
+        };
+        if !name.is_empty() {
+            if let Some(code) = by_name(name) {
+                return Some(code);
+            }
+        }
+        let (a, b) = times.split_once(['-', '~', '～', '至'])?;
+        let (a, b) = (
+            hh_mm(a.trim())?,
+            hh_mm(b.trim().trim_start_matches("次日"))?,
+        );
+        let b = if b == 0 { 1440 } else { b };
         self.shifts
             .iter()
-            .find(|s| s.clock.code.eq_ignore_ascii_case(t) || s.name == t)
+            .find(|s| s.clock.start == a && (s.clock.end == b || s.clock.end % 1440 == b % 1440))
             .map(|s| s.clock.code.clone())
     }
+
+    /// The scheduled start (or, with `out`, end) of `employee`'s shift on `date`: the shift
+    /// the file names, else the rostered one.
+    fn anchor(
+        &self,
+        employee: &str,
+        date: NaiveDate,
+        shift: Option<&str>,
+        out: bool,
+    ) -> Option<NaiveDateTime> {
+        let code = shift
+            .map(str::to_string)
+            .or_else(|| self.roster.get(&(employee.to_string(), date)).cloned())?;
+        let c = self.shifts.iter().find(|s| s.clock.code == code)?;
+        let minute = if out { c.clock.end } else { c.clock.start };
+        Some(date.and_hms_opt(0, 0, 0)? + Duration::minutes(i64::from(minute)))
+    }
+}
+
+/// A time of day written without its date (`23:56` on a row of 03-05) as the date-time
+/// nearest `anchor` (the shift's scheduled start or end) among the day before, the day and the
+/// day after; on the day itself without an anchor. A night shift starting at 00:00 of the 5th
+/// is clocked in at 23:56 of the 4th; a middle shift to 24:00 clocked out at 00:09 of the next
+/// day.
+fn nearest_day(date: NaiveDate, seconds: u32, anchor: Option<NaiveDateTime>) -> NaiveDateTime {
+    let on = |d: NaiveDate| {
+        d.and_hms_opt(0, 0, 0).expect("midnight") + Duration::seconds(i64::from(seconds))
+    };
+    let Some(a) = anchor else { return on(date) };
+    [date - Duration::days(1), date, date + Duration::days(1)]
+        .into_iter()
+        .map(on)
+        .min_by_key(|t| (*t - a).num_seconds().abs())
+        .expect("three candidates")
 }
 
 /// The result of reading an attendance file.
@@ -1016,8 +1077,11 @@ fn day_cell(text: &str, ctx: &ImportContext) -> Result<DayCell, String> {
         .filter(|t| !t.is_empty())
     {
         // `正常班:正常`: the company's shift name, then the result.
+        // A name with digits is not a shift name: `年假03-24 08:00到…` holds times.
         let seg = match segment.split_once([':', '：']) {
-            Some((name, result)) if !name.chars().next().is_some_and(|c| c.is_ascii_digit()) => {
+            Some((name, result))
+                if ctx.shift_code(name).is_some() || !name.chars().any(|c| c.is_ascii_digit()) =>
+            {
                 if let Some(code) = ctx.shift_code(name) {
                     out.shift = Some(code);
                 }
@@ -1386,10 +1450,14 @@ fn summary(t: &Table, header_row: usize, ctx: &ImportContext) -> Result<Parsed, 
             match day_cell(&text, ctx) {
                 Ok(dc) => {
                     sums.add(&dc);
-                    let at = |m: Option<u32>| {
-                        m.map(|m| date.and_hms_opt(0, 0, 0).expect("midnight") + Duration::minutes(i64::from(m)))
+                    // Times of day placed nearest the shift's start and end: a night
+                    // shift's 23:57 clock-in is on the day before.
+                    let shift = dc.shift.as_deref();
+                    let at = |m: Option<u32>, out: bool| {
+                        m.map(|m| nearest_day(date, m * 60, ctx.anchor(&employee, date, shift, out)))
                     };
-                    let (clock_in, mut clock_out) = dc.times.map_or((None, None), |(a, b)| (at(a), at(b)));
+                    let (clock_in, mut clock_out) =
+                        dc.times.map_or((None, None), |(a, b)| (at(a, false), at(b, true)));
                     if let (Some(a), Some(b)) = (clock_in, clock_out) {
                         if b <= a {
                             clock_out = Some(b + Duration::days(1));
@@ -1599,6 +1667,17 @@ fn punches(
     if !probs.list.is_empty() {
         return Err(ImportErrors(probs.list));
     }
+    // 考勤时间 (the scheduled check a punch was matched to) marks the punches that are
+    // attendance; a file whose column is empty throughout does not use it.
+    let plan_col = cols.get(&Field::PlanTime).copied().filter(|&i| {
+        t.rows
+            .iter()
+            .filter(|(r, _)| *r > header_row)
+            .any(|(_, c)| *cell(c, Some(i)) != Cell::Empty)
+    });
+    if let (Source::DingTalkPunches, Some(plan)) = (source, plan_col) {
+        return dingtalk_checks(t, header_row, ctx, &cols, plan, probs);
+    }
     let label = |f: Field| -> (usize, &'static str) { (cols[&f], f.label()) };
     let clock_col = cols.get(&Field::ClockId).copied();
     let id_col = cols.get(&Field::Employee).copied();
@@ -1608,14 +1687,6 @@ fn punches(
     let mut ignored_extra = 0usize;
     let mut ignored_missing = 0usize;
     let mut orphans: Vec<String> = Vec::new();
-    // 考勤时间 (the scheduled check a punch was matched to) marks the punches that are
-    // attendance; a file whose column is empty throughout does not use it.
-    let plan_col = cols.get(&Field::PlanTime).copied().filter(|&i| {
-        t.rows
-            .iter()
-            .filter(|(r, _)| *r > header_row)
-            .any(|(_, c)| *cell(c, Some(i)) != Cell::Empty)
-    });
     for (row, cells) in t.rows.iter().filter(|(r, _)| *r > header_row) {
         let row = *row;
         let time_cell = cell(cells, cols.get(&Field::PunchTime).copied());
@@ -1771,6 +1842,350 @@ fn punches(
     }
     ignored.extend(orphans);
     pair_and_finish(probs, list, read, source, &t.sheet, ctx, ignored)
+}
+
+/// One DingTalk 原始记录 row matched to a scheduled check (its 考勤时间).
+struct Check {
+    plan: NaiveDateTime,
+    at: Option<NaiveDateTime>,
+    /// 打卡结果 (正常, 迟到, 早退, 缺卡 …).
+    result: String,
+    row: usize,
+}
+
+/// A time written `次日 00:09`, `昨日 23:56`, `前一日 23:56` or bare: the day offset it names
+/// (`None` when bare) and the time of day in seconds.
+fn marked_time(c: &Cell) -> Option<(Option<i64>, u32)> {
+    match c {
+        Cell::Text(s) => {
+            let s = s.trim();
+            let (offset, rest) = [("次日", 1), ("前一日", -1), ("昨日", -1), ("前日", -1)]
+                .into_iter()
+                .find_map(|(m, d)| s.strip_prefix(m).map(|r| (Some(d), r.trim())))
+                .unwrap_or((None, s));
+            Some((offset, time_secs(&Cell::Text(rest.to_string()))?))
+        }
+        other => Some((None, time_secs(other)?)),
+    }
+}
+
+/// DingTalk 原始记录 read by its checks: each row with a 考勤时间 is a punch matched to a
+/// scheduled check (上班 or 下班) of the shift of its 考勤日期, the work date; a row with
+/// 打卡结果 缺卡 and no 打卡时间 is that check missed. The earliest check of a person's work
+/// date is the clock-in, the latest the clock-out (a half day of leave moves the off-duty check
+/// to the leave's start: 12:00, still the clock-out); a single check is the clock-in when it is
+/// the shift's start, else the clock-out. Rows without 考勤时间 (door access, extra punches,
+/// a second press) are counted and left out; work dates of the day before the month (a night
+/// shift's clock-in) too.
+fn dingtalk_checks(
+    t: &Table,
+    header_row: usize,
+    ctx: &ImportContext,
+    cols: &BTreeMap<Field, usize>,
+    plan_col: usize,
+    mut probs: Problems<'_>,
+) -> Result<Parsed, ImportErrors> {
+    let label = |f: Field| cols.get(&f).map(|i| (*i, f.label()));
+    let (first, last) = (ctx.first_day(), ctx.last_day());
+    let mut checks: BTreeMap<(String, NaiveDate), Vec<Check>> = BTreeMap::new();
+    let (mut extra, mut missed, mut before, mut read) = (0usize, 0usize, 0usize, 0usize);
+    for (row, cells) in t.rows.iter().filter(|(r, _)| *r > header_row) {
+        let row = *row;
+        let plan_cell = cell(cells, Some(plan_col));
+        let time_cell = cell(cells, cols.get(&Field::PunchTime).copied());
+        if *plan_cell == Cell::Empty {
+            extra += 1;
+            continue;
+        }
+        let employee = who_with_clock_id(
+            &ctx.staff,
+            Vendor::DingTalk,
+            label(Field::ClockId).map(|(i, _)| (i, cell(cells, Some(i)))),
+            label(Field::Employee).map(|(i, _)| (i, cell(cells, Some(i)))),
+            label(Field::Name).map(|(i, _)| (i, cell(cells, Some(i)))),
+            row,
+            &mut probs,
+        );
+        // The work date: 考勤日期, else the date of the scheduled check.
+        let date_cell = cell(cells, cols.get(&Field::PunchDate).copied());
+        let work_date = match (date_cell, parse_date(date_cell)) {
+            (_, Some(d)) => Some(d),
+            (Cell::Empty, None) => None,
+            (other, None) => {
+                probs.at(
+                    row,
+                    label(Field::PunchDate),
+                    "a 考勤日期 (26-03-01 星期日, 2026-03-01 or an Excel date)",
+                    other.shown(),
+                );
+                continue;
+            }
+        };
+        let plan = datetime_of(plan_cell).or_else(|| {
+            let d = work_date?;
+            let (offset, secs) = marked_time(plan_cell)?;
+            Some(
+                d.and_hms_opt(0, 0, 0)?
+                    + Duration::days(offset.unwrap_or(0))
+                    + Duration::seconds(i64::from(secs)),
+            )
+        });
+        let Some(plan) = plan else {
+            probs.at(
+                row,
+                Some((plan_col, "考勤时间")),
+                "a scheduled check time (2026-03-01 08:00, or HH:MM with 考勤日期)",
+                plan_cell.shown(),
+            );
+            continue;
+        };
+        let work_date = work_date.unwrap_or(plan.date());
+        // A scheduled check lies on its work date or the next (a shift to 24:00).
+        let gap = (plan.date() - work_date).num_days();
+        if !(0..=1).contains(&gap) {
+            probs.at(
+                row,
+                Some((plan_col, "考勤时间")),
+                &format!("a check on the work date {work_date} (考勤日期) or the day after"),
+                format!(
+                    "{} ({} days away: dates saved in another date system? a 1904-dated workbook reads four years early)",
+                    plan.format("%Y-%m-%d %H:%M"),
+                    gap
+                ),
+            );
+            continue;
+        }
+        if work_date < first - Duration::days(1) || work_date > last {
+            probs.at(
+                row,
+                label(Field::PunchDate).or(Some((plan_col, "考勤时间"))),
+                &format!("a work date in {}-{:02}", ctx.year, ctx.month),
+                format!("{work_date} (date outside the month)"),
+            );
+            continue;
+        }
+        let at = match time_cell {
+            Cell::Empty => {
+                missed += 1;
+                None
+            }
+            c => {
+                let at = datetime_of(c).or_else(|| {
+                    let (offset, secs) = marked_time(c)?;
+                    Some(match offset {
+                        Some(o) => {
+                            work_date.and_hms_opt(0, 0, 0)?
+                                + Duration::days(o)
+                                + Duration::seconds(i64::from(secs))
+                        }
+                        None => nearest_day(work_date, secs, Some(plan)),
+                    })
+                });
+                let Some(at) = at else {
+                    probs.at(
+                        row,
+                        label(Field::PunchTime),
+                        "a punch time (2026-03-01 07:55:00, HH:MM[:SS], 次日 HH:MM, 昨日 HH:MM)",
+                        c.shown(),
+                    );
+                    continue;
+                };
+                if (at - plan).num_hours().abs() >= 24 {
+                    probs.at(
+                        row,
+                        label(Field::PunchTime),
+                        &format!(
+                            "a punch within a day of its scheduled check {}",
+                            plan.format("%Y-%m-%d %H:%M")
+                        ),
+                        format!(
+                            "{} (dates saved in another date system? a 1904-dated workbook reads four years early)",
+                            at.format("%Y-%m-%d %H:%M:%S")
+                        ),
+                    );
+                    continue;
+                }
+                Some(at)
+            }
+        };
+        if work_date < first {
+            before += 1;
+            continue;
+        }
+        let Some(employee) = employee else { continue };
+        if at.is_some() {
+            read += 1;
+        }
+        checks
+            .entry((employee, work_date))
+            .or_default()
+            .push(Check {
+                plan,
+                at,
+                result: text_of(cell(cells, cols.get(&Field::PunchResult).copied()))
+                    .unwrap_or_default(),
+                row,
+            });
+    }
+    let names: BTreeMap<&str, &str> = ctx
+        .staff
+        .iter()
+        .map(|s| (s.id.as_str(), s.name.as_str()))
+        .collect();
+    let clocks = ctx.clocks();
+    let on = |d: NaiveDate, m: u32| {
+        d.and_hms_opt(0, 0, 0).expect("midnight") + Duration::minutes(i64::from(m))
+    };
+    let mut records = Vec::new();
+    let mut merged = 0usize;
+    for ((employee, date), mut list) in checks {
+        list.sort_by_key(|c| (c.plan, c.at, c.row));
+        let (first_plan, last_plan) = (list[0].plan, list[list.len() - 1].plan);
+        // A lone check at a time where one shift ends as another starts (08:00, 16:00, 24:00)
+        // with no roster to say which: a clock-in is on time or 迟到 (late), a clock-out on
+        // time or 早退 (early); a punch after the check is a clock-out, at or before it a
+        // clock-in.
+        let rostered = ctx.roster.get(&(employee.clone(), date)).cloned();
+        let boundary_out = (rostered.is_none()
+            && first_plan == last_plan
+            && clocks.iter().any(|c| on(date, c.start) == first_plan)
+            && clocks.iter().any(|c| on(date, c.end) == first_plan))
+        .then(|| {
+            let c = &list[0];
+            c.result.contains("早退")
+                || (!c.result.contains("迟到") && c.at.is_some_and(|t| t > c.plan))
+        });
+        // The shift: the rostered one, else the one whose start or end the checks are.
+        let shift = rostered.clone().or_else(|| {
+            let starts = |c: &&ShiftClock| on(date, c.start) == first_plan;
+            let ends = |c: &&ShiftClock| on(date, c.end) == last_plan;
+            match boundary_out {
+                Some(true) => clocks.iter().find(ends),
+                Some(false) => clocks.iter().find(starts),
+                None => clocks
+                    .iter()
+                    .find(|c| starts(c) && ends(c))
+                    .or_else(|| clocks.iter().find(starts))
+                    .or_else(|| clocks.iter().find(ends)),
+            }
+            .map(|c| c.code.clone())
+        });
+        let clock = shift
+            .as_ref()
+            .and_then(|s| clocks.iter().find(|c| &c.code == s));
+        let (in_plan, out_plan) = if first_plan != last_plan {
+            (Some(first_plan), Some(last_plan))
+        } else {
+            let is_out = match (boundary_out, clock) {
+                (Some(out), _) => out,
+                (None, clock) => match clock {
+                    Some(c) => {
+                        on(date, c.start) != first_plan && {
+                            let (to_start, to_end) = (
+                                (first_plan - on(date, c.start)).num_minutes().abs(),
+                                (first_plan - on(date, c.end)).num_minutes().abs(),
+                            );
+                            to_end < to_start || on(date, c.end) == first_plan
+                        }
+                    }
+                    None => {
+                        clocks.iter().any(|c| on(date, c.end) == first_plan)
+                            && !clocks.iter().any(|c| on(date, c.start) == first_plan)
+                    }
+                },
+            };
+            if is_out {
+                (None, Some(first_plan))
+            } else {
+                (Some(first_plan), None)
+            }
+        };
+        let pick = |plan: Option<NaiveDateTime>, latest: bool| -> Option<&Check> {
+            let mut of: Vec<&Check> = list
+                .iter()
+                .filter(|c| Some(c.plan) == plan && c.at.is_some())
+                .collect();
+            of.sort_by_key(|c| c.at);
+            if latest {
+                of.last().copied()
+            } else {
+                of.first().copied()
+            }
+        };
+        let (cin, cout) = (pick(in_plan, false), pick(out_plan, true));
+        merged += list.iter().filter(|c| c.at.is_some()).count()
+            - usize::from(cin.is_some())
+            - usize::from(cout.is_some());
+        if let (Some(i), Some(o)) = (cin, cout) {
+            if i.at > o.at {
+                probs.at(
+                    i.row,
+                    label(Field::PunchTime),
+                    "a clock-in before the clock-out of the same work date",
+                    format!(
+                        "clock-in (考勤时间 {}) at {} after the clock-out (考勤时间 {}, row {}) at {}",
+                        i.plan.format("%H:%M"),
+                        i.at.expect("a punch").format("%m-%d %H:%M:%S"),
+                        o.plan.format("%H:%M"),
+                        o.row,
+                        o.at.expect("a punch").format("%m-%d %H:%M:%S"),
+                    ),
+                );
+                continue;
+            }
+        }
+        let none_punched = cin.is_none() && cout.is_none();
+        records.push(DayRecord {
+            employee: employee.clone(),
+            name: names
+                .get(employee.as_str())
+                .map(|n| (*n).to_string())
+                .unwrap_or_default(),
+            date,
+            shift,
+            shift_inferred: false,
+            clock_in: cin.and_then(|c| c.at),
+            clock_out: cout.and_then(|c| c.at),
+            leave: None,
+            leave_hours: None,
+            // Every check of the day missed (缺卡): DingTalk counts the day as 旷工.
+            reported: none_punched.then(|| Reported {
+                absent: true,
+                missing_in: true,
+                missing_out: true,
+                ..Reported::default()
+            }),
+            note: String::new(),
+            source: Source::DingTalkPunches,
+            sheet: t.sheet.clone(),
+            row: list[0].row,
+        });
+    }
+    let mut ignored = Vec::new();
+    if extra > 0 {
+        ignored.push(format!(
+            "{extra} punch row(s) without 考勤时间 (extra punches, door access): not attendance, left out"
+        ));
+    }
+    if missed > 0 {
+        ignored.push(format!(
+            "{missed} missed check(s) (缺卡 / 未打卡, no punch time): the day shows the missing punch"
+        ));
+    }
+    if before > 0 {
+        ignored.push(format!(
+            "{before} check(s) of work dates before {first}: they belong to the month before, left out"
+        ));
+    }
+    finish(
+        probs,
+        Source::DingTalkPunches,
+        &t.sheet,
+        records,
+        read,
+        merged,
+        ignored,
+    )
 }
 
 /// Merges repeated punches, pairs them into day records and keeps the month's.
