@@ -434,9 +434,44 @@ pub fn pair_punches(
 ) -> Result<Vec<DayRecord>, Vec<(String, usize, String)>> {
     let mut records: BTreeMap<(String, NaiveDate), (DayRecord, Vec<usize>)> = BTreeMap::new();
     let mut overlaps = Vec::new();
+    // The record the person's last punch went to (punches come by person and time).
+    let mut open: Option<(String, NaiveDate)> = None;
     let mut i = 0;
     while i < punches.len() {
         let p = &punches[i];
+        // A press inside the shift the person clocked in for and has not clocked out of: out
+        // and back at lunch when a later press falls where the shift ends (that one is the
+        // clock-out), else an early clock-out.
+        if p.direction.is_none() {
+            let ongoing = open
+                .as_ref()
+                .filter(|(e, _)| *e == p.employee)
+                .and_then(|k| {
+                    let (r, _) = records.get(k)?;
+                    let c = shifts.iter().find(|c| Some(&c.code) == r.shift.as_ref())?;
+                    let end = at(r.date, c.end);
+                    (r.clock_out.is_none() && r.clock_in.is_some_and(|t| t < p.at) && p.at < end)
+                        .then(|| (k.clone(), end))
+                });
+            if let Some((key, end)) = ongoing {
+                let out_window = (
+                    end - Duration::minutes(i64::from(policy.absent_early_minutes)),
+                    end + Duration::minutes(i64::from(policy.clock_out_late_window_minutes)),
+                );
+                let later_out = punches[i + 1..]
+                    .iter()
+                    .take_while(|q| q.employee == p.employee && q.at <= out_window.1)
+                    .any(|q| q.at >= out_window.0);
+                if !later_out {
+                    if let Some((r, rows)) = records.get_mut(&key) {
+                        r.clock_out = Some(p.at);
+                        rows.push(p.row);
+                    }
+                }
+                i += 1;
+                continue;
+            }
+        }
         let next = punches
             .get(i + 1)
             .filter(|q| q.employee == p.employee && q.direction != Some(Direction::In));
@@ -492,7 +527,18 @@ pub fn pair_punches(
             let as_out = (p.direction != Some(Direction::In))
                 .then(|| best_single(p.at, true, p.day_hint, shifts, policy))
                 .flatten();
+            // The clock-out of the shift the person is on wins a tie with the next shift's
+            // clock-in (16:10 after an early shift is its clock-out, not a late middle shift).
+            let ends_open = as_out.is_some_and(|(_, k, date)| {
+                open.as_ref()
+                    .filter(|(e, d)| *e == p.employee && *d == date)
+                    .and_then(|key| records.get(key))
+                    .is_some_and(|(r, _)| {
+                        r.clock_out.is_none() && r.shift.as_ref() == Some(&shifts[k].code)
+                    })
+            });
             let out = match (as_in, as_out) {
+                _ if ends_open => true,
                 (Some(i), Some(o)) => o.0 < i.0,
                 (None, Some(_)) => true,
                 (_, None) => p.direction == Some(Direction::Out),
@@ -512,6 +558,7 @@ pub fn pair_punches(
         }
         i += used;
         let key = (rec.employee.clone(), rec.date);
+        open = Some(key.clone());
         match records.get_mut(&key) {
             None => {
                 records.insert(key, (rec, rows));
@@ -1052,7 +1099,8 @@ pub fn in_month(date: NaiveDate, year: i32, month: u32) -> bool {
 /// last punch after that from the absence limit before its end to the clock-out window
 /// after it. At a boundary where one shift ends as another starts (08:00, 24:00) the
 /// rostered shift decides what a punch is. Returns the records of rostered shifts with a
-/// punch, and the punches no rostered shift took (paired by the times alone afterwards).
+/// punch, the punches no rostered shift took (paired by the times alone afterwards), and how
+/// many presses inside a rostered shift (lunch, a second press) went with it unused.
 #[must_use]
 pub fn pair_with_roster(
     punches: &[Punch],
@@ -1061,9 +1109,10 @@ pub fn pair_with_roster(
     policy: &AttendancePolicy,
     names: &BTreeMap<String, String>,
     source: Source,
-) -> (Vec<DayRecord>, Vec<Punch>) {
+) -> (Vec<DayRecord>, Vec<Punch>, usize) {
     let mut taken = vec![false; punches.len()];
     let mut records = Vec::new();
+    let mut extras = 0usize;
     let minutes = |m: u32| Duration::minutes(i64::from(m));
     for ((employee, date), code) in roster {
         let Some(clock) = shifts.iter().find(|s| &s.code == code) else {
@@ -1102,12 +1151,40 @@ pub fn pair_with_roster(
                 && punches[i].at <= out_window.1
                 && clock_in.is_none_or(|c| punches[i].at > punches[c].at)
         });
+        // No punch where the shift ends: the last press inside the shift after the clock-in
+        // is an early clock-out (gone at noon on a half day of leave), not a missing one.
+        let clock_out = clock_out.or_else(|| {
+            let from = clock_in.map_or(start, |i| punches[i].at);
+            (0..punches.len()).rev().find(|&i| {
+                mine(i)
+                    && Some(i) != clock_in
+                    && punches[i].direction != Some(Direction::In)
+                    && punches[i].at > from
+                    && punches[i].at < out_window.0
+            })
+        });
         if clock_in.is_none() && clock_out.is_none() {
             continue;
         }
         let first = clock_in.or(clock_out).expect("one of them");
         for i in [clock_in, clock_out].into_iter().flatten() {
             taken[i] = true;
+        }
+        // Presses inside the shift (out and back at lunch, a second press) are not another
+        // shift: they go with this one, unused.
+        let inside = (
+            clock_in.map_or(start, |i| punches[i].at),
+            clock_out.map_or(end, |i| punches[i].at),
+        );
+        for i in 0..punches.len() {
+            if !taken[i]
+                && punches[i].employee == *employee
+                && punches[i].at > inside.0
+                && punches[i].at < inside.1
+            {
+                taken[i] = true;
+                extras += 1;
+            }
         }
         records.push(DayRecord {
             employee: employee.clone(),
@@ -1132,5 +1209,5 @@ pub fn pair_with_roster(
         .filter(|(_, t)| !**t)
         .map(|(p, _)| p.clone())
         .collect();
-    (records, rest)
+    (records, rest, extras)
 }

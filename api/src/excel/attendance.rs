@@ -525,6 +525,25 @@ fn data_region(t: &Table, source: Source, header_row: usize) -> Result<(), Impor
         _ => header_row,
     };
     let mut probs = Problems::new(&t.sheet);
+    // CSV text has no cells, only commas: a row with more fields than the header has a comma
+    // inside a value that is not in quotes, and every field after it is in the wrong column.
+    if t.sheet == "CSV" {
+        let width = header_cells(t, header_row).len();
+        for (row, cells) in t.rows.iter().filter(|(r, _)| *r > header_row) {
+            let used = cells.len();
+            if used > width {
+                probs.at(
+                    *row,
+                    None,
+                    &format!("{width} columns, as the header row {header_row} has"),
+                    format!("{used} columns (a comma inside a value that is not in quotes?)"),
+                );
+            }
+        }
+        if !probs.list.is_empty() {
+            return Err(ImportErrors(probs.list));
+        }
+    }
     for (row, cells) in t.rows.iter().filter(|(r, _)| *r > last_header) {
         for (i, c) in cells.iter().enumerate() {
             let err = match c {
@@ -1336,6 +1355,35 @@ fn summary(t: &Table, header_row: usize, ctx: &ImportContext) -> Result<Parsed, 
     // The day columns, in order, with their dates.
     let day_cols: Vec<usize> = (0..width).filter(|&i| day_label(&header[i])).collect();
     let period = summary_period(t, header_row);
+    // The file of another month is refused at its title, before any cell is read.
+    if let Some((from, to)) = period {
+        if from < ctx.first_day() || to > ctx.last_day() {
+            let title_row = t
+                .rows
+                .iter()
+                .find(|(r, cells)| {
+                    *r < header_row
+                        && cells
+                            .iter()
+                            .any(|c| matches!(c, Cell::Text(s) if s.contains("统计日期")))
+                })
+                .map_or(1, |(r, _)| *r);
+            probs.at(
+                title_row,
+                None,
+                &format!(
+                    "the period of {}-{:02} in the title (统计日期)",
+                    ctx.year, ctx.month
+                ),
+                format!(
+                    "统计日期 {} 至 {} (the file of another period)",
+                    from.format("%Y-%m-%d"),
+                    to.format("%Y-%m-%d")
+                ),
+            );
+            return Err(ImportErrors(probs.list));
+        }
+    }
     let dates: Vec<(usize, Result<NaiveDate, String>)> = match period {
         Some((from, _)) => day_cols
             .iter()
@@ -1400,11 +1448,16 @@ fn summary(t: &Table, header_row: usize, ctx: &ImportContext) -> Result<Parsed, 
             continue;
         };
         if let Some(first) = seen.insert(employee.clone(), row) {
+            let name = ctx
+                .staff
+                .iter()
+                .find(|s| s.id == employee)
+                .map_or("", |s| s.name.as_str());
             probs.at(
                 row,
                 None,
-                &format!("one row per person ({employee})"),
-                format!("a duplicate row (also row {first})"),
+                &format!("one row per person ({employee} {name})"),
+                format!("a duplicate row of {name} (also row {first})"),
             );
             continue;
         }
@@ -1686,6 +1739,7 @@ fn punches(
     let mut read = 0usize;
     let mut ignored_extra = 0usize;
     let mut ignored_missing = 0usize;
+    let mut ignored_junk = 0usize;
     let mut orphans: Vec<String> = Vec::new();
     for (row, cells) in t.rows.iter().filter(|(r, _)| *r > header_row) {
         let row = *row;
@@ -1713,6 +1767,33 @@ fn punches(
             if plan_col.is_some() && *cell(cells, plan_col) == Cell::Empty {
                 ignored_extra += 1;
                 continue;
+            }
+        }
+        if source == Source::ZktecoPunches {
+            let pin = cell(cells, clock_col);
+            let name = cell(cells, cols.get(&Field::Name).copied());
+            let no_pin = match pin {
+                Cell::Empty => true,
+                Cell::Number(n) => *n == 0.0,
+                Cell::Text(s) => s.trim().trim_start_matches('0').is_empty(),
+                _ => false,
+            };
+            // A press by nobody registered (PIN 0, no name): the device's junk, counted.
+            if no_pin && text_of(name).is_none_or(|n| n.trim().is_empty()) {
+                ignored_junk += 1;
+                continue;
+            }
+            // 考勤号码 is a number on the device: a letter in it is a typing slip.
+            if let (Cell::Text(s), Some(i)) = (pin, clock_col) {
+                if !s.trim().bytes().all(|c| c.is_ascii_digit()) {
+                    probs.at(
+                        row,
+                        Some((i, "考勤号码/登记号码")),
+                        "a 考勤号码 of digits (the number registered on the device)",
+                        format!("\"{s}\""),
+                    );
+                    continue;
+                }
             }
         }
         let employee = who_with_clock_id(
@@ -1781,7 +1862,9 @@ fn punches(
         } else {
             first
         };
-        if check_date < lowest || check_date > last + Duration::days(1) {
+        if source != Source::ZktecoPunches
+            && (check_date < lowest || check_date > last + Duration::days(1))
+        {
             if source == Source::ZktecoPunches {
                 // The device's export covers its own range: a punch outside the month is an
                 // orphan, said in the preview.
@@ -1838,6 +1921,11 @@ fn punches(
     if ignored_missing > 0 {
         ignored.push(format!(
             "{ignored_missing} missed check(s) (缺卡 / 未打卡, no punch time): the day shows the missing punch"
+        ));
+    }
+    if ignored_junk > 0 {
+        ignored.push(format!(
+            "{ignored_junk} row(s) with 考勤号码 0 and no name (presses by nobody registered): left out"
         ));
     }
     ignored.extend(orphans);
@@ -2201,6 +2289,41 @@ fn pair_and_finish(
     if !probs.list.is_empty() {
         return Err(ImportErrors(probs.list));
     }
+    // A device's export covers its own range of days: punches no shift of the month can
+    // hold (earlier than the first shift's clock-in window, later than the last shift's
+    // clock-out window) are another month's, left out with a word.
+    let list = if source == Source::ZktecoPunches {
+        let clocks = ctx.clocks();
+        let minutes = |m: u32| Duration::minutes(i64::from(m));
+        let midnight = |d: NaiveDate| d.and_hms_opt(0, 0, 0).expect("midnight");
+        // The day before and the day after are paired too, so that their shifts take their
+        // own punches (a middle shift of the 28th clocked out at 00:02 of the 1st); their
+        // records are dropped after pairing.
+        let earliest = clocks.iter().map(|c| c.start).min().map(|m| {
+            midnight(ctx.first_day() - Duration::days(1)) + minutes(m)
+                - minutes(ctx.policy.clock_in_early_window_minutes)
+        });
+        let latest = clocks.iter().map(|c| c.end).max().map(|m| {
+            midnight(ctx.last_day() + Duration::days(1))
+                + minutes(m)
+                + minutes(ctx.policy.clock_out_late_window_minutes)
+        });
+        let _ = &minutes;
+        let (inside, outside): (Vec<Punch>, Vec<Punch>) = list
+            .into_iter()
+            .partition(|p| earliest.is_none_or(|e| p.at >= e) && latest.is_none_or(|l| p.at <= l));
+        if !outside.is_empty() {
+            ignored.push(format!(
+                "{} punch(es) outside the month's shifts ({} to {}): another month's, left out",
+                outside.len(),
+                earliest.map_or_else(String::new, |e| e.format("%Y-%m-%d %H:%M").to_string()),
+                latest.map_or_else(String::new, |l| l.format("%Y-%m-%d %H:%M").to_string()),
+            ));
+        }
+        inside
+    } else {
+        list
+    };
     let (kept, merged) = merge_repeats(list, ctx.policy.merge_repeat_minutes);
     let names: BTreeMap<String, String> = ctx
         .staff
@@ -2210,7 +2333,7 @@ fn pair_and_finish(
     // Punches without a direction are read against the person's rostered shifts first
     // (a P shift's 00:09 clock-out is not an N clock-in; a lone 08:00 punch of someone
     // rostered N is its clock-out); what no rostered shift takes is paired by its times.
-    let (rostered, kept) = if source == Source::ZktecoPunches && !ctx.roster.is_empty() {
+    let (rostered, kept, inside) = if source == Source::ZktecoPunches && !ctx.roster.is_empty() {
         pair_with_roster(
             &kept,
             &ctx.roster,
@@ -2220,8 +2343,13 @@ fn pair_and_finish(
             source,
         )
     } else {
-        (Vec::new(), kept)
+        (Vec::new(), kept, 0)
     };
+    if inside > 0 {
+        ignored.push(format!(
+            "{inside} press(es) inside a rostered shift (out and back at lunch, a second press): kept with the shift, not paired"
+        ));
+    }
     let taken: BTreeSet<(String, NaiveDate)> = rostered
         .iter()
         .map(|r| (r.employee.clone(), r.date))
@@ -2311,6 +2439,8 @@ fn wecom_daily(t: &Table, header_row: usize, ctx: &ImportContext) -> Result<Pars
         })
         .collect();
     let absent_col = find("异常统计", &["旷工次数次", "旷工次数"]);
+    let late_col = find("异常统计", &["迟到时长分钟", "迟到时长"]);
+    let early_col = find("异常统计", &["早退时长分钟", "早退时长"]);
     let missing_col = find("异常统计", &["缺卡次数次", "缺卡次数"]);
     let result_col = find("考勤概况", &["考勤结果"]).or_else(|| find("考勤结果", &[]));
     let shift_col = find("考勤概况", &["班次"]).or_else(|| find("班次", &[]));
@@ -2328,6 +2458,15 @@ fn wecom_daily(t: &Table, header_row: usize, ctx: &ImportContext) -> Result<Pars
             punch_cols.push((i, dir, format!("{a}/{b}")));
         }
     }
+    if punch_cols.is_empty() {
+        // Without the second header row nothing else can be found either: say that first.
+        probs.missing_column(
+            header_row + 1,
+            "上班1/打卡时间 and 下班1/打卡时间 (the second header row under 上班1, 下班1)",
+            &[],
+        );
+        return Err(ImportErrors(probs.list));
+    }
     if date_col.is_none() {
         probs.missing_column(header_row, "时间", &["日期".into()]);
     }
@@ -2338,18 +2477,14 @@ fn wecom_daily(t: &Table, header_row: usize, ctx: &ImportContext) -> Result<Pars
             &["账号".to_string()],
         );
     }
-    if punch_cols.is_empty() {
-        probs.missing_column(header_row + 1, "上班1/打卡时间 and 下班1/打卡时间", &[]);
-    }
     if !probs.list.is_empty() {
         return Err(ImportErrors(probs.list));
     }
     let date_col = date_col.expect("checked");
     let first = ctx.first_day();
     let last = ctx.last_day();
-    let mut list = Vec::new();
     let mut read = 0usize;
-    // The days without punches: leave (假勤统计), rest, absence, with the row's text.
+    // One record per row: the day's punches, leave (假勤统计), rest or absence.
     let mut days: Vec<DayRecord> = Vec::new();
     for (row, cells) in t.rows.iter().filter(|(r, _)| *r > header_row + 1) {
         let row = *row;
@@ -2384,30 +2519,42 @@ fn wecom_daily(t: &Table, header_row: usize, ctx: &ImportContext) -> Result<Pars
                 continue;
             }
         };
-        let mut punched = false;
+        // The shift of the row: 班次 (`夜班 00:00-08:00`), else the rostered one.
+        let text = |i: Option<usize>| text_of(cell(cells, i)).unwrap_or_default();
+        let (result, shift_text) = (text(result_col), text(shift_col));
+        let shift = ctx.shift_code(&shift_text);
+        // Each 上班N / 下班N 打卡时间: a time on another calendar day than the row's may carry a
+        // marker (次日, 前一日 / 昨日); a bare time is placed nearest the shift's start (上班)
+        // or end (下班): a night shift's 23:51 clock-in is on the day before.
+        let mut clock_in: Option<NaiveDateTime> = None;
+        let mut clock_out: Option<NaiveDateTime> = None;
         for (i, dir, head) in &punch_cols {
             let c = cell(cells, Some(*i));
-            // A time on another calendar day than the row's carries a marker: 次日 (the
-            // next day) or 前一日 / 昨日 (the day before).
-            let (shift_days, c) = match c {
-                Cell::Text(s) if s.contains("未打卡") || s == "--" || s == "-" => continue,
+            let missing = match c {
+                Cell::Empty => true,
                 Cell::Text(s) => {
                     let s = s.trim();
-                    match [("次日", 1), ("前一日", -1), ("昨日", -1), ("前日", -1)]
-                        .into_iter()
-                        .find_map(|(m, d)| s.strip_prefix(m).map(|r| (d, r)))
-                    {
-                        Some((d, r)) => (d, Cell::Text(r.trim().to_string())),
-                        None => (0, Cell::Text(s.to_string())),
-                    }
+                    s.contains("未打卡") || s.contains("缺卡") || s == "--" || s == "-"
                 }
-                Cell::Empty => continue,
-                other => (0, other.clone()),
+                _ => false,
             };
-            let at = datetime_of(&c).or_else(|| {
-                let s = time_secs(&c)?;
-                let day = date + Duration::days(shift_days);
-                Some(day.and_hms_opt(0, 0, 0)? + Duration::seconds(i64::from(s)))
+            let out = *dir == Direction::Out;
+            if missing {
+                continue;
+            }
+            let anchor = employee
+                .as_ref()
+                .and_then(|e| ctx.anchor(e, date, shift.as_deref(), out));
+            let at = datetime_of(c).or_else(|| {
+                let (offset, secs) = marked_time(c)?;
+                Some(match offset {
+                    Some(o) => {
+                        date.and_hms_opt(0, 0, 0)?
+                            + Duration::days(o)
+                            + Duration::seconds(i64::from(secs))
+                    }
+                    None => nearest_day(date, secs, anchor),
+                })
             });
             let Some(at) = at else {
                 probs.at(
@@ -2418,19 +2565,57 @@ fn wecom_daily(t: &Table, header_row: usize, ctx: &ImportContext) -> Result<Pars
                 );
                 continue;
             };
-            punched = true;
-            if let Some(e) = &employee {
-                read += 1;
-                list.push(Punch {
-                    employee: e.clone(),
-                    at,
-                    direction: Some(*dir),
-                    day_hint: Some(date),
-                    sheet: t.sheet.clone(),
-                    row,
-                });
+            read += 1;
+            // The first clock-in and the last clock-out of the day.
+            if out {
+                clock_out = Some(clock_out.map_or(at, |o: NaiveDateTime| o.max(at)));
+            } else {
+                clock_in = Some(clock_in.map_or(at, |o: NaiveDateTime| o.min(at)));
             }
         }
+        if let (Some(i), Some(o)) = (clock_in, clock_out) {
+            if o < i {
+                probs.at(
+                    row,
+                    punch_cols
+                        .iter()
+                        .find(|(_, d, _)| *d == Direction::Out)
+                        .map(|(i, _, h)| (*i, h.as_str())),
+                    "a clock-out after the clock-in",
+                    format!(
+                        "clock-out {} before the clock-in {}",
+                        o.format("%m-%d %H:%M"),
+                        i.format("%m-%d %H:%M")
+                    ),
+                );
+                continue;
+            }
+        }
+        let punched = clock_in.is_some() || clock_out.is_some();
+        // The day's minutes and counts (异常统计): numbers ≥ 0, `--` for none.
+        let mut count = |col: Option<(usize, &str)>| -> u32 {
+            let Some((i, head)) = col else { return 0 };
+            match cell(cells, Some(i)) {
+                Cell::Empty => 0,
+                Cell::Text(s) if s.trim() == "--" || s.trim() == "-" => 0,
+                other => match number(other) {
+                    Some(n) if n >= 0.0 && n.fract() == 0.0 => n as u32,
+                    _ => {
+                        probs.at(
+                            row,
+                            Some((i, head)),
+                            "a whole number of at least 0",
+                            other.shown(),
+                        );
+                        0
+                    }
+                },
+            }
+        };
+        let late = count(late_col.map(|i| (i, "异常统计/迟到时长(分钟)")));
+        let early = count(early_col.map(|i| (i, "异常统计/早退时长(分钟)")));
+        let absent_n = count(absent_col.map(|i| (i, "异常统计/旷工次数(次)")));
+        let missed_n = count(missing_col.map(|i| (i, "异常统计/缺卡次数(次)")));
         // Leave of the day (假勤统计), with its unit.
         let mut leave: Option<(scheduler::LeaveKind, Decimal)> = None;
         for (i, kind, hours, head) in &leave_cols {
@@ -2470,83 +2655,65 @@ fn wecom_daily(t: &Table, header_row: usize, ctx: &ImportContext) -> Result<Pars
                 None => (*kind, h),
             });
         }
-        let text = |i: Option<usize>| text_of(cell(cells, i)).unwrap_or_default();
-        let (result, shift_text) = (text(result_col), text(shift_col));
-        let absent = result.contains("旷工")
-            || absent_col
-                .and_then(|i| number(cell(cells, Some(i))))
-                .is_some_and(|n| n > 0.0);
-        let missed = missing_col
-            .and_then(|i| number(cell(cells, Some(i))))
-            .is_some_and(|n| n > 0.0);
+        let absent = !punched && (result.contains("旷工") || absent_n > 0);
         let rest = !punched
             && leave.is_none()
             && !absent
-            && !missed
+            && missed_n == 0
             && (result.contains("休息") || shift_text.contains("休息") || result.is_empty());
         let Some(e) = &employee else { continue };
-        if leave.is_some() || (!punched && (rest || absent || missed || !result.is_empty())) {
-            let name = ctx
-                .staff
-                .iter()
-                .find(|s| s.id == *e)
-                .map(|s| s.name.clone())
-                .unwrap_or_default();
-            days.push(DayRecord {
-                employee: e.clone(),
-                name,
-                date,
-                shift: ctx.shift_code(&shift_text),
-                shift_inferred: false,
-                clock_in: None,
-                clock_out: None,
-                leave: leave.map(|(k, _)| k),
-                leave_hours: leave.map(|(_, h)| h),
-                reported: (!punched).then(|| Reported {
-                    rest,
-                    absent,
-                    missing_in: missed,
-                    missing_out: missed,
-                    ..Reported::default()
-                }),
-                note: [result, shift_text]
-                    .into_iter()
-                    .filter(|s| !s.is_empty() && s != "--")
-                    .collect::<Vec<_>>()
-                    .join(" "),
-                source: Source::WeComDaily,
-                sheet: t.sheet.clone(),
-                row,
-            });
+        if !punched && !rest && !absent && leave.is_none() && missed_n == 0 && result.is_empty() {
+            continue;
         }
+        let name = ctx
+            .staff
+            .iter()
+            .find(|s| s.id == *e)
+            .map(|s| s.name.clone())
+            .unwrap_or_default();
+        days.push(DayRecord {
+            employee: e.clone(),
+            name,
+            date,
+            shift: if rest {
+                None
+            } else {
+                shift.or_else(|| ctx.roster.get(&(e.clone(), date)).cloned())
+            },
+            shift_inferred: false,
+            clock_in,
+            clock_out,
+            leave: leave.map(|(k, _)| k),
+            leave_hours: leave.map(|(_, h)| h),
+            reported: Some(Reported {
+                present: punched,
+                rest,
+                absent,
+                late_minutes: (late > 0).then_some(late),
+                early_minutes: (early > 0).then_some(early),
+                missing_in: punched && clock_in.is_none() || !punched && missed_n > 0,
+                missing_out: punched && clock_out.is_none() || !punched && missed_n > 0,
+            }),
+            note: [result, shift_text]
+                .into_iter()
+                .filter(|s| !s.is_empty() && s != "--")
+                .collect::<Vec<_>>()
+                .join(" "),
+            source: Source::WeComDaily,
+            sheet: t.sheet.clone(),
+            row,
+        });
     }
-    let mut parsed = pair_and_finish(
+    overlapping(&mut days, &mut probs);
+    finish(
         probs,
-        list,
-        read,
         Source::WeComDaily,
         &t.sheet,
-        ctx,
+        days,
+        read,
+        0,
         Vec::new(),
-    )?;
-    // Leave on a day with punches (a half day) joins that day's record.
-    for d in days {
-        match parsed
-            .records
-            .iter_mut()
-            .find(|r| r.employee == d.employee && r.date == d.date)
-        {
-            Some(r) => {
-                r.leave = d.leave;
-                r.leave_hours = d.leave_hours;
-            }
-            None => parsed.records.push(d),
-        }
-    }
-    parsed
-        .records
-        .sort_by(|a, b| (&a.employee, a.date).cmp(&(&b.employee, b.date)));
-    Ok(parsed)
+    )
 }
 
 /// The empty template workbook for a month: the header row with notes, a drop-down of the

@@ -198,6 +198,23 @@ impl Vendor {
         }
     }
 
+    /// Whether two ids are the same: ZKTeco's 考勤号码 is a number on the device and in its
+    /// exports (`1234`), and may be kept with leading zeros elsewhere (`00001234`).
+    #[must_use]
+    pub fn same_id(self, a: &str, b: &str) -> bool {
+        let (a, b) = (a.trim(), b.trim());
+        match self {
+            Vendor::Zkteco
+                if a.bytes().all(|c| c.is_ascii_digit())
+                    && b.bytes().all(|c| c.is_ascii_digit()) =>
+            {
+                let strip = |s: &str| s.trim_start_matches('0').to_string();
+                strip(a) == strip(b)
+            }
+            _ => a == b,
+        }
+    }
+
     /// The column's name in messages.
     #[must_use]
     pub fn column(self) -> &'static str {
@@ -246,7 +263,11 @@ pub fn who_with_clock_id(
     if let Some(vid) = clock.and_then(|(_, c)| text(c)).filter(|v| !v.is_empty()) {
         let by_clock: Vec<&StaffEntry> = staff
             .iter()
-            .filter(|s| vendor.id_of(&s.clock_ids).is_some_and(|x| x == vid))
+            .filter(|s| {
+                vendor
+                    .id_of(&s.clock_ids)
+                    .is_some_and(|x| vendor.same_id(x, &vid))
+            })
             .collect();
         if let [s] = by_clock.as_slice() {
             if let (Some(n), Some((col, _))) = (&name_text, name) {
@@ -283,5 +304,19 @@ pub fn who_with_clock_id(
         _ => None,
     };
     let id_given = id.is_some_and(|(_, c)| text(c).is_some_and(|t| !t.is_empty()));
-    who(staff, id.filter(|_| id_given), name, id_given, row, probs)
+    let before = probs.list.len();
+    let found = who(staff, id.filter(|_| id_given), name, id_given, row, probs);
+    // Matched by nobody: the message names the vendor id too, the first thing HR looks up.
+    if found.is_none() && probs.list.len() > before {
+        if let Some(vid) = clock.and_then(|(_, c)| text(c)).filter(|v| !v.is_empty()) {
+            if let Some(p) = probs.list.last_mut() {
+                p.found = format!(
+                    "{} ({} {vid} is not in the staff list either)",
+                    p.found,
+                    vendor.column()
+                );
+            }
+        }
+    }
+    found
 }

@@ -77,6 +77,9 @@ pub enum TableError {
     /// Neither a workbook nor UTF-8 text.
     #[error("the file is neither a workbook (xlsx, xls, xlsb, ods) nor UTF-8 CSV text")]
     NotATable,
+    /// Zero bytes: an export that did not finish, or a copy that failed.
+    #[error("the file is empty (0 bytes): export it again")]
+    Empty,
     /// A workbook calamine could not read.
     #[error("the workbook cannot be read: {0}")]
     Workbook(String),
@@ -114,6 +117,9 @@ pub fn read_all_named(bytes: &[u8], name: &str) -> Result<Vec<Table>, TableError
     let workbook_name = [".xlsx", ".xls", ".xlsm", ".xlsb", ".ods", ".et"]
         .iter()
         .any(|e| lower.ends_with(e));
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(TableError::Empty);
+    }
     if workbook_name
         && matches!(
             super::guard::check(bytes, &super::guard::Limits::default()),
@@ -130,6 +136,9 @@ pub fn read_all_named(bytes: &[u8], name: &str) -> Result<Vec<Table>, TableError
 /// Reads every sheet of a workbook (in workbook order), or CSV text as one sheet.
 pub fn read_all(bytes: &[u8]) -> Result<Vec<Table>, TableError> {
     use super::guard::{self, Kind, Refused};
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(TableError::Empty);
+    }
     // calamine allocates without bound on hostile structure (a looping FAT chain, a zip
     // bomb, a cell at XFD1048576): check the structure first.
     match guard::check(bytes, &guard::Limits::default()) {
@@ -150,6 +159,54 @@ pub fn read_all(bytes: &[u8]) -> Result<Vec<Table>, TableError> {
 /// Reads a workbook with the reader of the kind the guard found — never calamine's format
 /// guessing, which would try the other readers (xlsb, ods) on what fails as one kind.
 fn read_workbook(bytes: &[u8], kind: super::guard::Kind) -> Result<Vec<Table>, TableError> {
+    let tables = read_workbook_with(bytes, kind, None)?;
+    // An Excel 5.0/95 (BIFF5) file keeps its text in the code page its CODEPAGE record names;
+    // writers of Chinese ZKTeco exports often leave the record out, and the text then reads
+    // as Latin-1 (`ÐÕÃû` for 姓名). Such text is read again as GBK (code page 936) when that
+    // gives Chinese text throughout.
+    if kind == super::guard::Kind::Xls && tables.iter().any(Table::looks_like_latin1_gbk) {
+        let again = read_workbook_with(bytes, kind, Some(936))?;
+        if again.iter().all(|t| !t.has_replacement()) {
+            return Ok(again);
+        }
+    }
+    Ok(tables)
+}
+
+impl Table {
+    fn texts(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.sheet.as_str()).chain(self.rows.iter().flat_map(|(_, cells)| {
+            cells.iter().filter_map(|c| match c {
+                Cell::Text(t) => Some(t.as_str()),
+                _ => None,
+            })
+        }))
+    }
+
+    /// Text of 8-bit characters only, some of them above 0x7F: GBK read as Latin-1.
+    fn looks_like_latin1_gbk(&self) -> bool {
+        let mut high = false;
+        for t in self.texts() {
+            for c in t.chars() {
+                if u32::from(c) > 0xFF {
+                    return false;
+                }
+                high |= u32::from(c) >= 0x80;
+            }
+        }
+        high
+    }
+
+    fn has_replacement(&self) -> bool {
+        self.texts().any(|t| t.contains('\u{FFFD}'))
+    }
+}
+
+fn read_workbook_with(
+    bytes: &[u8],
+    kind: super::guard::Kind,
+    codepage: Option<u16>,
+) -> Result<Vec<Table>, TableError> {
     let cursor = Cursor::new(bytes.to_vec());
     let open_error = |e: String| TableError::Workbook(e);
     let mut wb: calamine::Sheets<Cursor<Vec<u8>>> = match kind {
@@ -157,13 +214,17 @@ fn read_workbook(bytes: &[u8], kind: super::guard::Kind) -> Result<Vec<Table>, T
             calamine::Xlsx::new(cursor).map_err(|e| open_error(e.to_string()))?,
         ),
         super::guard::Kind::Xls => {
-            calamine::Sheets::Xls(calamine::Xls::new(cursor).map_err(|e| match e {
-                // A legacy .xls with a password (BIFF FILEPASS).
-                calamine::XlsError::Password => {
-                    TableError::Refused(super::guard::Refused::Encrypted)
-                }
-                e => open_error(e.to_string()),
-            })?)
+            let mut options = calamine::XlsOptions::default();
+            options.force_codepage = codepage;
+            calamine::Sheets::Xls(calamine::Xls::new_with_options(cursor, options).map_err(
+                |e| match e {
+                    // A legacy .xls with a password (BIFF FILEPASS).
+                    calamine::XlsError::Password => {
+                        TableError::Refused(super::guard::Refused::Encrypted)
+                    }
+                    e => open_error(e.to_string()),
+                },
+            )?)
         }
         super::guard::Kind::Text => return Err(TableError::NotATable),
     };
