@@ -18,6 +18,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Datelike as _, Duration, NaiveDate, NaiveDateTime, Timelike as _};
 use payroll::{Kpi, LeaveDays, TimeSheet};
+use rust_decimal::prelude::ToPrimitive as _;
 use rust_decimal::Decimal;
 use scheduler::{DayKind, LeaveKind, RosterFile, ShiftType};
 use serde::{Deserialize, Serialize};
@@ -953,6 +954,18 @@ pub fn reconcile(
                         (None, Some(rep)) => rep.early_minutes.unwrap_or(0),
                         _ => 0,
                     };
+                    // Leave on the day (a half day) covers the hours it names: the afternoon
+                    // off is not an early leave, the morning off not a late arrival.
+                    let mut cover = r
+                        .leave
+                        .and(r.leave_hours)
+                        .map_or(0, |h| (h * Decimal::from(60)).round().to_u32().unwrap_or(0));
+                    let early = {
+                        let e = early.saturating_sub(cover);
+                        cover = cover.saturating_sub(early);
+                        e
+                    };
+                    let late = late.saturating_sub(cover);
                     if late > policy.absent_late_minutes || early > policy.absent_early_minutes {
                         missed = true;
                     } else {

@@ -276,7 +276,10 @@ fn broken_corpus_each_file_names_its_problem() {
         ),
         (
             "14-dingtalk-duplicate-person.xlsx",
-            &["sheet 月度汇总, row 6", "duplicate row (also row 5)"],
+            &[
+                "sheet 月度汇总, row 6",
+                "duplicate row of 赵晓东 (also row 5)",
+            ],
         ),
         (
             "15-punch-outside-month.xlsx",

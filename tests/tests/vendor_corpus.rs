@@ -710,3 +710,139 @@ fn large_dingtalk_raw_export() {
     );
     assert!(!parsed.records.is_empty());
 }
+
+// ---------------------------------------------------------------------------------------
+// Reconciliation after a WeCom import: leave is leave.
+
+/// The demo site's March 2026 with the corpus month's roster.
+fn roster_doc(m: &Month) -> scheduler::RosterFile {
+    let cal = api::reference::load_calendar(&root().join("data")).expect("calendar");
+    let problem = scheduler::Problem::new(&site(), &cal, 2026, 3, vec![], vec![]).expect("problem");
+    scheduler::RosterFile {
+        problem,
+        roster: roster(m),
+    }
+}
+
+#[test]
+fn reconciliation_after_a_wecom_import_counts_leave_as_leave() {
+    let m = Month::march_2026();
+    let parsed = parse_named(
+        &m.write(Layout::WeComDaily),
+        Layout::WeComDaily.file_name(),
+        &ctx(&m, true),
+    )
+    .expect("the WeCom 日报 imports");
+    let rec = api::attendance::reconcile(
+        &roster_doc(&m),
+        &parsed.records,
+        &policy(),
+        Decimal::from(85),
+    );
+    let person = |id: &str| {
+        rec.people
+            .iter()
+            .find(|p| p.employee == id)
+            .unwrap_or_else(|| panic!("{id} in the reconciliation"))
+    };
+    let absent_on = |id: &str| -> Vec<NaiveDate> {
+        rec.differences
+            .iter()
+            .filter(|d| {
+                d.employee == id && d.kind == api::attendance::DifferenceKind::RosteredAbsent
+            })
+            .map(|d| d.date)
+            .collect()
+    };
+    // By hand from the month (tests/src/vendor/mod.rs `build`): A001 a whole day of sick leave
+    // on its P shift from the 16th, T002 a whole day of annual leave on its A shift from the
+    // 18th, A007 the afternoon (4 of 8 hours) of personal leave on its A shift from the 10th,
+    // having worked the morning. Whole days count 1, the half day 4/8 = 0.5; none is 旷工.
+    let a001 = person("A001");
+    assert_eq!(a001.leave.sick, Decimal::ONE, "A001 sick days");
+    assert_eq!(a001.absence_days, 0, "A001: {:?}", absent_on("A001"));
+    let t002 = person("T002");
+    assert_eq!(t002.leave.annual, Decimal::ONE, "T002 annual days");
+    assert_eq!(t002.absence_days, 0, "T002: {:?}", absent_on("T002"));
+    let a007 = person("A007");
+    assert_eq!(
+        a007.leave.personal,
+        Decimal::new(5, 1),
+        "A007 personal days"
+    );
+    assert_eq!(a007.absence_days, 0, "A007: {:?}", absent_on("A007"));
+    assert_eq!(
+        a007.early_leave, 0,
+        "the afternoon off is not an early leave"
+    );
+    // The one day of 旷工 in the month: C001's rostered 白班 from the 17th.
+    let c001 = person("C001");
+    assert_eq!(c001.absence_days, 1);
+    assert_eq!(absent_on("C001"), vec![vendor::march(17)]);
+    for id in [
+        "M001", "T001", "T002", "A001", "A002", "A003", "A005", "A006", "A007", "Q001",
+    ] {
+        assert_eq!(person(id).absence_days, 0, "{id}: {:?}", absent_on(id));
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Through the binary and the store: a broken file changes nothing stored.
+
+#[path = "common/mod.rs"]
+#[allow(dead_code)]
+mod common;
+
+/// A month imported from a good WeCom 日报; then every broken file of the corpus is refused
+/// by `workforce attendance import` (exit 2, the fault in its output) and the stored records
+/// are counted before and after each: unchanged.
+#[test]
+fn broken_files_change_nothing_stored() {
+    let m = Month::march_2026();
+    let dir = std::env::temp_dir().join(format!("hw-vendor-corpus-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("files")).expect("dir");
+    let db = format!("sqlite://{}", dir.join("w.db").display());
+    let write = |name: &str, bytes: &[u8]| {
+        let path = dir.join("files").join(name);
+        std::fs::write(&path, bytes).expect("write");
+        path.display().to_string()
+    };
+    let import = |path: &str| {
+        common::run(&[
+            "attendance",
+            "import",
+            path,
+            "--month",
+            "2026-03",
+            "--db",
+            &db,
+        ])
+    };
+    let good = write(Layout::WeComDaily.file_name(), &m.write(Layout::WeComDaily));
+    let (code, out) = import(&good);
+    assert_eq!(code, 0, "{out}");
+    let stored = common::stored_attendance(&db, "2026-03");
+    // Every day of the month of the eleven people employed all month, and A004's 20 days.
+    assert_eq!(stored, 11 * 31 + 20, "{out}");
+    let all = broken::all(&m);
+    assert!(all.len() >= 25, "{} broken files", all.len());
+    for (k, b) in all.iter().enumerate() {
+        let path = write(&format!("{k:02}-{}", b.name), &b.bytes);
+        let (code, out) = import(&path);
+        assert_eq!(code, 2, "{} ({}): {out}", b.key, b.what);
+        assert!(
+            out.contains(b.fault),
+            "{}: {:?} not in\n{out}",
+            b.key,
+            b.fault
+        );
+        assert_eq!(
+            common::stored_attendance(&db, "2026-03"),
+            stored,
+            "{} changed the stored records",
+            b.key
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
