@@ -790,7 +790,6 @@ fn reconciliation_after_a_wecom_import_counts_leave_as_leave() {
 // Through the binary and the store: a broken file changes nothing stored.
 
 #[path = "common/mod.rs"]
-#[allow(dead_code)]
 mod common;
 
 /// A month imported from a good WeCom 日报; then every broken file of the corpus is refused

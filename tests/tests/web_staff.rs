@@ -34,6 +34,7 @@ fn person(id: &str, team: &str, shifts: &[&str]) -> Vec<(String, String)> {
         ("hired_on", "2026-03-01"),
         ("education", "本科"),
         ("typing_cpm", "38"),
+        ("zkteco_id", "4321"),
     ]
     .iter()
     .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -125,6 +126,10 @@ fn scenario(db: &str, dir: &std::path::Path) {
     assert_eq!(m["employee"]["team"], 2);
     assert_eq!(m["active"], true);
     assert_eq!(m["hr"]["id_number"], ID_NUMBER, "HR sees the whole number");
+    // The attendance system's id (ZKTeco 考勤号码) is kept and shown for editing.
+    assert_eq!(m["hr"]["clock_ids"]["zkteco"], "4321");
+    let edit = get(a, "/staff/A900/edit", &hr).text();
+    assert!(edit.contains("name=\"zkteco_id\" value=\"4321\""), "{edit}");
     let ops_view = staff_json(a, &ops);
     assert_eq!(
         find(&ops_view, "A900").unwrap()["hr"]["id_number"],
@@ -148,6 +153,19 @@ fn scenario(db: &str, dir: &std::path::Path) {
         })
         .collect();
     assert_eq!(verdicts, ["符合", "符合", "符合", "不符合"], "{row}");
+    // A ZKTeco record that names the person by the device's PIN alone (no 工号, no name):
+    // matched by the PIN kept on the staff record.
+    let zk = "考勤号码,日期时间\n4321,2026/3/2 7:58:12\n4321,2026/3/2 16:01:40\n";
+    let r = api_post(
+        a,
+        "/api/attendance/import?month=2026-03&file_name=zk.csv&dry_run=true",
+        &hr,
+        &token,
+        "text/csv",
+        zk.as_bytes(),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert!(r.text().contains("A900"), "{}", r.text());
     // Now the same attendance row is accepted.
     let r = api_post(
         a,
