@@ -358,6 +358,17 @@ fn best_pair(
     shifts: &[ShiftClock],
     policy: &AttendancePolicy,
 ) -> Option<(usize, NaiveDate)> {
+    best_pair_cost(inp, out, hint, shifts, policy).map(|(_, k, d)| (k, d))
+}
+
+/// As [`best_pair`], with the fit's cost (minutes from the start and from the end).
+fn best_pair_cost(
+    inp: NaiveDateTime,
+    out: NaiveDateTime,
+    hint: Option<NaiveDate>,
+    shifts: &[ShiftClock],
+    policy: &AttendancePolicy,
+) -> Option<(i64, usize, NaiveDate)> {
     let mut best: Option<(i64, usize, NaiveDate)> = None;
     for date in candidate_dates(inp, hint) {
         for (k, s) in shifts.iter().enumerate() {
@@ -377,7 +388,7 @@ fn best_pair(
             }
         }
     }
-    best.map(|(_, k, d)| (k, d))
+    best
 }
 
 /// The shift whose clock-in (or clock-out) window holds one lone punch.
@@ -496,8 +507,23 @@ pub fn pair_punches(
         let mut used = 1;
         let paired = match (p.direction, next) {
             (Some(Direction::Out), _) | (_, None) => None,
-            (_, Some(q)) => match best_pair(p.at, q.at, p.day_hint, shifts, policy) {
-                Some(found) => Some((q, Some(found))),
+            (_, Some(q)) => match best_pair_cost(p.at, q.at, p.day_hint, shifts, policy) {
+                // The next punch fits a shift with the one after it more closely: it is that
+                // shift's clock-in, and this punch stands alone (08:01 then 23:47 is not a
+                // 10:00-18:00 shift stretched to its windows' ends when 23:47 and 08:09 are
+                // a night shift).
+                Some((cost, _, _))
+                    if q.direction.is_none()
+                        && punches.get(i + 2).is_some_and(|r| {
+                            r.employee == p.employee
+                                && r.direction != Some(Direction::In)
+                                && best_pair_cost(q.at, r.at, q.day_hint, shifts, policy)
+                                    .is_some_and(|(c, _, _)| c < cost)
+                        }) =>
+                {
+                    None
+                }
+                Some((_, k, d)) => Some((q, Some((k, d)))),
                 None if q.direction == Some(Direction::Out)
                     && q.at > p.at
                     && (q.at - p.at) <= Duration::hours(MAX_UNMATCHED_SPAN_HOURS) =>
@@ -565,13 +591,28 @@ pub fn pair_punches(
                 records.insert(key, (rec, rows));
             }
             Some((old, old_rows)) => {
-                // A lone clock-out after a lone clock-in of the same shift completes it.
+                // A lone clock-out after a lone clock-in of the same shift completes it. When
+                // each was read as a different shift (08:18 alone looks like 早班 08:00, 17:35
+                // alone like 白班's end), the shift the two fit together decides.
+                let together = match (old.clock_in, rec.clock_out) {
+                    (Some(a), Some(b)) if old.clock_out.is_none() && rec.clock_in.is_none() => {
+                        best_pair(a, b, Some(rec.date), shifts, policy)
+                            .filter(|(_, d)| *d == rec.date)
+                    }
+                    _ => None,
+                };
                 let completes = old.clock_out.is_none()
                     && rec.clock_in.is_none()
-                    && (old.shift.is_none() || rec.shift.is_none() || old.shift == rec.shift);
+                    && (old.shift.is_none()
+                        || rec.shift.is_none()
+                        || old.shift == rec.shift
+                        || together.is_some());
                 if completes {
                     old.clock_out = rec.clock_out;
-                    if old.shift.is_none() {
+                    if let Some((k, _)) = together {
+                        old.shift = Some(shifts[k].code.clone());
+                        old.shift_inferred = true;
+                    } else if old.shift.is_none() {
                         old.shift = rec.shift;
                     }
                     old_rows.extend(rows);

@@ -845,3 +845,67 @@ fn broken_files_change_nothing_stored() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// ZKTeco punches carry no direction; without a published roster they are paired by the
+/// shifts' clocks alone. Every shift with both punches must come out as in the month (shift,
+/// clock-in and clock-out to the second: lunch presses kept inside, 早班/白班 told apart by
+/// the pair, the month's edges paired and dropped). A lone punch at a boundary (16:11 is an
+/// early shift's clock-out or a middle shift's late clock-in) cannot be told without the
+/// roster: for those only the date and the punch are checked.
+#[test]
+fn import_zkteco_without_a_roster() {
+    let m = Month::march_2026();
+    let layout = Layout::ZktecoText;
+    let parsed = parse_named(&m.write(layout), layout.file_name(), &ctx(&m, false))
+        .unwrap_or_else(|e| panic!("refused: {e}"));
+    let found: BTreeMap<(String, NaiveDate), &DayRecord> = parsed
+        .records
+        .iter()
+        .map(|r| ((r.employee.clone(), r.date), r))
+        .collect();
+    assert_eq!(
+        found.len(),
+        parsed.records.len(),
+        "one record per person and date"
+    );
+    let expected = m.expected(layout);
+    let mut bad = Vec::new();
+    for e in &expected {
+        let Some(r) = found.get(&(e.employee.clone(), e.date)) else {
+            bad.push(format!("{} {}: missing", e.employee, e.date));
+            continue;
+        };
+        if e.clock_in.is_some() && e.clock_out.is_some() {
+            if (r.shift.clone(), r.clock_in, r.clock_out)
+                != (e.shift.clone(), e.clock_in, e.clock_out)
+            {
+                bad.push(format!(
+                    "{} {}: expected {:?} {:?}-{:?}, found {:?} {:?}-{:?}",
+                    e.employee,
+                    e.date,
+                    e.shift,
+                    e.clock_in,
+                    e.clock_out,
+                    r.shift,
+                    r.clock_in,
+                    r.clock_out
+                ));
+            }
+        } else {
+            let punch = e.clock_in.or(e.clock_out);
+            if r.clock_in.or(r.clock_out) != punch {
+                bad.push(format!(
+                    "{} {}: the lone punch {punch:?} not found: {r:?}",
+                    e.employee, e.date
+                ));
+            }
+        }
+    }
+    assert_eq!(parsed.records.len(), expected.len(), "records: {bad:?}");
+    assert!(
+        bad.is_empty(),
+        "{} differences:\n{}",
+        bad.len(),
+        bad.join("\n")
+    );
+}

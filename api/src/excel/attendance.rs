@@ -2694,11 +2694,13 @@ fn wecom_daily(t: &Table, header_row: usize, ctx: &ImportContext) -> Result<Pars
                 missing_in: punched && clock_in.is_none() || !punched && missed_n > 0,
                 missing_out: punched && clock_out.is_none() || !punched && missed_n > 0,
             }),
-            note: [result, shift_text]
-                .into_iter()
-                .filter(|s| !s.is_empty() && s != "--")
-                .collect::<Vec<_>>()
-                .join(" "),
+            note: if result == shift_text || shift_text == "--" || shift_text.is_empty() {
+                result
+            } else if result.is_empty() || result == "--" {
+                shift_text
+            } else {
+                format!("{result} {shift_text}")
+            },
             source: Source::WeComDaily,
             sheet: t.sheet.clone(),
             row,
