@@ -17,6 +17,9 @@ if [ -z "${WORKFORCE_TEST_POSTGRES:-}" ]; then
     echo "test.sh: no PostgreSQL server: the storage tests run on SQLite only" >&2
   fi
 fi
-# The acceptance tests run the real binary; build it first.
-cargo build -p api --bin workforce
+# The acceptance tests run the real binary; build it first — with every target of the
+# workspace, so that the binary and the tests resolve the dependencies' features alike and
+# HiGHS (C++, ~15 minutes on 2 cores) is compiled once, not once for `-p api` and again for
+# the workspace's tests.
+cargo build --workspace --all-targets
 cargo test --workspace

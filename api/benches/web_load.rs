@@ -176,6 +176,9 @@ fn main() {
                 site: root.join("data/demo"),
                 rosters: None,
                 db_url: url.clone(),
+                login_delay: Duration::from_millis(250),
+                behind_tls: false,
+                solves: 1,
             },
         )
         .await

@@ -6,8 +6,11 @@
 //! - Sessions: a random 32-byte token in an HttpOnly, SameSite=Strict cookie; the database
 //!   keeps only its BLAKE2s hash (a stolen database does not give live sessions), a CSRF token
 //!   per session, and an expiry (12 h).
-//! - Failed logins are slowed per user name ([`LoginThrottle`]): each failure in a row doubles
-//!   the wait before the answer, from 250 ms up to 4 s.
+//! - Failed logins are slowed per account and per address ([`LoginThrottle`]), one attempt
+//!   at a time per account: each failure in a row doubles the wait before the answer, from
+//!   250 ms up to 4 s; password checks run off the async runtime, bounded
+//!   ([`verify_password_bounded`]). Failures are counted, and audited at the first and every
+//!   tenth in a row, not one row each.
 //! - Every change is written to `audit_log` with who, when, what, before and after.
 
 use std::collections::HashMap;
@@ -135,42 +138,145 @@ pub fn verify_password(password: &str, phc: &str) -> bool {
     })
 }
 
-/// Slows repeated failed logins per user name.
-#[derive(Debug, Default)]
+/// Argon2 verifications at once: all but one core, at least one. A password check costs tens
+/// of milliseconds of CPU; run on the async workers, a flood of anonymous log-ins would stall
+/// every signed-in page. They run on the blocking pool instead, this many at a time.
+fn hashers() -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .saturating_sub(1)
+        .max(1)
+}
+
+/// [`verify_password`] off the async runtime, bounded to [`hashers`] at a time.
+pub async fn verify_password_bounded(password: &str, phc: &str) -> bool {
+    static GATE: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    let gate = GATE.get_or_init(|| tokio::sync::Semaphore::new(hashers()));
+    let Ok(_permit) = gate.acquire().await else {
+        return false;
+    };
+    let (password, phc) = (password.to_string(), phc.to_string());
+    tokio::task::spawn_blocking(move || verify_password(&password, &phc))
+        .await
+        .unwrap_or(false)
+}
+
+/// How long failures are remembered.
+const FORGET_AFTER: Duration = Duration::from_secs(900);
+
+/// Slows repeated failed log-ins, per account and per address, and holds under parallel
+/// requests: the attempts on one account (and from one address) go through a gate one at a
+/// time, each waiting the delay its failures in a row have earned — 40 guesses sent at once
+/// take as long as 40 sent one after another.
+///
+/// - Per account: the base delay (250 ms) doubled per failure in a row, at most 16 × base (4 s).
+/// - Per address: the same once an address has failed more than [`ADDRESS_FREE_FAILURES`]
+///   times (an office behind one gateway mistyping now and then is not slowed).
+#[derive(Debug)]
 pub struct LoginThrottle {
+    base: Duration,
     failures: Mutex<HashMap<String, (u32, Instant)>>,
+    gates: Mutex<HashMap<String, std::sync::Arc<tokio::sync::Mutex<()>>>>,
+}
+
+/// Failures an address may have before its attempts are slowed.
+pub const ADDRESS_FREE_FAILURES: u32 = 10;
+
+impl Default for LoginThrottle {
+    fn default() -> Self {
+        Self::with_base(Duration::from_millis(250))
+    }
+}
+
+/// The throttle's key of an account.
+#[must_use]
+pub fn account_key(username: &str) -> String {
+    format!("user:{}", username.trim().to_lowercase())
+}
+
+/// The throttle's key of an address.
+#[must_use]
+pub fn address_key(ip: std::net::IpAddr) -> String {
+    format!("addr:{ip}")
 }
 
 impl LoginThrottle {
-    /// The wait before answering a login for `username`: 0 without recent failures, else
-    /// 250 ms doubled per failure in a row (failures older than 15 minutes are forgotten), at
-    /// most 4 s.
-    pub fn delay(&self, username: &str) -> Duration {
-        let map = self.failures.lock().expect("throttle lock");
-        match map.get(username) {
-            Some((n, at)) if at.elapsed() < Duration::from_secs(900) && *n > 0 => {
-                Duration::from_millis((250u64 << (n - 1).min(4)).min(4000))
-            }
-            _ => Duration::ZERO,
+    /// A throttle whose first delay is `base` (the site may set it; tests use a short one).
+    #[must_use]
+    pub fn with_base(base: Duration) -> Self {
+        LoginThrottle {
+            base,
+            failures: Mutex::new(HashMap::new()),
+            gates: Mutex::new(HashMap::new()),
         }
     }
 
-    /// Records a failure.
-    pub fn failed(&self, username: &str) {
+    /// The wait the `n`-th failure in a row earns: base × 2^(n−1), at most 16 × base.
+    #[must_use]
+    pub fn delay_after(&self, n: u32) -> Duration {
+        if n == 0 {
+            return Duration::ZERO;
+        }
+        self.base * (1u32 << (n - 1).min(4))
+    }
+
+    /// Failures in a row of `key` (forgotten after 15 minutes).
+    #[must_use]
+    pub fn failures(&self, key: &str) -> u32 {
+        let map = self.failures.lock().expect("throttle lock");
+        match map.get(key) {
+            Some((n, at)) if at.elapsed() < FORGET_AFTER => *n,
+            _ => 0,
+        }
+    }
+
+    /// The wait before answering an attempt on `key`: an account's earned delay; an address's
+    /// once it is past [`ADDRESS_FREE_FAILURES`].
+    #[must_use]
+    pub fn delay(&self, key: &str) -> Duration {
+        let n = self.failures(key);
+        if key.starts_with("addr:") {
+            self.delay_after(n.saturating_sub(ADDRESS_FREE_FAILURES))
+        } else {
+            self.delay_after(n)
+        }
+    }
+
+    /// Waits for `key`'s gate: one attempt at a time per account and per address. Keep the
+    /// guard until the attempt is answered and recorded.
+    pub async fn gate(&self, key: &str) -> tokio::sync::OwnedMutexGuard<()> {
+        let gate = {
+            let mut gates = self.gates.lock().expect("throttle lock");
+            // Gates nobody waits on are dropped now and then, so the map stays small.
+            if gates.len() > 10_000 {
+                gates.retain(|_, g| std::sync::Arc::strong_count(g) > 1);
+            }
+            gates
+                .entry(key.to_string())
+                .or_insert_with(|| std::sync::Arc::new(tokio::sync::Mutex::new(())))
+                .clone()
+        };
+        gate.lock_owned().await
+    }
+
+    /// Records a failure; returns the failures in a row now.
+    pub fn failed(&self, key: &str) -> u32 {
         let mut map = self.failures.lock().expect("throttle lock");
-        let e = map
-            .entry(username.to_string())
-            .or_insert((0, Instant::now()));
+        if map.len() > 100_000 {
+            map.retain(|_, (_, at)| at.elapsed() < FORGET_AFTER);
+        }
+        let e = map.entry(key.to_string()).or_insert((0, Instant::now()));
+        if e.1.elapsed() >= FORGET_AFTER {
+            e.0 = 0;
+        }
         e.0 += 1;
         e.1 = Instant::now();
+        e.0
     }
 
     /// Clears after a success.
-    pub fn succeeded(&self, username: &str) {
-        self.failures
-            .lock()
-            .expect("throttle lock")
-            .remove(username);
+    pub fn succeeded(&self, key: &str) {
+        self.failures.lock().expect("throttle lock").remove(key);
     }
 }
 

@@ -17,6 +17,7 @@ use crate::payslip::Payslip;
 
 /// The differences of one source month.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Arrears {
     /// The month corrected.
     pub source_month: Month,

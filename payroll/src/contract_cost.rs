@@ -98,9 +98,22 @@ pub struct ContractCostRules {
     pub disability_fund: Vec<DisabilityFundRule>,
     /// Company facts for the disability fund.
     pub company: CompanyFacts,
+    /// The horizon of the policy this table belongs to, set by [`crate::Policy`]: open-ended
+    /// rows run to it. `None` for a file parsed on its own: they run on.
+    #[serde(skip)]
+    pub(crate) horizon: Option<NaiveDate>,
 }
 
 impl ContractCostRules {
+    /// Every dated row of the file, for the policy's horizon.
+    pub(crate) fn provenances(&self) -> impl Iterator<Item = &Provenance> {
+        self.floor
+            .iter()
+            .map(|r| &r.provenance)
+            .chain(self.item.iter().map(|r| &r.provenance))
+            .chain(self.disability_fund.iter().map(|r| &r.provenance))
+    }
+
     /// Parses and validates `contract-cost.toml`.
     ///
     /// # Errors
@@ -153,7 +166,15 @@ impl ContractCostRules {
     /// # Errors
     /// [`PayrollError::NoFigureInForce`].
     pub fn floor_on(&self, date: NaiveDate) -> Result<&Floor, PayrollError> {
-        in_force(&self.floor, date, "seat labour cost floor", |_| true)
+        in_force(
+            &self.floor,
+            FILE,
+            "floor",
+            self.horizon,
+            date,
+            "seat labour cost floor",
+            |_| true,
+        )
     }
 }
 
@@ -218,7 +239,15 @@ pub fn month_cost(
         CostItem::OperationsCost,
     ] {
         let (code, zh, en) = item.labels();
-        let r = in_force(&rules.item, date, &format!("{en} rule"), |r| r.item == item)?;
+        let r = in_force(
+            &rules.item,
+            FILE,
+            "item",
+            rules.horizon,
+            date,
+            &format!("{en} rule"),
+            |r| r.item == item,
+        )?;
         notices.note(&format!("{en} rule"), &r.provenance);
         let (raw, f) = if let Some(v) = r.per_head_year {
             (
@@ -246,11 +275,18 @@ pub fn month_cost(
                 .input("source", &r.provenance.source),
         );
     }
-    let fund = disability_fund(&rules.disability_fund, &rules.company, date)?;
-    let fund_rule = in_force(&rules.disability_fund, date, "disability fund rule", |_| {
-        true
-    })?;
+    let fund_rule = in_force(
+        &rules.disability_fund,
+        FILE,
+        "disability_fund",
+        rules.horizon,
+        date,
+        "disability fund rule",
+        |_| true,
+    )?;
     notices.note("disability fund rule", &fund_rule.provenance);
+    // The rule in force within the horizon, looked up above, is the one `disability_fund` finds.
+    let fund = disability_fund(&rules.disability_fund, &rules.company, date)?;
     items.push(
         PayLine::new(
             "DISABILITY_FUND",
@@ -279,11 +315,61 @@ pub fn month_cost(
 
 /// A month's seat labour cost total, as carried into the annual view.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CostMonthTotal {
     /// Month.
     pub month: Month,
     /// Its seat labour cost.
+    #[serde(deserialize_with = "crate::money::strict::seat_labour_cost")]
     pub seat_labour_cost: Money,
+}
+
+/// Checks the month totals given before `month` for its annual view: each of an earlier month of
+/// the same (contract, calendar) year, ascending without repeats, not negative, and every month
+/// from January to the one before `month` present, so that none counts as 0.
+///
+/// # Errors
+/// [`PayrollError::BadCostMonths`] naming a month of another year, not before `month`, out of
+/// order or negative; [`PayrollError::MissingCostMonths`] naming the months missing.
+pub fn check_prior_months(prior: &[CostMonthTotal], month: Month) -> Result<(), PayrollError> {
+    let year = month.year();
+    let bad = |m: Month, message: String| PayrollError::BadCostMonths {
+        year,
+        month: m,
+        message,
+    };
+    for (i, m) in prior.iter().enumerate() {
+        if m.month.year() != year {
+            return Err(bad(
+                m.month,
+                format!("is of another year than the case month {month}"),
+            ));
+        }
+        if m.month >= month {
+            return Err(bad(
+                m.month,
+                format!("is not before the case month {month}"),
+            ));
+        }
+        if i > 0 && m.month <= prior[i - 1].month {
+            return Err(bad(m.month, "is out of order or repeated".to_owned()));
+        }
+        if m.seat_labour_cost < Decimal::ZERO {
+            return Err(bad(
+                m.month,
+                format!("has a negative seat_labour_cost {}", m.seat_labour_cost),
+            ));
+        }
+    }
+    let missing: Vec<Month> = (1..month.month())
+        .filter_map(|mm| Month::new(year, mm))
+        .filter(|m| !prior.iter().any(|p| p.month == *m))
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(PayrollError::MissingCostMonths { month, missing })
+    }
 }
 
 /// A row of the annual view.

@@ -108,7 +108,8 @@ pub struct DisabilityFund {
     pub formula: String,
 }
 
-/// Computes the fund for the rule in force on `date`.
+/// Computes the fund for the rule in force on `date`. The rules are given without their policy,
+/// so an open-ended rule has no end here ([`crate::month_cost`] bounds it by the policy's horizon).
 ///
 /// # Errors
 /// [`PayrollError::NoFigureInForce`] when no rule covers the date.
@@ -117,7 +118,15 @@ pub fn disability_fund(
     facts: &CompanyFacts,
     date: NaiveDate,
 ) -> Result<DisabilityFund, PayrollError> {
-    let rule = in_force(rules, date, "disability fund rule", |_| true)?;
+    let rule = in_force(
+        rules,
+        "contract-cost.toml",
+        "disability_fund",
+        None,
+        date,
+        "disability fund rule",
+        |_| true,
+    )?;
     let head = Decimal::from(facts.headcount);
     let ratio = if facts.headcount == 0 {
         Decimal::ZERO

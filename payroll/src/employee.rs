@@ -84,18 +84,21 @@ pub enum BonusTaxMethod {
 
 /// Individual income tax facts of the employee for the year (个税信息).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct IitProfile {
     /// Basic-deduction mode.
     pub basic_deduction: BasicDeduction,
     /// Special additional deductions claimed per month (专项附加扣除 total), yuan.
+    #[serde(deserialize_with = "crate::money::strict::special_deductions_monthly")]
     pub special_deductions_monthly: Decimal,
     /// Other pre-tax deductions per month (其他扣除, e.g. commercial health insurance), yuan.
+    #[serde(deserialize_with = "crate::money::strict::other_deductions_monthly")]
     pub other_deductions_monthly: Decimal,
 }
 
 /// An employee of the project.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Employee {
     /// Stable id (工号).
     pub id: String,
@@ -114,10 +117,10 @@ pub struct Employee {
     pub left_on: Option<NaiveDate>,
     /// Declared social-insurance and housing-fund base (申报基数). When absent the month's
     /// wages (gross less bonus and arrears) are the base. Clamped to floor/ceiling either way.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::money::strict::contribution_base")]
     pub contribution_base: Option<Decimal>,
     /// Housing-fund rate for this employee (5%–12%); the employer default when absent.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::money::strict::housing_fund_rate")]
     pub housing_fund_rate: Option<Decimal>,
     /// Income-tax facts.
     #[serde(default)]

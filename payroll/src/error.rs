@@ -37,12 +37,15 @@ pub enum PayrollError {
     #[error(transparent)]
     Policy(#[from] PolicyError),
     /// No row of a policy figure is in force on the date.
-    #[error("no {what} is in force on {date}; add an effective-dated row to data/payroll")]
+    #[error("no {what} is in force on {date}{detail}; add an effective-dated row to data/payroll")]
     NoFigureInForce {
         /// The figure looked up (e.g. `social insurance base`).
         what: String,
         /// The date looked up (first day of the payroll month).
         date: NaiveDate,
+        /// Which file's table lacks the row and where its rows end, or, past the policy's
+        /// horizon, the file, the table and the horizon, as ` (file …: …)`; may be empty.
+        detail: String,
     },
     /// Several rows of one figure are in force on the same date.
     #[error("{count} rows of {what} are in force on {date}; their effective periods overlap")]
@@ -120,13 +123,20 @@ pub enum PayrollError {
         /// What is wrong.
         message: String,
     },
-    /// The goal-seek has no month left in the year to carry an increase.
-    #[error(
-        "goal-seek: {latest} is the last month of the year; no month remains to carry an increase"
-    )]
-    NoMonthsRemaining {
-        /// The latest computed month.
-        latest: Month,
+    /// The annual view (or the goal-seek) of a month lacks the seat labour cost of some earlier
+    /// month of the contract year; it would count as 0.
+    #[error("annual view of {month}: `prior_month_costs` has no seat labour cost for {}; give every earlier month of {} (a missing month is not counted as 0)", months_list(missing), month.year())]
+    MissingCostMonths {
+        /// The case month (the latest month of the view).
+        month: Month,
+        /// The earlier months of its year without a total, ascending.
+        missing: Vec<Month>,
+    },
+    /// A case without any employee.
+    #[error("case {month}: `employees` is empty; a case pays at least one employee")]
+    NoEmployees {
+        /// The case month.
+        month: Month,
     },
     /// No increase up to the search limit lifts the projected year to the floor.
     #[error("goal-seek: even {limit} more {lever} per head-month leaves the projected year at {projected}, below the floor {floor}")]
@@ -140,6 +150,14 @@ pub enum PayrollError {
         /// The floor.
         floor: Decimal,
     },
+}
+
+fn months_list(months: &[Month]) -> String {
+    months
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 impl PayrollError {

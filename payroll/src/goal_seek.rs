@@ -5,13 +5,16 @@
 //! payroll of the latest month (without one-off pay) and its cost, so contributions (with their
 //! floors and ceilings) and the items that depend on wages are accounted exactly. The projected
 //! cost never falls as the increase grows, so a bisection over whole fen finds the least one.
+//!
+//! The year is the calendar (contract) year of the latest month: its earlier months must all be
+//! given, and in December no month is left to raise, which the result says.
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::contract_cost::{month_cost, seat_cost_year, CostMonthTotal};
+use crate::contract_cost::{check_prior_months, month_cost, seat_cost_year, CostMonthTotal};
 use crate::error::PayrollError;
-use crate::money::Money;
+use crate::money::{fmt2, Money};
 use crate::month::Month;
 use crate::payslip::{compute_month_uplifted, EmployeeMonth, Uplift};
 use crate::policy::Policy;
@@ -48,12 +51,29 @@ impl Lever {
     }
 }
 
+/// What the goal-seek found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GoalSeekOutcome {
+    /// The projected year already reaches the floor: no increase is needed (0).
+    MeetsFloor,
+    /// The least increase that lifts the projected year to the floor.
+    Increase,
+    /// The latest month is December and the year is short: no month is left to carry an
+    /// increase (the increase is 0 and `note` says by how much the year is short).
+    NoMonthsRemaining,
+}
+
 /// The goal-seek's answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GoalSeekResult {
     /// The lever raised.
     pub lever: Lever,
-    /// The least increase per head-month, in yuan to the fen.
+    /// What was found.
+    pub outcome: GoalSeekOutcome,
+    /// The answer in words.
+    pub note: String,
+    /// The least increase per head-month, in yuan to the fen (0 unless `outcome` is `increase`).
     pub increase_per_head_month: Money,
     /// First month the increase applies.
     pub applies_from: Option<Month>,
@@ -92,11 +112,14 @@ pub const SEARCH_LIMIT: i64 = 100_000;
 
 /// Finds the least increase per head-month, to the fen, that lifts the projected year to the floor.
 ///
-/// `prior` are the month totals before `latest_month`; `latest_inputs` is the latest month's input.
+/// `prior` are the month totals before `latest_month`, every earlier month of its year;
+/// `latest_inputs` is the latest month's input. In December with the year short of the floor
+/// the answer is [`GoalSeekOutcome::NoMonthsRemaining`], not an error.
 ///
 /// # Errors
-/// [`PayrollError::NoMonthsRemaining`] in December when the floor is not met,
-/// [`PayrollError::GoalUnreachable`] beyond [`SEARCH_LIMIT`], or any payroll error.
+/// [`PayrollError::MissingCostMonths`] or [`PayrollError::BadCostMonths`] when `prior` does not
+/// hold exactly the earlier months of the year, [`PayrollError::GoalUnreachable`] beyond
+/// [`SEARCH_LIMIT`], or any payroll error.
 pub fn goal_seek_floor(
     policy: &Policy,
     prior: &[CostMonthTotal],
@@ -104,6 +127,7 @@ pub fn goal_seek_floor(
     latest_inputs: &[EmployeeMonth],
     lever: Lever,
 ) -> Result<GoalSeekResult, PayrollError> {
+    check_prior_months(prior, latest_month)?;
     let floor = policy
         .contract_cost
         .floor_on(latest_month.first_day())?
@@ -129,8 +153,15 @@ pub fn goal_seek_floor(
     };
     let before = projected(0)?;
     let remaining = latest_month.remaining_in_year();
-    let base = |inc: i64, after: Money, less: Option<Money>, evaluations: u32| GoalSeekResult {
+    let base = |outcome: GoalSeekOutcome,
+                note: String,
+                inc: i64,
+                after: Money,
+                less: Option<Money>,
+                evaluations: u32| GoalSeekResult {
         lever,
+        outcome,
+        note,
         increase_per_head_month: Decimal::new(inc, 2),
         applies_from: Month::new(latest_month.year(), latest_month.month() + 1),
         months_applied: remaining,
@@ -141,12 +172,36 @@ pub fn goal_seek_floor(
         evaluations,
     };
     if before >= floor {
-        return Ok(base(0, before, None, evaluations));
+        let note = format!(
+            "the projected year {} already reaches the floor {}; no increase is needed",
+            fmt2(before),
+            fmt2(floor)
+        );
+        return Ok(base(
+            GoalSeekOutcome::MeetsFloor,
+            note,
+            0,
+            before,
+            None,
+            evaluations,
+        ));
     }
     if remaining == 0 {
-        return Err(PayrollError::NoMonthsRemaining {
-            latest: latest_month,
-        });
+        let note = format!(
+            "{latest_month} is the last month of the contract year {}: no month remains to carry an increase; the projected year {} stays {} short of the floor {}",
+            latest_month.year(),
+            fmt2(before),
+            fmt2(floor - before),
+            fmt2(floor)
+        );
+        return Ok(base(
+            GoalSeekOutcome::NoMonthsRemaining,
+            note,
+            0,
+            before,
+            None,
+            evaluations,
+        ));
     }
     // Exponential search for an upper bound, then bisection: lo fails, hi succeeds.
     let limit = SEARCH_LIMIT * 100;
@@ -177,5 +232,21 @@ pub fn goal_seek_floor(
             lo_value = v;
         }
     }
-    Ok(base(hi, hi_value, Some(lo_value), evaluations))
+    let note = format!(
+        "{} more {} per head-month from {} lifts the projected year from {} to {}, reaching the floor {}",
+        fmt2(Decimal::new(hi, 2)),
+        lever.name(),
+        Month::new(latest_month.year(), latest_month.month() + 1).map_or_else(String::new, |m| m.to_string()),
+        fmt2(before),
+        fmt2(hi_value),
+        fmt2(floor)
+    );
+    Ok(base(
+        GoalSeekOutcome::Increase,
+        note,
+        hi,
+        hi_value,
+        Some(lo_value),
+        evaluations,
+    ))
 }

@@ -52,9 +52,21 @@ pub struct HousingFundPolicy {
     pub rate_range: Vec<RateRange>,
     /// Base band by period.
     pub base: Vec<BaseBand>,
+    /// The horizon of the policy this table belongs to, set by [`crate::Policy`]: open-ended
+    /// rows run to it. `None` for a file parsed on its own: they run on.
+    #[serde(skip)]
+    pub(crate) horizon: Option<NaiveDate>,
 }
 
 impl HousingFundPolicy {
+    /// Every dated row of the file, for the policy's horizon.
+    pub(crate) fn provenances(&self) -> impl Iterator<Item = &Provenance> {
+        self.rate_range
+            .iter()
+            .map(|r| &r.provenance)
+            .chain(self.base.iter().map(|r| &r.provenance))
+    }
+
     /// Parses and validates `housing-fund.toml`.
     ///
     /// # Errors
@@ -98,11 +110,25 @@ pub(crate) fn fund_lines(
     employee_rate: Option<Decimal>,
     notices: &mut Notices,
 ) -> Result<FundLines, PayrollError> {
-    let band = in_force(&policy.base, date, "housing fund base", |_| true)?;
+    let band = in_force(
+        &policy.base,
+        FILE,
+        "base",
+        policy.horizon,
+        date,
+        "housing fund base",
+        |_| true,
+    )?;
     notices.note("housing fund base", &band.provenance);
-    let range = in_force(&policy.rate_range, date, "housing fund rate range", |_| {
-        true
-    })?;
+    let range = in_force(
+        &policy.rate_range,
+        FILE,
+        "rate_range",
+        policy.horizon,
+        date,
+        "housing fund rate range",
+        |_| true,
+    )?;
     let rate = employee_rate.unwrap_or(policy.employer.rate);
     if !(range.min..=range.max).contains(&rate) {
         return Err(PayrollError::NoFigureInForce {
@@ -111,6 +137,7 @@ pub(crate) fn fund_lines(
                 range.min, range.max
             ),
             date,
+            detail: String::new(),
         });
     }
     let base = band.clamp(wages);

@@ -134,9 +134,23 @@ pub struct IitPolicy {
     /// Standard special additional deductions.
     #[serde(default)]
     pub special_deduction: Vec<SpecialDeduction>,
+    /// The horizon of the policy this table belongs to, set by [`crate::Policy`]: open-ended
+    /// rows run to it. `None` for a file parsed on its own: they run on.
+    #[serde(skip)]
+    pub(crate) horizon: Option<NaiveDate>,
 }
 
 impl IitPolicy {
+    /// Every dated row of the file, for the policy's horizon.
+    pub(crate) fn provenances(&self) -> impl Iterator<Item = &Provenance> {
+        self.basic_deduction
+            .iter()
+            .map(|r| &r.provenance)
+            .chain(self.cumulative_table.iter().map(|r| &r.provenance))
+            .chain(self.bonus_table.iter().map(|r| &r.provenance))
+            .chain(self.special_deduction.iter().map(|r| &r.provenance))
+    }
+
     /// Parses and validates `iit.toml`.
     ///
     /// # Errors
@@ -174,17 +188,22 @@ impl IitPolicy {
 
 /// Cumulative figures of the year at this employer before the month (累计数).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct IitYearToDate {
     /// 累计收入: taxable wage income (including a merged bonus and arrears).
+    #[serde(deserialize_with = "crate::money::strict::ytd_income")]
     pub income: Money,
     /// 累计专项扣除: employee social insurance and housing fund.
+    #[serde(deserialize_with = "crate::money::strict::ytd_employee_contributions")]
     pub employee_contributions: Money,
     /// 累计专项附加扣除.
+    #[serde(deserialize_with = "crate::money::strict::ytd_special_deductions")]
     pub special_deductions: Money,
     /// 累计其他扣除.
+    #[serde(deserialize_with = "crate::money::strict::ytd_other_deductions")]
     pub other_deductions: Money,
     /// 累计已预扣预缴税额 (wages only; a separately taxed bonus is not included).
+    #[serde(deserialize_with = "crate::money::strict::ytd_tax_withheld")]
     pub tax_withheld: Money,
 }
 
@@ -245,11 +264,20 @@ pub(crate) fn withhold(
 ) -> Result<(Vec<PayLine>, IitResult), PayrollError> {
     let date = input.month.first_day();
     let e = input.employee;
-    let basic = in_force(&policy.basic_deduction, date, "IIT basic deduction", |_| {
-        true
-    })?;
+    let basic = in_force(
+        &policy.basic_deduction,
+        FILE,
+        "basic_deduction",
+        policy.horizon,
+        date,
+        "IIT basic deduction",
+        |_| true,
+    )?;
     let table = in_force(
         &policy.cumulative_table,
+        FILE,
+        "cumulative_table",
+        policy.horizon,
         date,
         "IIT cumulative withholding table",
         |_| true,
@@ -303,9 +331,15 @@ pub(crate) fn withhold(
     .input("quick_deduction", fmt2(b.quick_deduction))
     .input("tax_withheld_before", fmt2(input.ytd.tax_withheld))];
     if let (Some(bonus), BonusTaxMethod::Separate) = (input.bonus, e.bonus_tax_method) {
-        let bt = in_force(&policy.bonus_table, date, "annual bonus tax table", |_| {
-            true
-        })?;
+        let bt = in_force(
+            &policy.bonus_table,
+            FILE,
+            "bonus_table",
+            policy.horizon,
+            date,
+            "annual bonus tax table",
+            |_| true,
+        )?;
         notices.note("annual bonus tax table", &bt.provenance);
         let (tax, rate, quick) = bonus_tax_separate(bt, bonus);
         lines.push(

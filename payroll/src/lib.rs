@@ -103,8 +103,9 @@ pub mod time_sheet;
 pub use arrears::{arrears_between, Arrears};
 pub use case::{compute_case, Case, CaseResult, Correction, EmployeeArrears};
 pub use contract_cost::{
-    average_pay_by_position, month_cost, seat_cost_year, seat_cost_year_projected,
-    ContractCostRules, CostMonthTotal, MonthCost, PositionAverage, SeatCostYear,
+    average_pay_by_position, check_prior_months, month_cost, seat_cost_year,
+    seat_cost_year_projected, ContractCostRules, CostMonthTotal, MonthCost, PositionAverage,
+    SeatCostYear,
 };
 pub use dated::{Grade, Notice, Provenance};
 pub use disability_fund::{disability_fund, CompanyFacts, DisabilityFund, DisabilityFundRule};
@@ -112,7 +113,7 @@ pub use employee::{
     BasicDeduction, BonusTaxMethod, Employee, IitProfile, Position, WorkingTimeSystem,
 };
 pub use error::{PayrollError, PolicyError};
-pub use goal_seek::{goal_seek_floor, recurring, GoalSeekResult, Lever};
+pub use goal_seek::{goal_seek_floor, recurring, GoalSeekOutcome, GoalSeekResult, Lever};
 pub use iit::{IitResult, IitYearToDate};
 pub use line::PayLine;
 pub use minimum_wage::{MinimumWageCheck, MinimumWagePolicy};

@@ -10,7 +10,11 @@ use crate::month::Month;
 
 /// One line of a payslip or cost sheet. It explains itself: `formula` shows the
 /// arithmetic with the figures filled in, `inputs` names every figure used.
+///
+/// A line is also input (the `arrears` of a case), so it refuses unknown fields and reads its
+/// amount as a decimal string only.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PayLine {
     /// Stable machine code, e.g. `BASE`, `OT150`, `SI_PENSION_EE`.
     pub code: String,
@@ -19,6 +23,7 @@ pub struct PayLine {
     /// English label.
     pub label_en: String,
     /// The amount, rounded once to the fen. Deductions within gross are negative.
+    #[serde(deserialize_with = "crate::money::strict::line_amount")]
     pub amount: Money,
     /// How it was computed, with the figures filled in.
     pub formula: String,

@@ -53,9 +53,18 @@ pub struct MinimumWagePolicy {
     pub check: ContributionTreatment,
     /// Minimum wage by period.
     pub minimum_wage: Vec<MinimumWageRow>,
+    /// The horizon of the policy this table belongs to, set by [`crate::Policy`]: open-ended
+    /// rows run to it. `None` for a file parsed on its own: they run on.
+    #[serde(skip)]
+    pub(crate) horizon: Option<NaiveDate>,
 }
 
 impl MinimumWagePolicy {
+    /// Every dated row of the file, for the policy's horizon.
+    pub(crate) fn provenances(&self) -> impl Iterator<Item = &Provenance> {
+        self.minimum_wage.iter().map(|r| &r.provenance)
+    }
+
     /// Parses and validates `minimum-wage.toml`.
     ///
     /// # Errors
@@ -82,7 +91,15 @@ impl MinimumWagePolicy {
     /// # Errors
     /// [`PayrollError::NoFigureInForce`].
     pub fn on(&self, date: NaiveDate) -> Result<&MinimumWageRow, PayrollError> {
-        in_force(&self.minimum_wage, date, "minimum wage", |_| true)
+        in_force(
+            &self.minimum_wage,
+            FILE,
+            "minimum_wage",
+            self.horizon,
+            date,
+            "minimum wage",
+            |_| true,
+        )
     }
 }
 

@@ -125,9 +125,21 @@ pub struct PayStructure {
     pub rules: Vec<PayRules>,
     /// Pay grades.
     pub grade: Vec<PayGrade>,
+    /// The horizon of the policy this table belongs to, set by [`crate::Policy`]: open-ended
+    /// rows run to it. `None` for a file parsed on its own: they run on.
+    #[serde(skip)]
+    pub(crate) horizon: Option<NaiveDate>,
 }
 
 impl PayStructure {
+    /// Every dated row of the file, for the policy's horizon.
+    pub(crate) fn provenances(&self) -> impl Iterator<Item = &Provenance> {
+        self.rules
+            .iter()
+            .map(|r| &r.provenance)
+            .chain(self.grade.iter().map(|r| &r.provenance))
+    }
+
     /// Parses and validates `pay-structure.toml`.
     ///
     /// # Errors
@@ -180,7 +192,15 @@ impl PayStructure {
     /// # Errors
     /// [`PayrollError::NoFigureInForce`].
     pub fn rules_on(&self, date: NaiveDate) -> Result<&PayRules, PayrollError> {
-        in_force(&self.rules, date, "pay rules", |_| true)
+        in_force(
+            &self.rules,
+            FILE,
+            "rules",
+            self.horizon,
+            date,
+            "pay-rule set",
+            |_| true,
+        )
     }
 
     /// The pay grade in force on `date`.
@@ -195,6 +215,9 @@ impl PayStructure {
     ) -> Result<&PayGrade, PayrollError> {
         in_force(
             &self.grade,
+            FILE,
+            "grade",
+            self.horizon,
             date,
             &format!("pay grade {} {pay_grade}", position.name()),
             |g| g.position == position && g.pay_grade == pay_grade,

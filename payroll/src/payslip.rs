@@ -25,6 +25,7 @@ use crate::time_sheet::TimeSheet;
 
 /// A one-off amount added to gross or deducted after tax.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Adjustment {
     /// Line code.
     pub code: String,
@@ -32,7 +33,8 @@ pub struct Adjustment {
     pub label_zh: String,
     /// English label.
     pub label_en: String,
-    /// Amount, positive (rounded to the fen on the line).
+    /// Amount, 0 or more (rounded to the fen on the line).
+    #[serde(deserialize_with = "crate::money::strict::adjustment_amount")]
     pub amount: Money,
     /// Why.
     #[serde(default)]
@@ -56,6 +58,7 @@ impl Adjustment {
 
 /// Everything needed to pay one employee for one month.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EmployeeMonth {
     /// Master data.
     pub employee: Employee,
@@ -65,7 +68,7 @@ pub struct EmployeeMonth {
     #[serde(default)]
     pub iit_year_to_date: IitYearToDate,
     /// Annual one-off bonus paid this month, if any.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::money::strict::annual_bonus")]
     pub annual_bonus: Option<Money>,
     /// Other taxable earnings (one-off awards), added to gross.
     #[serde(default)]
@@ -76,6 +79,98 @@ pub struct EmployeeMonth {
     /// Differences from re-computed approved past months, paid this month.
     #[serde(default)]
     pub arrears: Vec<Arrears>,
+}
+
+impl EmployeeMonth {
+    /// Checks the inputs for `month` before anything is computed: the time sheet (hours, days
+    /// and leave not negative, consistent with the month, KPI 0–100), the employment dates, and
+    /// every amount the law or the format does not allow below 0 — the declared contribution
+    /// base and housing-fund rate, the monthly special additional and other deductions
+    /// (专项附加扣除, 其他扣除: amounts claimed), the year-to-date tax figures (sums of such
+    /// amounts and of tax withheld), the annual bonus and the one-off earnings and deductions
+    /// (given as positive amounts, their side says the sign). Arrears lines are differences and
+    /// may be negative (a recovery).
+    ///
+    /// # Errors
+    /// [`PayrollError::Input`] naming the employee, the month, the field and the value.
+    pub fn validate(&self, month: Month) -> Result<(), PayrollError> {
+        let e = &self.employee;
+        let bad = |field: &'static str, message: String| PayrollError::Input {
+            employee: e.id.clone(),
+            month,
+            field,
+            message,
+        };
+        self.time_sheet.check().map_err(|(f, m)| bad(f, m))?;
+        if Month::of(e.hired_on) > month {
+            return Err(bad(
+                "hired_on",
+                format!("{} is after the payroll month", e.hired_on),
+            ));
+        }
+        if let Some(left) = e.left_on {
+            if Month::of(left) < month {
+                return Err(bad(
+                    "left_on",
+                    format!("{left} is before the payroll month"),
+                ));
+            }
+        }
+        let not_negative = |field: &'static str, v: Decimal| {
+            if v < Decimal::ZERO {
+                Err(bad(field, format!("{v} is negative; it must be 0 or more")))
+            } else {
+                Ok(())
+            }
+        };
+        let ytd = &self.iit_year_to_date;
+        for (field, v) in [
+            ("employee.contribution_base", e.contribution_base),
+            ("employee.housing_fund_rate", e.housing_fund_rate),
+            (
+                "employee.iit.special_deductions_monthly",
+                Some(e.iit.special_deductions_monthly),
+            ),
+            (
+                "employee.iit.other_deductions_monthly",
+                Some(e.iit.other_deductions_monthly),
+            ),
+            ("iit_year_to_date.income", Some(ytd.income)),
+            (
+                "iit_year_to_date.employee_contributions",
+                Some(ytd.employee_contributions),
+            ),
+            (
+                "iit_year_to_date.special_deductions",
+                Some(ytd.special_deductions),
+            ),
+            (
+                "iit_year_to_date.other_deductions",
+                Some(ytd.other_deductions),
+            ),
+            ("iit_year_to_date.tax_withheld", Some(ytd.tax_withheld)),
+            ("annual_bonus", self.annual_bonus),
+        ] {
+            if let Some(v) = v {
+                not_negative(field, v)?;
+            }
+        }
+        for (field, list) in [
+            ("other_earnings", &self.other_earnings),
+            ("other_deductions", &self.other_deductions),
+        ] {
+            if let Some(a) = list.iter().find(|a| a.amount < Decimal::ZERO) {
+                return Err(bad(
+                    field,
+                    format!(
+                        "{} amount {} is negative; give it as 0 or more (an earning that takes pay away is an other_deduction, and the reverse)",
+                        a.code, a.amount
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// A uniform increase applied to every employee's pay grade (used by the goal-seek).
@@ -202,27 +297,7 @@ fn inner(
 ) -> Result<Payslip, PayrollError> {
     let e = &input.employee;
     let ts = &input.time_sheet;
-    let bad = |field: &'static str, message: String| PayrollError::Input {
-        employee: e.id.clone(),
-        month,
-        field,
-        message,
-    };
-    ts.check().map_err(|(f, m)| bad(f, m))?;
-    if Month::of(e.hired_on) > month {
-        return Err(bad(
-            "hired_on",
-            format!("{} is after the payroll month", e.hired_on),
-        ));
-    }
-    if let Some(left) = e.left_on {
-        if Month::of(left) < month {
-            return Err(bad(
-                "left_on",
-                format!("{left} is before the payroll month"),
-            ));
-        }
-    }
+    input.validate(month)?;
     let date = month.first_day();
     let mut notices = Notices::default();
     let rules = policy.pay_structure.rules_on(date)?;

@@ -65,6 +65,10 @@ pub struct PerformanceRules {
     pub kpi_weights: Vec<KpiWeights>,
     /// Coefficient tables by period.
     pub coefficient_table: Vec<CoefficientTable>,
+    /// The horizon of the policy this table belongs to, set by [`crate::Policy`]: open-ended
+    /// rows run to it. `None` for a file parsed on its own: they run on.
+    #[serde(skip)]
+    pub(crate) horizon: Option<NaiveDate>,
 }
 
 /// A composite score and its coefficient.
@@ -82,6 +86,14 @@ pub struct Rating {
 }
 
 impl PerformanceRules {
+    /// Every dated row of the file, for the policy's horizon.
+    pub(crate) fn provenances(&self) -> impl Iterator<Item = &Provenance> {
+        self.kpi_weights
+            .iter()
+            .map(|r| &r.provenance)
+            .chain(self.coefficient_table.iter().map(|r| &r.provenance))
+    }
+
     /// Parses and validates `performance.toml`.
     ///
     /// # Errors
@@ -141,12 +153,18 @@ impl PerformanceRules {
     ) -> Result<Result<Rating, (Kpi, Decimal)>, PayrollError> {
         let w = in_force(
             &self.kpi_weights,
+            FILE,
+            "kpi_weights",
+            self.horizon,
             date,
             &format!("KPI weights for {}", position.name()),
             |w| w.position == position,
         )?;
         let table = in_force(
             &self.coefficient_table,
+            FILE,
+            "coefficient_table",
+            self.horizon,
             date,
             "performance coefficient table",
             |_| true,

@@ -1,11 +1,12 @@
 //! The whole policy (政策参数): every effective-dated table, parsed from the TOML text of
 //! `data/payroll/*.toml`. The crate never reads files; the caller passes the text.
 
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::de::DeserializeOwned;
 
 use crate::contract_cost::ContractCostRules;
-use crate::dated::Provenance;
+use crate::dated::{horizon_of, Provenance};
 use crate::error::PolicyError;
 use crate::housing_fund::HousingFundPolicy;
 use crate::iit::IitPolicy;
@@ -71,7 +72,7 @@ impl Policy {
     /// # Errors
     /// [`PolicyError`] naming the file and row that is wrong.
     pub fn from_toml_strs(texts: &PolicyTexts<'_>) -> Result<Self, PolicyError> {
-        Ok(Self {
+        let mut policy = Self {
             social_insurance: SocialInsurancePolicy::from_toml_str(texts.social_insurance)?,
             housing_fund: HousingFundPolicy::from_toml_str(texts.housing_fund)?,
             minimum_wage: MinimumWagePolicy::from_toml_str(texts.minimum_wage)?,
@@ -79,7 +80,40 @@ impl Policy {
             pay_structure: PayStructure::from_toml_str(texts.pay_structure)?,
             performance: PerformanceRules::from_toml_str(texts.performance)?,
             contract_cost: ContractCostRules::from_toml_str(texts.contract_cost)?,
-        })
+        };
+        policy.refresh_horizon();
+        Ok(policy)
+    }
+
+    /// The horizon of the policy data: the latest date any dated row mentions (its
+    /// `effective_from` or `effective_to`, over every table of every file), extended to 31
+    /// December of that year; `None` without any row. An open-ended row, carried forward or not,
+    /// is in force up to the horizon; a month after it has no figure and is refused.
+    #[must_use]
+    pub fn horizon(&self) -> Option<NaiveDate> {
+        horizon_of(
+            self.social_insurance
+                .provenances()
+                .chain(self.housing_fund.provenances())
+                .chain(self.minimum_wage.provenances())
+                .chain(self.iit.provenances())
+                .chain(self.pay_structure.provenances())
+                .chain(self.performance.provenances())
+                .chain(self.contract_cost.provenances()),
+        )
+    }
+
+    /// Bounds the open-ended rows of every table by [`Policy::horizon`]. [`Policy::from_toml_strs`]
+    /// does it; call it again after replacing or editing a table.
+    pub fn refresh_horizon(&mut self) {
+        let h = self.horizon();
+        self.social_insurance.horizon = h;
+        self.housing_fund.horizon = h;
+        self.minimum_wage.horizon = h;
+        self.iit.horizon = h;
+        self.pay_structure.horizon = h;
+        self.performance.horizon = h;
+        self.contract_cost.horizon = h;
     }
 }
 

@@ -157,9 +157,23 @@ pub struct SocialInsurancePolicy {
     pub work_injury_rate: Vec<WorkInjuryRate>,
     /// Work-injury stage factors by period.
     pub work_injury_factor: Vec<WorkInjuryFactor>,
+    /// The horizon of the policy this table belongs to, set by [`crate::Policy`]: open-ended
+    /// rows run to it. `None` for a file parsed on its own: they run on.
+    #[serde(skip)]
+    pub(crate) horizon: Option<NaiveDate>,
 }
 
 impl SocialInsurancePolicy {
+    /// Every dated row of the file, for the policy's horizon.
+    pub(crate) fn provenances(&self) -> impl Iterator<Item = &Provenance> {
+        self.base
+            .iter()
+            .map(|r| &r.provenance)
+            .chain(self.rate.iter().map(|r| &r.provenance))
+            .chain(self.work_injury_rate.iter().map(|r| &r.provenance))
+            .chain(self.work_injury_factor.iter().map(|r| &r.provenance))
+    }
+
     /// Parses and validates `social-insurance.toml`.
     ///
     /// # Errors
@@ -206,7 +220,15 @@ impl SocialInsurancePolicy {
     /// # Errors
     /// [`PayrollError::NoFigureInForce`] when no row covers the date.
     pub fn base_on(&self, date: NaiveDate) -> Result<&BaseBand, PayrollError> {
-        in_force(&self.base, date, "social insurance base", |_| true)
+        in_force(
+            &self.base,
+            FILE,
+            "base",
+            self.horizon,
+            date,
+            "social insurance base",
+            |_| true,
+        )
     }
 }
 
@@ -241,9 +263,15 @@ pub(crate) fn insurance_lines(
         InsuranceItem::Unemployment,
     ] {
         let (code, zh, en) = item.labels();
-        let rate = in_force(&policy.rate, date, &format!("{en} rate"), |r| {
-            r.item == item
-        })?;
+        let rate = in_force(
+            &policy.rate,
+            FILE,
+            "rate",
+            policy.horizon,
+            date,
+            &format!("{en} rate"),
+            |r| r.item == item,
+        )?;
         notices.note(&format!("{en} rate"), &rate.provenance);
         for (who, r, out, zh_who, en_who) in [
             ("ER", rate.employer, &mut employer, "单位", "employer"),
@@ -267,6 +295,9 @@ pub(crate) fn insurance_lines(
     let class = policy.employer.work_injury_class;
     let injury = in_force(
         &policy.work_injury_rate,
+        FILE,
+        "work_injury_rate",
+        policy.horizon,
         date,
         &format!("work injury rate class {class}"),
         |r| r.class == class,
@@ -277,6 +308,9 @@ pub(crate) fn insurance_lines(
     );
     let factor = in_force(
         &policy.work_injury_factor,
+        FILE,
+        "work_injury_factor",
+        policy.horizon,
         date,
         "work injury rate factor",
         |_| true,

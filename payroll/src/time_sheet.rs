@@ -49,21 +49,28 @@ impl Kpi {
 
 /// Leave taken in the month, in scheduled working days (half days allowed).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct LeaveDays {
     /// 年休假 annual leave (paid).
+    #[serde(deserialize_with = "crate::money::strict::leave_annual")]
     pub annual: Decimal,
     /// 婚假 marriage leave (paid).
+    #[serde(deserialize_with = "crate::money::strict::leave_marriage")]
     pub marriage: Decimal,
     /// 丧假 bereavement leave (paid).
+    #[serde(deserialize_with = "crate::money::strict::leave_bereavement")]
     pub bereavement: Decimal,
     /// 产假/陪产假 maternity or paternity leave (paid).
+    #[serde(deserialize_with = "crate::money::strict::leave_maternity")]
     pub maternity: Decimal,
     /// 调休 time off in lieu of earlier overtime (paid).
+    #[serde(deserialize_with = "crate::money::strict::leave_compensatory")]
     pub compensatory: Decimal,
     /// 事假 personal leave: the day wage is deducted.
+    #[serde(deserialize_with = "crate::money::strict::leave_personal")]
     pub personal: Decimal,
     /// 病假 sick leave: paid at the policy percentage, not below 80% of the minimum wage.
+    #[serde(deserialize_with = "crate::money::strict::leave_sick")]
     pub sick: Decimal,
 }
 
@@ -98,8 +105,10 @@ impl LeaveDays {
 /// `standard_hours_of_month` must equal `scheduled_working_days_of_month × 8`
 /// (e.g. February 2026: 16 days, 128 h; never the repealed 20.83 / 166.64).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TimeSheet {
     /// Standard hours of the month from the calendar (制度工作时间), days × 8.
+    #[serde(deserialize_with = "crate::money::strict::standard_hours_of_month")]
     pub standard_hours_of_month: Decimal,
     /// Scheduled working days of the month from the calendar (e.g. 16 in Feb 2026).
     pub scheduled_working_days_of_month: u32,
@@ -107,17 +116,23 @@ pub struct TimeSheet {
     /// (equal to the month's days unless hired or left mid-month).
     pub working_days_employed: u32,
     /// Hours worked on ordinary days (neither rest days of the calendar nor statutory holidays).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::money::strict::ordinary_day_hours")]
     pub ordinary_day_hours: Decimal,
     /// Hours worked on rest days (weekends and moved days off, not statutory holidays).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::money::strict::rest_day_hours")]
     pub rest_day_hours: Decimal,
     /// Of `rest_day_hours`, those given time off in lieu (补休): no premium is paid for them.
     /// Used for standard-hours staff only.
-    #[serde(default)]
+    #[serde(
+        default,
+        deserialize_with = "crate::money::strict::rest_day_hours_in_lieu"
+    )]
     pub rest_day_hours_in_lieu: Decimal,
     /// Hours worked on statutory holidays (法定节假日), paid at 300%.
-    #[serde(default)]
+    #[serde(
+        default,
+        deserialize_with = "crate::money::strict::statutory_holiday_hours"
+    )]
     pub statutory_holiday_hours: Decimal,
     /// Night shifts (N 班) worked.
     #[serde(default)]
@@ -126,10 +141,10 @@ pub struct TimeSheet {
     #[serde(default)]
     pub leave: LeaveDays,
     /// Days of unauthorised absence (旷工); the day wage is deducted.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::money::strict::absence_days")]
     pub absence_days: Decimal,
     /// KPI scores 0–100 for the month.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::money::strict::kpi")]
     pub kpi: BTreeMap<Kpi, Decimal>,
 }
 

@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use payroll::{compute_case, Case};
+use payroll::{compute_case, Case, CostMonthTotal, Month};
 
 #[test]
 fn example_case_runs_and_matches_the_golden_figures() {
@@ -25,12 +25,29 @@ fn example_case_runs_and_matches_the_golden_figures() {
     assert_eq!(line(&agent.earnings, "ARR_PERF").amount, d("75.00"));
     assert_eq!(r.arrears.len(), 1);
     assert!(r.payroll.minimum_wage_breaches.is_empty());
-    assert!(
-        !r.seat_cost_year.meets_floor,
-        "three staff cannot meet a 52-staff floor"
-    );
+    // The example gives `"prior_month_costs": []` in February and no goal-seek: no contract
+    // view is asked for (an empty list for February would have counted January as 0).
+    assert!(r.contract_cost.is_none() && r.seat_cost_year.is_none());
     let json = serde_json::to_string(&r).unwrap();
     assert!(json.contains("\"formula\""));
+
+    // Asked for with January's total, the annual view is computed: three staff cannot meet a
+    // 52-staff floor.
+    let mut with_view = case.clone();
+    with_view.contract_view = true;
+    with_view.prior_month_costs = vec![CostMonthTotal {
+        month: Month::new(2026, 1).unwrap(),
+        seat_labour_cost: d("15000.00"),
+    }];
+    let r = compute_case(&policy(), &with_view).unwrap();
+    let year = r.seat_cost_year.unwrap();
+    assert_eq!(year.months.len(), 2);
+    assert_eq!(year.months[0].seat_labour_cost, d("15000.00"));
+    assert!(
+        !year.meets_floor,
+        "three staff cannot meet a 52-staff floor"
+    );
+    assert!(r.contract_cost.is_some());
 }
 
 /// The worked example in payroll/CASE_FORMAT.md: employee contributions 858.64 + 3.75 = 862.39,

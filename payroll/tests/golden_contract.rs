@@ -6,8 +6,8 @@ mod common;
 use common::*;
 use payroll::{
     arrears_between, compute_month, compute_payslip, disability_fund, goal_seek_floor, month_cost,
-    seat_cost_year, CompanyFacts, CostMonthTotal, Lever, Month, PayrollError, Position,
-    WorkingTimeSystem,
+    seat_cost_year, CompanyFacts, CostMonthTotal, GoalSeekOutcome, Lever, Month, PayrollError,
+    Position, WorkingTimeSystem,
 };
 use rust_decimal::Decimal;
 
@@ -109,6 +109,7 @@ fn small_floor_policy() -> payroll::Policy {
         .replace("annual = \"3939313.45\"", "annual = \"108000.00\"");
     let mut p = policy();
     p.contract_cost = payroll::ContractCostRules::from_toml_str(&text).unwrap();
+    p.refresh_horizon();
     p
 }
 
@@ -162,7 +163,11 @@ fn floor_check_and_goal_seek_to_the_fen() {
     }
 }
 
-/// Already above the floor → increase 0; in December with a shortfall → no month remains.
+/// Already above the floor → increase 0; in December with a shortfall → no month remains, said
+/// in the answer (not an error). December's cost of the agent equals June's 8,970.05 (same
+/// rates, bases and items in 2026), so with January–November at 8,970.05 the year is
+/// 12 × 8,970.05 = 107,640.60 against the real floor 3,939,313.45: short by 3,831,672.85.
+/// December without the earlier months is refused naming them (they would count as 0).
 #[test]
 fn goal_seek_edges() {
     let p = small_floor_policy();
@@ -176,16 +181,47 @@ fn goal_seek_edges() {
     )
     .unwrap();
     assert_eq!(g.increase_per_head_month, d("0"));
+    assert_eq!(g.outcome, GoalSeekOutcome::MeetsFloor);
+    let december = Month::new(2026, 12).unwrap();
+    let eleven: Vec<CostMonthTotal> = (1..=11)
+        .map(|m| CostMonthTotal {
+            month: Month::new(2026, m).unwrap(),
+            seat_labour_cost: d("8970.05"),
+        })
+        .collect();
+    let g = goal_seek_floor(
+        &policy(),
+        &eleven,
+        december,
+        &[one_agent("A1")],
+        Lever::BaseWage,
+    )
+    .unwrap();
+    assert_eq!(g.outcome, GoalSeekOutcome::NoMonthsRemaining);
+    assert_eq!(
+        (g.increase_per_head_month, g.months_applied, g.applies_from),
+        (d("0"), 0, None)
+    );
+    assert_eq!(
+        (g.projected_year_before, g.projected_year_after, g.floor),
+        (d("107640.60"), d("107640.60"), d("3939313.45"))
+    );
+    assert_eq!(
+        g.note,
+        "2026-12 is the last month of the contract year 2026: no month remains to carry an \
+         increase; the projected year 107640.60 stays 3831672.85 short of the floor 3939313.45"
+    );
+    // Without the earlier months (formerly the input of this test) they are named.
     let err = goal_seek_floor(
         &policy(),
         &[],
-        Month::new(2026, 12).unwrap(),
+        december,
         &[one_agent("A1")],
         Lever::BaseWage,
     )
     .unwrap_err();
     assert!(
-        matches!(err, PayrollError::NoMonthsRemaining { .. }),
+        matches!(err, PayrollError::MissingCostMonths { ref missing, .. } if missing.len() == 11),
         "{err}"
     );
 }

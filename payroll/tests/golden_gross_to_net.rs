@@ -306,6 +306,7 @@ fn personal_and_sick_leave() {
         .replace("sick_pay_rate = \"0.80\"", "sick_pay_rate = \"0.60\"");
     let mut p = policy();
     p.pay_structure = payroll::pay_structure::PayStructure::from_toml_str(&text).unwrap();
+    p.refresh_horizon();
     let s = compute_payslip(&p, m("2026-02"), &input).unwrap();
     assert_eq!(line(&s.earnings, "LEAVE_SICK").amount, d("-124.14"));
 }
@@ -341,6 +342,7 @@ fn minimum_wage_breach_is_reported_not_corrected() {
     );
     let mut p = policy();
     p.pay_structure = payroll::pay_structure::PayStructure::from_toml_str(&text).unwrap();
+    p.refresh_horizon();
     let mut ts = full_month(16);
     ts.kpi = kpi("50");
     let s = compute_payslip(

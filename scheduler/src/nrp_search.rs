@@ -868,14 +868,24 @@ mod tests {
     use super::*;
     use crate::nrp_cg::Pricer;
 
-    fn bench(n: usize) -> Instance {
-        let path = format!(
-            "{}/../../shared/bench-data/curtois/Instance{n}.txt",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        let text = std::fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("{path}: {e} (shared/ must sit beside the repository)"));
-        super::super::nrp::parse(&text).unwrap()
+    /// Instance `n` of the Curtois-Qu benchmark, from `CURTOIS_DIR`, else
+    /// `../shared/bench-data/curtois` beside the repository; `None` (the test says it was
+    /// skipped) when the files are not there — they are not part of the repository.
+    fn bench(n: usize) -> Option<Instance> {
+        let dir = std::env::var("CURTOIS_DIR").unwrap_or_else(|_| {
+            format!(
+                "{}/../../shared/bench-data/curtois",
+                env!("CARGO_MANIFEST_DIR")
+            )
+        });
+        let path = format!("{dir}/Instance{n}.txt");
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Some(super::super::nrp::parse(&text).unwrap()),
+            Err(e) => {
+                eprintln!("SKIPPED: {path}: {e} (the benchmark instances are not in the repository: set CURTOIS_DIR, or put shared/ beside it)");
+                None
+            }
+        }
     }
 
     /// The row form read from the general problem against the independent scorer, which reads
@@ -889,7 +899,7 @@ mod tests {
     fn the_row_form_of_the_general_problem_agrees_with_the_scorer() {
         let mut rng = Rng::new(5);
         for n in 1..=12 {
-            let inst = bench(n);
+            let Some(inst) = bench(n) else { return };
             let data = Data::of_instance(&inst).unwrap();
             let ne = inst.staff.len();
             let (mut passed, mut broken) = (0, 0);
@@ -957,7 +967,8 @@ mod tests {
         let month = Problem::new(&site, &cal, 2026, 3, vec![], vec![]).unwrap();
         assert_eq!(Data::from_problem(&month).err().unwrap(), "standby duties");
 
-        let base = bench(1).to_problem().unwrap();
+        let Some(base) = bench(1) else { return };
+        let base = base.to_problem().unwrap();
         assert!(Data::from_problem(&base).is_ok());
         let first = base.first_date();
         let mut p = base.clone();

@@ -4,8 +4,9 @@
 //! posted to the JSON import; the server is killed with SIGKILL after a delay, at several
 //! delays so that some kills land while the file is being read and some while the records are
 //! being written; after each kill the database, opened by the CLI, holds either the records of
-//! before the import or all of the new ones — never a part. The import is one SQLite
-//! transaction, so a kill before its commit leaves nothing of it.
+//! before the import or all of the new ones — never a part — and the import's audit entry
+//! exactly when its records are there. The import and its audit entry are one transaction, so
+//! a kill before its commit leaves nothing of either.
 
 mod common;
 
@@ -79,6 +80,17 @@ fn a_killed_import_leaves_the_database_as_before() {
             after == before || after == full,
             "killed after {delay_ms} ms: {after} records, expected {before} (as before) or {full} (all)"
         );
+            // The import and its audit entry are one transaction: both or neither.
+            let server = start(&db, dir.join("rosters").to_str().unwrap());
+            let admin = session_cookie(&login(&server.addr, "admin", "demo-admin-2026"));
+            let audit = get(&server.addr, "/api/audit?limit=50", &admin).text();
+            let audited = audit.contains("2026-03 big.csv");
+            assert_eq!(
+                audited,
+                after == full,
+                "killed after {delay_ms} ms on {db}: {after} records, audit entry {audited}"
+            );
+            drop(server);
             outcomes.push((
                 delay_ms,
                 db.split(':').next().unwrap_or("").to_string(),

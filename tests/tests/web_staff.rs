@@ -4,7 +4,7 @@
 //! the loaders would refuse stores nothing; records their leaving (gone from the staff list,
 //! kept among former staff) and re-activates them; imports a staff list (a file with
 //! problems: each located, nothing stored). Ops and the auditor cannot change staff; the
-//! auditor's audit log shows the ID number masked.
+//! audit log keeps the ID number masked, and the auditor reads it hidden whole.
 
 mod common;
 
@@ -387,4 +387,17 @@ fn scenario(db: &str, dir: &std::path::Path) {
         !log.contains(ID_NUMBER),
         "no whole ID number in the audit log"
     );
+    // Admin and HR read the entries as written (masked: 460400********1239); the auditor
+    // reads them with the ID number and the bank account hidden whole.
+    assert!(
+        log.contains("460400********1239"),
+        "admin sees the masked number"
+    );
+    let audit_view = get(a, "/api/audit", &auditor).text();
+    assert!(audit_view.contains("staff.add"), "{audit_view}");
+    assert!(
+        !audit_view.contains("460400"),
+        "the auditor sees no part of the ID number: {audit_view}"
+    );
+    assert!(audit_view.contains("（已隐藏）"), "{audit_view}");
 }

@@ -21,6 +21,18 @@ pub struct ServeArgs {
     /// the months it lacks (an import, not the state: the store is).
     #[arg(long)]
     pub rosters: Option<PathBuf>,
+    /// The first wait after a failed log-in, in milliseconds (doubled per failure in a row, at
+    /// most 16 times this).
+    #[arg(long, env = "LOGIN_DELAY_MS", default_value_t = 250)]
+    pub login_delay_ms: u64,
+    /// The server is reached over HTTPS (behind a TLS proxy): session cookies are marked
+    /// `Secure` and pages send `Strict-Transport-Security`.
+    #[arg(long, env = "BEHIND_TLS")]
+    pub behind_tls: bool,
+    /// Roster solves run at once; more requests wait in order (each solve takes a core and a
+    /// few hundred MB).
+    #[arg(long, env = "SOLVES", default_value_t = 1)]
+    pub solves: usize,
 }
 
 /// `workforce user …`.
@@ -51,6 +63,9 @@ pub fn serve(a: &ServeArgs, g: &Global) -> anyhow::Result<()> {
         site: g.site.clone(),
         rosters: a.rosters.clone(),
         db_url: database_url(g.db.as_deref()),
+        login_delay: std::time::Duration::from_millis(a.login_delay_ms),
+        behind_tls: a.behind_tls,
+        solves: a.solves,
     };
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

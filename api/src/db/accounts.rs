@@ -9,7 +9,8 @@ use sqlx::Row as _;
 
 use super::{now, Store};
 use crate::accounts::{
-    hash_password, random_hex, token_hash, verify_password, Role, Session, User, SESSION_HOURS,
+    hash_password, random_hex, token_hash, verify_password_bounded, Role, Session, User,
+    SESSION_HOURS,
 };
 
 fn user_of(r: &AnyRow) -> anyhow::Result<User> {
@@ -83,20 +84,21 @@ impl Store {
             .bind(username)
             .fetch_optional(&self.pool)
             .await?;
+        // Checked off the async runtime, a bounded number at a time.
         let ok = match &row {
             Some(r) => {
                 let phc: String = r.try_get("password_hash")?;
-                verify_password(password, &phc)
+                verify_password_bounded(password, &phc).await
             }
             None => {
                 // The same work for an unknown name, so timing does not tell names apart.
-                let _ = verify_password(password, "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2dMDrHHX0mnYlqAGwuJ3X9o7hr1Z8Eq8DCvHdAd5qjc");
+                let _ = verify_password_bounded(password, "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2dMDrHHX0mnYlqAGwuJ3X9o7hr1Z8Eq8DCvHdAd5qjc").await;
                 false
             }
         };
+        // A failure is counted by the caller's throttle and audited there (the first and every
+        // tenth in a row), not a row each.
         if !ok {
-            self.audit("anonymous", "login.failed", username, None, None)
-                .await?;
             return Ok(None);
         }
         let user = user_of(row.as_ref().expect("ok implies a row"))?;
@@ -109,6 +111,11 @@ impl Store {
             .bind(&csrf)
             .bind(now())
             .bind(expires.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+            .execute(&self.pool)
+            .await?;
+        // Expired sessions are removed as new ones begin: the table holds live ones only.
+        sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
+            .bind(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
             .execute(&self.pool)
             .await?;
         self.audit(&user.username, "login", &user.username, None, None)

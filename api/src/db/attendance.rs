@@ -120,7 +120,7 @@ impl Store {
                 });
             }
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_locked(&format!("month:{month}")).await?;
         let approved: Option<i64> = sqlx::query_scalar(
             "SELECT id FROM payroll_runs WHERE month = $1 AND status = 'approved'",
         )

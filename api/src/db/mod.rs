@@ -145,6 +145,36 @@ impl Store {
         self.backend
     }
 
+    /// Begins a transaction that writes `key`'s data (a month's attendance, a month's runs),
+    /// serialised with every other writer of the same key. On PostgreSQL two imports of one
+    /// month would each delete and insert the same people's days and one would fail on the
+    /// unique key (a 500): a transaction-scoped advisory lock makes the second wait for the
+    /// first's commit. On SQLite (one writer at a time) the write lock is taken at once.
+    pub(crate) async fn begin_locked(
+        &self,
+        key: &str,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        match self.backend {
+            Backend::Postgres => {
+                sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                    .bind(lock_id(key))
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            // SQLite begins a transaction deferred: two that read first and write next would
+            // each hold a read lock and wait for the other's — SQLite answers the second
+            // "database is locked" at once, without waiting. A write first (that changes no
+            // row) takes the write lock now, so the second waits its turn (busy timeout).
+            Backend::Sqlite => {
+                sqlx::query("UPDATE schema_migrations SET name = name WHERE 1 = 0")
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        Ok(tx)
+    }
+
     async fn migrate(&self) -> anyhow::Result<()> {
         sqlx::query(
             "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
@@ -313,6 +343,16 @@ pub fn redacted(url: &str) -> String {
 
 pub(crate) fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// A stable 64-bit id of a lock key (FNV-1a): the same on every server and version.
+fn lock_id(key: &str) -> i64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in key.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h as i64
 }
 
 /// The storage tests: each runs on SQLite and, where a server is given, on PostgreSQL

@@ -96,6 +96,16 @@ pub enum RunWriteError {
     /// No draft run with this id.
     #[error("no draft payroll run #{0}")]
     NoDraft(i64),
+    /// A newer draft of the month exists.
+    #[error("{month}: draft run #{id} is superseded by the newer draft #{newer}; approve the newest (本月已有更新的草稿 #{newer}，请审批最新草稿)")]
+    Superseded {
+        /// `YYYY-MM`.
+        month: String,
+        /// The run asked for.
+        id: i64,
+        /// The newest draft.
+        newer: i64,
+    },
     /// The database failed.
     #[error(transparent)]
     Database(#[from] anyhow::Error),
@@ -114,7 +124,7 @@ impl Store {
     /// # Errors
     /// [`RunWriteError::Approved`], or a database error (then nothing is stored).
     pub async fn run_insert(&self, run: &NewRun<'_>) -> Result<i64, RunWriteError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_locked(&format!("month:{}", run.month)).await?;
         let approved: Option<i64> = sqlx::query_scalar(
             "SELECT id FROM payroll_runs WHERE month = $1 AND status = 'approved'",
         )
@@ -165,7 +175,7 @@ impl Store {
         audit_after: &str,
         settles: &[i64],
     ) -> Result<String, RunWriteError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_locked("payroll.approve").await?;
         let row = sqlx::query_as::<_, RunRow>(sqlx::AssertSqlSafe(format!(
             "SELECT {ROW} FROM payroll_runs WHERE id = $1"
         )))
@@ -189,6 +199,22 @@ impl Store {
             return Err(RunWriteError::Approved {
                 month: row.month,
                 id: other,
+            });
+        }
+        // Only the month's newest draft can be approved: an older one was computed before
+        // something the newer one includes.
+        let newer: Option<i64> = sqlx::query_scalar(
+            "SELECT MAX(id) FROM payroll_runs WHERE month = $1 AND status = 'draft' AND id > $2",
+        )
+        .bind(&row.month)
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+        if let Some(newer) = newer {
+            return Err(RunWriteError::Superseded {
+                month: row.month,
+                id,
+                newer,
             });
         }
         let done = sqlx::query(

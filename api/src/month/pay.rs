@@ -520,7 +520,9 @@ fn run_refused(e: RunWriteError) -> Error {
     match e {
         RunWriteError::Database(e) => Error::Internal(e),
         RunWriteError::NoDraft(id) => Error::NotFound(format!("no draft payroll run #{id}")),
-        other @ RunWriteError::Approved { .. } => Error::Conflict(other.to_string()),
+        other @ (RunWriteError::Approved { .. } | RunWriteError::Superseded { .. }) => {
+            Error::Conflict(other.to_string())
+        }
     }
 }
 

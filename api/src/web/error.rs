@@ -197,6 +197,25 @@ pub(crate) async fn json_under_api(req: Request, next: Next) -> Response {
                 .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
             return j;
         }
+        // A refusal made before a handler ran (a path parameter that is not a number, a body
+        // that is not the JSON asked for: axum's own rejections, plain text) is answered as
+        // JSON too, with its text.
+        let status = r.status();
+        let json = r
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|c| c.starts_with("application/json"));
+        if (status.is_client_error() || status.is_server_error()) && !json {
+            let text = axum::body::to_bytes(r.into_body(), 64 * 1024)
+                .await
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+                .unwrap_or_default();
+            let mut j = (status, Json(serde_json::json!({ "error": text }))).into_response();
+            j.headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            return j;
+        }
     }
     r
 }

@@ -115,6 +115,12 @@ pub struct Config {
     pub rosters: Option<PathBuf>,
     /// Database URL.
     pub db_url: String,
+    /// The first wait after a failed log-in ([`LoginThrottle::with_base`]).
+    pub login_delay: std::time::Duration,
+    /// Reached over HTTPS: `Secure` cookies and HSTS.
+    pub behind_tls: bool,
+    /// Roster solves run at once (the others queue).
+    pub solves: usize,
 }
 
 /// An attendance file parsed and waiting for HR's confirmation.
@@ -126,6 +132,9 @@ pub(crate) struct Pending {
     pub(crate) at: std::time::Instant,
 }
 
+/// A cached roster month: the store's change counter it was derived at, and the parts.
+pub(crate) type RosterCacheEntry = (i64, Arc<routes::roster::RosterParts>);
+
 /// Shared state: the store, the reference data, the templates and texts.
 pub struct App {
     pub(crate) store: Store,
@@ -135,9 +144,16 @@ pub struct App {
     /// The texts as template values, built once per language.
     texts_value: HashMap<String, Value>,
     pub(crate) throttle: LoginThrottle,
+    /// Reached over HTTPS (cookies `Secure`, HSTS).
+    pub(crate) behind_tls: bool,
+    /// Turns for roster solves: at most this many run at once, the others wait in order.
+    pub(crate) solves: Arc<tokio::sync::Semaphore>,
     pub(crate) pending: Mutex<HashMap<String, Pending>>,
     /// Derived figures of the overview, keyed by the store's change counter.
     pub(crate) overview_cache: Mutex<HashMap<String, (i64, Arc<routes::home::Overview>)>>,
+    /// The roster page's and `/api/roster`'s derived parts per month (and language), kept
+    /// until the store changes (keyed by the audit log's newest id, as the overview).
+    pub(crate) roster_cache: Mutex<HashMap<(String, String), RosterCacheEntry>>,
 }
 
 impl App {
@@ -173,6 +189,10 @@ fn templates() -> anyhow::Result<Environment<'static>> {
         (
             "home.html",
             include_str!("../../../templates/html/home.html"),
+        ),
+        (
+            "roster_grid.html",
+            include_str!("../../../templates/html/roster_grid.html"),
         ),
         (
             "attendance.html",
@@ -230,6 +250,14 @@ fn templates() -> anyhow::Result<Environment<'static>> {
         env.add_template(name, text)
             .with_context(|| format!("template {name}"))?;
     }
+    // `{{ x.created_at | local }}`: a stored UTC time (RFC 3339) as Hainan reads it.
+    env.add_filter("local", |t: Value| {
+        if t.is_none() || t.is_undefined() {
+            String::new()
+        } else {
+            crate::clock::local(&t.to_string())
+        }
+    });
     Ok(env)
 }
 
@@ -303,9 +331,12 @@ impl App {
             env: templates()?,
             texts,
             texts_value,
-            throttle: LoginThrottle::default(),
+            throttle: LoginThrottle::with_base(config.login_delay),
+            behind_tls: config.behind_tls,
+            solves: Arc::new(tokio::sync::Semaphore::new(config.solves.max(1))),
             pending: Mutex::new(HashMap::new()),
             overview_cache: Mutex::new(HashMap::new()),
+            roster_cache: Mutex::new(HashMap::new()),
         });
         let cx = app.cx();
         crate::month::staff::ensure_seeded(cx, &config.site).await?;
@@ -320,10 +351,70 @@ impl App {
 /// The router.
 pub fn router(app: Arc<App>) -> Router {
     routes::router()
+        .route("/app.js", axum::routing::get(app_js))
         .fallback(not_found)
         .layer(axum::middleware::from_fn(error::json_under_api))
         .layer(DefaultBodyLimit::max(MAX_UPLOAD))
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            security_headers,
+        ))
         .with_state(app)
+}
+
+/// The pages' script (`templates/html/app.js`): the only script the policy allows.
+async fn app_js() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../../templates/html/app.js"),
+    )
+        .into_response()
+}
+
+/// The Content-Security-Policy of every answer: scripts from this origin only (no inline
+/// script or event handler: `/app.js` holds them), no framing, forms posted here only.
+/// Inline `style` attributes stay allowed (the pages use them; they cannot run code).
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; \
+style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; \
+base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// Security headers on every answer: the policy above, `X-Frame-Options: DENY` for older
+/// browsers, no MIME sniffing, no referrer outside the site, `Cache-Control: no-store` on
+/// everything but the script (pages and JSON carry names, ID numbers, pay: no shared cache or
+/// back-button copy keeps them), and HSTS when the server is told it is behind TLS.
+async fn security_headers(
+    axum::extract::State(app): axum::extract::State<Arc<App>>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let mut r = next.run(req).await;
+    let h = r.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    if !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if app.behind_tls {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
+    r
 }
 
 /// Starts the server; prints `listening on http://ADDR` once bound (port 0 picks a free one).
@@ -352,12 +443,15 @@ pub async fn serve(bind: &str, config: Config, demo: bool) -> anyhow::Result<()>
         .with_context(|| format!("binding {bind}"))?;
     let addr: SocketAddr = listener.local_addr()?;
     println!("listening on http://{addr}");
-    axum::serve(listener, router(app))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
-        .context("serving")
+    axum::serve(
+        listener,
+        router(app).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+    .context("serving")
 }
 
 /// A signed-in request: the app, the page language and the session.
@@ -437,6 +531,14 @@ pub(crate) fn render(app: &App, template: &str, ctx: Value, lang: &str) -> Respo
         }
         Err(e) => AppError::internal(anyhow::anyhow!("template {template}: {e}")).into_response(),
     }
+}
+
+/// A template rendered to a string (a fragment kept in a cache).
+pub(crate) fn render_fragment(app: &App, template: &str, ctx: Value) -> Result<String, AppError> {
+    app.env
+        .get_template(template)
+        .and_then(|t| t.render(ctx))
+        .map_err(|e| AppError::internal(anyhow::anyhow!("template {template}: {e}")))
 }
 
 /// The login page (no session).

@@ -56,7 +56,10 @@ pub(crate) fn routes() -> Router<Arc<App>> {
 struct Job {
     id: u64,
     by: String,
-    started: Instant,
+    /// When the request came (queued from then).
+    requested: Instant,
+    /// When it got its turn (the solve's clock starts then); `None` while queued.
+    started: Option<Instant>,
     started_at: String,
     limit_s: f64,
     /// Raised by a cancel: the solver stops early and its result is discarded.
@@ -153,8 +156,50 @@ fn clock() -> String {
     crate::clock::now_local().format("%H:%M").to_string()
 }
 
+/// Queued solves ahead of job `id` (its position is this plus one).
+fn queued_ahead(j: &Jobs, id: u64) -> usize {
+    j.running
+        .values()
+        .filter(|o| o.started.is_none() && o.id < id)
+        .count()
+}
+
+/// Whether job `id` of `key` was cancelled (or replaced).
+fn is_cancelled(key: &str, id: u64) -> bool {
+    jobs()
+        .running
+        .get(key)
+        .is_none_or(|job| job.cancelled() || job.id != id)
+}
+
+/// Records a job's outcome and forgets it.
+fn finish_job(key: &str, id: u64, outcome: Outcome, log: Option<&PathBuf>) {
+    {
+        let mut j = jobs();
+        if j.running.get(key).is_some_and(|job| job.id == id) {
+            j.running.remove(key);
+        }
+        j.last.insert(key.to_string(), outcome);
+    }
+    if let Some(log) = log {
+        let _ = std::fs::remove_file(log);
+    }
+}
+
+fn cancelled_outcome() -> Outcome {
+    Outcome {
+        status: "cancelled".into(),
+        summary: "cancelled: the result was discarded".into(),
+        finished_at: clock(),
+    }
+}
+
 /// Runs the solve (the pipeline: history and leave from the store, solved off the async
-/// runtime, checked, stored) unless cancelled meanwhile.
+/// runtime, checked, stored) unless cancelled meanwhile. Solves take their turn: at most
+/// [`App::solves`] run at once (one by default; each takes a core and hundreds of MB), the
+/// others wait in order, showing their place. A cancel ends a waiting job at once; a running
+/// one is answered within a second — its outcome recorded, its result to be discarded —
+/// while HiGHS stops at its next interrupt point and only then gives its turn to the next.
 async fn run_job(app: Arc<App>, month: YearMonth, id: u64, by: String, limit: f64) {
     let key = month.to_string();
     let (log, stop) = jobs()
@@ -162,6 +207,24 @@ async fn run_job(app: Arc<App>, month: YearMonth, id: u64, by: String, limit: f6
         .get(&key)
         .map(|j| (j.log.clone(), j.stop.clone()))
         .unzip();
+    // Wait for a turn, looking for a cancel every 200 ms (the place in the queue is kept).
+    let acquire = app.solves.clone().acquire_owned();
+    tokio::pin!(acquire);
+    let permit = loop {
+        tokio::select! {
+            p = &mut acquire => break p.ok(),
+            () = tokio::time::sleep(std::time::Duration::from_millis(200)) => {
+                if is_cancelled(&key, id) {
+                    finish_job(&key, id, cancelled_outcome(), log.as_ref());
+                    return;
+                }
+            }
+        }
+    };
+    if let Some(job) = jobs().running.get_mut(&key).filter(|j| j.id == id) {
+        job.started = Some(Instant::now());
+        job.started_at = clock();
+    }
     let mut req = SolveRequest::month(month, limit);
     req.solver_log.clone_from(&log);
     req.cancel = stop.clone();
@@ -171,26 +234,43 @@ async fn run_job(app: Arc<App>, month: YearMonth, id: u64, by: String, limit: f6
         Ok(prepared) => {
             let r = req.clone();
             let p = prepared.clone();
-            match tokio::task::spawn_blocking(move || crate::month::roster::solve(&p, &r)).await {
-                Ok(Ok(doc)) => Ok((doc, prepared.history)),
-                Ok(Err(e)) => Err(format!("{e:#}")),
-                Err(e) => Err(format!("solver task: {e}")),
+            // A JoinHandle is Unpin: polled by reference below, moved into the waiter after.
+            let mut handle =
+                tokio::task::spawn_blocking(move || crate::month::roster::solve(&p, &r));
+            // The turn is held until the solver thread has really stopped.
+            let finished = loop {
+                tokio::select! {
+                    done = &mut handle => break Some(done),
+                    () = tokio::time::sleep(std::time::Duration::from_millis(200)) => {
+                        if is_cancelled(&key, id) { break None; }
+                    }
+                }
+            };
+            match finished {
+                Some(Ok(Ok(doc))) => Ok((doc, prepared.history)),
+                Some(Ok(Err(e))) => Err(format!("{e:#}")),
+                Some(Err(e)) => Err(format!("solver task: {e}")),
+                None => {
+                    // Cancelled while solving: answered now; the turn passes on when the
+                    // solver has stopped.
+                    finish_job(&key, id, cancelled_outcome(), None);
+                    tokio::spawn(async move {
+                        let _ = handle.await;
+                        drop(permit);
+                        if let Some(log) = log {
+                            let _ = std::fs::remove_file(log);
+                        }
+                    });
+                    return;
+                }
             }
         }
         Err(e) => Err(e.to_string()),
     };
     // The job stays "running" until its outcome is recorded (below, under the same lock), so
     // a progress request in between never finds neither.
-    let cancelled = jobs()
-        .running
-        .get(&key)
-        .is_none_or(|job| job.cancelled() || job.id != id);
-    let outcome = if cancelled {
-        Outcome {
-            status: "cancelled".into(),
-            summary: "cancelled: the result was discarded".into(),
-            finished_at: clock(),
-        }
+    let outcome = if is_cancelled(&key, id) {
+        cancelled_outcome()
     } else {
         match solved {
             Ok((doc, history)) => {
@@ -220,25 +300,35 @@ async fn run_job(app: Arc<App>, month: YearMonth, id: u64, by: String, limit: f6
             },
         }
     };
-    {
-        let mut j = jobs();
-        if j.running.get(&key).is_some_and(|job| job.id == id) {
-            j.running.remove(&key);
-        }
-        j.last.insert(key, outcome);
-    }
-    if let Some(log) = log {
-        let _ = std::fs::remove_file(log);
-    }
+    drop(permit);
+    finish_job(&key, id, outcome, log.as_ref());
 }
 
 fn progress_json(month: &str) -> serde_json::Value {
     let j = jobs();
     match j.running.get(month) {
+        Some(job) if job.started.is_none() => {
+            let ahead = queued_ahead(&j, job.id)
+                + j.running.values().filter(|o| o.started.is_some()).count();
+            serde_json::json!({
+                "month": month,
+                "running": true,
+                "queued": true,
+                "position": ahead + 1,
+                "cancelled": job.cancelled(),
+                "by": job.by,
+                "started": job.started_at,
+                "elapsed_s": 0.0,
+                "waited_s": job.requested.elapsed().as_secs_f64().round(),
+                "limit_s": job.limit_s,
+                "status": if job.cancelled() { "cancelling" } else { "queued" },
+            })
+        }
         Some(job) => {
-            let elapsed = job.started.elapsed().as_secs_f64();
+            let elapsed = job.started.map_or(0.0, |s| s.elapsed().as_secs_f64());
             let solver = tail(&job.log).and_then(|t| solver_progress(&t));
             serde_json::json!({
+                "queued": false,
                 "best_so_far": solver.as_ref().and_then(|p| p.best_solution),
                 "best_bound": solver.as_ref().and_then(|p| p.best_bound),
                 "gap_percent": solver.as_ref().and_then(|p| p.gap_percent),
@@ -527,6 +617,120 @@ fn grid(doc: &RosterFile, lang: &str) -> Value {
     }
 }
 
+/// What the roster page and `/api/roster` derive from a month's stored roster: parsed,
+/// checked, laid out and rendered once per change of the store (a 53 × 31 grid is about
+/// 110 KB of JSON to parse and of HTML to render), not per request.
+pub(crate) struct RosterParts {
+    /// `published`, `draft` or `none`.
+    status: &'static str,
+    meta: Value,
+    violations: Value,
+    history: String,
+    people: Value,
+    grid: Option<Value>,
+    /// The grid's table, rendered.
+    grid_html: String,
+    /// `/api/roster`'s body, `None` without a roster.
+    api_json: Option<String>,
+}
+
+/// The month's [`RosterParts`] in `lang`, derived again only when the store changed.
+async fn parts(ctx: &Ctx, month: &str) -> Result<Arc<RosterParts>, AppError> {
+    let app = &ctx.app;
+    let counter = app.store.change_counter().await?;
+    let key = (month.to_string(), ctx.lang.clone());
+    if let Some((k, p)) = app
+        .roster_cache
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .get(&key)
+    {
+        if *k == counter {
+            return Ok(p.clone());
+        }
+    }
+    let stored = crate::month::roster::current(app.cx(), month).await?;
+    let parts = match stored {
+        Some(s) => {
+            let meta = context! {
+                version => s.meta.version,
+                updated_by => &s.meta.updated_by, updated_at => crate::clock::local(&s.meta.updated_at),
+                published_by => &s.meta.published_by,
+                published_at => s.meta.published_at.as_deref().map(crate::clock::local),
+                override_reason => &s.meta.override_reason,
+            };
+            let status = if s.meta.published() {
+                "published"
+            } else {
+                "draft"
+            };
+            let verdict = s
+                .meta
+                .verdict
+                .clone()
+                .unwrap_or_else(|| scheduler::validate(&s.doc.problem, &s.doc.roster));
+            let history = if ctx.lang == "en" {
+                s.meta.history.label_en()
+            } else {
+                s.meta.history.label_zh()
+            };
+            let api_json = serde_json::json!({
+                "month": month,
+                "published": s.meta.published(),
+                "version": s.meta.version,
+                "history": s.meta.history,
+                "roster": s.doc,
+                "violations": verdict,
+            })
+            .to_string();
+            let rows: Vec<ViolationRow> = verdict.iter().map(violation_row).collect();
+            let people: Vec<HashMap<&str, String>> = s
+                .doc
+                .problem
+                .employees
+                .iter()
+                .map(|e| HashMap::from([("id", e.id.clone()), ("name", e.name.clone())]))
+                .collect();
+            let g = grid(&s.doc, &ctx.lang);
+            let grid_html = crate::web::render_fragment(
+                app,
+                "roster_grid.html",
+                context! { t => ctx.t(), grid => g.clone() },
+            )?;
+            RosterParts {
+                status,
+                meta,
+                violations: Value::from_serialize(&rows),
+                history,
+                people: Value::from_serialize(&people),
+                grid: Some(g),
+                grid_html,
+                api_json: Some(api_json),
+            }
+        }
+        None => RosterParts {
+            status: "none",
+            meta: context! {},
+            violations: Value::from_serialize(Vec::<ViolationRow>::new()),
+            history: String::new(),
+            people: Value::from_serialize(Vec::<HashMap<&str, String>>::new()),
+            grid: None,
+            grid_html: String::new(),
+            api_json: None,
+        },
+    };
+    let parts = Arc::new(parts);
+    let mut cache = app
+        .roster_cache
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if cache.len() > 64 {
+        cache.clear();
+    }
+    cache.insert(key, (counter, parts.clone()));
+    Ok(parts)
+}
+
 /// The roster page of a month, with `extra` (notices, a verdict).
 async fn view(ctx: &Ctx, month: YearMonth, extra: Value) -> Result<Response, AppError> {
     let app = &ctx.app;
@@ -544,47 +748,20 @@ async fn view(ctx: &Ctx, month: YearMonth, extra: Value) -> Result<Response, App
         .into_iter()
         .map(|(m, s)| HashMap::from([("month", m), ("status", s)]))
         .collect();
-    let stored = crate::month::roster::current(app.cx(), &month_text).await?;
-    let (doc, status, meta, violations, history) = match stored {
-        Some(s) => {
-            let meta = context! {
-                version => s.meta.version,
-                updated_by => &s.meta.updated_by, updated_at => crate::clock::local(&s.meta.updated_at),
-                published_by => &s.meta.published_by,
-                published_at => s.meta.published_at.as_deref().map(crate::clock::local),
-                override_reason => &s.meta.override_reason,
-            };
-            let st = if s.meta.published() {
-                "published"
-            } else {
-                "draft"
-            };
-            let verdict = s
-                .meta
-                .verdict
-                .clone()
-                .unwrap_or_else(|| scheduler::validate(&s.doc.problem, &s.doc.roster));
-            let history = if ctx.lang == "en" {
-                s.meta.history.label_en()
-            } else {
-                s.meta.history.label_zh()
-            };
-            (Some(s.doc), st, meta, verdict, history)
-        }
-        None => (None, "none", context! {}, Vec::new(), String::new()),
+    let p = parts(ctx, &month_text).await?;
+    // After a cell edit the grid marks the edited cell: rendered for this answer only.
+    let verdict = extra
+        .get_attr("verdict")
+        .ok()
+        .filter(|v| !v.is_undefined() && !v.is_none());
+    let grid_html = match (&p.grid, verdict) {
+        (Some(g), Some(v)) => crate::web::render_fragment(
+            app,
+            "roster_grid.html",
+            context! { t => ctx.t(), grid => g.clone(), verdict => v },
+        )?,
+        _ => p.grid_html.clone(),
     };
-    let violations: Vec<ViolationRow> = violations.iter().map(violation_row).collect();
-    let people: Vec<HashMap<&str, String>> = doc
-        .as_ref()
-        .map(|d| {
-            d.problem
-                .employees
-                .iter()
-                .map(|e| HashMap::from([("id", e.id.clone()), ("name", e.name.clone())]))
-                .collect()
-        })
-        .unwrap_or_default();
-    let g = doc.as_ref().map(|d| grid(d, &ctx.lang));
     let running = jobs().running.contains_key(&month_text);
     let progress = progress_json(&month_text);
     let title = ctx.text("roster_title");
@@ -595,12 +772,13 @@ async fn view(ctx: &Ctx, month: YearMonth, extra: Value) -> Result<Response, App
         context! {
             month => &month_text,
             months => months,
-            status => status,
-            meta => meta,
-            grid => g,
-            people => people,
-            violations => Value::from_serialize(&violations),
-            history => history,
+            status => p.status,
+            meta => p.meta.clone(),
+            grid => p.grid.clone(),
+            grid_html => Value::from_safe_string(grid_html),
+            people => p.people.clone(),
+            violations => p.violations.clone(),
+            history => p.history.clone(),
             running => running,
             can_edit => crate::web::allowed(ctx.session.user.role, crate::web::Area::RosterEdit),
             default_limit => DEFAULT_LIMIT,
@@ -639,22 +817,12 @@ async fn page(s: Signed<areas::RosterView>) -> Result<Response, AppError> {
 
 async fn api_get(s: Signed<areas::RosterView>) -> Result<Response, AppError> {
     let month = month_of(s.query.get("month").map(String::as_str))?;
-    match crate::month::roster::current(s.ctx.app.cx(), &month.to_string()).await? {
-        Some(stored) => {
-            let violations =
-                stored.meta.verdict.clone().unwrap_or_else(|| {
-                    scheduler::validate(&stored.doc.problem, &stored.doc.roster)
-                });
-            Ok(Json(serde_json::json!({
-                "month": month.to_string(),
-                "published": stored.meta.published(),
-                "version": stored.meta.version,
-                "history": stored.meta.history,
-                "roster": stored.doc,
-                "violations": violations,
-            }))
-            .into_response())
-        }
+    match &parts(&s.ctx, &month.to_string()).await?.api_json {
+        Some(body) => Ok((
+            [(axum::http::header::CONTENT_TYPE, "application/json")],
+            body.clone(),
+        )
+            .into_response()),
         None => Err(AppError::not_found(format!("no roster for {month}"))),
     }
 }
@@ -700,7 +868,8 @@ async fn start_generate(ctx: &Ctx, month: YearMonth, limit: f64) -> Result<(), A
                 Job {
                     id,
                     by: by.clone(),
-                    started: Instant::now(),
+                    requested: Instant::now(),
+                    started: None,
                     started_at: clock(),
                     limit_s: limit,
                     stop: Arc::default(),
