@@ -248,5 +248,41 @@ fn main() {
     ] {
         load(&addr, path, &cookie, connections, seconds);
     }
+    // `/api/me` again while 20 clients send wrong passwords without pause, each attempt under
+    // a new user name (no account's throttle slows them: every attempt costs a password
+    // check, the worst case for the hashing pool).
+    let stop = Arc::new(AtomicBool::new(false));
+    let flood: Vec<_> = (0..20)
+        .map(|k| {
+            let (addr, stop) = (addr.to_string(), stop.clone());
+            std::thread::spawn(move || {
+                let mut n = 0u64;
+                while !stop.load(Ordering::Relaxed) {
+                    let body = format!("username=flood-{k}-{n}&password=wrong-password");
+                    let Ok(mut c) = TcpStream::connect(&addr) else {
+                        continue;
+                    };
+                    let req = format!(
+                        "POST /login HTTP/1.1\r\nHost: bench\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                        body.len()
+                    );
+                    let _ = c.write_all(req.as_bytes());
+                    let mut sink = Vec::new();
+                    let _ = c.read_to_end(&mut sink);
+                    n += 1;
+                }
+                n
+            })
+        })
+        .collect();
+    std::thread::sleep(Duration::from_secs(1));
+    print!("(20 wrong-password log-ins in parallel) ");
+    load(&addr, "/api/me", &cookie, connections, seconds);
+    stop.store(true, Ordering::Relaxed);
+    let attempts: u64 = flood.into_iter().map(|t| t.join().unwrap_or(0)).sum();
+    println!(
+        "wrong-password log-ins answered meanwhile: {attempts} ({:.1}/s)",
+        attempts as f64 / (seconds + 1) as f64
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -228,7 +228,6 @@ fn behind_tls_cookies_are_secure() {
     assert!(page
         .header("strict-transport-security")
         .is_some_and(|h| h.starts_with("max-age=")));
-    let _ = http;
     drop(server);
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -303,4 +302,29 @@ fn concurrent_imports_of_one_month() {
         }
         drop(server);
     });
+}
+
+/// An upload over the 20 MB limit is refused as too large (413), the staff import as the
+/// attendance import, not as a broken form (400).
+#[test]
+fn an_upload_over_the_limit_is_413() {
+    let dir = std::env::temp_dir().join(format!("hw-web-413-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("rosters")).unwrap();
+    let db = format!("sqlite://{}", dir.join("web.db").display());
+    let server = start(&db, dir.join("rosters").to_str().unwrap());
+    let a = server.addr.as_str();
+    let hr = session_cookie(&login(a, "hr", "demo-hr-2026"));
+    let token = api_token(a, &hr);
+    let big = vec![b'x'; 25 * 1024 * 1024];
+    for path in ["/staff/import", "/attendance/preview"] {
+        let (ctype, body) = common::http::multipart(
+            &[("csrf", &token), ("month", "2026-03")],
+            ("big.xlsx", &big),
+        );
+        let r = http(a, "POST", path, &hr, &ctype, &body);
+        assert_eq!(r.status, 413, "{path}: {}", r.text());
+    }
+    drop(server);
+    let _ = std::fs::remove_dir_all(&dir);
 }

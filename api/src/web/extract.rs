@@ -295,6 +295,23 @@ pub struct Upload {
 
 impl BodyKind for Upload {
     async fn read(req: Request, app: &Arc<App>) -> Result<(Self, Option<String>), AppError> {
+        // Too large by its own declaration: 413 before a byte is read (the limit would
+        // otherwise surface as a broken multipart field, a 400).
+        let declared = req
+            .headers()
+            .get(axum::http::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        if declared.is_some_and(|n| n > crate::web::MAX_UPLOAD) {
+            return Err(AppError::status(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!(
+                    "上传文件不得超过 {} MB (the upload is larger than {} MB)",
+                    crate::web::MAX_UPLOAD >> 20,
+                    crate::web::MAX_UPLOAD >> 20
+                ),
+            ));
+        }
         let mut multipart = axum::extract::Multipart::from_request(req, app)
             .await
             .map_err(|e| AppError::status(e.status(), e.body_text()))?;
