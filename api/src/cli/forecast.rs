@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context as _};
 use chrono::NaiveDate;
-use scheduler::demand::forecast::{back_test, fit, BackTest};
+use scheduler::demand::forecast::{dates_text, forecast_month, BackTest, DayType};
 use scheduler::demand::{hhmm, staffing, Demand, IntervalNeed, ServicePolicy};
 use serde::{Deserialize, Serialize};
 
@@ -47,7 +47,8 @@ pub struct ForecastArgs {
     /// Queueing model.
     #[arg(long, value_enum, default_value_t = ErlangModel::Auto)]
     pub erlang: ErlangModel,
-    /// Days at the end of the history held out for the back-test.
+    /// Ordinary days at the end of the history held out for the back-test (holidays, the
+    /// days after them and make-up days are neither trained on nor scored).
     #[arg(long, default_value_t = 14)]
     pub backtest_days: i64,
     /// Role the needs are for.
@@ -84,8 +85,12 @@ pub struct NeedFile {
     pub patience_seconds: Option<f64>,
     /// Service target, occupancy cap, shrinkage.
     pub policy: ServicePolicy,
-    /// Back-test of the method on the history's last days.
+    /// Back-test of the method on the history's last ordinary days.
     pub backtest: BackTest,
+    /// What the planner should know about this forecast (missing days, borrowed day types,
+    /// a month inside the history), as printed.
+    #[serde(default)]
+    pub warnings: Vec<String>,
     /// Needs per interval.
     pub needs: Vec<IntervalNeed>,
 }
@@ -135,12 +140,12 @@ pub fn run(a: &ForecastArgs, data_dir: &Path) -> anyhow::Result<NeedFile> {
     let rows = crate::excel::call_history::read(&bytes)
         .map_err(|e| anyhow::anyhow!("{}: {e}", a.history.display()))?;
     let cal = load_calendar(data_dir)?;
-    let dates: Vec<NaiveDate> = scheduler::calendar::month_dates(year, month)?;
     if !cal.covers_year(year) {
         bail!("no holiday calendar for {year}: add data/calendar/{year}.toml");
     }
-    let bt = back_test(&rows, &cal, a.backtest_days)?;
-    let model = fit(&rows, &cal)?;
+    let dates: Vec<NaiveDate> = scheduler::calendar::month_dates(year, month)?;
+    let fc = forecast_month(&rows, &cal, year, month, a.backtest_days)?;
+    let (model, bt) = (&fc.model, fc.backtest.clone());
     let patience = match a.erlang {
         ErlangModel::C => None,
         ErlangModel::A | ErlangModel::Auto => model.patience_seconds,
@@ -154,8 +159,7 @@ pub fn run(a: &ForecastArgs, data_dir: &Path) -> anyhow::Result<NeedFile> {
         occupancy_cap: a.target.occupancy,
         shrinkage: a.shrinkage,
     };
-    let forecast = model.forecast(&dates, &cal);
-    let needs = staffing::needs(&forecast, &policy, patience);
+    let needs = staffing::needs(&fc.intervals, &policy, patience);
     let first = rows.iter().map(|r| r.date).min().expect("rows");
     let last = rows.iter().map(|r| r.date).max().expect("rows");
     println!(
@@ -164,13 +168,40 @@ pub fn run(a: &ForecastArgs, data_dir: &Path) -> anyhow::Result<NeedFile> {
         rows.len(),
         model.minutes
     );
+    for w in &fc.warnings {
+        println!("warning: {w}");
+    }
     println!(
-        "回测 back-test on the last {} days: daily MAPE {:.1}%, interval MAPE {:.1}%, interval WAPE {:.1}%",
+        "回测 back-test on the last {} days that are ordinary days, {}..{} (fitted on the days \
+         before): daily MAPE {:.1}%, interval MAPE {:.1}%, interval WAPE {:.1}%",
         bt.days.len(),
+        bt.days.first().expect("a back-test has days"),
+        bt.days.last().expect("a back-test has days"),
         bt.mape_daily * 100.0,
         bt.mape_interval * 100.0,
         bt.wape_interval * 100.0
     );
+    if !bt.not_scored.is_empty() {
+        // Consecutive days of one type together: `02-15..02-23 法定节假日`.
+        let mut runs: Vec<(DayType, Vec<NaiveDate>)> = Vec::new();
+        for d in &bt.not_scored {
+            let t = DayType::of(*d, &cal);
+            match runs.last_mut() {
+                Some((rt, ds))
+                    if *rt == t
+                        && *ds.last().expect("non-empty") + chrono::Duration::days(1) == *d =>
+                {
+                    ds.push(*d)
+                }
+                _ => runs.push((t, vec![*d])),
+            }
+        }
+        let text: Vec<String> = runs
+            .iter()
+            .map(|(t, ds)| format!("{} {}", dates_text(ds), t.label()))
+            .collect();
+        println!("  not scored (not ordinary days): {}", text.join(", "));
+    }
     let by_day: Vec<String> = bt
         .by_day
         .iter()
@@ -206,7 +237,7 @@ pub fn run(a: &ForecastArgs, data_dir: &Path) -> anyhow::Result<NeedFile> {
             .sum();
         println!(
             "{d}  {:<14}  {calls:6.0}  {peak:8}  {hours:8.1}",
-            scheduler::demand::forecast::DayType::of(*d, &cal).label()
+            DayType::of(*d, &cal).label()
         );
     }
     let file = NeedFile {
@@ -222,6 +253,7 @@ pub fn run(a: &ForecastArgs, data_dir: &Path) -> anyhow::Result<NeedFile> {
         patience_seconds: patience,
         policy,
         backtest: bt,
+        warnings: fc.warnings.clone(),
         needs,
     };
     if let Some(out) = &a.out {

@@ -249,6 +249,9 @@ pub fn generate(a: &SolveArgs, g: &Global) -> anyhow::Result<RosterFile> {
                     need.month
                 );
             }
+            for w in &need.warnings {
+                println!("warning: {}: {w}", path.display());
+            }
             Some((need.demand(), !a.fixed_shifts))
         }
         None => None,
