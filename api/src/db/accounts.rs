@@ -319,10 +319,12 @@ mod tests {
                 .await
                 .unwrap();
             let count = || async {
-                sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM sessions WHERE token_hash = 'expired'")
-                    .fetch_one(&s.pool)
-                    .await
-                    .unwrap()
+                sqlx::query_scalar::<_, i64>(
+                    "SELECT COUNT(*) FROM sessions WHERE token_hash = 'expired'",
+                )
+                .fetch_one(&s.pool)
+                .await
+                .unwrap()
             };
             assert_eq!(count().await, 1);
             s.login("hr1", "hr-password-1").await.unwrap().unwrap();
