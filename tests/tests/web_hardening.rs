@@ -10,7 +10,7 @@
 mod common;
 
 use api::web::openapi::{In, OPERATIONS};
-use common::http::{api_post, api_token, get, http, login, session_cookie, start};
+use common::http::{api_post, api_token, get, login, session_cookie, start};
 
 fn malformed(name: &str) -> &'static [&'static str] {
     match name {
