@@ -126,6 +126,18 @@ fn scenario(db: &str, dir: &std::path::Path) {
         &page[page.len().saturating_sub(3000)..]
     );
     assert!(page.contains("/roster/download?month=2026-03"));
+    // The solver's result line speaks the page's language: Chinese by default, English on
+    // `?lang=en`.
+    assert!(
+        page.contains("目标值") && page.contains("最优下界"),
+        "the Chinese result line"
+    );
+    assert!(
+        !page.contains("· objective "),
+        "no English result line on the Chinese page"
+    );
+    let en = get(a, &format!("/roster?month={m}&lang=en"), &hr).text();
+    assert!(en.contains("· objective "), "the English result line");
 
     // A person on P on some day, not working the next day (in the month): put them on A.
     let json: serde_json::Value =

@@ -143,6 +143,33 @@ pub fn summary(doc: &RosterFile) -> String {
     )
 }
 
+/// [`summary`] in the page's language (`zh`: Chinese; anything else: English).
+#[must_use]
+pub fn summary_in(doc: &RosterFile, lang: &str) -> String {
+    if lang != "zh" {
+        return summary(doc);
+    }
+    let r = &doc.roster;
+    let status = match r.status {
+        SolveStatus::Optimal => "已证明最优",
+        SolveStatus::TimeLimited => "达到时间上限（可行解）",
+        SolveStatus::Unsolved => "已手工修改（最近一次求解的数字）",
+    };
+    let gap = if r.stats.gap > 1.0 {
+        ">100%".to_string()
+    } else {
+        format!("{:.2}%", r.stats.gap * 100.0)
+    };
+    format!(
+        "{status} · 目标值 {:.1} · 最优下界 {:.1} · 差距 {gap} · 用时 {:.0} 秒 · {} 个班次安排 · {} 处缺口",
+        r.stats.objective,
+        r.stats.bound,
+        r.stats.seconds,
+        r.assignments.len(),
+        r.shortfalls.len()
+    )
+}
+
 /// The figures the month list and the overview show.
 #[must_use]
 pub fn figures(doc: &RosterFile) -> RosterFigures {

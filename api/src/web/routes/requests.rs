@@ -279,7 +279,7 @@ async fn approve_form(
                 violations => d.version.as_ref().map(|v| v.verdict.len()),
                 repair_needed => d.repair_needed,
                 uncovered => Value::from_serialize(
-                    d.new_violations.iter().map(super::roster::violation_row).collect::<Vec<_>>()
+                    d.new_violations.iter().map(|v| super::roster::violation_row(v, &p.ctx)).collect::<Vec<_>>()
                 ),
             };
             view(&p.ctx, context! { decided => decided }).await

@@ -419,13 +419,18 @@ struct ShortRow {
 #[derive(Serialize)]
 pub(crate) struct ViolationRow {
     rule: String,
+    /// The rule's name in the page's language (`rule_<code>` of the texts), the code if none.
+    rule_label: String,
     employee: String,
     date: String,
     detail: String,
 }
 
-pub(crate) fn violation_row(v: &Violation) -> ViolationRow {
+pub(crate) fn violation_row(v: &Violation, ctx: &Ctx) -> ViolationRow {
+    let key = format!("rule_{}", v.rule);
+    let label = ctx.text(&key);
     ViolationRow {
+        rule_label: if label == key { v.rule.clone() } else { label },
         rule: v.rule.clone(),
         employee: v.employee.clone().unwrap_or_default(),
         date: v.date.map(|d| d.to_string()).unwrap_or_default(),
@@ -612,7 +617,7 @@ fn grid(doc: &RosterFile, lang: &str) -> Value {
         counts => Value::from_serialize(&counts),
         shortfalls => Value::from_serialize(&shortfalls),
         shifts => Value::from_serialize(&shifts),
-        summary => crate::month::roster::summary(doc),
+        summary => crate::month::roster::summary_in(doc, lang),
         standard_hours => p.standard_minutes / 60,
     }
 }
@@ -683,7 +688,7 @@ async fn parts(ctx: &Ctx, month: &str) -> Result<Arc<RosterParts>, AppError> {
                 "violations": verdict,
             })
             .to_string();
-            let rows: Vec<ViolationRow> = verdict.iter().map(violation_row).collect();
+            let rows: Vec<ViolationRow> = verdict.iter().map(|v| violation_row(v, ctx)).collect();
             let people: Vec<HashMap<&str, String>> = s
                 .doc
                 .problem
@@ -967,7 +972,7 @@ async fn cell(p: Posted<areas::RosterEdit, Fields>) -> Result<Response, AppError
         Ok(v) => {
             let verdict = context! {
                 what => &v.what, employee => &v.employee, date => &v.date,
-                new => Value::from_serialize(v.new.iter().map(violation_row).collect::<Vec<_>>()),
+                new => Value::from_serialize(v.new.iter().map(|x| violation_row(x, &p.ctx)).collect::<Vec<_>>()),
                 resolved => v.resolved,
             };
             view(&p.ctx, month, context! { verdict => verdict }).await
@@ -1108,6 +1113,44 @@ async fn download(s: Signed<areas::RosterView>) -> Result<Response, AppError> {
 
 #[cfg(test)]
 mod tests {
+
+    /// Every rule the validator can name (`scheduler/src/validate.rs`, read here as text) has
+    /// a name in both languages, so no page shows a bare code.
+    #[test]
+    fn every_validator_rule_has_a_name_in_both_languages() {
+        let source = include_str!("../../../../scheduler/src/validate.rs");
+        let mut codes = std::collections::BTreeSet::new();
+        for line in source.lines() {
+            let t = line.trim();
+            let quoted = t
+                .strip_prefix("out.push(\"")
+                .or_else(|| t.strip_prefix("push(\""))
+                .or_else(|| (t.starts_with('"') && t.ends_with("\",")).then(|| &t[1..]));
+            if let Some(rest) = quoted {
+                let code: String = rest
+                    .chars()
+                    .take_while(|c| c.is_ascii_lowercase() || *c == '_')
+                    .collect();
+                if rest[code.len()..].starts_with('"') && code.contains('_')
+                    || code == "cover"
+                    || code == "leave"
+                {
+                    codes.insert(code);
+                }
+            }
+        }
+        assert!(codes.len() >= 20, "{codes:?}");
+        let texts = crate::web::texts().unwrap();
+        for lang in ["zh", "en"] {
+            for code in &codes {
+                assert!(
+                    texts[lang].contains_key(&format!("rule_{code}")),
+                    "no {lang} name for rule {code}"
+                );
+            }
+        }
+    }
+
     use super::*;
 
     /// Rows of a real HiGHS 1.x log (a 12 s March solve): the last table row counts; the
