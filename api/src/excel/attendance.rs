@@ -1737,7 +1737,6 @@ fn punches(
     let (first, last) = (ctx.first_day(), ctx.last_day());
     let mut list: Vec<Punch> = Vec::new();
     let mut read = 0usize;
-    let mut ignored_extra = 0usize;
     let mut ignored_missing = 0usize;
     let mut ignored_junk = 0usize;
     let mut orphans: Vec<String> = Vec::new();
@@ -1760,12 +1759,6 @@ fn punches(
             if *time_cell == Cell::Empty && (result.contains("缺卡") || result.contains("未打卡"))
             {
                 ignored_missing += 1;
-                continue;
-            }
-            // A punch matched to no scheduled check (an extra punch, door access) has no
-            // 考勤时间: counted and left out, not paired.
-            if plan_col.is_some() && *cell(cells, plan_col) == Cell::Empty {
-                ignored_extra += 1;
                 continue;
             }
         }
@@ -1913,15 +1906,8 @@ fn punches(
         });
     }
     let mut ignored = Vec::new();
-    if ignored_extra > 0 {
-        ignored.push(format!(
-            "{ignored_extra} punch row(s) without 考勤时间 (extra punches, door access): not attendance, left out"
-        ));
-    }
     if ignored_missing > 0 {
-        ignored.push(format!(
-            "{ignored_missing} missed check(s) (缺卡 / 未打卡, no punch time): the day shows the missing punch"
-        ));
+        ignored.push(missed_checks(ignored_missing));
     }
     if ignored_junk > 0 {
         ignored.push(format!(
@@ -1930,6 +1916,11 @@ fn punches(
     }
     ignored.extend(orphans);
     pair_and_finish(probs, list, read, source, &t.sheet, ctx, ignored)
+}
+
+/// The preview's line for `n` missed checks (rows with no punch time), left out.
+fn missed_checks(n: usize) -> String {
+    format!("{n} missed check(s) (缺卡 / 未打卡, no punch time): the day shows the missing punch")
 }
 
 /// One DingTalk 原始记录 row matched to a scheduled check (its 考勤时间).
@@ -1955,6 +1946,20 @@ fn marked_time(c: &Cell) -> Option<(Option<i64>, u32)> {
         }
         other => Some((None, time_secs(other)?)),
     }
+}
+
+/// A punch cell of a row dated `date`: a date-time as it is; a time with a marker (次日,
+/// 昨日 …) on the day it names; a bare time on the day nearest `anchor` ([`nearest_day`]).
+fn time_on(c: &Cell, date: NaiveDate, anchor: Option<NaiveDateTime>) -> Option<NaiveDateTime> {
+    datetime_of(c).or_else(|| {
+        let (offset, secs) = marked_time(c)?;
+        Some(match offset {
+            Some(o) => {
+                date.and_hms_opt(0, 0, 0)? + Duration::days(o) + Duration::seconds(i64::from(secs))
+            }
+            None => nearest_day(date, secs, anchor),
+        })
+    })
 }
 
 /// DingTalk 原始记录 read by its checks: each row with a 考勤时间 is a punch matched to a
@@ -2009,15 +2014,10 @@ fn dingtalk_checks(
                 continue;
             }
         };
-        let plan = datetime_of(plan_cell).or_else(|| {
-            let d = work_date?;
-            let (offset, secs) = marked_time(plan_cell)?;
-            Some(
-                d.and_hms_opt(0, 0, 0)?
-                    + Duration::days(offset.unwrap_or(0))
-                    + Duration::seconds(i64::from(secs)),
-            )
-        });
+        let plan = match work_date {
+            Some(d) => time_on(plan_cell, d, None),
+            None => datetime_of(plan_cell),
+        };
         let Some(plan) = plan else {
             probs.at(
                 row,
@@ -2058,17 +2058,7 @@ fn dingtalk_checks(
                 None
             }
             c => {
-                let at = datetime_of(c).or_else(|| {
-                    let (offset, secs) = marked_time(c)?;
-                    Some(match offset {
-                        Some(o) => {
-                            work_date.and_hms_opt(0, 0, 0)?
-                                + Duration::days(o)
-                                + Duration::seconds(i64::from(secs))
-                        }
-                        None => nearest_day(work_date, secs, Some(plan)),
-                    })
-                });
+                let at = time_on(c, work_date, Some(plan));
                 let Some(at) = at else {
                     probs.at(
                         row,
@@ -2256,9 +2246,7 @@ fn dingtalk_checks(
         ));
     }
     if missed > 0 {
-        ignored.push(format!(
-            "{missed} missed check(s) (缺卡 / 未打卡, no punch time): the day shows the missing punch"
-        ));
+        ignored.push(missed_checks(missed));
     }
     if before > 0 {
         ignored.push(format!(
@@ -2545,17 +2533,7 @@ fn wecom_daily(t: &Table, header_row: usize, ctx: &ImportContext) -> Result<Pars
             let anchor = employee
                 .as_ref()
                 .and_then(|e| ctx.anchor(e, date, shift.as_deref(), out));
-            let at = datetime_of(c).or_else(|| {
-                let (offset, secs) = marked_time(c)?;
-                Some(match offset {
-                    Some(o) => {
-                        date.and_hms_opt(0, 0, 0)?
-                            + Duration::days(o)
-                            + Duration::seconds(i64::from(secs))
-                    }
-                    None => nearest_day(date, secs, anchor),
-                })
-            });
+            let at = time_on(c, date, anchor);
             let Some(at) = at else {
                 probs.at(
                     row,
