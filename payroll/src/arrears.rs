@@ -32,7 +32,12 @@ pub struct Arrears {
     pub employer_contributions: Vec<PayLine>,
 }
 
-fn diff(section: &str, approved: &[PayLine], revised: &[PayLine], month: Month) -> Vec<PayLine> {
+fn diff(
+    (section, section_zh): (&str, &str),
+    approved: &[PayLine],
+    revised: &[PayLine],
+    month: Month,
+) -> Vec<PayLine> {
     let mut by_code: BTreeMap<&str, (Money, Money, &PayLine)> = BTreeMap::new();
     for l in approved {
         let e = by_code
@@ -71,6 +76,13 @@ fn diff(section: &str, approved: &[PayLine], revised: &[PayLine], month: Month) 
                         fmt2(a),
                         fmt2(d)
                     ),
+                    format!(
+                        "{section_zh} {} {month} 补差：修正后 {} − 已批准 {} = {}",
+                        l.label_zh,
+                        fmt2(r),
+                        fmt2(a),
+                        fmt2(d)
+                    ),
                 )
                 .input("approved", fmt2(a))
                 .input("revised", fmt2(r));
@@ -99,15 +111,20 @@ pub fn arrears_between(approved: &Payslip, revised: &Payslip) -> Result<Arrears,
     let m = approved.month;
     Ok(Arrears {
         source_month: m,
-        earnings: diff("earnings", &approved.earnings, &revised.earnings, m),
+        earnings: diff(
+            ("earnings", "应发项目"),
+            &approved.earnings,
+            &revised.earnings,
+            m,
+        ),
         employee_contributions: diff(
-            "employee contributions",
+            ("employee contributions", "个人缴纳"),
             &approved.employee_contributions,
             &revised.employee_contributions,
             m,
         ),
         employer_contributions: diff(
-            "employer contributions",
+            ("employer contributions", "单位缴纳"),
             &approved.employer_contributions,
             &revised.employer_contributions,
             m,

@@ -249,18 +249,24 @@ pub fn month_cost(
             |r| r.item == item,
         )?;
         notices.note(&format!("{en} rule"), &r.provenance);
-        let (raw, f) = if let Some(v) = r.per_head_year {
+        let (raw, f, f_zh) = if let Some(v) = r.per_head_year {
             (
                 heads * v / Decimal::from(12),
                 format!("headcount {headcount} × {} per year ÷ 12", fmt2(v)),
+                format!("人数 {headcount} × 每人每年 {} ÷ 12", fmt2(v)),
             )
         } else if let Some(v) = r.per_head_month {
             (
                 heads * v,
                 format!("headcount {headcount} × {} per month", fmt2(v)),
+                format!("人数 {headcount} × 每人每月 {}", fmt2(v)),
             )
         } else if let Some(v) = r.rate_of_wage_bill {
-            (wages * v, format!("wage bill {} × {v}", fmt2(wages)))
+            (
+                wages * v,
+                format!("wage bill {} × {v}", fmt2(wages)),
+                format!("工资总额 {} × {v}", fmt2(wages)),
+            )
         } else {
             let v = r
                 .rate_of_personnel_cost
@@ -268,11 +274,19 @@ pub fn month_cost(
             (
                 personnel * v,
                 format!("personnel cost {} × {v}", fmt2(personnel)),
+                format!("人员费用 {} × {v}", fmt2(personnel)),
             )
         };
         items.push(
-            PayLine::new(code, zh, en, round_fen(raw), format!("{f} = {}", fmt2(raw)))
-                .input("source", &r.provenance.source),
+            PayLine::new(
+                code,
+                zh,
+                en,
+                round_fen(raw),
+                format!("{f} = {}", fmt2(raw)),
+                format!("{f_zh} = {}", fmt2(raw)),
+            )
+            .input("source", &r.provenance.source),
         );
     }
     let fund_rule = in_force(
@@ -294,6 +308,7 @@ pub fn month_cost(
             "Disability employment security fund",
             fund.monthly_project,
             fund.formula.clone(),
+            fund.formula_zh.clone(),
         )
         .input("source", &fund_rule.provenance.source),
     );
@@ -408,6 +423,9 @@ pub struct SeatCostYear {
     pub meets_floor: bool,
     /// The working.
     pub formula: String,
+    /// The working in Chinese, with the same figures.
+    #[serde(default)]
+    pub formula_zh: String,
 }
 
 /// The annual view from month totals (ascending, one year) and the run rate of the latest month.
@@ -472,6 +490,15 @@ pub fn seat_cost_year(
             fmt2(floor),
             fmt2(projected - floor)
         ),
+        formula_zh: format!(
+            "预计全年 = 本年累计 {} + 月运行成本 {} × 剩余 {remaining} 个月 = {}；差额 = {} − 年度下限 {} = {}",
+            fmt2(ytd),
+            fmt2(run_rate),
+            fmt2(projected),
+            fmt2(projected),
+            fmt2(floor),
+            fmt2(projected - floor)
+        ),
     })
 }
 
@@ -496,6 +523,16 @@ pub fn seat_cost_year_projected(
     y.meets_floor = projected >= floor;
     y.formula = format!(
         "projected = actual {} ({} months) + run rate {} × {projected_months} projected months = {}; margin = {} − floor {} = {}",
+        fmt2(y.year_to_date),
+        actual.len(),
+        fmt2(run_rate),
+        fmt2(projected),
+        fmt2(projected),
+        fmt2(floor),
+        fmt2(projected - floor)
+    );
+    y.formula_zh = format!(
+        "预计全年 = 实际 {} ({} 个月) + 月运行成本 {} × 预测 {projected_months} 个月 = {}；差额 = {} − 年度下限 {} = {}",
         fmt2(y.year_to_date),
         actual.len(),
         fmt2(run_rate),

@@ -106,6 +106,9 @@ pub struct DisabilityFund {
     pub monthly_project: Money,
     /// The working.
     pub formula: String,
+    /// The working in Chinese, with the same figures.
+    #[serde(default)]
+    pub formula_zh: String,
 }
 
 /// Computes the fund for the rule in force on `date`. The rules are given without their policy,
@@ -149,6 +152,10 @@ pub fn disability_fund(
                 "headcount {} ≤ {}: small-employer exemption, 0",
                 facts.headcount, rule.small_employer_max_headcount
             ),
+            formula_zh: format!(
+                "在职职工人数 {} ≤ {}：小微企业免征，0",
+                facts.headcount, rule.small_employer_max_headcount
+            ),
         });
     }
     let fraction = if ratio >= rule.quota {
@@ -172,6 +179,26 @@ pub fn disability_fund(
         formula: format!(
             "ratio {} ÷ {} = {}; shortfall = {} × {} − {} = {shortfall}; wage = min({}, {} × {}) = {}; \
              annual = {shortfall} × {} × {fraction} = {}; project month = {} × {} ÷ 12 = {}",
+            facts.disabled_staff,
+            facts.headcount,
+            ratio.round_dp(6),
+            facts.headcount,
+            rule.quota,
+            facts.disabled_staff,
+            fmt2(facts.average_annual_wage),
+            fmt2(facts.local_average_annual_wage),
+            rule.wage_cap_multiple,
+            fmt2(wage_used),
+            fmt2(wage_used),
+            fmt2(annual),
+            fmt2(annual),
+            facts.project_share,
+            fmt2(monthly)
+        ),
+        formula_zh: format!(
+            "残疾职工比例 {} ÷ {} = {}；差额人数 = {} × 安排比例 {} − 已安排 {} = {shortfall}；\
+             年平均工资 = min(本单位 {}, 当地社会平均工资 {} × {}) = {}；\
+             全年应缴 = {shortfall} × {} × 征收比例 {fraction} = {}；项目每月分摊 = {} × {} ÷ 12 = {}",
             facts.disabled_staff,
             facts.headcount,
             ratio.round_dp(6),

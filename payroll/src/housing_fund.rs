@@ -149,12 +149,27 @@ pub(crate) fn fund_lines(
         fmt2(base),
         fmt2(base * rate)
     );
+    let formula_zh = format!(
+        "缴存基数 = 工资 {} 限于 下限 {} 与 上限 {} 之间 = {}；基数 × {rate} = {}",
+        fmt2(wages),
+        fmt2(band.floor),
+        fmt2(band.ceiling),
+        fmt2(base),
+        fmt2(base * rate)
+    );
     let line = |code: &str, zh: &str, en: &str| {
-        PayLine::new(code, zh, en, round_fen(base * rate), formula.clone())
-            .input("wages", fmt2(wages))
-            .input("base", fmt2(base))
-            .input("rate", rate)
-            .input("base_source", &band.provenance.source)
+        PayLine::new(
+            code,
+            zh,
+            en,
+            round_fen(base * rate),
+            formula.clone(),
+            formula_zh.clone(),
+        )
+        .input("wages", fmt2(wages))
+        .input("base", fmt2(base))
+        .input("rate", rate)
+        .input("base_source", &band.provenance.source)
     };
     Ok(FundLines {
         employee: line("HPF_EE", "住房公积金(个人)", "Housing fund (employee)"),

@@ -323,6 +323,25 @@ pub(crate) fn withhold(
             fmt2(input.ytd.tax_withheld),
             fmt2(this_month)
         ),
+        format!(
+            "累计应纳税所得额 = 累计收入 {} − 累计减除费用 {} ({months} 个月 × {}) − 累计专项扣除 {} − 累计专项附加扣除 {} − 累计其他扣除 {} = {}{}；\
+             累计应纳税额 = {} × 税率 {} − 速算扣除数 {} = {}；本月应预扣 = max(0, {} − 已预扣 {}) = {}",
+            fmt2(income),
+            fmt2(basic_cum),
+            fmt2(basic.monthly),
+            fmt2(contributions),
+            fmt2(special),
+            fmt2(other),
+            fmt2(raw),
+            if raw < Decimal::ZERO { " → 0" } else { "" },
+            fmt2(taxable),
+            b.rate,
+            fmt2(b.quick_deduction),
+            fmt2(cum_tax),
+            fmt2(cum_tax),
+            fmt2(input.ytd.tax_withheld),
+            fmt2(this_month)
+        ),
     )
     .input("cumulative_income", fmt2(income))
     .input("months_counted", months)
@@ -350,6 +369,15 @@ pub(crate) fn withhold(
                 tax,
                 format!(
                     "bonus {} ÷ 12 = {} → rate {rate}, quick deduction {}; {} × {rate} − {} = {}",
+                    fmt2(bonus),
+                    fmt2(bonus / Decimal::from(12)),
+                    fmt2(quick),
+                    fmt2(bonus),
+                    fmt2(quick),
+                    fmt2(tax)
+                ),
+                format!(
+                    "全年一次性奖金 {} ÷ 12 = {} → 税率 {rate}，速算扣除数 {}；{} × {rate} − {} = {}",
                     fmt2(bonus),
                     fmt2(bonus / Decimal::from(12)),
                     fmt2(quick),

@@ -22,22 +22,36 @@ pub(crate) fn leave_lines(
     let d = rules.pay_conversion_days;
     let mut left = cap;
     let mut out = Vec::new();
-    let mut push =
-        |code: &str, zh: &str, en: &str, raw: Decimal, formula: String, days: Decimal| {
-            let v = round_fen(raw).min(left).max(Decimal::ZERO);
-            left -= v;
-            let capped = if v < round_fen(raw) {
-                format!("; capped at the remaining fixed pay {}", fmt2(v))
-            } else {
-                String::new()
-            };
-            out.push(
-                PayLine::new(code, zh, en, -v, format!("−({formula}){capped}"))
-                    .input("days", days)
-                    .input("monthly_wage", fmt2(monthly))
-                    .input("pay_conversion_days", d),
-            );
+    let mut push = |code: &str,
+                    zh: &str,
+                    en: &str,
+                    raw: Decimal,
+                    (formula, formula_zh): (String, String),
+                    days: Decimal| {
+        let v = round_fen(raw).min(left).max(Decimal::ZERO);
+        left -= v;
+        let (capped, capped_zh) = if v < round_fen(raw) {
+            (
+                format!("; capped at the remaining fixed pay {}", fmt2(v)),
+                format!("；以剩余固定工资 {} 为限", fmt2(v)),
+            )
+        } else {
+            (String::new(), String::new())
         };
+        out.push(
+            PayLine::new(
+                code,
+                zh,
+                en,
+                -v,
+                format!("−({formula}){capped}"),
+                format!("−({formula_zh}){capped_zh}"),
+            )
+            .input("days", days)
+            .input("monthly_wage", fmt2(monthly))
+            .input("pay_conversion_days", d),
+        );
+    };
     if ts.leave.personal > Decimal::ZERO {
         let raw = monthly * ts.leave.personal / d;
         push(
@@ -45,11 +59,19 @@ pub(crate) fn leave_lines(
             "事假扣款",
             "Personal leave deduction",
             raw,
-            format!(
-                "monthly wage × days ÷ {d} = {} × {} ÷ {d} = {}",
-                fmt2(monthly),
-                ts.leave.personal,
-                fmt2(raw)
+            (
+                format!(
+                    "monthly wage × days ÷ {d} = {} × {} ÷ {d} = {}",
+                    fmt2(monthly),
+                    ts.leave.personal,
+                    fmt2(raw)
+                ),
+                format!(
+                    "月工资 × 事假天数 ÷ {d} = {} × {} ÷ {d} = {}",
+                    fmt2(monthly),
+                    ts.leave.personal,
+                    fmt2(raw)
+                ),
             ),
             ts.leave.personal,
         );
@@ -61,11 +83,19 @@ pub(crate) fn leave_lines(
             "旷工扣款",
             "Absence deduction",
             raw,
-            format!(
-                "monthly wage × days ÷ {d} = {} × {} ÷ {d} = {}",
-                fmt2(monthly),
-                ts.absence_days,
-                fmt2(raw)
+            (
+                format!(
+                    "monthly wage × days ÷ {d} = {} × {} ÷ {d} = {}",
+                    fmt2(monthly),
+                    ts.absence_days,
+                    fmt2(raw)
+                ),
+                format!(
+                    "月工资 × 旷工天数 ÷ {d} = {} × {} ÷ {d} = {}",
+                    fmt2(monthly),
+                    ts.absence_days,
+                    fmt2(raw)
+                ),
             ),
             ts.absence_days,
         );
@@ -82,18 +112,33 @@ pub(crate) fn leave_lines(
             "病假扣款",
             "Sick leave deduction",
             raw,
-            format!(
-                "day wage × days − sick pay; sick pay = max({} × {days} ÷ {d} × {} = {}, minimum {} × {} × {days} ÷ {d} = {}) = {}; {} − {} = {}",
-                fmt2(monthly),
-                rules.sick_pay_rate,
-                fmt2(by_rate),
-                fmt2(minimum_wage),
-                rules.sick_pay_floor_of_minimum_wage,
-                fmt2(floor),
-                fmt2(sick_pay),
-                fmt2(full),
-                fmt2(sick_pay),
-                fmt2(raw)
+            (
+                format!(
+                    "day wage × days − sick pay; sick pay = max({} × {days} ÷ {d} × {} = {}, minimum {} × {} × {days} ÷ {d} = {}) = {}; {} − {} = {}",
+                    fmt2(monthly),
+                    rules.sick_pay_rate,
+                    fmt2(by_rate),
+                    fmt2(minimum_wage),
+                    rules.sick_pay_floor_of_minimum_wage,
+                    fmt2(floor),
+                    fmt2(sick_pay),
+                    fmt2(full),
+                    fmt2(sick_pay),
+                    fmt2(raw)
+                ),
+                format!(
+                    "日工资 × 病假天数 − 病假工资；病假工资 = max(月工资 {} × {days} ÷ {d} × {} = {}, 最低工资 {} × {} × {days} ÷ {d} = {}) = {}；{} − {} = {}",
+                    fmt2(monthly),
+                    rules.sick_pay_rate,
+                    fmt2(by_rate),
+                    fmt2(minimum_wage),
+                    rules.sick_pay_floor_of_minimum_wage,
+                    fmt2(floor),
+                    fmt2(sick_pay),
+                    fmt2(full),
+                    fmt2(sick_pay),
+                    fmt2(raw)
+                ),
             ),
             days,
         );

@@ -118,12 +118,15 @@ pub struct MinimumWageCheck {
     pub passed: bool,
     /// The comparison with figures.
     pub formula: String,
+    /// The comparison in Chinese, with the same figures (the lines by their Chinese labels).
+    #[serde(default)]
+    pub formula_zh: String,
 }
 
 pub(crate) fn check(
     row: &MinimumWageRow,
     treatment: &ContributionTreatment,
-    counted: &[(String, Money)],
+    counted: &[(String, String, Money)],
     employee_contributions: Money,
     working_days_employed: u32,
     scheduled_working_days: u32,
@@ -133,10 +136,15 @@ pub(crate) fn check(
     let required = round_fen(
         row.monthly * Decimal::from(working_days_employed) / Decimal::from(scheduled_working_days),
     );
-    let mut pay: Money = counted.iter().map(|(_, a)| *a).sum();
+    let mut pay: Money = counted.iter().map(|(_, _, a)| *a).sum();
     let mut formula = counted
         .iter()
-        .map(|(c, a)| format!("{c} {}", fmt2(*a)))
+        .map(|(c, _, a)| format!("{c} {}", fmt2(*a)))
+        .collect::<Vec<_>>()
+        .join(" + ");
+    let mut formula_zh = counted
+        .iter()
+        .map(|(_, zh, a)| format!("{zh} {}", fmt2(*a)))
         .collect::<Vec<_>>()
         .join(" + ");
     if treatment.deduct_employee_contributions {
@@ -145,16 +153,27 @@ pub(crate) fn check(
             " − employee contributions {}",
             fmt2(employee_contributions)
         ));
+        formula_zh.push_str(&format!(
+            " − 个人缴纳社保公积金 {}",
+            fmt2(employee_contributions)
+        ));
     }
     let passed = pay >= required;
     MinimumWageCheck {
         minimum_wage: row.monthly,
         required,
         pay_for_standard_hours: pay,
-        counted_codes: counted.iter().map(|(c, _)| c.clone()).collect(),
+        counted_codes: counted.iter().map(|(c, _, _)| c.clone()).collect(),
         passed,
         formula: format!(
             "{formula} = {} {} minimum {} × {working_days_employed} ÷ {scheduled_working_days} = {}",
+            fmt2(pay),
+            if passed { "≥" } else { "<" },
+            fmt2(row.monthly),
+            fmt2(required)
+        ),
+        formula_zh: format!(
+            "{formula_zh} = {} {} 最低工资标准 {} × {working_days_employed} ÷ {scheduled_working_days} = {}",
             fmt2(pay),
             if passed { "≥" } else { "<" },
             fmt2(row.monthly),

@@ -20,6 +20,11 @@ pub(crate) fn night_line(grade: &PayGrade, night_shifts: u32) -> Option<PayLine>
                 fmt2(grade.night_allowance_per_shift),
                 fmt2(v)
             ),
+            format!(
+                "夜班津贴 = 夜班数 × 每班标准 = {night_shifts} × {} = {}",
+                fmt2(grade.night_allowance_per_shift),
+                fmt2(v)
+            ),
         )
         .input("night_shifts", night_shifts)
         .input("per_shift", fmt2(grade.night_allowance_per_shift))

@@ -29,7 +29,7 @@ fn line(
     hours: Decimal,
     pct: u32,
     rules: &PayRules,
-    why: String,
+    (why, why_zh): (String, String),
 ) -> PayLine {
     let divisor = rules.pay_conversion_days * rules.hours_per_day;
     let factor = Decimal::from(pct) / Decimal::ONE_HUNDRED;
@@ -41,6 +41,13 @@ fn line(
         round_fen(v),
         format!(
             "{why}; monthly wage × hours × {pct}% ÷ ({} × {}) = {} × {hours} × {factor} ÷ {divisor} = {}",
+            rules.pay_conversion_days,
+            rules.hours_per_day,
+            fmt2(monthly),
+            fmt2(v)
+        ),
+        format!(
+            "{why_zh}；月工资 × 小时 × {pct}% ÷ ({} × {}) = {} × {hours} × {factor} ÷ {divisor} = {}",
             rules.pay_conversion_days,
             rules.hours_per_day,
             fmt2(monthly),
@@ -71,9 +78,15 @@ pub(crate) fn overtime_lines(
                     excess,
                     150,
                     rules,
-                    format!(
-                        "comprehensive hours: worked {} (ordinary {} + rest-day {}) − owed {owed} = {excess} h",
-                        worked, ts.ordinary_day_hours, ts.rest_day_hours
+                    (
+                        format!(
+                            "comprehensive hours: worked {} (ordinary {} + rest-day {}) − owed {owed} = {excess} h",
+                            worked, ts.ordinary_day_hours, ts.rest_day_hours
+                        ),
+                        format!(
+                            "综合计算工时：实际工时 {} (工作日 {} + 休息日 {}) − 应出勤工时 {owed} = {excess} 小时",
+                            worked, ts.ordinary_day_hours, ts.rest_day_hours
+                        ),
                     ),
                 ));
             }
@@ -91,9 +104,15 @@ pub(crate) fn overtime_lines(
                     excess,
                     150,
                     rules,
-                    format!(
-                        "ordinary-day hours {} − owed {owed} = {excess} h",
-                        ts.ordinary_day_hours
+                    (
+                        format!(
+                            "ordinary-day hours {} − owed {owed} = {excess} h",
+                            ts.ordinary_day_hours
+                        ),
+                        format!(
+                            "工作日工时 {} − 应出勤工时 {owed} = {excess} 小时",
+                            ts.ordinary_day_hours
+                        ),
                     ),
                 ));
             }
@@ -105,9 +124,15 @@ pub(crate) fn overtime_lines(
                     rest,
                     200,
                     rules,
-                    format!(
-                        "rest-day hours {} − hours given time off in lieu {} = {rest} h",
-                        ts.rest_day_hours, ts.rest_day_hours_in_lieu
+                    (
+                        format!(
+                            "rest-day hours {} − hours given time off in lieu {} = {rest} h",
+                            ts.rest_day_hours, ts.rest_day_hours_in_lieu
+                        ),
+                        format!(
+                            "休息日加班工时 {} − 已安排补休工时 {} = {rest} 小时",
+                            ts.rest_day_hours, ts.rest_day_hours_in_lieu
+                        ),
                     ),
                 ));
             }
@@ -124,7 +149,10 @@ pub(crate) fn overtime_lines(
             ts.statutory_holiday_hours,
             300,
             rules,
-            format!("statutory-holiday hours {} h", ts.statutory_holiday_hours),
+            (
+                format!("statutory-holiday hours {} h", ts.statutory_holiday_hours),
+                format!("法定节假日加班工时 {} 小时", ts.statutory_holiday_hours),
+            ),
         ));
     }
     out

@@ -52,6 +52,8 @@ impl Adjustment {
                 "given: {}",
                 self.note.as_deref().unwrap_or("one-off amount")
             ),
+            // The note is the user's own text, shown as written.
+            format!("录入：{}", self.note.as_deref().unwrap_or("一次性款项")),
         )
     }
 }
@@ -328,12 +330,12 @@ fn inner(
             })
         }
     };
-    let (perf, perf_f) = prorate(
+    let (perf, perf_f, perf_f_zh) = prorate(
         grade.performance_base * rating.coefficient,
         ts,
-        "performance base × coefficient",
+        ("performance base × coefficient", "绩效基数 × 系数"),
     );
-    counted.push(("PERF".to_owned(), perf));
+    counted.push(("PERF".to_owned(), "绩效工资".to_owned(), perf));
     let mut perf_line = PayLine::new(
         "PERF",
         "绩效工资",
@@ -342,6 +344,13 @@ fn inner(
         format!(
             "{}; performance base {} × coefficient {} = {}; {perf_f}",
             rating.formula,
+            fmt2(grade.performance_base),
+            rating.coefficient,
+            fmt2(grade.performance_base * rating.coefficient)
+        ),
+        format!(
+            "{}；绩效基数 {} × 系数 {} = {}；{perf_f_zh}",
+            rating.formula_zh,
             fmt2(grade.performance_base),
             rating.coefficient,
             fmt2(grade.performance_base * rating.coefficient)
@@ -380,6 +389,7 @@ fn inner(
                 "Annual one-off bonus",
                 round_fen(bonus),
                 format!("given: {}", fmt2(bonus)),
+                format!("录入：{}", fmt2(bonus)),
             )
             .input("tax_method", format!("{:?}", e.bonus_tax_method)),
         );

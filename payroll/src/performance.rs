@@ -80,6 +80,9 @@ pub struct Rating {
     pub coefficient: Decimal,
     /// The working.
     pub formula: String,
+    /// The working in Chinese, with the same figures.
+    #[serde(default)]
+    pub formula_zh: String,
     /// The scores weighed (KPIs with a non-zero weight for the position).
     #[serde(default)]
     pub scores: BTreeMap<Kpi, Decimal>,
@@ -171,6 +174,7 @@ impl PerformanceRules {
         )?;
         let mut composite = Decimal::ZERO;
         let mut parts = Vec::new();
+        let mut parts_zh = Vec::new();
         let mut weighed = BTreeMap::new();
         for (kpi, weight) in &w.weights {
             if weight.is_zero() {
@@ -182,6 +186,7 @@ impl PerformanceRules {
             composite += weight * score;
             weighed.insert(*kpi, *score);
             parts.push(format!("{} {score} × {weight}", kpi.name()));
+            parts_zh.push(format!("{} {score} × {weight}", kpi.name_zh()));
         }
         let band = table
             .bands
@@ -194,6 +199,12 @@ impl PerformanceRules {
             formula: format!(
                 "composite = {} = {composite}; band ≥ {} → coefficient {}",
                 parts.join(" + "),
+                band.min_score,
+                band.coefficient
+            ),
+            formula_zh: format!(
+                "综合得分 = {} = {composite}；得分 ≥ {} 档 → 系数 {}",
+                parts_zh.join(" + "),
                 band.min_score,
                 band.coefficient
             ),

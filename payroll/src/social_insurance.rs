@@ -255,6 +255,13 @@ pub(crate) fn insurance_lines(
         fmt2(band.ceiling),
         fmt2(base)
     );
+    let base_note_zh = format!(
+        "缴费基数 = 工资 {} 限于 下限 {} 与 上限 {} 之间 = {}",
+        fmt2(wages),
+        fmt2(band.floor),
+        fmt2(band.ceiling),
+        fmt2(base)
+    );
     let mut employee = Vec::new();
     let mut employer = Vec::new();
     for item in [
@@ -284,6 +291,7 @@ pub(crate) fn insurance_lines(
                     &format!("{en} ({en_who})"),
                     round_fen(base * r),
                     format!("{base_note}; base × {r} = {}", fmt2(base * r)),
+                    format!("{base_note_zh}；基数 × {r} = {}", fmt2(base * r)),
                 )
                 .input("wages", fmt2(wages))
                 .input("base", fmt2(base))
@@ -324,6 +332,12 @@ pub(crate) fn insurance_lines(
             round_fen(base * injury.rate * factor.factor),
             format!(
                 "{base_note}; base × class-{class} rate {} × factor {} = {}",
+                injury.rate,
+                factor.factor,
+                fmt2(base * injury.rate * factor.factor)
+            ),
+            format!(
+                "{base_note_zh}；基数 × 行业类别 {class} 类基准费率 {} × 浮动系数 {} = {}",
                 injury.rate,
                 factor.factor,
                 fmt2(base * injury.rate * factor.factor)

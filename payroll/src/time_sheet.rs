@@ -45,6 +45,18 @@ impl Kpi {
             Kpi::Attendance => "attendance",
         }
     }
+
+    /// The Chinese name (绩效考核指标名称), as in formulas and on Chinese pages.
+    #[must_use]
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            Kpi::AnswerRate => "接通率",
+            Kpi::Satisfaction => "满意率",
+            Kpi::QaScore => "质检得分",
+            Kpi::CallbackTimeliness => "回访及时率",
+            Kpi::Attendance => "出勤",
+        }
+    }
 }
 
 /// Leave taken in the month, in scheduled working days (half days allowed).

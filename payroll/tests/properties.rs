@@ -1,5 +1,6 @@
-//! Property tests of the invariants: net = gross − deductions; line sums equal totals; more
-//! hours never lower gross; results do not depend on the order of employees.
+//! Property tests of the invariants: net = gross − deductions; line sums equal totals; every
+//! formula also in Chinese with the same figures; more hours never lower gross; results do not
+//! depend on the order of employees.
 
 mod common;
 
@@ -85,6 +86,11 @@ proptest! {
             prop_assert!(!l.formula.is_empty());
         }
         prop_assert!(t.income_tax >= Decimal::ZERO);
+        // Every formula also in Chinese, with the same figures.
+        for (what, en, zh) in payslip_formulas(&s) {
+            let problem = zh_problem(&what, &en, &zh, &[]);
+            prop_assert!(problem.is_none(), "{}", problem.unwrap_or_default());
+        }
     }
 
     #[test]

@@ -163,3 +163,81 @@ pub fn demo_staff(days: u32) -> Vec<EmployeeMonth> {
     assert_eq!(out.len(), 52);
     out
 }
+
+/// Runs of three or more ASCII letters a Chinese formula may hold: the two function names of
+/// the working (`max(…)`, `min(…)`). Nothing else: no line codes, no English words, no units
+/// (hours are 小时).
+pub const ZH_ALLOWED_WORDS: [&str; 2] = ["max", "min"];
+
+/// The figures of a formula in order: every run of digits and points (signs and separators
+/// dropped), so the English and Chinese working can be compared figure by figure.
+pub fn figures(formula: &str) -> Vec<&str> {
+    formula
+        .split(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .map(|t| t.trim_matches('.'))
+        .filter(|t| !t.is_empty())
+        .collect()
+}
+
+/// Checks a Chinese formula against its English one: not empty, has Chinese (CJK) text, no run
+/// of 3+ ASCII letters but [`ZH_ALLOWED_WORDS`] once the user's own free text `user_text` (notes
+/// of one-off amounts, shown as written) is taken out, and the same figures in the same order.
+/// Returns the first problem.
+pub fn zh_problem(what: &str, en: &str, zh: &str, user_text: &[&str]) -> Option<String> {
+    if zh.is_empty() {
+        return Some(format!("{what}: formula_zh is empty (English: {en})"));
+    }
+    if !zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)) {
+        return Some(format!("{what}: no Chinese in formula_zh {zh:?}"));
+    }
+    let mut text = zh.to_owned();
+    for t in user_text {
+        text = text.replace(t, " ");
+    }
+    if let Some(w) = text
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .find(|w| w.len() >= 3 && !ZH_ALLOWED_WORDS.contains(w))
+    {
+        return Some(format!("{what}: English {w:?} in formula_zh {zh:?}"));
+    }
+    if figures(en) != figures(zh) {
+        return Some(format!(
+            "{what}: the figures differ\n  en: {en}\n  zh: {zh}\n  {:?}\n  {:?}",
+            figures(en),
+            figures(zh)
+        ));
+    }
+    None
+}
+
+/// [`zh_problem`] as an assertion.
+pub fn assert_zh(what: &str, en: &str, zh: &str, user_text: &[&str]) {
+    if let Some(p) = zh_problem(what, en, zh, user_text) {
+        panic!("{p}");
+    }
+}
+
+/// Every line of a payslip and its minimum-wage check, (what, English, Chinese).
+pub fn payslip_formulas(s: &payroll::Payslip) -> Vec<(String, String, String)> {
+    let mut out: Vec<(String, String, String)> = s
+        .earnings
+        .iter()
+        .chain(&s.employee_contributions)
+        .chain(&s.income_tax)
+        .chain(&s.other_deductions)
+        .chain(&s.employer_contributions)
+        .map(|l| {
+            (
+                format!("{} {}", s.employee_id, l.code),
+                l.formula.clone(),
+                l.formula_zh.clone(),
+            )
+        })
+        .collect();
+    out.push((
+        format!("{} minimum wage", s.employee_id),
+        s.minimum_wage.formula.clone(),
+        s.minimum_wage.formula_zh.clone(),
+    ));
+    out
+}
