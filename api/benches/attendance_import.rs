@@ -211,7 +211,7 @@ fn main() {
             best,
             p.punches,
             p.records.len(),
-            p.ignored.join("; ")
+            p.ignored.iter().map(|i| i.en.as_str()).collect::<Vec<_>>().join("; ")
         );
     }
     let (bytes, rows) = workbook();

@@ -428,6 +428,21 @@ fn best_single(
 /// Longest span accepted between a clock-in and its clock-out when no shift fits both.
 const MAX_UNMATCHED_SPAN_HOURS: i64 = 16;
 
+/// Two shifts of one person attributed to one date: the punches overlap.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Overlap {
+    /// The sheet.
+    pub sheet: String,
+    /// The first row of the later shift.
+    pub row: usize,
+    /// The person.
+    pub employee: String,
+    /// The date both shifts are attributed to.
+    pub date: NaiveDate,
+    /// Every row of both.
+    pub rows: Vec<usize>,
+}
+
 /// Pairs each person's punches into day records. Punches must already be merged
 /// ([`merge_repeats`]) and sorted by person and time. A clock-in and the next punch form a
 /// pair when a shift's windows hold both (or, for punches marked in/out, when they are less
@@ -443,7 +458,7 @@ pub fn pair_punches(
     policy: &AttendancePolicy,
     names: &BTreeMap<String, String>,
     source: Source,
-) -> Result<Vec<DayRecord>, Vec<(String, usize, String)>> {
+) -> Result<Vec<DayRecord>, Vec<Overlap>> {
     let mut records: BTreeMap<(String, NaiveDate), (DayRecord, Vec<usize>)> = BTreeMap::new();
     let mut overlaps = Vec::new();
     // The record the person's last punch went to (punches come by person and time).
@@ -617,21 +632,13 @@ pub fn pair_punches(
                     }
                     old_rows.extend(rows);
                 } else {
-                    let all: Vec<String> = old_rows
-                        .iter()
-                        .chain(&rows)
-                        .map(|r| r.to_string())
-                        .collect();
-                    overlaps.push((
-                        rec.sheet.clone(),
-                        rows[0],
-                        format!(
-                            "overlapping punches: {} has two shifts attributed to {} (rows {})",
-                            rec.employee,
-                            rec.date,
-                            all.join(", ")
-                        ),
-                    ));
+                    overlaps.push(Overlap {
+                        sheet: rec.sheet.clone(),
+                        row: rows[0],
+                        employee: rec.employee.clone(),
+                        date: rec.date,
+                        rows: old_rows.iter().chain(&rows).copied().collect(),
+                    });
                 }
             }
         }

@@ -24,6 +24,9 @@ use anyhow::Context as _;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::said;
+use crate::said::Said;
+
 /// The file name beside `staff.toml`.
 pub const FILE: &str = "hr.toml";
 
@@ -157,41 +160,55 @@ pub fn id_check_char(first17: &str) -> Option<char> {
 /// # Errors
 /// Wrong length, a non-digit in the first 17, an impossible birth date, or a wrong check
 /// character (the expected one is named).
-pub fn check_resident_id(number: &str) -> Result<(), String> {
+pub fn check_resident_id(number: &str) -> Result<(), Said> {
     let n = number.chars().count();
     if n != 18 {
-        return Err(format!(
-            "`{number}` has {n} characters; a resident ID number has 18"
+        return Err(said!(
+            "`{number}` has {n} characters; a resident ID number has 18",
+            "“{number}”有 {n} 位；居民身份证号码为 18 位"
         ));
     }
     // Found by fuzzing: 18 characters are not 18 bytes when one is not ASCII; split only
     // an ASCII number.
     if !number.is_ascii() {
-        return Err(format!(
-            "`{number}`: the first 17 characters must be digits"
+        return Err(said!(
+            "`{number}`: the first 17 characters must be digits",
+            "“{number}”：前 17 位必须是数字"
         ));
     }
     let (first17, last) = number.split_at(17);
     if !first17.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(format!(
-            "`{number}`: the first 17 characters must be digits"
+        return Err(said!(
+            "`{number}`: the first 17 characters must be digits",
+            "“{number}”：前 17 位必须是数字"
         ));
     }
     let birth = &first17[6..14];
-    let date = NaiveDate::parse_from_str(birth, "%Y%m%d")
-        .map_err(|_| format!("`{number}`: digits 7-14 `{birth}` are not a date (YYYYMMDD)"))?;
+    let date = NaiveDate::parse_from_str(birth, "%Y%m%d").map_err(|_| {
+        said!(
+            "`{number}`: digits 7-14 `{birth}` are not a date (YYYYMMDD)",
+            "“{number}”：第 7-14 位“{birth}”不是日期（YYYYMMDD）"
+        )
+    })?;
     if date < NaiveDate::from_ymd_opt(1900, 1, 1).expect("valid date") {
-        return Err(format!("`{number}`: birth date {date} is before 1900"));
+        return Err(said!(
+            "`{number}`: birth date {date} is before 1900",
+            "“{number}”：出生日期 {date} 早于 1900 年"
+        ));
     }
     let expected = id_check_char(first17).expect("17 digits");
     if last != expected.to_string() {
-        let hint = if last == "x" {
-            " (write the check character as upper-case X)"
+        let (hint, hint_zh) = if last == "x" {
+            (
+                " (write the check character as upper-case X)",
+                "（校验码请写大写 X）",
+            )
         } else {
-            ""
+            ("", "")
         };
-        return Err(format!(
-            "`{number}`: check character is `{last}`, expected `{expected}` (GB 11643-1999 MOD 11-2){hint}"
+        return Err(said!(
+            "`{number}`: check character is `{last}`, expected `{expected}` (GB 11643-1999 MOD 11-2){hint}",
+            "“{number}”：校验码为“{last}”，应为“{expected}”（GB 11643-1999 MOD 11-2）{hint_zh}"
         ));
     }
     Ok(())
@@ -201,14 +218,18 @@ pub fn check_resident_id(number: &str) -> Result<(), String> {
 ///
 /// # Errors
 /// A non-digit, or a digit count outside 16-19.
-pub(crate) fn check_bank_account(account: &str) -> Result<(), String> {
+pub(crate) fn check_bank_account(account: &str) -> Result<(), Said> {
     if !account.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(format!("`{account}` must be digits only"));
+        return Err(said!(
+            "`{account}` must be digits only",
+            "“{account}”只能由数字组成"
+        ));
     }
     let digits = account.len();
     if !(16..=19).contains(&digits) {
-        return Err(format!(
-            "`{account}` has {digits} digits; expected 16 to 19"
+        return Err(said!(
+            "`{account}` has {digits} digits; expected 16 to 19",
+            "“{account}”有 {digits} 位；应为 16 至 19 位"
         ));
     }
     Ok(())
@@ -245,9 +266,9 @@ impl HrRecord {
             }
         }
         if self.id_type == RESIDENT_ID_CARD {
-            check_resident_id(&self.id_number).map_err(|m| self.invalid("id_number", m))?;
+            check_resident_id(&self.id_number).map_err(|m| self.invalid("id_number", m.en))?;
         }
-        check_bank_account(&self.bank_account).map_err(|m| self.invalid("bank_account", m))?;
+        check_bank_account(&self.bank_account).map_err(|m| self.invalid("bank_account", m.en))?;
         if let Some(e) = &self.education {
             if college_or_above(e).is_none() {
                 let known: Vec<&str> = EDUCATION.iter().map(|(l, _)| *l).collect();
@@ -715,7 +736,8 @@ bank_account = "6222024180771449671"
     #[test]
     fn a_non_ascii_id_number_is_refused_not_a_panic() {
         let e = check_resident_id("460400198710187州分行").unwrap_err();
-        assert!(e.contains("must be digits"), "{e}");
+        assert!(e.en.contains("must be digits"), "{e:?}");
+        assert!(e.zh.contains("前 17 位必须是数字"), "{e:?}");
         let bytes = std::fs::read(concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/../tests/fixtures/fuzz-inputs/staff-id-number-not-ascii.bin"

@@ -50,6 +50,7 @@ pub mod month;
 pub mod policy_doc;
 pub mod reference;
 pub mod report;
+pub mod said;
 pub mod staff;
 pub mod timesheet;
 pub mod web;

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::problem::{Index, Problem};
 use crate::roster::{Roster, Shortfall, ShortfallKind};
+use crate::zh;
 
 /// An obvious impossibility found before solving.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -18,6 +19,9 @@ pub struct Finding {
     pub date: Option<NaiveDate>,
     /// What cannot hold, in words.
     pub message: String,
+    /// The same in Chinese, with the same figures.
+    #[serde(default)]
+    pub message_zh: String,
 }
 
 struct Availability {
@@ -71,6 +75,10 @@ pub fn precheck(problem: &Problem) -> Vec<Finding> {
                             "{} {} on {}: {} needed, {} qualified of whom {} on leave, {} can work it",
                             p.shifts[s].code, role, mmdd(day.date), min, a.holders, a.on_leave, a.available
                         ),
+                        message_zh: zh::tidy(&format!(
+                            "{} {} 班需 {} {} 人：具备该岗位的 {} 人，其中请假 {} 人，能上此班的 {} 人",
+                            mmdd(day.date), p.shifts[s].code, zh::role(role), min, a.holders, a.on_leave, a.available
+                        )),
                     });
                 }
             }
@@ -85,6 +93,10 @@ pub fn precheck(problem: &Problem) -> Vec<Finding> {
                         "{role} on {}: {need} places over the day's shifts, {} qualified of whom {} on leave: {} left (one shift a day)",
                         mmdd(day.date), a.holders, a.on_leave, a.available
                     ),
+                    message_zh: zh::tidy(&format!(
+                        "{} 各班共需 {} {need} 人：具备该岗位的 {} 人，其中请假 {} 人，只剩 {} 人（每人每天只上一个班）",
+                        mmdd(day.date), zh::role(role), a.holders, a.on_leave, a.available
+                    )),
                 });
             }
         }
@@ -107,6 +119,10 @@ pub fn precheck(problem: &Problem) -> Vec<Finding> {
                         "{role} on {}: {working} on shift and {} on standby needed, only {} not on leave",
                         mmdd(day.date), need - working, a.available
                     ),
+                    message_zh: zh::tidy(&format!(
+                        "{} {} 需上班 {working} 人、备班 {} 人，未请假的只有 {} 人",
+                        mmdd(day.date), zh::role(role), need - working, a.available
+                    )),
                 });
             }
         }
@@ -152,9 +168,20 @@ pub fn shortfalls(ix: &Index<'_>, roster: &Roster) -> Vec<Shortfall> {
                     a.available,
                     min
                 );
+                let mut cause_zh = format!(
+                    "{} {} 请假 {} 人，剩下具备该岗位的 {} 人，需要 {} 人",
+                    mmdd(date),
+                    zh::role(role),
+                    a.on_leave,
+                    a.available,
+                    min
+                );
                 if a.available >= *min {
                     cause.push_str(&format!(
                         "; {elsewhere} of them already on a shift that day, the others held back by rest, consecutive-day or hours limits"
+                    ));
+                    cause_zh.push_str(&format!(
+                        "；其中 {elsewhere} 人当天已有排班，其余的受休息间隔、连续上班天数或工时上限所限"
                     ));
                 }
                 out.push(Shortfall {
@@ -165,6 +192,7 @@ pub fn shortfalls(ix: &Index<'_>, roster: &Roster) -> Vec<Shortfall> {
                     employee: None,
                     missing: min - got,
                     cause,
+                    cause_zh: zh::tidy(&cause_zh),
                 });
             }
         }
@@ -190,6 +218,14 @@ pub fn shortfalls(ix: &Index<'_>, roster: &Roster) -> Vec<Shortfall> {
                     n.calls,
                     c.service_level * 100.0
                 ),
+                cause_zh: zh::tidy(&format!(
+                    "预测来电 {:.1} 通，应排 {} {} 人，实排 {} 人；预计服务水平 {:.0}%",
+                    n.calls,
+                    zh::role(&dm.role),
+                    n.rostered,
+                    c.planned,
+                    c.service_level * 100.0
+                )),
             });
         }
     }
@@ -223,6 +259,12 @@ pub fn shortfalls(ix: &Index<'_>, roster: &Roster) -> Vec<Shortfall> {
                         a.on_leave,
                         (a.available as usize).saturating_sub(working)
                     ),
+                    cause_zh: zh::tidy(&format!(
+                        "{} 请假 {} 人、当天上班 {working} 人，其余 {} 人若被调来上班会违反休息间隔、连续上班天数或工时上限",
+                        zh::role(role),
+                        a.on_leave,
+                        (a.available as usize).saturating_sub(working)
+                    )),
                 });
             }
         }
@@ -243,6 +285,12 @@ pub fn shortfalls(ix: &Index<'_>, roster: &Roster) -> Vec<Shortfall> {
                     minutes[e] as f64 / 60.0,
                     min as f64 / 60.0
                 ),
+                cause_zh: zh::tidy(&format!(
+                    "{} 计划工时 {} 小时，下限 {} 小时：此人能上的班次不够",
+                    emp.name,
+                    zh::hours(minutes[e]),
+                    zh::hours(min)
+                )),
             });
         }
     }

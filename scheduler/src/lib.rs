@@ -62,6 +62,7 @@ pub mod requests;
 pub mod roster;
 pub mod site;
 pub mod validate;
+mod zh;
 
 pub use calendar::{Calendar, DayKind};
 pub use error::{ConfigError, SolveError};

@@ -66,6 +66,9 @@ pub struct Shortfall {
     pub missing: u32,
     /// Likely cause, in words.
     pub cause: String,
+    /// The same in Chinese, with the same figures (empty in rosters stored before it existed).
+    #[serde(default)]
+    pub cause_zh: String,
 }
 
 /// How the solve ended.

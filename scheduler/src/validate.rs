@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::problem::{Index, Problem};
 use crate::roster::Roster;
+use crate::zh;
 
 /// A broken rule.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -21,6 +22,9 @@ pub struct Violation {
     pub date: Option<NaiveDate>,
     /// What is wrong, in words.
     pub detail: String,
+    /// The same in Chinese, with the same figures (empty in rosters checked before it existed).
+    #[serde(default)]
+    pub detail_zh: String,
 }
 
 impl std::fmt::Display for Violation {
@@ -45,12 +49,14 @@ impl Out {
         employee: Option<&str>,
         date: Option<NaiveDate>,
         detail: String,
+        detail_zh: String,
     ) {
         self.0.push(Violation {
             rule: rule.to_string(),
             employee: employee.map(str::to_string),
             date,
             detail,
+            detail_zh: zh::tidy(&detail_zh),
         });
     }
 }
@@ -70,6 +76,7 @@ fn personal_limits(ix: &Index<'_>, e: usize, row: &[Option<usize>], out: &mut Ou
                 id,
                 None,
                 format!("{n} {code} shifts; at most {max}"),
+                format!("{code} 班 {n} 次，最多 {max} 次"),
             );
         }
     }
@@ -84,17 +91,19 @@ fn personal_limits(ix: &Index<'_>, e: usize, row: &[Option<usize>], out: &mut Ou
     let last = row.len();
     for (worked, start, len) in runs {
         let interior = start > 0 && start + len < last;
-        let (min, rule, what) = if worked {
+        let (min, rule, what, what_zh) = if worked {
             (
                 l.min_consecutive_days,
                 "min_consecutive_days",
                 "working days",
+                "连续上班",
             )
         } else {
             (
                 l.min_consecutive_days_off,
                 "min_consecutive_days_off",
                 "days off",
+                "连续休息",
             )
         };
         if let Some(min) = min {
@@ -104,6 +113,7 @@ fn personal_limits(ix: &Index<'_>, e: usize, row: &[Option<usize>], out: &mut Ou
                     id,
                     Some(p.days[start].date),
                     format!("a run of {len} {what}; at least {min}"),
+                    format!("{what_zh}只有 {len} 天，至少 {min} 天"),
                 );
             }
         }
@@ -119,6 +129,7 @@ fn personal_limits(ix: &Index<'_>, e: usize, row: &[Option<usize>], out: &mut Ou
                 id,
                 None,
                 format!("{worked} weekends worked; at most {max}"),
+                format!("周末上班 {worked} 个，最多 {max} 个"),
             );
         }
     }
@@ -148,6 +159,7 @@ pub fn validate(problem: &Problem, roster: &Roster) -> Vec<Violation> {
                 Some(&a.employee),
                 Some(a.date),
                 "not in the staff list".into(),
+                "不在人员名单中".into(),
             );
             continue;
         };
@@ -157,6 +169,7 @@ pub fn validate(problem: &Problem, roster: &Roster) -> Vec<Violation> {
                 Some(&a.employee),
                 Some(a.date),
                 format!("shift `{}` is not defined", a.shift),
+                format!("班次 {} 未定义", a.shift),
             );
             continue;
         };
@@ -166,6 +179,7 @@ pub fn validate(problem: &Problem, roster: &Roster) -> Vec<Violation> {
                 Some(&a.employee),
                 Some(a.date),
                 format!("date is not in {}", p.month),
+                format!("日期不在排班月份 {} 内", p.month),
             );
             continue;
         };
@@ -176,6 +190,7 @@ pub fn validate(problem: &Problem, roster: &Roster) -> Vec<Violation> {
                 Some(&a.employee),
                 Some(a.date),
                 format!("counted as `{}`, which {} does not hold", a.role, emp.name),
+                format!("计为 {}，但 {} 不具备该岗位", zh::role(&a.role), emp.name),
             );
         }
         if let Some(k) = ix.leave[e][d] {
@@ -189,6 +204,7 @@ pub fn validate(problem: &Problem, roster: &Roster) -> Vec<Violation> {
                     k,
                     a.shift
                 ),
+                format!("{}期间被排了 {} 班", k.label_zh(), a.shift),
             );
         }
         if emp.working_days_only && p.days[d].kind != crate::calendar::DayKind::Working {
@@ -200,6 +216,11 @@ pub fn validate(problem: &Problem, roster: &Roster) -> Vec<Violation> {
                     "works on working days only; {} is a {:?} day",
                     a.date, p.days[d].kind
                 ),
+                format!(
+                    "只在工作日上班，{} 是{}",
+                    a.date,
+                    zh::day_kind(p.days[d].kind)
+                ),
             );
         }
         if !emp.shifts.is_empty() && !emp.shifts.contains(&a.shift) {
@@ -208,6 +229,7 @@ pub fn validate(problem: &Problem, roster: &Roster) -> Vec<Violation> {
                 Some(&a.employee),
                 Some(a.date),
                 format!("may work only {:?}, rostered {}", emp.shifts, a.shift),
+                format!("只能上 {} 班，却排了 {} 班", emp.shifts.join("、"), a.shift),
             );
         }
         let slot = &mut work[e][hd as usize + d];
@@ -220,6 +242,7 @@ pub fn validate(problem: &Problem, roster: &Roster) -> Vec<Violation> {
                     "rostered {} and {} on the same date",
                     p.shifts[*prev].code, a.shift
                 ),
+                format!("同一天排了 {} 和 {} 两个班", p.shifts[*prev].code, a.shift),
             );
         } else {
             *slot = Some(s);
@@ -257,6 +280,26 @@ pub fn validate(problem: &Problem, roster: &Roster) -> Vec<Violation> {
                                 rest % 60,
                                 p.rules.min_rest_minutes / 60
                             ),
+                            format!(
+                                "{} {} 班与 {} {} 班{}",
+                                date_of(i as i64 - hd),
+                                p.shifts[a].code,
+                                date_of(j as i64 - hd),
+                                p.shifts[b].code,
+                                if rest < 0 {
+                                    format!(
+                                        "时间重叠 {}，之间至少应休息 {}",
+                                        zh::duration(rest.unsigned_abs() as u32),
+                                        zh::duration(p.rules.min_rest_minutes)
+                                    )
+                                } else {
+                                    format!(
+                                        "之间休息 {}，至少 {}",
+                                        zh::duration(rest as u32),
+                                        zh::duration(p.rules.min_rest_minutes)
+                                    )
+                                }
+                            ),
                         );
                     }
                     if g == 1 && ix.forbidden_succession(a, b) {
@@ -268,6 +311,12 @@ pub fn validate(problem: &Problem, roster: &Roster) -> Vec<Violation> {
                                 "{} on {} may not follow {} the day before",
                                 p.shifts[b].code,
                                 date_of(j as i64 - hd),
+                                p.shifts[a].code
+                            ),
+                            format!(
+                                "{} 的 {} 班不能紧接在前一天的 {} 班之后",
+                                date_of(j as i64 - hd),
+                                p.shifts[b].code,
                                 p.shifts[a].code
                             ),
                         );
@@ -289,6 +338,11 @@ pub fn validate(problem: &Problem, roster: &Roster) -> Vec<Violation> {
                         run,
                         ix.max_consecutive_days(e)
                     ),
+                    format!(
+                        "连续上班 {} 天，最多 {} 天",
+                        run,
+                        ix.max_consecutive_days(e)
+                    ),
                 );
             }
         }
@@ -303,6 +357,7 @@ pub fn validate(problem: &Problem, roster: &Roster) -> Vec<Violation> {
                         Some(id),
                         Some(date_of(j as i64 - hd)),
                         format!("{run} consecutive {code} shifts; at most {max}"),
+                        format!("连续 {run} 个 {code} 班，最多 {max} 个"),
                     );
                 }
             }
@@ -316,7 +371,13 @@ pub fn validate(problem: &Problem, roster: &Roster) -> Vec<Violation> {
         if minutes < lo {
             out.push("hours_min", Some(id), None, format!(
                 "planned {:.1} h, below the minimum {:.1} h (standard {:.1} h less leave and tolerance)",
-                minutes as f64 / 60.0, lo as f64 / 60.0, p.standard_minutes as f64 / 60.0));
+                minutes as f64 / 60.0, lo as f64 / 60.0, p.standard_minutes as f64 / 60.0),
+                format!(
+                    "计划工时 {} 小时，低于下限 {} 小时（标准工时 {} 小时减去请假及允许少排的工时）",
+                    zh::hours(minutes),
+                    zh::hours(lo),
+                    zh::hours(p.standard_minutes)
+                ));
         }
         if minutes > hi {
             out.push(
@@ -328,6 +389,12 @@ pub fn validate(problem: &Problem, roster: &Roster) -> Vec<Violation> {
                     minutes as f64 / 60.0,
                     hi as f64 / 60.0,
                     p.rules.overtime_cap_minutes / 60
+                ),
+                format!(
+                    "计划工时 {} 小时，超过上限 {} 小时（标准工时 + 加班上限 {} 小时）",
+                    zh::hours(minutes),
+                    zh::hours(hi),
+                    zh::hours(p.rules.overtime_cap_minutes)
                 ),
             );
         }
@@ -346,6 +413,13 @@ pub fn validate(problem: &Problem, roster: &Roster) -> Vec<Violation> {
                         format!(
                             "{} {}: {} of {} {} required",
                             p.shifts[s].code, role, have, min, role
+                        ),
+                        format!(
+                            "覆盖不足：{} 班 {} 只有 {} 人，至少需要 {} 人",
+                            p.shifts[s].code,
+                            zh::role(role),
+                            have,
+                            min
                         ),
                     );
                 }
@@ -369,6 +443,13 @@ pub fn validate(problem: &Problem, roster: &Roster) -> Vec<Violation> {
                         n.rostered,
                         dm.role
                     ),
+                    format!(
+                        "时段覆盖不足：{} {} 排了 {} 人，需要 {} 人",
+                        crate::explain::interval_label(n.start_minute, n.minutes),
+                        zh::role(&dm.role),
+                        planned,
+                        n.rostered
+                    ),
                 );
             }
         }
@@ -389,6 +470,7 @@ pub fn validate(problem: &Problem, roster: &Roster) -> Vec<Violation> {
                 Some(&sb.employee),
                 Some(sb.date),
                 format!("unknown employee, shift `{}` or date", sb.shift),
+                format!("人员、班次 {} 或日期不存在", sb.shift),
             );
             continue;
         };
@@ -399,6 +481,7 @@ pub fn validate(problem: &Problem, roster: &Roster) -> Vec<Violation> {
                 Some(id),
                 Some(sb.date),
                 format!("standby needs role `{}`", p.rules.standby_role),
+                format!("备班须具备 {} 岗位", zh::role(&p.rules.standby_role)),
             );
         }
         if !standby_shifts.contains(&s) {
@@ -407,6 +490,7 @@ pub fn validate(problem: &Problem, roster: &Roster) -> Vec<Violation> {
                 Some(id),
                 Some(sb.date),
                 format!("shift {} needs no standby", sb.shift),
+                format!("{} 班不需要备班", sb.shift),
             );
         }
         let j = hd as usize + d;
@@ -416,6 +500,7 @@ pub fn validate(problem: &Problem, roster: &Roster) -> Vec<Violation> {
                 Some(id),
                 Some(sb.date),
                 "a standby must be off duty (not working, not on leave) all date".into(),
+                "备班当天须整天不上班、不请假".into(),
             );
         } else if !ix.can_work(e, d, s) {
             out.push(
@@ -426,6 +511,7 @@ pub fn validate(problem: &Problem, roster: &Roster) -> Vec<Violation> {
                     "could not be called in for {}: shift or day not allowed",
                     sb.shift
                 ),
+                format!("无法调来上 {} 班：此人不能上该班次或当天不能上班", sb.shift),
             );
         } else {
             // Being called in must keep the rest rule with neighbours.
@@ -435,7 +521,8 @@ pub fn validate(problem: &Problem, roster: &Roster) -> Vec<Violation> {
                     if let Some(a) = work[e][j - gi] {
                         if !ix.rest_ok(a, g, s) {
                             out.push("standby_call_in", Some(id), Some(sb.date), format!(
-                                "called in for {} it would follow {} on {} with too little rest", sb.shift, p.shifts[a].code, date_of(j as i64 - hd - g)));
+                                "called in for {} it would follow {} on {} with too little rest", sb.shift, p.shifts[a].code, date_of(j as i64 - hd - g)),
+                                format!("若调来上 {} 班，与 {} 的 {} 班之间休息不足", sb.shift, date_of(j as i64 - hd - g), p.shifts[a].code));
                         }
                     }
                 }
@@ -443,7 +530,8 @@ pub fn validate(problem: &Problem, roster: &Roster) -> Vec<Violation> {
                     if let Some(b) = work[e][j + gi] {
                         if !ix.rest_ok(s, g, b) {
                             out.push("standby_call_in", Some(id), Some(sb.date), format!(
-                                "called in for {} it would leave too little rest before {} on {}", sb.shift, p.shifts[b].code, date_of(j as i64 - hd + g)));
+                                "called in for {} it would leave too little rest before {} on {}", sb.shift, p.shifts[b].code, date_of(j as i64 - hd + g)),
+                                format!("若调来上 {} 班，到 {} 的 {} 班之前休息不足", sb.shift, date_of(j as i64 - hd + g), p.shifts[b].code));
                         }
                     }
                 }
@@ -460,6 +548,11 @@ pub fn validate(problem: &Problem, roster: &Roster) -> Vec<Violation> {
                     Some(sb.date),
                     format!(
                         "called in it would make {} consecutive working days; at most {}",
+                        left + 1 + right,
+                        ix.max_consecutive_days(e)
+                    ),
+                    format!(
+                        "若调来上班，将连续上班 {} 天，最多 {} 天",
                         left + 1 + right,
                         ix.max_consecutive_days(e)
                     ),
@@ -481,6 +574,11 @@ pub fn validate(problem: &Problem, roster: &Roster) -> Vec<Violation> {
                         (minutes + p.shifts[s].paid_minutes) as f64 / 60.0,
                         ix.max_minutes(e) as f64 / 60.0
                     ),
+                    format!(
+                        "若调来上班，计划工时将达 {} 小时，超过上限 {} 小时",
+                        zh::hours(minutes + p.shifts[s].paid_minutes),
+                        zh::hours(ix.max_minutes(e))
+                    ),
                 );
             }
         }
@@ -493,6 +591,7 @@ pub fn validate(problem: &Problem, roster: &Roster) -> Vec<Violation> {
                 Some(id),
                 Some(sb.date),
                 "more than one standby duty on one date".into(),
+                "同一天有多个备班".into(),
             );
         }
     }
@@ -506,6 +605,10 @@ pub fn validate(problem: &Problem, roster: &Roster) -> Vec<Violation> {
                     Some(p.days[d].date),
                     format!(
                         "{}: {} of {} standby designated",
+                        p.shifts[s].code, have, p.rules.standby_per_shift
+                    ),
+                    format!(
+                        "备班不足：{} 班备班 {} 人，需要 {} 人",
                         p.shifts[s].code, have, p.rules.standby_per_shift
                     ),
                 );

@@ -160,7 +160,12 @@ fn dingtalk_punches_merged_paired_and_attributed_to_the_start_date() {
     // 00:04 on 03-01 ends the P shift of 02-28: not March's.
     assert_eq!(p.records.len(), 3);
     assert_eq!(p.ignored.len(), 1);
-    assert!(p.ignored[0].contains("2026-02-28"), "{:?}", p.ignored);
+    assert!(p.ignored[0].en.contains("2026-02-28"), "{:?}", p.ignored);
+    assert!(
+        p.ignored[0].zh.contains("2026-02-28") && p.ignored[0].zh.contains("不在本月"),
+        "{:?}",
+        p.ignored
+    );
 }
 
 #[test]

@@ -583,6 +583,9 @@ fn check_broken(key: &str) {
         }
         wrong
     };
+    for p in &e.0 {
+        chinese_problem(key, p);
+    }
     let first = wrong(&e.0[0]);
     if !first.is_empty() {
         let later = e.0.iter().position(|p| wrong(p).is_empty()).map_or_else(
@@ -597,6 +600,61 @@ fn check_broken(key: &str) {
             e.0[0]
         );
     }
+}
+
+/// Words of 3 or more ASCII letters outside quoted cell contents (“…”, "…") that are not
+/// names of formats, units or vendors a Chinese user sees as they are.
+fn english_words(text: &str) -> Vec<String> {
+    const KEPT: &[&str] = &[
+        "Excel", "CSV", "xlsx", "xls", "xlsb", "ods", "UTF", "UserId", "ZKTeco", "XML", "zip",
+        "yes", "true", "false", "MOD", "YYYYMMDD", "PIN",
+    ];
+    let mut out = Vec::new();
+    let mut quoted = false;
+    let mut word = String::new();
+    for c in text.chars().chain(std::iter::once(' ')) {
+        match c {
+            '“' => quoted = true,
+            '”' => quoted = false,
+            '"' => quoted = !quoted,
+            _ => {}
+        }
+        if c.is_ascii_alphabetic() && !quoted {
+            word.push(c);
+        } else {
+            if word.len() >= 3 && !KEPT.contains(&word.as_str()) {
+                out.push(word.clone());
+            }
+            word.clear();
+        }
+    }
+    out
+}
+
+/// A problem says what was expected and what was found in Chinese too, and the Chinese line
+/// places it by 工作表 / 行 / 列.
+fn chinese_problem(key: &str, p: &api::excel::table::ImportProblem) {
+    let cjk = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    assert!(
+        cjk(&p.expected_zh),
+        "{key}: no Chinese for what was expected: {p}"
+    );
+    let words = english_words(&p.expected_zh);
+    assert!(
+        words.is_empty(),
+        "{key}: English words {words:?} in the Chinese text {:?}",
+        p.expected_zh
+    );
+    assert!(
+        !p.found_zh.is_empty(),
+        "{key}: nothing found in Chinese: {p}"
+    );
+    let line = p.line_in("zh");
+    assert!(
+        line.starts_with(&format!("工作表 {}", p.sheet)) && line.contains("：应为"),
+        "{key}: {line}"
+    );
+    assert_eq!(p.line_in("en"), p.to_string());
 }
 
 macro_rules! broken_tests {

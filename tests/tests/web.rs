@@ -145,6 +145,15 @@ fn scenario(db: &str, dir: &std::path::Path) {
         text.contains("X998") && text.contains("2026-02-27"),
         "the problems are listed"
     );
+    // In the page's language (Chinese by default): what was expected and what was found.
+    assert!(
+        text.contains("查无此人“X998”") && text.contains("花名册中的"),
+        "the problems in Chinese: {text}"
+    );
+    assert!(
+        !text.contains("unknown employee") && !text.contains("(date outside the month)"),
+        "no English problem text on the Chinese page"
+    );
     // A good file: preview, then confirm; without the CSRF token the confirm is refused.
     let good =
         std::fs::read(root().join("tests/fixtures/attendance/good/template-2026-03.xlsx")).unwrap();
@@ -195,6 +204,12 @@ fn scenario(db: &str, dir: &std::path::Path) {
     assert_eq!(status, 422, "{raw}");
     assert!(
         raw.contains("\"problems\"") && raw.contains("X998"),
+        "{raw}"
+    );
+    // JSON gives each problem in both languages.
+    assert!(
+        raw.contains("\"found\":\"unknown employee \\\"X998\\\"\"")
+            && raw.contains("\"found_zh\":\"查无此人“X998”\""),
         "{raw}"
     );
     let (status, raw) = json_post(

@@ -297,6 +297,26 @@ fn scenario(db: &str, dir: &std::path::Path) {
         .filter_map(|p| p["row"].as_u64())
         .collect();
     assert!(rows.contains(&2) && rows.contains(&3), "{problems}");
+    // Each problem in both languages: team 9 (row 2) and the unknown role 飞行员 (row 3).
+    let said: Vec<(String, String)> = problems["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["expected_zh"].as_str().unwrap_or_default().to_string(),
+                p["found_zh"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        said.iter().any(|(e, _)| e.starts_with("1 至 4 的班组号")),
+        "{problems}"
+    );
+    assert!(
+        said.iter().any(|(_, f)| f == "未知角色“飞行员”"),
+        "{problems}"
+    );
     assert!(find(&staff_json(a, &hr), "A902").is_none());
     let good = format!(
         "{header}A902,陈思,话务员,1,460400200001014564,工行,6222000033334444,2026-04-01\nA900,林小雨,话务员,4,{ID_NUMBER},海南农信儋州支行,6221000011112222,2026-03-01\n"

@@ -98,7 +98,7 @@ fn print_parsed(p: &Parsed, month: &str) {
         println!("  {} punches read, {} repeats merged", p.punches, p.merged);
     }
     for i in &p.ignored {
-        println!("  ignored: {i}");
+        println!("  ignored: {}", i.en);
     }
 }
 
@@ -138,7 +138,7 @@ pub fn run(cmd: AttendanceCommand, g: &Global) -> anyhow::Result<()> {
                         "sheet": parsed.sheet,
                         "punches": parsed.punches,
                         "merged": parsed.merged,
-                        "ignored": parsed.ignored,
+                        "ignored": parsed.ignored.iter().map(|i| &i.en).collect::<Vec<_>>(),
                         "records": parsed.records,
                     }))?
                 );

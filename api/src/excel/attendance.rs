@@ -27,13 +27,14 @@ use serde::Deserialize;
 pub use super::rows::StaffEntry;
 use super::rows::{cell, text_of, who, who_with_clock_id, Problems, Vendor};
 use super::table::{
-    header_text, normalise, number, parse_date, Cell, ImportErrors, ImportProblem, Table,
+    header_text, normalise, number, parse_date, Cell, ImportErrors, ImportProblem, Said, Table,
     TableError,
 };
 use crate::attendance::{
     leave_kind, merge_repeats, pair_punches, pair_with_roster, AttendancePolicy, DayRecord,
     Direction, Punch, Reported, ShiftClock, Source,
 };
+use crate::said;
 
 /// The template's layout spec, embedded from `templates/excel/attendance-template.toml`.
 pub const TEMPLATE_SPEC: &str = include_str!("../../../templates/excel/attendance-template.toml");
@@ -280,7 +281,7 @@ pub struct Parsed {
     /// Punches merged as repeats.
     pub merged: usize,
     /// Things left out, for the dry run (e.g. a punch belonging to the day before the month).
-    pub ignored: Vec<String>,
+    pub ignored: Vec<Said>,
 }
 
 impl Parsed {
@@ -394,16 +395,22 @@ fn parse_tables(
 ) -> Result<Parsed, ImportErrors> {
     let tables = tables.map_err(|e| {
         let found = match &e {
-            TableError::NotATable => "neither a workbook nor UTF-8 text".to_string(),
-            other => other.to_string(),
+            TableError::NotATable => said!(
+                "neither a workbook nor UTF-8 text",
+                "既不是工作簿，也不是 UTF-8 文本"
+            ),
+            other => other.said(),
         };
-        ImportErrors(vec![ImportProblem {
-            sheet: "-".into(),
-            row: None,
-            column: None,
-            expected: "an Excel workbook (.xlsx, .xls) or CSV file".into(),
+        ImportErrors(vec![ImportProblem::new(
+            "-",
+            None,
+            None,
+            said!(
+                "an Excel workbook (.xlsx, .xls) or CSV file",
+                "Excel 工作簿（.xlsx、.xls）或 CSV 文件"
+            ),
             found,
-        }])
+        )])
     })?;
     let spec = TemplateSpec::embedded();
     // The first sheet whose headers are recognised.
@@ -423,24 +430,33 @@ fn parse_tables(
         for (row, cells) in t.rows.iter().take(10) {
             let h: Vec<String> = cells.iter().map(header_text).collect();
             if has(&h, &["应打卡天数"]) && has(&h, &["正常天数"]) {
-                return Err(ImportErrors(vec![ImportProblem {
-                    sheet: t.sheet.clone(),
-                    row: Some(*row),
-                    column: None,
-                    expected: "day-by-day attendance: WeCom 打卡详情 or 概况统计与打卡明细 (or DingTalk 月度汇总 / 原始记录, or our template)".into(),
-                    found: "a WeCom 月报 (monthly totals per person: 应打卡天数, 正常天数 …), which cannot be reconciled with the roster day by day".into(),
-                }]));
+                return Err(ImportErrors(vec![ImportProblem::new(
+                    t.sheet.clone(),
+                    Some(*row),
+                    None,
+                    said!(
+                        "day-by-day attendance: WeCom 打卡详情 or 概况统计与打卡明细 (or DingTalk 月度汇总 / 原始记录, or our template)",
+                        "逐日考勤：企业微信 打卡详情 或 概况统计与打卡明细（或钉钉 月度汇总 / 原始记录，或本系统模板）"
+                    ),
+                    said!(
+                        "a WeCom 月报 (monthly totals per person: 应打卡天数, 正常天数 …), which cannot be reconciled with the roster day by day",
+                        "企业微信 月报（每人月度合计：应打卡天数、正常天数 …），无法与排班逐日核对"
+                    ),
+                )]));
             }
         }
     }
     let names: Vec<String> = tables.iter().map(|t| t.sheet.clone()).collect();
-    Err(ImportErrors(vec![ImportProblem {
-        sheet: names.join(", "),
-        row: None,
-        column: None,
-        expected: "the headers of our template (工号 姓名 日期 班次 上班打卡 下班打卡 …), DingTalk 月度汇总 (姓名 + day columns 1..31), DingTalk 原始记录 (姓名 考勤日期 打卡时间), WeCom 打卡详情 (姓名 打卡类型 实际打卡时间) or a ZKTeco record (姓名/考勤号码 日期时间) in the first 10 rows".into(),
-        found: "no such header row".into(),
-    }]))
+    Err(ImportErrors(vec![ImportProblem::new(
+        names.join(", "),
+        None,
+        None,
+        said!(
+            "the headers of our template (工号 姓名 日期 班次 上班打卡 下班打卡 …), DingTalk 月度汇总 (姓名 + day columns 1..31), DingTalk 原始记录 (姓名 考勤日期 打卡时间), WeCom 打卡详情 (姓名 打卡类型 实际打卡时间) or a ZKTeco record (姓名/考勤号码 日期时间) in the first 10 rows",
+            "前 10 行中应有以下表头之一：本系统模板（工号 姓名 日期 班次 上班打卡 下班打卡 …）、钉钉 月度汇总（姓名 + 1..31 日各列）、钉钉 原始记录（姓名 考勤日期 打卡时间）、企业微信 打卡详情（姓名 打卡类型 实际打卡时间）或中控考勤记录（姓名/考勤号码 日期时间）"
+        ),
+        said!("no such header row", "没有这样的表头行"),
+    )]))
 }
 
 fn day_number(c: &Cell) -> Option<u32> {
@@ -535,8 +551,14 @@ fn data_region(t: &Table, source: Source, header_row: usize) -> Result<(), Impor
                 probs.at(
                     *row,
                     None,
-                    &format!("{width} columns, as the header row {header_row} has"),
-                    format!("{used} columns (a comma inside a value that is not in quotes?)"),
+                    said!(
+                        "{width} columns, as the header row {header_row} has",
+                        "与表头行（第 {header_row} 行）相同的 {width} 列"
+                    ),
+                    said!(
+                        "{used} columns (a comma inside a value that is not in quotes?)",
+                        "{used} 列（某个值中含有未加引号的逗号？）"
+                    ),
                 );
             }
         }
@@ -565,8 +587,11 @@ fn data_region(t: &Table, source: Source, header_row: usize) -> Result<(), Impor
                 probs.at(
                     *row,
                     Some((i, &head)),
-                    "a value (the cell holds an Excel error: a broken formula; fix it in the export and save again)",
-                    format!("the error value {e}"),
+                    said!(
+                        "a value (the cell holds an Excel error: a broken formula; fix it in the export and save again)",
+                        "一个值（该单元格是 Excel 错误值，即公式已损坏：请在导出文件中修正后重新保存）"
+                    ),
+                    said!("the error value {e}", "错误值 {e}"),
                 );
             }
         }
@@ -576,9 +601,13 @@ fn data_region(t: &Table, source: Source, header_row: usize) -> Result<(), Impor
             probs.at(
                 m.0,
                 Some((m.1 - 1, "")),
-                "one value per cell under the header (unmerge the cells and fill each one)",
-                format!(
+                said!(
+                    "one value per cell under the header (unmerge the cells and fill each one)",
+                    "表头下每个单元格一个值（请取消合并并逐格填写）"
+                ),
+                said!(
                     "merged cells {} over the data rows (a merged range keeps its first cell's value only)",
+                    "数据行中的合并单元格 {}（合并区域只保留第一个单元格的值）",
                     crate::excel::table::range_name(m)
                 ),
             );
@@ -689,11 +718,15 @@ fn template(
         keys.iter().map(|(k, f)| (*f, spec.headers_of(k))).collect();
     let cols = find_columns(header, &wanted);
     if !cols.contains_key(&Field::Employee) && !cols.contains_key(&Field::Name) {
-        probs.missing_column(header_row, "工号 or 姓名", &spec.headers_of("employee"));
+        probs.missing_column(
+            header_row,
+            said!("工号 or 姓名", "工号 或 姓名"),
+            &spec.headers_of("employee"),
+        );
     }
     for (k, f) in [("date", Field::Date), ("shift", Field::Shift)] {
         if !cols.contains_key(&f) {
-            probs.missing_column(header_row, f.label(), &spec.headers_of(k));
+            probs.missing_column(header_row, Said::same(f.label()), &spec.headers_of(k));
         }
     }
     if !probs.list.is_empty() {
@@ -720,8 +753,13 @@ fn template(
                 probs.at(
                     row,
                     Some(label(Field::Date)),
-                    &format!("a date in {}-{:02}", ctx.year, ctx.month),
-                    format!("{d} (date outside the month)"),
+                    said!(
+                        "a date in {}-{:02}",
+                        "{}-{:02} 内的日期",
+                        ctx.year,
+                        ctx.month
+                    ),
+                    said!("{d} (date outside the month)", "{d}（不在本月）"),
                 );
                 None
             }
@@ -729,8 +767,11 @@ fn template(
                 probs.at(
                     row,
                     Some(label(Field::Date)),
-                    "a date (Excel date, 2026-03-01 or 26-03-01 星期日)",
-                    date_cell.shown(),
+                    said!(
+                        "a date (Excel date, 2026-03-01 or 26-03-01 星期日)",
+                        "日期（Excel 日期、2026-03-01 或 26-03-01 星期日）"
+                    ),
+                    date_cell.said(),
                 );
                 None
             }
@@ -755,8 +796,12 @@ fn template(
                     probs.at(
                         row,
                         Some(label(Field::Shift)),
-                        &format!("a shift of the site ({}) or 休", codes.join(", ")),
-                        c.shown(),
+                        said!(
+                            "a shift of the site ({}) or 休",
+                            "本站点的班次（{}）或 休",
+                            codes.join(", ")
+                        ),
+                        c.said(),
                     );
                     None
                 }
@@ -779,8 +824,11 @@ fn template(
                     probs.at(
                         row,
                         Some(label(f)),
-                        "a time (HH:MM, an Excel time, or a date and time)",
-                        c.shown(),
+                        said!(
+                            "a time (HH:MM, an Excel time, or a date and time)",
+                            "时间（HH:MM、Excel 时间，或日期加时间）"
+                        ),
+                        c.said(),
                     );
                     None
                 }
@@ -803,8 +851,11 @@ fn template(
                     probs.at(
                         row,
                         Some(label(Field::Leave)),
-                        "a leave type: 年休假 病假 事假 婚假 丧假 产假 陪产假 调休",
-                        c.shown(),
+                        said!(
+                            "a leave type: 年休假 病假 事假 婚假 丧假 产假 陪产假 调休",
+                            "假别：年休假 病假 事假 婚假 丧假 产假 陪产假 调休"
+                        ),
+                        c.said(),
                     );
                     None
                 }
@@ -819,8 +870,11 @@ fn template(
                     probs.at(
                         row,
                         Some(label(Field::LeaveHours)),
-                        "a number of hours above 0 and at most 24 (text in a number cell is not read)",
-                        c.shown(),
+                        said!(
+                            "a number of hours above 0 and at most 24 (text in a number cell is not read)",
+                            "大于 0、不超过 24 的小时数（数字单元格中的文本不予读取）"
+                        ),
+                        c.said(),
                     );
                     None
                 }
@@ -830,8 +884,11 @@ fn template(
             probs.at(
                 row,
                 cols.get(&Field::Leave).map(|i| (*i, Field::Leave.label())),
-                "a leave type for the leave hours given",
-                "an empty cell".into(),
+                said!(
+                    "a leave type for the leave hours given",
+                    "已填请假小时数对应的假别"
+                ),
+                Cell::Empty.said(),
             );
         }
         let note = text_of(cell(cells, col(Field::Note))).unwrap_or_default();
@@ -847,8 +904,14 @@ fn template(
             probs.at(
                 row,
                 None,
-                &format!("one row per person and date ({employee} on {date})"),
-                format!("a duplicate row (also row {first})"),
+                said!(
+                    "one row per person and date ({employee} on {date})",
+                    "每人每天一行（{employee} {date}）"
+                ),
+                said!(
+                    "a duplicate row (also row {first})",
+                    "重复行（与第 {first} 行重复）"
+                ),
             );
             continue;
         }
@@ -928,14 +991,16 @@ fn overlapping(records: &mut [DayRecord], probs: &mut Problems<'_>) {
                 probs.at(
                     b.row,
                     None,
-                    &format!(
+                    said!(
                         "a clock-in after the previous shift's clock-out ({} row {} ends {})",
+                        "晚于上一班下班打卡的上班打卡（{} 第 {} 行于 {} 下班）",
                         a.date,
                         a.row,
                         end.format("%m-%d %H:%M")
                     ),
-                    format!(
+                    said!(
                         "overlapping punches: clock-in {}",
+                        "打卡时间重叠：上班打卡 {}",
                         start.format("%m-%d %H:%M")
                     ),
                 );
@@ -951,7 +1016,7 @@ fn finish(
     mut records: Vec<DayRecord>,
     punches: usize,
     merged: usize,
-    ignored: Vec<String>,
+    ignored: Vec<Said>,
 ) -> Result<Parsed, ImportErrors> {
     if !probs.list.is_empty() {
         let mut list = probs.list;
@@ -1049,7 +1114,7 @@ fn hh_mm(s: &str) -> Option<u32> {
 /// One DingTalk 月度汇总 day cell, in the classic style (`正常`, `上班迟到12分钟`,
 /// `事假09-01 09:00到09-01 13:00 4小时`, several joined by `,`) or the new one
 /// (`正常班:正常\n(08:17,18:30)`, `休息\n(-)`, `(09:15,-)`).
-fn day_cell(text: &str, ctx: &ImportContext) -> Result<DayCell, String> {
+fn day_cell(text: &str, ctx: &ImportContext) -> Result<DayCell, Said> {
     let mut out = DayCell::default();
     // The punch times in parentheses (new style) come out first.
     let mut rest = String::new();
@@ -1059,7 +1124,10 @@ fn day_cell(text: &str, ctx: &ImportContext) -> Result<DayCell, String> {
         if c == '(' || c == '（' {
             let close = text[i..].find([')', '）']).map(|j| i + j);
             let Some(close) = close else {
-                return Err(format!("\"{text}\": a parenthesis is not closed"));
+                return Err(said!(
+                    "\"{text}\": a parenthesis is not closed",
+                    "“{text}”：括号未闭合"
+                ));
             };
             let inner = &text[i + c.len_utf8()..close];
             let is_times = inner
@@ -1068,7 +1136,10 @@ fn day_cell(text: &str, ctx: &ImportContext) -> Result<DayCell, String> {
             if is_times {
                 rest.push_str(&text[last..i]);
                 out.times = Some(punch_pair(inner).ok_or_else(|| {
-                    format!("\"{inner}\" in \"{text}\": punch times (HH:MM,HH:MM), - for none")
+                    said!(
+                        "\"{inner}\" in \"{text}\": punch times (HH:MM,HH:MM), - for none",
+                        "“{text}”中的“{inner}”：应为打卡时间 (HH:MM,HH:MM)，无打卡写 -"
+                    )
                 })?);
                 let end = close + text[close..].chars().next().map_or(1, char::len_utf8);
                 last = end;
@@ -1152,12 +1223,20 @@ fn day_cell(text: &str, ctx: &ImportContext) -> Result<DayCell, String> {
                     out.rep.absent = true;
                 } else if let Some(m) = late {
                     let m = m.map_err(|r| {
-                        format!("\"{r}\" in \"{text}\": a duration (12分钟, 1小时30分钟)")
+                        said!(
+                            "\"{r}\" in \"{text}\": a duration (12分钟, 1小时30分钟)",
+                            "“{text}”中的“{r}”：应为时长（12分钟、1小时30分钟）"
+                        )
                     })?;
                     out.rep.present = true;
                     out.rep.late_minutes = Some(out.rep.late_minutes.unwrap_or(0) + m);
                 } else if let Some(m) = early {
-                    let m = m.map_err(|r| format!("\"{r}\" in \"{text}\": a duration (5分钟)"))?;
+                    let m = m.map_err(|r| {
+                        said!(
+                            "\"{r}\" in \"{text}\": a duration (5分钟)",
+                            "“{text}”中的“{r}”：应为时长（5分钟）"
+                        )
+                    })?;
                     out.rep.present = true;
                     out.rep.early_minutes = Some(out.rep.early_minutes.unwrap_or(0) + m);
                 } else if ["出差", "外出", "加班", "休息加班"]
@@ -1169,7 +1248,12 @@ fn day_cell(text: &str, ctx: &ImportContext) -> Result<DayCell, String> {
                         out.rep.present = true;
                     }
                 } else if let Some((kind, hours)) = leave_segment(seg) {
-                    let hours = hours.map_err(|e| format!("\"{seg}\" in \"{text}\": {e}"))?;
+                    let hours = hours.map_err(|e| {
+                        Said::new(
+                            format!("\"{seg}\" in \"{text}\": {}", e.en),
+                            format!("“{text}”中的“{seg}”：{}", e.zh),
+                        )
+                    })?;
                     out.leave = Some(match out.leave {
                         Some((k, h)) if k == kind => (k, h + hours),
                         _ => (kind, hours),
@@ -1177,7 +1261,7 @@ fn day_cell(text: &str, ctx: &ImportContext) -> Result<DayCell, String> {
                 } else if let Some(code) = ctx.shift_code(seg) {
                     out.shift = Some(code);
                 } else {
-                    return Err(format!("\"{seg}\" in \"{text}\""));
+                    return Err(said!("\"{seg}\" in \"{text}\"", "“{text}”中的“{seg}”"));
                 }
             }
         }
@@ -1189,7 +1273,7 @@ fn day_cell(text: &str, ctx: &ImportContext) -> Result<DayCell, String> {
 /// (`事假4小时`, `年假1天`, `病假3.5小时`, `事假09-01 09:00到09-01 13:00 4小时`), or the bare
 /// name (a whole day). `None` when it is not a leave; `Some(Err)` for a leave with a bad
 /// amount (a negative or unreadable one).
-fn leave_segment(seg: &str) -> Option<(scheduler::LeaveKind, Result<Decimal, String>)> {
+fn leave_segment(seg: &str) -> Option<(scheduler::LeaveKind, Result<Decimal, Said>)> {
     let name_end = seg
         .char_indices()
         .find(|(_, c)| c.is_ascii_digit() || *c == '-' || c.is_whitespace())
@@ -1216,17 +1300,28 @@ fn leave_segment(seg: &str) -> Option<(scheduler::LeaveKind, Result<Decimal, Str
         .last()
         .map_or(num_start, |(i, _)| i);
     let num = &last[digits_start..num_start];
-    let amount: Result<Decimal, String> = num
+    let amount: Result<Decimal, Said> = num
         .parse::<Decimal>()
-        .map_err(|_| format!("a leave amount (4小时, 1天), not \"{last}\""))
+        .map_err(|_| {
+            said!(
+                "a leave amount (4小时, 1天), not \"{last}\"",
+                "应为请假时长（4小时、1天），而不是“{last}”"
+            )
+        })
         .and_then(|n| {
             if n < Decimal::ZERO {
-                return Err(format!("a leave amount of at least 0, not {n}"));
+                return Err(said!(
+                    "a leave amount of at least 0, not {n}",
+                    "请假时长应不小于 0，而不是 {n}"
+                ));
             }
             match unit {
                 "小时" | "h" => Ok(n),
                 "天" | "d" => Ok(n * Decimal::from(8)),
-                _ => Err(format!("a leave amount in 小时 or 天, not \"{last}\"")),
+                _ => Err(said!(
+                    "a leave amount in 小时 or 天, not \"{last}\"",
+                    "请假时长单位应为 小时 或 天，而不是“{last}”"
+                )),
             }
         });
     Some((kind, amount))
@@ -1347,7 +1442,10 @@ fn summary(t: &Table, header_row: usize, ctx: &ImportContext) -> Result<Parsed, 
     if id_col.is_none() && user_col.is_none() {
         probs.missing_column(
             last_header,
-            "工号 or UserId (the 月度汇总 identifies people by them; a file without them cannot be matched safely)",
+            said!(
+                "工号 or UserId (the 月度汇总 identifies people by them; a file without them cannot be matched safely)",
+                "工号 或 UserId（月度汇总以此识别人员；缺少它们的文件无法可靠匹配）"
+            ),
             &["工号".to_string(), "UserId".to_string()],
         );
         return Err(ImportErrors(probs.list));
@@ -1371,12 +1469,15 @@ fn summary(t: &Table, header_row: usize, ctx: &ImportContext) -> Result<Parsed, 
             probs.at(
                 title_row,
                 None,
-                &format!(
+                said!(
                     "the period of {}-{:02} in the title (统计日期)",
-                    ctx.year, ctx.month
+                    "标题中的统计日期为 {}-{:02}",
+                    ctx.year,
+                    ctx.month
                 ),
-                format!(
+                said!(
                     "统计日期 {} 至 {} (the file of another period)",
+                    "统计日期 {} 至 {}（其他期间的文件）",
                     from.format("%Y-%m-%d"),
                     to.format("%Y-%m-%d")
                 ),
@@ -1384,7 +1485,7 @@ fn summary(t: &Table, header_row: usize, ctx: &ImportContext) -> Result<Parsed, 
             return Err(ImportErrors(probs.list));
         }
     }
-    let dates: Vec<(usize, Result<NaiveDate, String>)> = match period {
+    let dates: Vec<(usize, Result<NaiveDate, Said>)> = match period {
         Some((from, _)) => day_cols
             .iter()
             .enumerate()
@@ -1394,13 +1495,18 @@ fn summary(t: &Table, header_row: usize, ctx: &ImportContext) -> Result<Parsed, 
             .iter()
             .map(|&i| {
                 let d = day_number(&header[i]).ok_or_else(|| {
-                    "a day number (the title's 统计日期 is missing, so 六/日 columns have no date)".to_string()
+                    said!(
+                        "a day number (the title's 统计日期 is missing, so 六/日 columns have no date)",
+                        "日期数字（标题缺少统计日期，六/日 列无法对应日期）"
+                    )
                 });
                 (
                     i,
                     d.and_then(|d| {
                         NaiveDate::from_ymd_opt(ctx.year, ctx.month, d)
-                            .ok_or_else(|| format!("day {d} of {}-{:02}", ctx.year, ctx.month))
+                            .ok_or_else(|| {
+                                said!("day {d} of {}-{:02}", "{}-{:02} 的 {d} 日", ctx.year, ctx.month)
+                            })
                     }),
                 )
             })
@@ -1413,8 +1519,12 @@ fn summary(t: &Table, header_row: usize, ctx: &ImportContext) -> Result<Parsed, 
                 probs.at(
                     last_header,
                     Some((*i, "考勤结果")),
-                    &format!("day {} (the column's date by the title's period)", d.day()),
-                    format!("day label {n}"),
+                    said!(
+                        "day {} (the column's date by the title's period)",
+                        "{} 日（按标题期间推算的该列日期）",
+                        d.day()
+                    ),
+                    said!("day label {n}", "日期标签 {n}"),
                 );
             }
         }
@@ -1456,8 +1566,14 @@ fn summary(t: &Table, header_row: usize, ctx: &ImportContext) -> Result<Parsed, 
             probs.at(
                 row,
                 None,
-                &format!("one row per person ({employee} {name})"),
-                format!("a duplicate row of {name} (also row {first})"),
+                said!(
+                    "one row per person ({employee} {name})",
+                    "每人一行（{employee} {name}）"
+                ),
+                said!(
+                    "a duplicate row of {name} (also row {first})",
+                    "{name} 的重复行（与第 {first} 行重复）"
+                ),
             );
             continue;
         }
@@ -1474,8 +1590,8 @@ fn summary(t: &Table, header_row: usize, ctx: &ImportContext) -> Result<Parsed, 
                 probs.at(
                     row,
                     Some((*i, "考勤结果")),
-                    "a day result",
-                    format!("the error value {e}"),
+                    said!("a day result", "当日考勤结果"),
+                    said!("the error value {e}", "错误值 {e}"),
                 );
                 continue;
             }
@@ -1487,7 +1603,12 @@ fn summary(t: &Table, header_row: usize, ctx: &ImportContext) -> Result<Parsed, 
             let date = match date {
                 Ok(d) => *d,
                 Err(e) => {
-                    probs.at(row, Some((*i, &head)), e, format!("\"{text}\""));
+                    probs.at(
+                        row,
+                        Some((*i, &head)),
+                        e.clone(),
+                        said!("\"{text}\"", "“{text}”"),
+                    );
                     continue;
                 }
             };
@@ -1495,8 +1616,16 @@ fn summary(t: &Table, header_row: usize, ctx: &ImportContext) -> Result<Parsed, 
                 probs.at(
                     row,
                     Some((*i, &head)),
-                    &format!("a day of {}-{:02}", ctx.year, ctx.month),
-                    format!("\"{text}\" on {date} (date outside the month)"),
+                    said!(
+                        "a day of {}-{:02}",
+                        "{}-{:02} 内的一天",
+                        ctx.year,
+                        ctx.month
+                    ),
+                    said!(
+                        "\"{text}\" on {date} (date outside the month)",
+                        "{date} 的“{text}”（不在本月）"
+                    ),
                 );
                 continue;
             }
@@ -1536,7 +1665,10 @@ fn summary(t: &Table, header_row: usize, ctx: &ImportContext) -> Result<Parsed, 
                 Err(found) => probs.at(
                     row,
                     Some((*i, &head)),
-                    "a DingTalk day result: 正常, 休息, 上班迟到N分钟, 下班早退N分钟, 上班缺卡, 下班缺卡, 旷工, 事假N小时, 年假N天, 班次:结果 (HH:MM,HH:MM) …",
+                    said!(
+                        "a DingTalk day result: 正常, 休息, 上班迟到N分钟, 下班早退N分钟, 上班缺卡, 下班缺卡, 旷工, 事假N小时, 年假N天, 班次:结果 (HH:MM,HH:MM) …",
+                        "钉钉当日结果：正常、休息、上班迟到N分钟、下班早退N分钟、上班缺卡、下班缺卡、旷工、事假N小时、年假N天、班次:结果 (HH:MM,HH:MM) …"
+                    ),
                     found,
                 ),
             }
@@ -1554,8 +1686,8 @@ fn summary(t: &Table, header_row: usize, ctx: &ImportContext) -> Result<Parsed, 
                     probs.at(
                         row,
                         Some((i, &head)),
-                        "a number of at least 0",
-                        format!("the error value {e}"),
+                        said!("a number of at least 0", "不小于 0 的数"),
+                        said!("the error value {e}", "错误值 {e}"),
                     );
                     continue;
                 }
@@ -1565,13 +1697,18 @@ fn summary(t: &Table, header_row: usize, ctx: &ImportContext) -> Result<Parsed, 
                         probs.at(
                             row,
                             Some((i, &head)),
-                            "a number of at least 0",
-                            format!("{v}"),
+                            said!("a number of at least 0", "不小于 0 的数"),
+                            Said::same(format!("{v}")),
                         );
                         continue;
                     }
                     None => {
-                        probs.at(row, Some((i, &head)), "a number", other.shown());
+                        probs.at(
+                            row,
+                            Some((i, &head)),
+                            said!("a number", "数字"),
+                            other.said(),
+                        );
                         continue;
                     }
                 },
@@ -1582,8 +1719,16 @@ fn summary(t: &Table, header_row: usize, ctx: &ImportContext) -> Result<Parsed, 
                     probs.at(
                         row,
                         Some((i, &head)),
-                        &format!("{} (the sum of the day cells)", expected.normalize()),
-                        format!("{} (the totals disagree with the days)", v.normalize()),
+                        said!(
+                            "{} (the sum of the day cells)",
+                            "{}（各日单元格之和）",
+                            expected.normalize()
+                        ),
+                        said!(
+                            "{} (the totals disagree with the days)",
+                            "{}（合计与各日不符）",
+                            v.normalize()
+                        ),
                     );
                 }
             }
@@ -1690,7 +1835,7 @@ fn punches(
                 .filter(|(g, _)| g == f)
                 .flat_map(|(_, n)| n.iter().map(|s| s.to_string()))
                 .collect();
-            probs.missing_column(header_row, f.label(), &names);
+            probs.missing_column(header_row, Said::same(f.label()), &names);
         }
     }
     // Each layout's identifier column (DingTalk 工号 or UserId, WeCom 账号, ZKTeco 考勤号码)
@@ -1713,7 +1858,11 @@ fn punches(
             .collect();
         probs.missing_column(
             header_row,
-            &format!("{} (the layout identifies people by it)", names.join(" / ")),
+            said!(
+                "{} (the layout identifies people by it)",
+                "{}（该格式以此识别人员）",
+                names.join(" / ")
+            ),
             &names,
         );
     }
@@ -1739,7 +1888,7 @@ fn punches(
     let mut read = 0usize;
     let mut ignored_missing = 0usize;
     let mut ignored_junk = 0usize;
-    let mut orphans: Vec<String> = Vec::new();
+    let mut orphans: Vec<Said> = Vec::new();
     for (row, cells) in t.rows.iter().filter(|(r, _)| *r > header_row) {
         let row = *row;
         let time_cell = cell(cells, cols.get(&Field::PunchTime).copied());
@@ -1782,8 +1931,11 @@ fn punches(
                     probs.at(
                         row,
                         Some((i, "考勤号码/登记号码")),
-                        "a 考勤号码 of digits (the number registered on the device)",
-                        format!("\"{s}\""),
+                        said!(
+                            "a 考勤号码 of digits (the number registered on the device)",
+                            "由数字组成的考勤号码（在考勤机上登记的号码）"
+                        ),
+                        said!("\"{s}\"", "“{s}”"),
                     );
                     continue;
                 }
@@ -1808,18 +1960,21 @@ fn punches(
             let (col, expected) = if time_of(time_cell).is_some() {
                 (
                     cols.get(&Field::PunchDate).map(|_| label(Field::PunchDate)),
-                    "a date (the time has none)",
+                    said!("a date (the time has none)", "日期（该时间不含日期）"),
                 )
             } else {
                 (
                     Some(label(Field::PunchTime)),
-                    "a punch time (2026-03-01 07:55:00, or HH:MM[:SS] with a date column)",
+                    said!(
+                        "a punch time (2026-03-01 07:55:00, or HH:MM[:SS] with a date column)",
+                        "打卡时间（2026-03-01 07:55:00，或配合日期列的 HH:MM[:SS]）"
+                    ),
                 )
             };
             let found = if time_of(time_cell).is_some() {
-                date_cell.shown()
+                date_cell.said()
             } else {
-                time_cell.shown()
+                time_cell.said()
             };
             probs.at(row, col, expected, found);
             continue;
@@ -1861,8 +2016,9 @@ fn punches(
             if source == Source::ZktecoPunches {
                 // The device's export covers its own range: a punch outside the month is an
                 // orphan, said in the preview.
-                orphans.push(format!(
+                orphans.push(said!(
                     "row {row}: {} outside {}-{:02}",
+                    "第 {row} 行：{} 不在 {}-{:02} 内",
                     at.format("%Y-%m-%d %H:%M:%S"),
                     ctx.year,
                     ctx.month
@@ -1880,11 +2036,13 @@ fn punches(
             probs.at(
                 row,
                 Some(label(Field::PunchTime)),
-                &format!(
+                said!(
                     "a punch in {}-{:02} (or the next morning, for a night shift)",
-                    ctx.year, ctx.month
+                    "{}-{:02} 内的打卡（夜班可到次日早晨）",
+                    ctx.year,
+                    ctx.month
                 ),
-                format!("{shown} (date outside the month)"),
+                said!("{shown} (date outside the month)", "{shown}（不在本月）"),
             );
             continue;
         }
@@ -1910,8 +2068,9 @@ fn punches(
         ignored.push(missed_checks(ignored_missing));
     }
     if ignored_junk > 0 {
-        ignored.push(format!(
-            "{ignored_junk} row(s) with 考勤号码 0 and no name (presses by nobody registered): left out"
+        ignored.push(said!(
+            "{ignored_junk} row(s) with 考勤号码 0 and no name (presses by nobody registered): left out",
+            "{ignored_junk} 行考勤号码为 0 且无姓名（未登记人员的打卡）：未计入"
         ));
     }
     ignored.extend(orphans);
@@ -1919,8 +2078,11 @@ fn punches(
 }
 
 /// The preview's line for `n` missed checks (rows with no punch time), left out.
-fn missed_checks(n: usize) -> String {
-    format!("{n} missed check(s) (缺卡 / 未打卡, no punch time): the day shows the missing punch")
+fn missed_checks(n: usize) -> Said {
+    said!(
+        "{n} missed check(s) (缺卡 / 未打卡, no punch time): the day shows the missing punch",
+        "{n} 次缺卡（缺卡 / 未打卡，无打卡时间）：当日记录显示缺卡"
+    )
 }
 
 /// One DingTalk 原始记录 row matched to a scheduled check (its 考勤时间).
@@ -2008,8 +2170,11 @@ fn dingtalk_checks(
                 probs.at(
                     row,
                     label(Field::PunchDate),
-                    "a 考勤日期 (26-03-01 星期日, 2026-03-01 or an Excel date)",
-                    other.shown(),
+                    said!(
+                        "a 考勤日期 (26-03-01 星期日, 2026-03-01 or an Excel date)",
+                        "考勤日期（26-03-01 星期日、2026-03-01 或 Excel 日期）"
+                    ),
+                    other.said(),
                 );
                 continue;
             }
@@ -2022,8 +2187,11 @@ fn dingtalk_checks(
             probs.at(
                 row,
                 Some((plan_col, "考勤时间")),
-                "a scheduled check time (2026-03-01 08:00, or HH:MM with 考勤日期)",
-                plan_cell.shown(),
+                said!(
+                    "a scheduled check time (2026-03-01 08:00, or HH:MM with 考勤日期)",
+                    "考勤时间（2026-03-01 08:00，或配合考勤日期的 HH:MM）"
+                ),
+                plan_cell.said(),
             );
             continue;
         };
@@ -2034,9 +2202,13 @@ fn dingtalk_checks(
             probs.at(
                 row,
                 Some((plan_col, "考勤时间")),
-                &format!("a check on the work date {work_date} (考勤日期) or the day after"),
-                format!(
+                said!(
+                    "a check on the work date {work_date} (考勤日期) or the day after",
+                    "考勤日期 {work_date} 当天或次日的考勤时间"
+                ),
+                said!(
                     "{} ({} days away: dates saved in another date system? a 1904-dated workbook reads four years early)",
+                    "{}（相差 {} 天：日期按另一种日期系统保存？1904 日期系统的工作簿会早四年）",
                     plan.format("%Y-%m-%d %H:%M"),
                     gap
                 ),
@@ -2047,8 +2219,16 @@ fn dingtalk_checks(
             probs.at(
                 row,
                 label(Field::PunchDate).or(Some((plan_col, "考勤时间"))),
-                &format!("a work date in {}-{:02}", ctx.year, ctx.month),
-                format!("{work_date} (date outside the month)"),
+                said!(
+                    "a work date in {}-{:02}",
+                    "{}-{:02} 内的考勤日期",
+                    ctx.year,
+                    ctx.month
+                ),
+                said!(
+                    "{work_date} (date outside the month)",
+                    "{work_date}（不在本月）"
+                ),
             );
             continue;
         }
@@ -2063,8 +2243,11 @@ fn dingtalk_checks(
                     probs.at(
                         row,
                         label(Field::PunchTime),
-                        "a punch time (2026-03-01 07:55:00, HH:MM[:SS], 次日 HH:MM, 昨日 HH:MM)",
-                        c.shown(),
+                        said!(
+                            "a punch time (2026-03-01 07:55:00, HH:MM[:SS], 次日 HH:MM, 昨日 HH:MM)",
+                            "打卡时间（2026-03-01 07:55:00、HH:MM[:SS]、次日 HH:MM、昨日 HH:MM）"
+                        ),
+                        c.said(),
                     );
                     continue;
                 };
@@ -2072,12 +2255,14 @@ fn dingtalk_checks(
                     probs.at(
                         row,
                         label(Field::PunchTime),
-                        &format!(
+                        said!(
                             "a punch within a day of its scheduled check {}",
+                            "与考勤时间 {} 相差一天以内的打卡",
                             plan.format("%Y-%m-%d %H:%M")
                         ),
-                        format!(
+                        said!(
                             "{} (dates saved in another date system? a 1904-dated workbook reads four years early)",
+                            "{}（日期按另一种日期系统保存？1904 日期系统的工作簿会早四年）",
                             at.format("%Y-%m-%d %H:%M:%S")
                         ),
                     );
@@ -2199,9 +2384,13 @@ fn dingtalk_checks(
                 probs.at(
                     i.row,
                     label(Field::PunchTime),
-                    "a clock-in before the clock-out of the same work date",
-                    format!(
+                    said!(
+                        "a clock-in before the clock-out of the same work date",
+                        "同一考勤日期的上班打卡早于下班打卡"
+                    ),
+                    said!(
                         "clock-in (考勤时间 {}) at {} after the clock-out (考勤时间 {}, row {}) at {}",
+                        "上班打卡（考勤时间 {}）于 {}，晚于下班打卡（考勤时间 {}，第 {} 行）于 {}",
                         i.plan.format("%H:%M"),
                         i.at.expect("a punch").format("%m-%d %H:%M:%S"),
                         o.plan.format("%H:%M"),
@@ -2241,16 +2430,18 @@ fn dingtalk_checks(
     }
     let mut ignored = Vec::new();
     if extra > 0 {
-        ignored.push(format!(
-            "{extra} punch row(s) without 考勤时间 (extra punches, door access): not attendance, left out"
+        ignored.push(said!(
+            "{extra} punch row(s) without 考勤时间 (extra punches, door access): not attendance, left out",
+            "{extra} 行打卡没有考勤时间（额外打卡、门禁记录）：不属于考勤，未计入"
         ));
     }
     if missed > 0 {
         ignored.push(missed_checks(missed));
     }
     if before > 0 {
-        ignored.push(format!(
-            "{before} check(s) of work dates before {first}: they belong to the month before, left out"
+        ignored.push(said!(
+            "{before} check(s) of work dates before {first}: they belong to the month before, left out",
+            "{before} 次考勤属于 {first} 之前的考勤日期：归上月，未计入"
         ));
     }
     finish(
@@ -2272,7 +2463,7 @@ fn pair_and_finish(
     source: Source,
     sheet: &str,
     ctx: &ImportContext,
-    mut ignored: Vec<String>,
+    mut ignored: Vec<Said>,
 ) -> Result<Parsed, ImportErrors> {
     if !probs.list.is_empty() {
         return Err(ImportErrors(probs.list));
@@ -2301,8 +2492,9 @@ fn pair_and_finish(
             .into_iter()
             .partition(|p| earliest.is_none_or(|e| p.at >= e) && latest.is_none_or(|l| p.at <= l));
         if !outside.is_empty() {
-            ignored.push(format!(
+            ignored.push(said!(
                 "{} punch(es) outside the month's shifts ({} to {}): another month's, left out",
+                "{} 次打卡不在本月班次内（{} 至 {}）：属于其他月份，未计入",
                 outside.len(),
                 earliest.map_or_else(String::new, |e| e.format("%Y-%m-%d %H:%M").to_string()),
                 latest.map_or_else(String::new, |l| l.format("%Y-%m-%d %H:%M").to_string()),
@@ -2334,8 +2526,9 @@ fn pair_and_finish(
         (Vec::new(), kept, 0)
     };
     if inside > 0 {
-        ignored.push(format!(
-            "{inside} press(es) inside a rostered shift (out and back at lunch, a second press): kept with the shift, not paired"
+        ignored.push(said!(
+            "{inside} press(es) inside a rostered shift (out and back at lunch, a second press): kept with the shift, not paired",
+            "{inside} 次打卡在排班班次之内（午间外出返回、重复打卡）：归入该班次，不另行配对"
         ));
     }
     let taken: BTreeSet<(String, NaiveDate)> = rostered
@@ -2347,14 +2540,22 @@ fn pair_and_finish(
             let mut out = rostered;
             for r in recs {
                 if taken.contains(&(r.employee.clone(), r.date)) {
-                    ignored.push(format!(
+                    ignored.push(said!(
                         "{} {} row {}: a punch beside the rostered shift of {} (extra punch), left out",
-                        r.employee, r.name, r.row, r.date
+                        "{} {} 第 {} 行：{} 排班班次之外的打卡（额外打卡），未计入",
+                        r.employee,
+                        r.name,
+                        r.row,
+                        r.date
                     ));
                 } else if !ctx.in_month(r.date) {
-                    ignored.push(format!(
+                    ignored.push(said!(
                         "{} {} row {}: the shift starts on {}, outside the month",
-                        r.employee, r.name, r.row, r.date
+                        "{} {} 第 {} 行：班次开始于 {}，不在本月",
+                        r.employee,
+                        r.name,
+                        r.row,
+                        r.date
                     ));
                 } else {
                     out.push(r);
@@ -2363,8 +2564,20 @@ fn pair_and_finish(
             out
         }
         Err(overlaps) => {
-            for (_, row, msg) in overlaps {
-                probs.at(row, None, "one shift per person and date", msg);
+            for o in overlaps {
+                let all: Vec<String> = o.rows.iter().map(ToString::to_string).collect();
+                let all = all.join(", ");
+                probs.at(
+                    o.row,
+                    None,
+                    said!("one shift per person and date", "每人每天一个班次"),
+                    said!(
+                        "overlapping punches: {} has two shifts attributed to {} (rows {all})",
+                        "打卡时间重叠：{} 在 {} 有两个班次（第 {all} 行）",
+                        o.employee,
+                        o.date
+                    ),
+                );
             }
             vec![]
         }
@@ -2450,18 +2663,24 @@ fn wecom_daily(t: &Table, header_row: usize, ctx: &ImportContext) -> Result<Pars
         // Without the second header row nothing else can be found either: say that first.
         probs.missing_column(
             header_row + 1,
-            "上班1/打卡时间 and 下班1/打卡时间 (the second header row under 上班1, 下班1)",
+            said!(
+                "上班1/打卡时间 and 下班1/打卡时间 (the second header row under 上班1, 下班1)",
+                "上班1/打卡时间 与 下班1/打卡时间（上班1、下班1 下的第二行表头）"
+            ),
             &[],
         );
         return Err(ImportErrors(probs.list));
     }
     if date_col.is_none() {
-        probs.missing_column(header_row, "时间", &["日期".into()]);
+        probs.missing_column(header_row, Said::same("时间"), &["日期".into()]);
     }
     if account_col.is_none() && id_col.is_none() {
         probs.missing_column(
             header_row,
-            "账号 (the WeCom userid the 日报 identifies people by; or 基础信息/工号)",
+            said!(
+                "账号 (the WeCom userid the 日报 identifies people by; or 基础信息/工号)",
+                "账号（日报以企业微信 userid 识别人员；或 基础信息/工号）"
+            ),
             &["账号".to_string()],
         );
     }
@@ -2492,8 +2711,13 @@ fn wecom_daily(t: &Table, header_row: usize, ctx: &ImportContext) -> Result<Pars
                 probs.at(
                     row,
                     Some((date_col, "时间")),
-                    &format!("a date in {}-{:02}", ctx.year, ctx.month),
-                    format!("{d} (date outside the month)"),
+                    said!(
+                        "a date in {}-{:02}",
+                        "{}-{:02} 内的日期",
+                        ctx.year,
+                        ctx.month
+                    ),
+                    said!("{d} (date outside the month)", "{d}（不在本月）"),
                 );
                 continue;
             }
@@ -2501,8 +2725,11 @@ fn wecom_daily(t: &Table, header_row: usize, ctx: &ImportContext) -> Result<Pars
                 probs.at(
                     row,
                     Some((date_col, "时间")),
-                    "a date (2026/03/09 星期一, or an Excel date)",
-                    date_cell.shown(),
+                    said!(
+                        "a date (2026/03/09 星期一, or an Excel date)",
+                        "日期（2026/03/09 星期一，或 Excel 日期）"
+                    ),
+                    date_cell.said(),
                 );
                 continue;
             }
@@ -2538,8 +2765,11 @@ fn wecom_daily(t: &Table, header_row: usize, ctx: &ImportContext) -> Result<Pars
                 probs.at(
                     row,
                     Some((*i, head.as_str())),
-                    "a punch time (HH:MM[:SS], 次日 HH:MM, 前一日 HH:MM, 未打卡, --)",
-                    c.shown(),
+                    said!(
+                        "a punch time (HH:MM[:SS], 次日 HH:MM, 前一日 HH:MM, 未打卡, --)",
+                        "打卡时间（HH:MM[:SS]、次日 HH:MM、前一日 HH:MM、未打卡、--）"
+                    ),
+                    c.said(),
                 );
                 continue;
             };
@@ -2559,9 +2789,10 @@ fn wecom_daily(t: &Table, header_row: usize, ctx: &ImportContext) -> Result<Pars
                         .iter()
                         .find(|(_, d, _)| *d == Direction::Out)
                         .map(|(i, _, h)| (*i, h.as_str())),
-                    "a clock-out after the clock-in",
-                    format!(
+                    said!("a clock-out after the clock-in", "晚于上班打卡的下班打卡"),
+                    said!(
                         "clock-out {} before the clock-in {}",
+                        "下班打卡 {} 早于上班打卡 {}",
                         o.format("%m-%d %H:%M"),
                         i.format("%m-%d %H:%M")
                     ),
@@ -2582,8 +2813,8 @@ fn wecom_daily(t: &Table, header_row: usize, ctx: &ImportContext) -> Result<Pars
                         probs.at(
                             row,
                             Some((i, head)),
-                            "a whole number of at least 0",
-                            other.shown(),
+                            said!("a whole number of at least 0", "不小于 0 的整数"),
+                            other.said(),
                         );
                         0
                     }
@@ -2605,8 +2836,8 @@ fn wecom_daily(t: &Table, header_row: usize, ctx: &ImportContext) -> Result<Pars
                     probs.at(
                         row,
                         Some((*i, head)),
-                        "a number of at least 0",
-                        format!("the error value {e}"),
+                        said!("a number of at least 0", "不小于 0 的数"),
+                        said!("the error value {e}", "错误值 {e}"),
                     );
                     continue;
                 }
@@ -2616,8 +2847,8 @@ fn wecom_daily(t: &Table, header_row: usize, ctx: &ImportContext) -> Result<Pars
                         probs.at(
                             row,
                             Some((*i, head)),
-                            "a number of at least 0",
-                            other.shown(),
+                            said!("a number of at least 0", "不小于 0 的数"),
+                            other.said(),
                         );
                         continue;
                     }

@@ -8,7 +8,8 @@
 
 use std::time::Duration;
 
-use super::table::{ImportErrors, ImportProblem};
+use super::table::{ImportErrors, ImportProblem, Said};
+use crate::said;
 
 /// How long a parse may take.
 pub const PARSE_LIMIT: Duration = Duration::from_secs(30);
@@ -28,26 +29,32 @@ pub fn within<T: Send + 'static>(
         .spawn(move || {
             let _ = tx.send(parse());
         });
-    let refused = |found: String| {
-        ImportErrors(vec![ImportProblem {
-            sheet: "-".into(),
-            row: None,
-            column: None,
-            expected: format!("a file read within {} s", limit.as_secs()),
+    let secs = limit.as_secs();
+    let refused = |found: Said| {
+        ImportErrors(vec![ImportProblem::new(
+            "-",
+            None,
+            None,
+            said!("a file read within {secs} s", "{secs} 秒内读完的文件"),
             found,
-        }])
+        )])
     };
     if spawned.is_err() {
-        return Err(refused("no thread to read it on".into()));
+        return Err(refused(said!(
+            "no thread to read it on",
+            "没有可用于读取的线程"
+        )));
     }
     match rx.recv_timeout(limit) {
         Ok(result) => result,
-        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
-            Err(refused(format!("parsing exceeded {} s", limit.as_secs())))
-        }
-        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => Err(refused(
-            "the reader failed (a defect: please report the file)".into(),
-        )),
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => Err(refused(said!(
+            "parsing exceeded {secs} s",
+            "读取超过 {secs} 秒"
+        ))),
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => Err(refused(said!(
+            "the reader failed (a defect: please report the file)",
+            "读取程序出错（属软件缺陷：请报告该文件）"
+        ))),
     }
 }
 
@@ -70,13 +77,13 @@ mod tests {
         );
         assert_eq!(within(Duration::from_secs(5), || Ok(7)).unwrap(), 7);
         let own = within::<()>(Duration::from_secs(5), || {
-            Err(ImportErrors(vec![ImportProblem {
-                sheet: "考勤".into(),
-                row: Some(3),
-                column: None,
-                expected: "x".into(),
-                found: "y".into(),
-            }]))
+            Err(ImportErrors(vec![ImportProblem::new(
+                "考勤",
+                Some(3),
+                None,
+                Said::same("x"),
+                Said::same("y"),
+            )]))
         });
         assert_eq!(own.unwrap_err().0[0].row, Some(3));
         let panicked = within::<()>(Duration::from_secs(5), || panic!("a parser defect"));

@@ -14,8 +14,9 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use scheduler::demand::HistoryRow;
 
-use super::table::{column_letter, header_text, number, parse_date, Cell, Table};
+use super::table::{column_letter, header_text, number, parse_date, Cell, Said, Table};
 pub use super::table::{ImportErrors, ImportProblem};
+use crate::said;
 
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
 enum Col {
@@ -116,27 +117,22 @@ pub fn read(bytes: &[u8]) -> Result<Vec<HistoryRow>, ImportErrors> {
 /// [`read`] without the time bound.
 fn read_unbounded(bytes: &[u8]) -> Result<Vec<HistoryRow>, ImportErrors> {
     let table = super::table::read(bytes).map_err(|e| {
-        ImportErrors(vec![ImportProblem {
-            sheet: "-".into(),
-            row: None,
-            column: None,
-            expected: "a workbook or CSV file".into(),
-            found: e.to_string(),
-        }])
+        ImportErrors(vec![ImportProblem::new(
+            "-",
+            None,
+            None,
+            said!("a workbook or CSV file", "工作簿或 CSV 文件"),
+            e.said(),
+        )])
     })?;
     from_table(&table)
 }
 
 fn from_table(t: &Table) -> Result<Vec<HistoryRow>, ImportErrors> {
     let mut problems = Vec::new();
-    let problem =
-        |row: Option<usize>, column: Option<String>, expected: &str, found: String| ImportProblem {
-            sheet: t.sheet.clone(),
-            row,
-            column,
-            expected: expected.to_string(),
-            found,
-        };
+    let problem = |row: Option<usize>, column: Option<String>, expected: Said, found: Said| {
+        ImportProblem::new(t.sheet.clone(), row, column, expected, found)
+    };
     // The header row: the first row that names the date and the offered calls.
     let header = t.rows.iter().position(|(_, cells)| {
         let names: Vec<String> = cells.iter().map(header_text).collect();
@@ -148,8 +144,11 @@ fn from_table(t: &Table) -> Result<Vec<HistoryRow>, ImportErrors> {
         return Err(ImportErrors(vec![problem(
             None,
             None,
-            "a header row naming at least 日期 (date) and 呼入量 (offered)",
-            "no such row".into(),
+            said!(
+                "a header row naming at least 日期 (date) and 呼入量 (offered)",
+                "至少含有 日期 与 呼入量 的表头行"
+            ),
+            said!("no such row", "没有这样的行"),
         )]));
     };
     let (header_row, header_cells) = &t.rows[h];
@@ -162,8 +161,12 @@ fn from_table(t: &Table) -> Result<Vec<HistoryRow>, ImportErrors> {
                     problems.push(problem(
                         Some(*header_row),
                         Some(column_letter(i)),
-                        &format!("one column for {}", c.label()),
-                        format!("a second one (the first is column {})", column_letter(prev)),
+                        said!("one column for {}", "{}只有一列", c.label()),
+                        said!(
+                            "a second one (the first is column {})",
+                            "第二列（第一列为 {} 列）",
+                            column_letter(prev)
+                        ),
                     ));
                 }
             }
@@ -174,12 +177,13 @@ fn from_table(t: &Table) -> Result<Vec<HistoryRow>, ImportErrors> {
             problems.push(problem(
                 Some(*header_row),
                 None,
-                &format!(
+                said!(
                     "a column {} (or {})",
+                    "{}列（或 {}）",
                     c.label(),
                     c.aliases()[1..].join(", ")
                 ),
-                "none".into(),
+                said!("none", "没有"),
             ));
         }
     }
@@ -199,15 +203,15 @@ fn from_table(t: &Table) -> Result<Vec<HistoryRow>, ImportErrors> {
     let mut seen: BTreeMap<(NaiveDate, u32), usize> = BTreeMap::new();
     for (r, cells) in &t.rows[h + 1..] {
         let r = *r;
-        let mut bad = |c: Col, expected: &str, cell: &Cell| {
-            problems.push(problem(Some(r), Some(loc(c)), expected, cell.shown()));
+        let mut bad = |c: Col, expected: Said, cell: &Cell| {
+            problems.push(problem(Some(r), Some(loc(c)), expected, cell.said()));
         };
         let date = match parse_date(&at(cells, Col::Date)) {
             Some(d) => Some(d),
             None => {
                 bad(
                     Col::Date,
-                    "a date such as 2026-03-01",
+                    said!("a date such as 2026-03-01", "日期，如 2026-03-01"),
                     &at(cells, Col::Date),
                 );
                 None
@@ -218,7 +222,7 @@ fn from_table(t: &Table) -> Result<Vec<HistoryRow>, ImportErrors> {
             None => {
                 bad(
                     Col::Start,
-                    "an interval start such as 09:00",
+                    said!("an interval start such as 09:00", "时段开始时间，如 09:00"),
                     &at(cells, Col::Start),
                 );
                 None
@@ -229,7 +233,14 @@ fn from_table(t: &Table) -> Result<Vec<HistoryRow>, ImportErrors> {
             match number(&cell) {
                 Some(x) if x >= 0.0 && x.fract() == 0.0 && x <= u32::MAX as f64 => Some(x as u32),
                 _ => {
-                    bad(c, "a whole number of calls, 0 or more", &cell);
+                    bad(
+                        c,
+                        said!(
+                            "a whole number of calls, 0 or more",
+                            "话务量，不小于 0 的整数"
+                        ),
+                        &cell,
+                    );
                     None
                 }
             }
@@ -243,7 +254,11 @@ fn from_table(t: &Table) -> Result<Vec<HistoryRow>, ImportErrors> {
                 (Cell::Empty, _) if !needed => Some(None),
                 (_, Some(x)) if x >= 0.0 && x.is_finite() => Some(Some(x)),
                 _ => {
-                    bad(c, "seconds, a number 0 or more", &cell);
+                    bad(
+                        c,
+                        said!("seconds, a number 0 or more", "秒数，不小于 0"),
+                        &cell,
+                    );
                     None
                 }
             }
@@ -264,7 +279,11 @@ fn from_table(t: &Table) -> Result<Vec<HistoryRow>, ImportErrors> {
             match number(&cell) {
                 Some(x) if [15.0, 30.0, 60.0].contains(&x) => Some(Some(x as u32)),
                 _ => {
-                    bad(Col::Minutes, "15, 30 or 60 minutes", &cell);
+                    bad(
+                        Col::Minutes,
+                        said!("15, 30 or 60 minutes", "15、30 或 60 分钟"),
+                        &cell,
+                    );
                     None
                 }
             }
@@ -291,8 +310,12 @@ fn from_table(t: &Table) -> Result<Vec<HistoryRow>, ImportErrors> {
             problems.push(problem(
                 Some(r),
                 Some(loc(Col::Offered)),
-                &format!("at least answered + abandoned = {}", answered + abandoned),
-                format!("{offered} offered"),
+                said!(
+                    "at least answered + abandoned = {}",
+                    "不少于 接通 + 放弃 = {}",
+                    answered + abandoned
+                ),
+                said!("{offered} offered", "呼入 {offered}"),
             ));
             continue;
         }
@@ -300,11 +323,12 @@ fn from_table(t: &Table) -> Result<Vec<HistoryRow>, ImportErrors> {
             problems.push(problem(
                 Some(r),
                 None,
-                &format!(
+                said!(
                     "one row per date and interval (row {prev} has {date} {})",
+                    "每个日期和时段一行（第 {prev} 行已有 {date} {}）",
                     scheduler::demand::hhmm(start)
                 ),
-                "a duplicate".into(),
+                said!("a duplicate", "重复"),
             ));
             continue;
         }
@@ -321,7 +345,12 @@ fn from_table(t: &Table) -> Result<Vec<HistoryRow>, ImportErrors> {
         });
     }
     if rows.is_empty() && problems.is_empty() {
-        problems.push(problem(None, None, "at least one data row", "none".into()));
+        problems.push(problem(
+            None,
+            None,
+            said!("at least one data row", "至少一行数据"),
+            said!("none", "没有"),
+        ));
     }
     // Interval length when no column gives it: the smallest gap between starts on a date.
     if problems.is_empty() && rows.iter().any(|x| x.minutes == 0) {
@@ -345,10 +374,14 @@ fn from_table(t: &Table) -> Result<Vec<HistoryRow>, ImportErrors> {
             other => problems.push(problem(
                 None,
                 Some(loc(Col::Start)),
-                "interval starts 15, 30 or 60 minutes apart (or a column 时段长度分钟)",
-                other.map_or("a single interval per date".into(), |g| {
-                    format!("starts {g} minutes apart")
-                }),
+                said!(
+                    "interval starts 15, 30 or 60 minutes apart (or a column 时段长度分钟)",
+                    "时段开始时间间隔 15、30 或 60 分钟（或增加 时段长度分钟 列）"
+                ),
+                other.map_or_else(
+                    || said!("a single interval per date", "每个日期只有一个时段"),
+                    |g| said!("starts {g} minutes apart", "开始时间间隔 {g} 分钟"),
+                ),
             )),
         }
     }

@@ -164,6 +164,54 @@ pub enum Refused {
     },
 }
 
+impl Refused {
+    /// The reason in Chinese. Structural details (a zip offset, a record's size) stay as the
+    /// checker wrote them: they are for whoever repairs the file, and name its bytes.
+    #[must_use]
+    pub fn zh(&self) -> String {
+        match self {
+            Refused::TooLarge { size, limit } => {
+                format!("文件过大：{}，上限 {}", size_text(*size), size_text(*limit))
+            }
+            Refused::NotAWorkbook { detail } => format!("不是工作簿或文本文件：{detail}"),
+            Refused::Encrypted => "工作簿设有密码（已加密）：请在 Excel 中打开，清除密码（文件 → 信息 → 保护工作簿 → 用密码进行加密，清空）后重新保存".into(),
+            Refused::NotExcel { detail } => format!("不是 Excel 工作簿：{detail}"),
+            Refused::CorruptStructure { detail } => format!("工作簿结构已损坏：{detail}"),
+            Refused::ZipBomb { detail, .. } => format!("压缩内容解压后超出上限：{detail}"),
+            Refused::TooManyEntries { entries, limit } => {
+                format!("压缩包有 {entries} 个部件，上限 {limit} 个")
+            }
+            Refused::TooManyCells {
+                sheet,
+                rows,
+                cols,
+                limit,
+            } => format!(
+                "工作表 {sheet} 跨 {rows} 行 × {cols} 列（{} 个单元格），上限 {limit} 个单元格",
+                u128::from(*rows) * u128::from(*cols)
+            ),
+            Refused::WorkbookTooManyCells {
+                sheets,
+                cells,
+                limit,
+            } => format!(
+                "工作簿前 {sheets} 个工作表合计跨 {cells} 个单元格（读取时一并载入），上限 {limit} 个单元格"
+            ),
+            Refused::TooManyRows { sheet, row, limit } => {
+                format!("工作表 {sheet} 有第 {row} 行，上限 {limit} 行")
+            }
+            Refused::TooDeep { part, limit } => {
+                format!("{part} 的 XML 嵌套超过 {limit} 层")
+            }
+            Refused::TooManyStrings {
+                part,
+                declared,
+                found,
+            } => format!("{part} 声明 {declared} 个共享字符串，实际只有 {found} 个"),
+        }
+    }
+}
+
 fn size_text(n: u64) -> String {
     let (unit, name) = if n >= 1 << 30 {
         (1u64 << 30, "GB")

@@ -18,9 +18,10 @@ use rust_decimal::Decimal;
 
 use super::rows::{cell, text_of, who, Problems, StaffEntry};
 use super::table::{
-    header_text, normalise, number, parse_date, Cell, ImportErrors, ImportProblem, Table,
+    header_text, normalise, number, parse_date, Cell, ImportErrors, ImportProblem, Said, Table,
 };
 use crate::kpi::{AgentMonth, Feedback, FeedbackKind, Origin, QaSheet};
+use crate::said;
 
 /// Which kind of KPI file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -139,13 +140,16 @@ pub fn parse(
     month: u32,
 ) -> Result<KpiFile, ImportErrors> {
     let tables = super::table::read_all(bytes).map_err(|e| {
-        ImportErrors(vec![ImportProblem {
-            sheet: "-".into(),
-            row: None,
-            column: None,
-            expected: "an Excel workbook (.xlsx, .xls) or CSV file".into(),
-            found: e.to_string(),
-        }])
+        ImportErrors(vec![ImportProblem::new(
+            "-",
+            None,
+            None,
+            said!(
+                "an Excel workbook (.xlsx, .xls) or CSV file",
+                "Excel 工作簿（.xlsx、.xls）或 CSV 文件"
+            ),
+            e.said(),
+        )])
     })?;
     for t in &tables {
         for (row, cells) in t.rows.iter().take(10) {
@@ -173,17 +177,20 @@ pub fn parse(
             }
         }
     }
-    Err(ImportErrors(vec![ImportProblem {
-        sheet: tables
+    Err(ImportErrors(vec![ImportProblem::new(
+        tables
             .iter()
             .map(|t| t.sheet.clone())
             .collect::<Vec<_>>()
             .join(", "),
-        row: None,
-        column: None,
-        expected: "the headers of an agent report (工号/姓名, 接通率, 满意率, 按时回访数, 应回访数), QA sheets (录音编号, 日期, 工号/姓名, item scores, 总分) or commendations and complaints (日期, 工号/姓名, 类型, 是否属实, 内容) in the first 10 rows".into(),
-        found: "no such header row".into(),
-    }]))
+        None,
+        None,
+        said!(
+            "the headers of an agent report (工号/姓名, 接通率, 满意率, 按时回访数, 应回访数), QA sheets (录音编号, 日期, 工号/姓名, item scores, 总分) or commendations and complaints (日期, 工号/姓名, 类型, 是否属实, 内容) in the first 10 rows",
+            "前 10 行中应有以下表头之一：坐席报表（工号/姓名、接通率、满意率、按时回访数、应回访数）、质检表（录音编号、日期、工号/姓名、各项得分、总分）或表扬投诉表（日期、工号/姓名、类型、是否属实、内容）"
+        ),
+        said!("no such header row", "没有这样的表头行"),
+    )]))
 }
 
 struct Ctx<'a> {
@@ -227,7 +234,7 @@ impl Ctx<'_> {
 
     fn needs_person_column(&self, probs: &mut Problems<'_>) {
         if col(self.h, ID).is_none() && col(self.h, NAME).is_none() {
-            probs.missing_column(self.header_row, "工号 or 姓名", &[]);
+            probs.missing_column(self.header_row, said!("工号 or 姓名", "工号 或 姓名"), &[]);
         }
     }
 
@@ -240,13 +247,18 @@ impl Ctx<'_> {
                 probs.at(
                     row,
                     Some((i, "日期")),
-                    &format!("a date in {}-{:02}", self.year, self.month),
-                    format!("{d} (date outside the month)"),
+                    said!(
+                        "a date in {}-{:02}",
+                        "{}-{:02} 内的日期",
+                        self.year,
+                        self.month
+                    ),
+                    said!("{d} (date outside the month)", "{d}（不在本月）"),
                 );
                 None
             }
             None => {
-                probs.at(row, Some((i, "日期")), "a date", c.shown());
+                probs.at(row, Some((i, "日期")), said!("a date", "日期"), c.said());
                 None
             }
         }
@@ -280,8 +292,11 @@ fn num(
             probs.at(
                 row,
                 Some((i, header)),
-                "a number (text in a number cell is not read)",
-                c.shown(),
+                said!(
+                    "a number (text in a number cell is not read)",
+                    "数字（数字单元格中的文本不予读取）"
+                ),
+                c.said(),
             );
             Err(())
         }
@@ -312,8 +327,8 @@ fn percent(
         probs.at(
             row,
             i.map(|i| (i, header)),
-            "a percentage from 0 to 100",
-            format!("{v}"),
+            said!("a percentage from 0 to 100", "0 至 100 的百分数"),
+            Said::same(v.to_string()),
         );
         return Err(());
     }
@@ -334,8 +349,8 @@ fn count(
         probs.at(
             row,
             i.map(|i| (i, header)),
-            "a whole number of at least 0",
-            format!("{v}"),
+            said!("a whole number of at least 0", "不小于 0 的整数"),
+            Said::same(v.to_string()),
         );
         return Err(());
     }
@@ -385,8 +400,8 @@ fn agent_report(ctx: &Ctx<'_>) -> Result<KpiFile, ImportErrors> {
                 probs.at(
                     row,
                     col(h, CB_ON_TIME).map(|i| (i, "按时回访数")),
-                    &format!("at most the callbacks due ({d})"),
-                    format!("{o}"),
+                    said!("at most the callbacks due ({d})", "不超过应回访数（{d}）"),
+                    Said::same(o.to_string()),
                 );
                 continue;
             }
@@ -395,8 +410,11 @@ fn agent_report(ctx: &Ctx<'_>) -> Result<KpiFile, ImportErrors> {
             probs.at(
                 row,
                 None,
-                &format!("one row per person ({employee})"),
-                format!("a duplicate row (also row {first})"),
+                said!("one row per person ({employee})", "每人一行（{employee}）"),
+                said!(
+                    "a duplicate row (also row {first})",
+                    "重复行（与第 {first} 行重复）"
+                ),
             );
             continue;
         }
@@ -419,7 +437,7 @@ fn qa(ctx: &Ctx<'_>) -> Result<KpiFile, ImportErrors> {
     let h = ctx.h;
     ctx.needs_person_column(&mut probs);
     if col(h, DATE).is_none() {
-        probs.missing_column(ctx.header_row, "日期", &[]);
+        probs.missing_column(ctx.header_row, Said::same("日期"), &[]);
     }
     let known: BTreeSet<usize> = [ID, NAME, RECORDING, DATE, TOTAL, COMMENT]
         .iter()
@@ -439,7 +457,11 @@ fn qa(ctx: &Ctx<'_>) -> Result<KpiFile, ImportErrors> {
         .filter_map(|(i, c)| text_of(c).map(|t| (i, t)))
         .collect();
     if items.is_empty() && col(h, TOTAL).is_none() {
-        probs.missing_column(ctx.header_row, "评分项 (item scores) or 总分", &[]);
+        probs.missing_column(
+            ctx.header_row,
+            said!("评分项 (item scores) or 总分", "评分项 或 总分"),
+            &[],
+        );
     }
     if !probs.list.is_empty() {
         return Err(ImportErrors(probs.list));
@@ -456,8 +478,8 @@ fn qa(ctx: &Ctx<'_>) -> Result<KpiFile, ImportErrors> {
             probs.at(
                 row,
                 Some((rec_col, "录音编号")),
-                "a recording id",
-                "an empty cell".into(),
+                said!("a recording id", "录音编号"),
+                Cell::Empty.said(),
             );
         }
         let mut scores = Vec::new();
@@ -469,13 +491,18 @@ fn qa(ctx: &Ctx<'_>) -> Result<KpiFile, ImportErrors> {
                     probs.at(
                         row,
                         Some((*i, name)),
-                        "a score of at least 0",
-                        format!("{v}"),
+                        said!("a score of at least 0", "不小于 0 的得分"),
+                        Said::same(v.to_string()),
                     );
                     bad = true;
                 }
                 Ok(None) => {
-                    probs.at(row, Some((*i, name)), "a score", "an empty cell".into());
+                    probs.at(
+                        row,
+                        Some((*i, name)),
+                        said!("a score", "得分"),
+                        Cell::Empty.said(),
+                    );
                     bad = true;
                 }
                 Err(()) => bad = true,
@@ -489,8 +516,11 @@ fn qa(ctx: &Ctx<'_>) -> Result<KpiFile, ImportErrors> {
                 probs.at(
                     row,
                     col(h, TOTAL).map(|i| (i, "总分")),
-                    &format!("the sum of the item scores ({sum})"),
-                    format!("{t}"),
+                    said!(
+                        "the sum of the item scores ({sum})",
+                        "各项得分之和（{sum}）"
+                    ),
+                    Said::same(t.to_string()),
                 );
                 continue;
             }
@@ -500,8 +530,8 @@ fn qa(ctx: &Ctx<'_>) -> Result<KpiFile, ImportErrors> {
                 probs.at(
                     row,
                     col(h, TOTAL).map(|i| (i, "总分")),
-                    "a total score",
-                    "an empty cell".into(),
+                    said!("a total score", "总分"),
+                    Cell::Empty.said(),
                 );
                 continue;
             }
@@ -510,8 +540,8 @@ fn qa(ctx: &Ctx<'_>) -> Result<KpiFile, ImportErrors> {
             probs.at(
                 row,
                 col(h, TOTAL).map(|i| (i, "总分")),
-                "a total of at most 100",
-                format!("{total}"),
+                said!("a total of at most 100", "不超过 100 的总分"),
+                Said::same(total.to_string()),
             );
             continue;
         }
@@ -525,8 +555,14 @@ fn qa(ctx: &Ctx<'_>) -> Result<KpiFile, ImportErrors> {
             probs.at(
                 row,
                 Some((rec_col, "录音编号")),
-                &format!("each recording once ({recording})"),
-                format!("a duplicate recording (also row {first})"),
+                said!(
+                    "each recording once ({recording})",
+                    "录音编号不重复（{recording}）"
+                ),
+                said!(
+                    "a duplicate recording (also row {first})",
+                    "重复的录音（与第 {first} 行重复）"
+                ),
             );
             continue;
         }
@@ -568,8 +604,8 @@ fn feedback(ctx: &Ctx<'_>) -> Result<KpiFile, ImportErrors> {
             probs.at(
                 row,
                 Some((kind_col, "类型")),
-                "表扬 or 投诉",
-                cell(cells, Some(kind_col)).shown(),
+                said!("表扬 or 投诉", "表扬 或 投诉"),
+                cell(cells, Some(kind_col)).said(),
             );
             None
         };
@@ -579,7 +615,12 @@ fn feedback(ctx: &Ctx<'_>) -> Result<KpiFile, ImportErrors> {
                 Some("是" | "属实" | "有效" | "yes" | "true") => Ok(true),
                 Some("否" | "不属实" | "无效" | "no" | "false") => Ok(false),
                 _ => {
-                    probs.at(row, Some((i, "是否属实")), "是 or 否", c.shown());
+                    probs.at(
+                        row,
+                        Some((i, "是否属实")),
+                        said!("是 or 否", "是 或 否"),
+                        c.said(),
+                    );
                     Err(())
                 }
             },

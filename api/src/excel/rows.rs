@@ -1,7 +1,8 @@
 //! Row-level helpers shared by the importers: located problems, the person a row names
 //! (by employee id and/or name against the staff list), cell access.
 
-use super::table::{column_letter, Cell, ImportProblem};
+use super::table::{column_letter, Cell, ImportProblem, Said};
+use crate::said;
 
 /// A person the import may name.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -54,35 +55,41 @@ impl<'a> Problems<'a> {
     }
 
     /// A problem at a row (and column: index and header).
-    pub fn at(&mut self, row: usize, col: Option<(usize, &str)>, expected: &str, found: String) {
-        self.list.push(ImportProblem {
-            sheet: self.sheet.to_string(),
-            row: Some(row),
-            column: col.map(|(i, h)| format!("{} ({h})", column_letter(i))),
-            expected: expected.to_string(),
+    pub fn at(&mut self, row: usize, col: Option<(usize, &str)>, expected: Said, found: Said) {
+        self.list.push(ImportProblem::new(
+            self.sheet,
+            Some(row),
+            col.map(|(i, h)| format!("{} ({h})", column_letter(i))),
+            expected,
             found,
-        });
+        ));
     }
 
     /// A column the header row lacks.
-    pub fn missing_column(&mut self, row: usize, label: &str, aliases: &[String]) {
+    /// `label` names the column in both languages (a header alone: [`Said::same`]).
+    pub fn missing_column(&mut self, row: usize, label: Said, aliases: &[String]) {
         let others: Vec<&str> = aliases
             .iter()
             .map(String::as_str)
-            .filter(|a| *a != label)
+            .filter(|a| *a != label.en)
             .collect();
+        let (en, zh) = (&label.en, &label.zh);
         let expected = if others.is_empty() {
-            format!("a column headed {label}")
+            said!("a column headed {en}", "表头为 {zh} 的列")
         } else {
-            format!("a column headed {label} (or {})", others.join(", "))
+            let others = others.join(", ");
+            said!(
+                "a column headed {en} (or {others})",
+                "表头为 {zh} 的列（或 {others}）"
+            )
         };
-        self.list.push(ImportProblem {
-            sheet: self.sheet.to_string(),
-            row: Some(row),
-            column: None,
+        self.list.push(ImportProblem::new(
+            self.sheet,
+            Some(row),
+            None,
             expected,
-            found: "no such column in the header row".into(),
-        });
+            said!("no such column in the header row", "表头行中没有这一列"),
+        ));
     }
 }
 
@@ -109,8 +116,13 @@ pub fn who(
                     probs.at(
                         row,
                         Some((col, "姓名")),
-                        &format!("the name of employee {} ({})", s.id, s.name),
-                        format!("\"{n}\""),
+                        said!(
+                            "the name of employee {} ({})",
+                            "员工 {} 的姓名（{}）",
+                            s.id,
+                            s.name
+                        ),
+                        said!("\"{n}\"", "“{n}”"),
                     );
                     return None;
                 }
@@ -122,8 +134,8 @@ pub fn who(
             probs.at(
                 row,
                 Some((col, "工号")),
-                "an employee id from the staff list",
-                format!("unknown employee \"{idt}\""),
+                said!("an employee id from the staff list", "花名册中的工号"),
+                said!("unknown employee \"{idt}\"", "查无此人“{idt}”"),
             );
             return None;
         }
@@ -137,8 +149,8 @@ pub fn who(
                     probs.at(
                         row,
                         Some((col, "姓名")),
-                        "a name from the staff list",
-                        format!("unknown employee \"{n}\""),
+                        said!("a name from the staff list", "花名册中的姓名"),
+                        said!("unknown employee \"{n}\"", "查无此人“{n}”"),
                     );
                     None
                 }
@@ -147,8 +159,15 @@ pub fn who(
                     probs.at(
                         row,
                         Some((col, "姓名")),
-                        "a name held by one person, or an employee id column",
-                        format!("\"{n}\" is the name of {}", ids.join(", ")),
+                        said!(
+                            "a name held by one person, or an employee id column",
+                            "只属于一人的姓名，或增加工号列"
+                        ),
+                        said!(
+                            "\"{n}\" is the name of {}",
+                            "“{n}”是 {} 多人的姓名",
+                            ids.join(", ")
+                        ),
                     );
                     None
                 }
@@ -156,7 +175,12 @@ pub fn who(
         }
         _ => {
             let col = id.or(name).map(|(i, _)| (i, "工号/姓名"));
-            probs.at(row, col, "an employee id or name", "an empty cell".into());
+            probs.at(
+                row,
+                col,
+                said!("an employee id or name", "工号或姓名"),
+                Cell::Empty.said(),
+            );
             None
         }
     }
@@ -275,13 +299,14 @@ pub fn who_with_clock_id(
                     probs.at(
                         row,
                         Some((col, "姓名")),
-                        &format!(
+                        said!(
                             "the name of {} {} ({} {vid})",
+                            "{} {} 的姓名（{} {vid}）",
                             s.id,
                             s.name,
                             vendor.column()
                         ),
-                        format!("\"{n}\""),
+                        said!("\"{n}\"", "“{n}”"),
                     );
                     return None;
                 }
@@ -315,6 +340,7 @@ pub fn who_with_clock_id(
                     p.found,
                     vendor.column()
                 );
+                p.found_zh = format!("{}（{} {vid} 也不在花名册中）", p.found_zh, vendor.column());
             }
         }
     }

@@ -24,8 +24,11 @@ use chrono::{Months, NaiveDate};
 use scheduler::{Employee, Site};
 
 use super::rows::{cell, text_of, Problems};
-use super::table::{header_text, normalise, parse_date, read, Cell, ImportErrors, ImportProblem};
+use super::table::{
+    header_text, normalise, parse_date, read, Cell, ImportErrors, ImportProblem, Said,
+};
 use crate::hr::{check_bank_account, check_resident_id, HrRecord, RESIDENT_ID_CARD};
+use crate::said;
 
 /// One person read from the staff list.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -207,7 +210,12 @@ const ROLE_LABELS: [(&str, &[&str]); 6] = [
     ("analyst", &["数据分析员"]),
 ];
 
-const DATE_TEXT: &str = "a date (an Excel date, or text 2026-01-01 / 2026/1/1)";
+fn date_text() -> Said {
+    said!(
+        "a date (an Excel date, or text 2026-01-01 / 2026/1/1)",
+        "日期（Excel 日期，或文本 2026-01-01 / 2026/1/1）"
+    )
+}
 
 fn col(h: &[String], f: &Field) -> Option<usize> {
     f.aliases.iter().find_map(|n| {
@@ -292,8 +300,8 @@ impl Ctx<'_> {
             probs.at(
                 row,
                 self.at(i),
-                &format!("a value ({} is required)", f.label),
-                "an empty cell".into(),
+                said!("a value ({} is required)", "一个值（{}为必填）", f.label),
+                Cell::Empty.said(),
             );
         }
         got
@@ -310,7 +318,12 @@ impl Ctx<'_> {
         let (i, c) = self.required(cells, f, row, probs)?;
         let t = text_of(c);
         if t.is_none() {
-            probs.at(row, self.at(i), &format!("text ({})", f.label), c.shown());
+            probs.at(
+                row,
+                self.at(i),
+                said!("text ({})", "文本（{}）", f.label),
+                c.said(),
+            );
         }
         t
     }
@@ -330,11 +343,12 @@ impl Ctx<'_> {
                 probs.at(
                     row,
                     self.at(i),
-                    &format!(
+                    said!(
                         "the {} as text: format the column as 文本 (Text) and type it again, because Excel keeps only 15 digits of a number (and drops a leading 0 and a final X)",
+                        "文本格式的{}：请把该列设为“文本”格式后重新输入，因为 Excel 数字只保留 15 位有效数字（并会丢掉开头的 0 和末尾的 X）",
                         f.label
                     ),
-                    format!("the number {}", c.shown()),
+                    said!("the number {}", "数字 {}", c.shown()),
                 );
                 None
             }
@@ -342,8 +356,8 @@ impl Ctx<'_> {
                 probs.at(
                     row,
                     self.at(i),
-                    &format!("text ({})", f.label),
-                    other.shown(),
+                    said!("text ({})", "文本（{}）", f.label),
+                    other.said(),
                 );
                 None
             }
@@ -369,8 +383,11 @@ impl Ctx<'_> {
                 probs.at(
                     row,
                     self.at(i),
-                    "是 or 否 (yes/no, true/false, 1/0; empty = 否)",
-                    c.shown(),
+                    said!(
+                        "是 or 否 (yes/no, true/false, 1/0; empty = 否)",
+                        "是 或 否（yes/no、true/false、1/0；空 = 否）"
+                    ),
+                    c.said(),
                 );
                 Err(())
             }
@@ -383,7 +400,7 @@ impl Ctx<'_> {
         cells: &[Cell],
         f: &Field,
         range: std::ops::RangeInclusive<u32>,
-        expected: &str,
+        expected: Said,
         row: usize,
         probs: &mut Problems<'_>,
     ) -> Result<Option<u32>, ()> {
@@ -404,13 +421,16 @@ impl Ctx<'_> {
             probs.at(
                 row,
                 self.at(i),
-                &format!("{expected} (text in a number cell is not read)"),
-                c.shown(),
+                Said::new(
+                    format!("{} (text in a number cell is not read)", expected.en),
+                    format!("{}（数字单元格中的文本不予读取）", expected.zh),
+                ),
+                c.said(),
             );
             return Err(());
         };
         if n.fract() != 0.0 || n < f64::from(*range.start()) || n > f64::from(*range.end()) {
-            probs.at(row, self.at(i), expected, format!("{n}"));
+            probs.at(row, self.at(i), expected, Said::same(format!("{n}")));
             return Err(());
         }
         Ok(Some(n as u32))
@@ -441,15 +461,24 @@ impl Ctx<'_> {
                     probs.at(
                         row,
                         self.at(i),
-                        &format!("roles separated by 、 or , from: {}", known.join(", ")),
-                        format!("unknown role \"{word}\""),
+                        said!(
+                            "roles separated by 、 or , from: {}",
+                            "以 、 或 , 分隔的角色，可选：{}",
+                            known.join(", ")
+                        ),
+                        said!("unknown role \"{word}\"", "未知角色“{word}”"),
                     );
                     ok = false;
                 }
             }
         }
         if ok && roles.is_empty() {
-            probs.at(row, self.at(i), "at least one role", c.shown());
+            probs.at(
+                row,
+                self.at(i),
+                said!("at least one role", "至少一个角色"),
+                c.said(),
+            );
             ok = false;
         }
         ok.then_some(roles)
@@ -488,8 +517,12 @@ impl Ctx<'_> {
                     probs.at(
                         row,
                         self.at(i),
-                        &format!("shift codes of the site: {}", codes.join(", ")),
-                        format!("unknown shift \"{word}\""),
+                        said!(
+                            "shift codes of the site: {}",
+                            "本站点的班次代码：{}",
+                            codes.join(", ")
+                        ),
+                        said!("unknown shift \"{word}\"", "未知班次“{word}”"),
                     );
                     ok = false;
                 }
@@ -524,8 +557,8 @@ impl Ctx<'_> {
                 probs.at(
                     row,
                     self.at(i),
-                    &format!("a pay position: {}", known.join(", ")),
-                    c.shown(),
+                    said!("a pay position: {}", "薪酬岗位：{}", known.join(", ")),
+                    c.said(),
                 );
                 Err(())
             }
@@ -550,21 +583,24 @@ impl Ctx<'_> {
         match date_of(c) {
             Some(d) => Ok(Some((i, d))),
             None => {
-                probs.at(row, self.at(i), DATE_TEXT, c.shown());
+                probs.at(row, self.at(i), date_text(), c.said());
                 Err(())
             }
         }
     }
 }
 
-fn not_a_table(found: String) -> ImportErrors {
-    ImportErrors(vec![ImportProblem {
-        sheet: "-".into(),
-        row: None,
-        column: None,
-        expected: "an Excel workbook (.xlsx, .xls) or CSV file".into(),
+fn not_a_table(found: Said) -> ImportErrors {
+    ImportErrors(vec![ImportProblem::new(
+        "-",
+        None,
+        None,
+        said!(
+            "an Excel workbook (.xlsx, .xls) or CSV file",
+            "Excel 工作簿（.xlsx、.xls）或 CSV 文件"
+        ),
         found,
-    }])
+    )])
 }
 
 /// Sort key of a problem: row, then column (letters by length, then alphabetically).
@@ -596,7 +632,7 @@ pub fn parse_staff(
     site: &Site,
     today: NaiveDate,
 ) -> Result<(String, Vec<StaffImportRow>), ImportErrors> {
-    let table = read(bytes).map_err(|e| not_a_table(e.to_string()))?;
+    let table = read(bytes).map_err(|e| not_a_table(e.said()))?;
     let sheet = table.sheet.clone();
     // The header row: the one of the first 10 that names the most known columns.
     let header = table
@@ -621,16 +657,17 @@ pub fn parse_staff(
             .filter(|f| f.required)
             .map(|f| f.label)
             .collect();
-        return Err(ImportErrors(vec![ImportProblem {
+        let labels = labels.join(", ");
+        return Err(ImportErrors(vec![ImportProblem::new(
             sheet,
-            row: None,
-            column: None,
-            expected: format!(
-                "a header row with {} in the first 10 rows",
-                labels.join(", ")
+            None,
+            None,
+            said!(
+                "a header row with {labels} in the first 10 rows",
+                "前 10 行中含有 {labels} 的表头行"
             ),
-            found: "no such header row".into(),
-        }]));
+            said!("no such header row", "没有这样的表头行"),
+        )]));
     };
     let ctx = Ctx {
         site,
@@ -646,7 +683,7 @@ pub fn parse_staff(
     for f in FIELDS.iter().filter(|f| f.required) {
         if ctx.col(f).is_none() {
             let aliases: Vec<String> = f.aliases.iter().map(|a| (*a).to_string()).collect();
-            probs.missing_column(ctx.header_row, f.label, &aliases);
+            probs.missing_column(ctx.header_row, Said::same(f.label), &aliases);
         }
     }
     if !probs.list.is_empty() {
@@ -669,25 +706,28 @@ pub fn parse_staff(
         }
     }
     if out.is_empty() && probs.list.is_empty() {
-        probs.list.push(ImportProblem {
-            sheet: sheet.clone(),
-            row: Some(ctx.header_row),
-            column: None,
-            expected: "at least one person below the header row".into(),
-            found: "no rows".into(),
-        });
+        probs.list.push(ImportProblem::new(
+            sheet.clone(),
+            Some(ctx.header_row),
+            None,
+            said!(
+                "at least one person below the header row",
+                "表头行下至少一名员工"
+            ),
+            said!("no rows", "没有数据行"),
+        ));
     }
     // The HR record's own check, as a last net (the cells were checked one by one above).
     if probs.list.is_empty() {
         for r in &out {
             if let Err(e) = r.hr.check() {
-                probs.list.push(ImportProblem {
-                    sheet: sheet.clone(),
-                    row: Some(r.row),
-                    column: None,
-                    expected: "a valid HR record".into(),
-                    found: e.to_string(),
-                });
+                probs.list.push(ImportProblem::new(
+                    sheet.clone(),
+                    Some(r.row),
+                    None,
+                    said!("a valid HR record", "有效的人事档案"),
+                    Said::same(e.to_string()),
+                ));
             }
         }
     }
@@ -700,13 +740,17 @@ pub fn parse_staff(
                 .iter()
                 .find(|r| names(&msg, &r.employee.id))
                 .map(|r| r.row);
-            probs.list.push(ImportProblem {
-                sheet: sheet.clone(),
+            probs.list.push(ImportProblem::new(
+                sheet.clone(),
                 row,
-                column: None,
-                expected: format!("a staff list the site {} accepts", site.name),
-                found: msg,
-            });
+                None,
+                said!(
+                    "a staff list the site {} accepts",
+                    "站点 {} 可接受的花名册",
+                    site.name
+                ),
+                Said::same(msg),
+            ));
         }
     }
     if probs.list.is_empty() {
@@ -733,14 +777,24 @@ fn parse_row(
             probs.at(
                 row,
                 ctx.at(i),
-                &format!("each 工号 once ({id})"),
-                format!("a duplicate (also row {first})"),
+                said!("each 工号 once ({id})", "工号不重复（{id}）"),
+                said!(
+                    "a duplicate (also row {first})",
+                    "重复（与第 {first} 行重复）"
+                ),
             );
         }
     }
     let name = ctx.text(cells, &NAME, row, probs);
     let roles = ctx.roles(cells, row, probs);
-    let team = ctx.whole(cells, &TEAM, 1..=4, "a team number from 1 to 4", row, probs);
+    let team = ctx.whole(
+        cells,
+        &TEAM,
+        1..=4,
+        said!("a team number from 1 to 4", "1 至 4 的班组号"),
+        row,
+        probs,
+    );
     let reserve = ctx.flag(cells, &RESERVE, row, probs);
     let shifts = ctx.shifts(cells, row, probs);
     let working_days_only = ctx.flag(cells, &WORKING_DAYS_ONLY, row, probs);
@@ -749,7 +803,7 @@ fn parse_row(
         cells,
         &GRADE,
         1..=u32::MAX,
-        "a whole number of at least 1",
+        said!("a whole number of at least 1", "不小于 1 的整数"),
         row,
         probs,
     );
@@ -767,8 +821,8 @@ fn parse_row(
                 probs.at(
                     row,
                     ctx.at(i),
-                    &format!("one of {}", known.join(" ")),
-                    c.shown(),
+                    said!("one of {}", "以下之一：{}", known.join(" ")),
+                    c.said(),
                 );
                 Err(())
             }
@@ -794,7 +848,10 @@ fn parse_row(
         cells,
         &TYPING,
         0..=400,
-        "characters a minute, a whole number from 0 to 400",
+        said!(
+            "characters a minute, a whole number from 0 to 400",
+            "每分钟字数，0 至 400 的整数"
+        ),
         row,
         probs,
     );
@@ -811,8 +868,11 @@ fn parse_row(
                 probs.at(
                     row,
                     ctx.at(i),
-                    &format!("each {id_type} number once"),
-                    format!("\"{n}\", a duplicate (also row {first})"),
+                    said!("each {id_type} number once", "{id_type}号码不重复"),
+                    said!(
+                        "\"{n}\", a duplicate (also row {first})",
+                        "“{n}”重复（与第 {first} 行重复）"
+                    ),
                 );
                 return None;
             }
@@ -822,7 +882,10 @@ fn parse_row(
                     probs.at(
                         row,
                         ctx.at(i),
-                        "a resident ID number (GB 11643-1999: 17 digits, birth date, check character)",
+                        said!(
+                            "a resident ID number (GB 11643-1999: 17 digits, birth date, check character)",
+                            "居民身份证号码（GB 11643-1999：17 位数字、出生日期、校验码）"
+                        ),
                         m,
                     );
                     return None;
@@ -832,8 +895,12 @@ fn parse_row(
                     probs.at(
                         row,
                         ctx.at(i),
-                        &format!("a birth date (digits 7-14) not after today ({})", ctx.today),
-                        format!("\"{n}\": born {b}"),
+                        said!(
+                            "a birth date (digits 7-14) not after today ({})",
+                            "不晚于今天（{}）的出生日期（第 7-14 位）",
+                            ctx.today
+                        ),
+                        said!("\"{n}\": born {b}", "“{n}”：出生于 {b}"),
                     );
                     return None;
                 }
@@ -853,7 +920,10 @@ fn parse_row(
                     probs.at(
                         row,
                         ctx.at(i),
-                        "a bank account number of 16 to 19 digits",
+                        said!(
+                            "a bank account number of 16 to 19 digits",
+                            "16 至 19 位的银行账号"
+                        ),
                         m,
                     );
                     None
@@ -867,8 +937,11 @@ fn parse_row(
             probs.at(
                 row,
                 ctx.at(*i),
-                &format!("a last day employed on or after the hire date {h}"),
-                format!("{l}"),
+                said!(
+                    "a last day employed on or after the hire date {h}",
+                    "不早于入职日期 {h} 的最后在职日"
+                ),
+                Said::same(l.to_string()),
             );
             return None;
         }
@@ -880,8 +953,11 @@ fn parse_row(
             probs.at(
                 row,
                 ctx.at(*i),
-                &format!("a hire date on or after the 16th birthday ({sixteen}) by the ID number"),
-                format!("{h}"),
+                said!(
+                    "a hire date on or after the 16th birthday ({sixteen}) by the ID number",
+                    "不早于（按身份证号码推算的）16 周岁生日 {sixteen} 的入职日期"
+                ),
+                Said::same(h.to_string()),
             );
             return None;
         }

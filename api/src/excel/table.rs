@@ -36,7 +36,28 @@ impl Cell {
             Cell::Error(e) => format!("the error value {e}"),
         }
     }
+
+    /// How the cell reads in an error message on a Chinese page.
+    pub fn shown_zh(&self) -> String {
+        match self {
+            Cell::Empty => "空单元格".into(),
+            Cell::Text(t) => format!("“{t}”"),
+            Cell::Number(n) => format!("{n}"),
+            Cell::Date(d) => format!("日期序号 {d}"),
+            Cell::Error(e) => format!("错误值 {e}"),
+        }
+    }
+
+    /// [`Cell::shown`] in both languages.
+    pub fn said(&self) -> Said {
+        Said {
+            en: self.shown(),
+            zh: self.shown_zh(),
+        }
+    }
 }
+
+pub use crate::said::Said;
 
 /// The rows of the file's first sheet (or of the CSV).
 #[derive(Debug, Clone, PartialEq)]
@@ -96,6 +117,29 @@ pub enum TableError {
     /// large, too many cells, …
     #[error("file refused, the workbook cannot be read: {0}")]
     Refused(super::guard::Refused),
+}
+
+impl TableError {
+    /// The error in both languages.
+    #[must_use]
+    pub fn said(&self) -> Said {
+        let zh = match self {
+            TableError::NotATable => {
+                "既不是工作簿（xlsx、xls、xlsb、ods），也不是 UTF-8 编码的 CSV 文本".to_string()
+            }
+            TableError::Empty => "文件是空的（0 字节）：请重新导出".into(),
+            TableError::Workbook(e) => format!("工作簿无法读取：{e}"),
+            TableError::NoSheet => "工作簿中没有工作表".into(),
+            TableError::TextNamedAsWorkbook { name } => format!(
+                "{name} 以工作簿命名，内容却是文本：请在 Excel 中重新另存为 .xlsx，或将 CSV 文件命名为 .csv"
+            ),
+            TableError::Refused(r) => format!("文件被拒收，工作簿无法读取：{}", r.zh()),
+        };
+        Said {
+            en: self.to_string(),
+            zh,
+        }
+    }
 }
 
 /// Reads the first sheet of a workbook, or CSV text.
@@ -402,10 +446,75 @@ pub struct ImportProblem {
     pub row: Option<usize>,
     /// Column letter and header, if about a column.
     pub column: Option<String>,
-    /// What was expected.
+    /// What was expected (English).
     pub expected: String,
-    /// What was found.
+    /// What was found (English).
     pub found: String,
+    /// What was expected, in Chinese.
+    pub expected_zh: String,
+    /// What was found, in Chinese.
+    pub found_zh: String,
+}
+
+impl ImportProblem {
+    /// A problem at a place, saying what was expected and found in both languages.
+    pub fn new(
+        sheet: impl Into<String>,
+        row: Option<usize>,
+        column: Option<String>,
+        expected: Said,
+        found: Said,
+    ) -> Self {
+        ImportProblem {
+            sheet: sheet.into(),
+            row,
+            column,
+            expected: expected.en,
+            found: found.en,
+            expected_zh: expected.zh,
+            found_zh: found.zh,
+        }
+    }
+
+    /// What was expected, in a page language.
+    #[must_use]
+    pub fn expected_in(&self, lang: &str) -> &str {
+        if lang == "zh" && !self.expected_zh.is_empty() {
+            &self.expected_zh
+        } else {
+            &self.expected
+        }
+    }
+
+    /// What was found, in a page language.
+    #[must_use]
+    pub fn found_in(&self, lang: &str) -> &str {
+        if lang == "zh" && !self.found_zh.is_empty() {
+            &self.found_zh
+        } else {
+            &self.found
+        }
+    }
+
+    /// The whole problem as one line in a page language (English: as [`Display`]).
+    #[must_use]
+    pub fn line_in(&self, lang: &str) -> String {
+        if lang != "zh" {
+            return self.to_string();
+        }
+        let mut s = format!("工作表 {}", self.sheet);
+        if let Some(r) = self.row {
+            s += &format!(" 第 {r} 行");
+        }
+        if let Some(c) = &self.column {
+            s += &format!(" {c} 列");
+        }
+        s + &format!(
+            "：应为{}，实为{}",
+            self.expected_in(lang),
+            self.found_in(lang)
+        )
+    }
 }
 
 impl std::fmt::Display for ImportProblem {
@@ -425,6 +534,22 @@ impl std::fmt::Display for ImportProblem {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{} problem(s) in the file:\n{}", .0.len(), .0.iter().map(|p| format!("  {p}")).collect::<Vec<_>>().join("\n"))]
 pub struct ImportErrors(pub Vec<ImportProblem>);
+
+impl ImportErrors {
+    /// All the problems in a page language, one per line after a heading.
+    #[must_use]
+    pub fn text_in(&self, lang: &str) -> String {
+        if lang != "zh" {
+            return self.to_string();
+        }
+        let lines: Vec<String> = self
+            .0
+            .iter()
+            .map(|p| format!("  {}", p.line_in(lang)))
+            .collect();
+        format!("文件有 {} 处问题：\n{}", self.0.len(), lines.join("\n"))
+    }
+}
 
 /// A header cell as matching text ([`normalise`]d); non-text headers read as empty.
 pub fn header_text(c: &Cell) -> String {

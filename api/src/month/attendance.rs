@@ -107,6 +107,17 @@ pub struct Loss {
     pub incoming: usize,
 }
 
+impl Loss {
+    /// The loss in Chinese, for Chinese pages.
+    #[must_use]
+    pub fn zh(&self) -> String {
+        format!(
+            "{} {}：已存 {} 条日考勤记录 → 文件中 {} 条",
+            self.employee, self.name, self.stored, self.incoming
+        )
+    }
+}
+
 impl std::fmt::Display for Loss {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(

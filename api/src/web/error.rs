@@ -79,6 +79,28 @@ impl AppError {
         }
     }
 
+    /// 422 for a refused upload: every problem located, the message in the page's language;
+    /// the JSON lists each problem in both (`expected`/`found` English, `expected_zh`/`found_zh`
+    /// Chinese).
+    pub fn import(problems: &crate::excel::table::ImportErrors, lang: &str) -> Self {
+        let list: Vec<serde_json::Value> = problems
+            .0
+            .iter()
+            .map(|p| {
+                serde_json::json!({
+                    "sheet": p.sheet, "row": p.row, "column": p.column,
+                    "expected": p.expected, "found": p.found,
+                    "expected_zh": p.expected_zh, "found_zh": p.found_zh,
+                })
+            })
+            .collect();
+        Self::detailed(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            problems.text_in(lang),
+            serde_json::json!({"stored": false, "problems": list}),
+        )
+    }
+
     /// A page already rendered (its status set), with the message JSON clients get.
     pub fn page(response: Response, message: impl Into<String>) -> Self {
         AppError {
@@ -125,16 +147,7 @@ impl From<StepError> for AppError {
             StepError::Internal(_) => return AppError::internal(e),
         };
         if let StepError::File(problems) = &e {
-            let list: Vec<serde_json::Value> = problems
-                .0
-                .iter()
-                .map(|p| serde_json::json!({"sheet": p.sheet, "row": p.row, "column": p.column, "expected": p.expected, "found": p.found}))
-                .collect();
-            return AppError::detailed(
-                status,
-                e.to_string(),
-                serde_json::json!({"stored": false, "problems": list}),
-            );
+            return AppError::import(problems, "en");
         }
         AppError::status(status, e.to_string())
     }

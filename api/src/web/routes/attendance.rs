@@ -119,14 +119,14 @@ async fn preview(p: Posted<areas::Attendance, Upload>) -> Result<Response, AppEr
                         sheet => &p.sheet,
                         row => p.row.map(|r| r.to_string()).unwrap_or_default(),
                         column => p.column.clone().unwrap_or_default(),
-                        expected => &p.expected,
-                        found => &p.found,
+                        expected => p.expected_in(&ctx.lang),
+                        found => p.found_in(&ctx.lang),
                     }
                 })
                 .collect();
             let mut r = view(ctx, month, context! { errors => rows }).await?;
             *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Err(AppError::page(r, errors.to_string()))
+            Err(AppError::page(r, errors.text_in(&ctx.lang)))
         }
         Err(crate::month::Error::Conflict(m)) => {
             let mut r = view(ctx, month, context! { notice_bad => &m }).await?;
@@ -171,9 +171,19 @@ async fn preview(p: Posted<areas::Attendance, Upload>) -> Result<Response, AppEr
                 crate::month::attendance::losses(ctx.app.cx(), month, &parsed)
                     .await?
                     .iter()
-                    .map(ToString::to_string)
+                    .map(|l| {
+                        if ctx.lang == "zh" {
+                            l.zh()
+                        } else {
+                            l.to_string()
+                        }
+                    })
                     .collect();
-            let ignored = parsed.ignored.clone();
+            let ignored: Vec<String> = parsed
+                .ignored
+                .iter()
+                .map(|i| i.in_lang(&ctx.lang).to_string())
+                .collect();
             {
                 let mut pending = ctx
                     .app
@@ -280,7 +290,7 @@ async fn api_import(p: Posted<areas::Attendance, RawBody>) -> Result<Response, A
     {
         return Ok(Json(serde_json::json!({
             "stored": false, "dry_run": true, "source": parsed.source.code(),
-            "records": parsed.records, "ignored": parsed.ignored,
+            "records": parsed.records, "ignored": parsed.ignored.iter().map(|i| &i.en).collect::<Vec<_>>(),
         }))
         .into_response());
     }

@@ -252,7 +252,7 @@ async fn page(s: Signed<areas::Compliance>) -> Result<Response, AppError> {
                 margin => money(v.margin),
                 margin_negative => v.margin < Decimal::ZERO,
                 meets_floor => v.meets_floor,
-                formula => &v.formula,
+                formula => if lang == "en" || v.formula_zh.is_empty() { &v.formula } else { &v.formula_zh },
                 latest_month => v.latest_month.to_string(),
                 on_post => on_post,
                 reserve => reserve,

@@ -77,14 +77,14 @@ async fn correct_form(p: Posted<areas::Corrections, Upload>) -> Result<Response,
                         sheet => &p.sheet,
                         row => p.row.map(|r| r.to_string()).unwrap_or_default(),
                         column => p.column.clone().unwrap_or_default(),
-                        expected => &p.expected,
-                        found => &p.found,
+                        expected => p.expected_in(&ctx.lang),
+                        found => p.found_in(&ctx.lang),
                     }
                 })
                 .collect();
             let mut r = view(ctx, month, context! { errors => rows }).await?;
             *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Err(AppError::page(r, errors.to_string()))
+            Err(AppError::page(r, errors.text_in(&ctx.lang)))
         }
         Err(
             e @ (crate::month::Error::Conflict(_)

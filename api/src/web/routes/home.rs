@@ -47,6 +47,8 @@ pub(crate) struct ShortfallRow {
     who: String,
     missing: u32,
     cause: String,
+    /// The cause in Chinese (empty for rosters stored before it existed).
+    cause_zh: String,
 }
 
 /// The derived figures of one month's overview.
@@ -82,7 +84,10 @@ async fn derive(app: &App, month: YearMonth) -> Result<Overview, AppError> {
                     .shortfalls
                     .iter()
                     .map(|s| ShortfallRow {
-                        kind: format!("{:?}", s.kind),
+                        kind: serde_json::to_value(s.kind)
+                            .ok()
+                            .and_then(|v| v.as_str().map(String::from))
+                            .unwrap_or_default(),
                         date: s.date.map(|d| d.to_string()).unwrap_or_default(),
                         shift: s.shift.clone().unwrap_or_default(),
                         who: s
@@ -92,6 +97,7 @@ async fn derive(app: &App, month: YearMonth) -> Result<Overview, AppError> {
                             .unwrap_or_default(),
                         missing: s.missing,
                         cause: s.cause.clone(),
+                        cause_zh: s.cause_zh.clone(),
                     })
                     .collect()
             })

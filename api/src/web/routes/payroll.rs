@@ -237,13 +237,24 @@ async fn payslip_page(
                         .unwrap_or_default(),
                 code: l.code.clone(),
                 amount: money(l.amount),
-                formula: l.formula.clone(),
-                inputs: l
-                    .inputs
-                    .iter()
-                    .map(|(k, v)| format!("{k} = {v}"))
-                    .collect::<Vec<_>>()
-                    .join("; "),
+                // The Chinese formula on Chinese pages (runs stored before it existed have
+                // none: their English one is shown). The inputs are named by their English
+                // keys, so they are listed on English pages only: the Chinese formula carries
+                // every figure.
+                formula: if en || l.formula_zh.is_empty() {
+                    l.formula.clone()
+                } else {
+                    l.formula_zh.clone()
+                },
+                inputs: if en {
+                    l.inputs
+                        .iter()
+                        .map(|(k, v)| format!("{k} = {v}"))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                } else {
+                    String::new()
+                },
             })
             .collect()
     };

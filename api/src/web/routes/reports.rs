@@ -127,11 +127,11 @@ async fn build(ctx: &Ctx, a: Asked, history: Option<History>) -> Result<Built, A
 }
 
 /// The uploaded call history (off the runtime), every problem located on a bad file.
-async fn read_history(name: String, bytes: Vec<u8>) -> Result<History, AppError> {
+async fn read_history(name: String, bytes: Vec<u8>, lang: &str) -> Result<History, AppError> {
     let rows = tokio::task::spawn_blocking(move || crate::excel::call_history::read(&bytes))
         .await
         .map_err(AppError::internal)?
-        .map_err(|e| AppError::from(crate::month::Error::File(e)))?;
+        .map_err(|e| AppError::import(&e, lang))?;
     Ok(History::Rows { label: name, rows })
 }
 
@@ -581,7 +581,7 @@ async fn service(p: Posted<areas::Reports, Upload>) -> Result<Response, AppError
         Err(e) => return render(ctx, &fields, Shown::Refused(e.status_code(), e.message())),
     };
     let (history, label) = match file {
-        Some((name, bytes)) => match read_history(name.clone(), bytes).await {
+        Some((name, bytes)) => match read_history(name.clone(), bytes, &ctx.lang).await {
             Ok(h) => (Some(h), Some(name)),
             Err(e) if xlsx => return Err(e),
             Err(e) => {

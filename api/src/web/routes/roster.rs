@@ -134,7 +134,8 @@ fn tail(path: &Path) -> Option<String> {
 struct Outcome {
     /// done, cancelled, failed.
     status: String,
-    summary: String,
+    /// What came of it, in English and in Chinese (the page shows its language's).
+    summary: crate::said::Said,
     finished_at: String,
 }
 
@@ -189,7 +190,10 @@ fn finish_job(key: &str, id: u64, outcome: Outcome, log: Option<&PathBuf>) {
 fn cancelled_outcome() -> Outcome {
     Outcome {
         status: "cancelled".into(),
-        summary: "cancelled: the result was discarded".into(),
+        summary: crate::said::Said::new(
+            "cancelled: the result was discarded",
+            "已取消：结果已丢弃",
+        ),
         finished_at: clock(),
     }
 }
@@ -274,28 +278,42 @@ async fn run_job(app: Arc<App>, month: YearMonth, id: u64, by: String, limit: f6
     } else {
         match solved {
             Ok((doc, history)) => {
-                let summary = crate::month::roster::summary(&doc);
+                let (en, zh) = (
+                    crate::month::roster::summary_in(&doc, "en"),
+                    crate::month::roster::summary_in(&doc, "zh"),
+                );
                 match crate::month::roster::store_generated(cx, &doc, &history, &by).await {
                     Ok(c) => Outcome {
                         status: "done".into(),
-                        summary: format!(
-                            "{summary} · version {} · {} violation(s) · {}",
-                            c.version,
-                            c.verdict.len(),
-                            c.history.label_en()
+                        summary: crate::said::Said::new(
+                            format!(
+                                "{en} · version {} · {} violation(s) · {}",
+                                c.version,
+                                c.verdict.len(),
+                                c.history.label_en()
+                            ),
+                            format!(
+                                "{zh} · 第 {} 版 · 违规 {} 处 · 衔接：{}",
+                                c.version,
+                                c.verdict.len(),
+                                c.history.label_zh()
+                            ),
                         ),
                         finished_at: clock(),
                     },
                     Err(e) => Outcome {
                         status: "failed".into(),
-                        summary: format!("not stored: {e}"),
+                        summary: crate::said::Said::new(
+                            format!("not stored: {e}"),
+                            format!("未保存：{e}"),
+                        ),
                         finished_at: clock(),
                     },
                 }
             }
             Err(e) => Outcome {
                 status: "failed".into(),
-                summary: e,
+                summary: crate::said::Said::new(e.clone(), format!("排班失败：{e}")),
                 finished_at: clock(),
             },
         }
@@ -304,7 +322,8 @@ async fn run_job(app: Arc<App>, month: YearMonth, id: u64, by: String, limit: f6
     finish_job(&key, id, outcome, log.as_ref());
 }
 
-fn progress_json(month: &str) -> serde_json::Value {
+/// The progress of `month`'s solve; the last outcome in `lang`.
+fn progress_json(month: &str, lang: &str) -> serde_json::Value {
     let j = jobs();
     match j.running.get(month) {
         Some(job) if job.started.is_none() => {
@@ -348,7 +367,7 @@ fn progress_json(month: &str) -> serde_json::Value {
                 "month": month,
                 "running": false,
                 "status": last.map_or("idle", |o| o.status.as_str()),
-                "result": last.map(|o| o.summary.clone()),
+                "result": last.map(|o| o.summary.in_lang(lang).to_string()),
                 "finished": last.map(|o| o.finished_at.clone()),
             })
         }
@@ -434,7 +453,11 @@ pub(crate) fn violation_row(v: &Violation, ctx: &Ctx) -> ViolationRow {
         rule: v.rule.clone(),
         employee: v.employee.clone().unwrap_or_default(),
         date: v.date.map(|d| d.to_string()).unwrap_or_default(),
-        detail: v.detail.clone(),
+        detail: if ctx.lang == "zh" && !v.detail_zh.is_empty() {
+            v.detail_zh.clone()
+        } else {
+            v.detail.clone()
+        },
     }
 }
 
@@ -595,7 +618,11 @@ fn grid(doc: &RosterFile, lang: &str) -> Value {
                 .unwrap_or_default(),
             employee: s.employee.clone().unwrap_or_default(),
             missing: s.missing,
-            cause: s.cause.clone(),
+            cause: if zh && !s.cause_zh.is_empty() {
+                s.cause_zh.clone()
+            } else {
+                s.cause.clone()
+            },
         })
         .collect();
     let shifts: Vec<HashMap<&str, String>> = p
@@ -768,7 +795,7 @@ async fn view(ctx: &Ctx, month: YearMonth, extra: Value) -> Result<Response, App
         _ => p.grid_html.clone(),
     };
     let running = jobs().running.contains_key(&month_text);
-    let progress = progress_json(&month_text);
+    let progress = progress_json(&month_text, &ctx.lang);
     let title = ctx.text("roster_title");
     Ok(ctx.render(
         "roster.html",
@@ -834,7 +861,7 @@ async fn api_get(s: Signed<areas::RosterView>) -> Result<Response, AppError> {
 
 async fn progress(s: Signed<areas::RosterView>) -> Result<Response, AppError> {
     let month = month_of(s.query.get("month").map(String::as_str))?;
-    Ok(Json(progress_json(&month.to_string())).into_response())
+    Ok(Json(progress_json(&month.to_string(), &s.ctx.lang)).into_response())
 }
 
 fn parse_limit(given: Option<f64>) -> Result<f64, AppError> {
@@ -1037,7 +1064,7 @@ async fn api_generate(
     start_generate(&p.ctx, month, limit).await?;
     Ok((
         StatusCode::ACCEPTED,
-        Json(progress_json(&month.to_string())),
+        Json(progress_json(&month.to_string(), &p.ctx.lang)),
     )
         .into_response())
 }

@@ -172,8 +172,8 @@ pub(crate) async fn render_page(
             sheet: p.sheet.clone(),
             row: p.row.map(|r| r.to_string()).unwrap_or_default(),
             column: p.column.clone().unwrap_or_default(),
-            expected: p.expected.clone(),
-            found: p.found.clone(),
+            expected: p.expected_in(&ctx.lang).to_string(),
+            found: p.found_in(&ctx.lang).to_string(),
         })
         .collect();
     let whole_ids = matches!(ctx.session.user.role, Role::Admin | Role::Hr);

@@ -444,7 +444,7 @@ async fn api_import(p: Posted<areas::StaffEdit, RawBody>) -> Result<Response, Ap
         Err(problems) => {
             let list: Vec<serde_json::Value> = problems
                 .iter()
-                .map(|p| serde_json::json!({"sheet": p.sheet, "row": p.row, "column": p.column, "expected": p.expected, "found": p.found}))
+                .map(|p| serde_json::json!({"sheet": p.sheet, "row": p.row, "column": p.column, "expected": p.expected, "found": p.found, "expected_zh": p.expected_zh, "found_zh": p.found_zh}))
                 .collect();
             return Err(AppError::detailed(
                 StatusCode::UNPROCESSABLE_ENTITY,
