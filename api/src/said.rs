@@ -15,6 +15,20 @@ pub struct Said {
     pub zh: String,
 }
 
+/// A text given in one language only (an English message from a lower layer, a value): shown
+/// as it is on every page. Prefer [`Said::new`] or `said!` for anything a user reads.
+impl From<String> for Said {
+    fn from(text: String) -> Self {
+        Said::same(text)
+    }
+}
+
+impl From<&str> for Said {
+    fn from(text: &str) -> Self {
+        Said::same(text)
+    }
+}
+
 impl Said {
     /// Both texts.
     pub fn new(en: impl Into<String>, zh: impl Into<String>) -> Self {

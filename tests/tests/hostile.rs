@@ -139,7 +139,16 @@ fn the_server_refuses_each_hostile_upload_and_keeps_serving() {
             &[("csrf", &form_csrf), ("month", "2026-03")],
             (name, &bytes),
         );
-        let r = http(&a, "POST", "/attendance/preview", &hr, &ctype, &body);
+        // In English on ?lang=en, where the expected words are English; the Chinese page
+        // says it in Chinese (checked once below).
+        let r = http(
+            &a,
+            "POST",
+            "/attendance/preview?lang=en",
+            &hr,
+            &ctype,
+            &body,
+        );
         assert_eq!(r.status, 422, "{name}");
         assert!(r.text().contains(words), "{name}: the page names the error");
         assert!(
@@ -159,6 +168,21 @@ fn the_server_refuses_each_hostile_upload_and_keeps_serving() {
         assert_eq!(r.status, 422, "{name}: {}", r.text());
         assert!(r.text().contains(words), "{name}: {}", r.text());
     }
+
+    // The Chinese page: the refusal in Chinese, its technical detail as the checker wrote it.
+    let (ctype, body) = multipart(
+        &[("csrf", &form_csrf), ("month", "2026-03")],
+        ("looping-fat.xls", &hostile("looping-fat.xls")),
+    );
+    let r = http(&a, "POST", "/attendance/preview", &hr, &ctype, &body);
+    assert_eq!(r.status, 422);
+    assert!(
+        r.text().contains(
+            "文件被拒收，工作簿无法读取：工作簿结构已损坏：FAT chain of the directory loops"
+        ),
+        "{}",
+        r.text()
+    );
 
     // The type is judged by content: a PNG named .xlsx is not a workbook; CSV text named
     // .xlsx is read as CSV (a dry run of one good row).

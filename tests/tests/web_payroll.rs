@@ -127,6 +127,17 @@ fn scenario(db: &str, dir: &std::path::Path) {
         format!("csrf={csrf}&month=2026-03").as_bytes(),
     );
     assert_eq!(r.status, 409);
+    // In the page's language: Chinese by default, English on ?lang=en.
+    assert!(r.text().contains("已审批的核算不可更改"), "{}", r.text());
+    let r = http(
+        a,
+        "POST",
+        "/payroll/run?lang=en",
+        &hr,
+        FORM,
+        format!("csrf={csrf}&month=2026-03").as_bytes(),
+    );
+    assert_eq!(r.status, 409);
     assert!(
         r.text().contains("approved runs are immutable"),
         "{}",

@@ -209,6 +209,13 @@ fn scenario(db: &str, dir: &std::path::Path) {
     // of February are the CSV's.
     let r = get(a, "/reports/download?kind=service&period=2026-02", &auditor);
     assert_eq!(r.status, 400);
+    assert!(r.text().contains("话务报表需要话务历史"), "{}", r.text());
+    let r = get(
+        a,
+        "/reports/download?kind=service&period=2026-02&lang=en",
+        &auditor,
+    );
+    assert_eq!(r.status, 400);
     assert!(r.text().contains("call history"), "{}", r.text());
     assert_eq!(
         get(a, "/api/reports?kind=service&period=2026-02", &auditor).status,

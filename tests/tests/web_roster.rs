@@ -115,7 +115,10 @@ fn scenario(db: &str, dir: &std::path::Path) {
         std::thread::sleep(Duration::from_millis(500));
     };
     assert!(progress.contains("\"status\":\"done\""), "{progress}");
-    assert!(progress.contains("gap"), "{progress}");
+    // The outcome in the page's language (Chinese by default), English on ?lang=en.
+    assert!(progress.contains("差距"), "{progress}");
+    let en = get(a, &format!("/roster/progress?month={m}&lang=en"), &ops).text();
+    assert!(en.contains("gap") && en.contains("version 1"), "{en}");
     assert!(seen_best, "the best roster so far was shown while solving");
 
     // The grid.

@@ -239,6 +239,21 @@ pub struct DraftSave<'a> {
     pub after: Option<&'a str>,
 }
 
+impl RosterWriteError {
+    /// The refusal in both languages.
+    #[must_use]
+    pub fn said(&self) -> crate::said::Said {
+        let zh = match self {
+            RosterWriteError::Published { month, version } => {
+                format!("{month} 已发布（第 {version} 版）并锁定；更改须通过排班调整")
+            }
+            RosterWriteError::NoDraft(month) => format!("{month}：没有可发布的草稿"),
+            RosterWriteError::Database(_) => "数据库错误（已记录）".to_string(),
+        };
+        crate::said::Said::new(self.to_string(), zh)
+    }
+}
+
 /// Why a roster write was refused.
 #[derive(Debug, thiserror::Error)]
 pub enum RosterWriteError {

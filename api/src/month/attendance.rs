@@ -3,6 +3,8 @@
 //! the audit entry; refused once the month's payroll is approved), the reconciliation with
 //! the month's roster, HR's confirmations of the differences, and the empty template.
 
+use crate::said;
+use crate::said::Said;
 use std::collections::HashMap;
 
 use rust_decimal::Decimal;
@@ -60,13 +62,10 @@ pub async fn context(cx: Context<'_>, month: YearMonth) -> Result<ImportContext>
 /// [`Error::Conflict`] for an approved month.
 pub async fn ensure_open(cx: Context<'_>, month: YearMonth) -> Result<()> {
     if let Some(r) = cx.store.approved_run(&month.to_string()).await? {
-        return Err(Error::Conflict(
-            ImportRefused::Approved {
-                month: month.to_string(),
-                run: r.id,
-            }
-            .to_string(),
-        ));
+        return Err(Error::Conflict(refused_said(&ImportRefused::Approved {
+            month: month.to_string(),
+            run: r.id,
+        })));
     }
     Ok(())
 }
@@ -185,9 +184,15 @@ pub async fn store(
     if replace == Replace::Guarded {
         let lost = losses(cx, month, parsed).await?;
         if !lost.is_empty() {
-            return Err(Error::Conflict(format!(
-                "{file_name} would replace stored attendance of {month} with fewer records: {} — check the file; to replace anyway, confirm the replacement",
-                lost.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
+            return Err(Error::Conflict(Said::new(
+                format!(
+                    "{file_name} would replace stored attendance of {month} with fewer records: {} — check the file; to replace anyway, confirm the replacement",
+                    lost.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
+                ),
+                format!(
+                    "{file_name} 会以更少的记录替换 {month} 已存的考勤：{} —— 请检查文件；如确需替换，请确认替换",
+                    lost.iter().map(Loss::zh).collect::<Vec<_>>().join("；")
+                ),
             )));
         }
     }
@@ -203,8 +208,24 @@ pub async fn store(
         .await
         .map_err(|e| match e {
             ImportRefused::Database(e) => Error::Internal(e),
-            other => Error::Conflict(other.to_string()),
+            other => Error::Conflict(refused_said(&other)),
         })
+}
+
+/// A refused import in both languages.
+fn refused_said(e: &ImportRefused) -> Said {
+    let zh = match e {
+        ImportRefused::Approved { month, run } => format!(
+            "{month}：本月工资已审批（核算 #{run}），考勤已冻结；如需更改，请以本月更正录入"
+        ),
+        ImportRefused::OutsideMonth {
+            employee,
+            date,
+            month,
+        } => format!("{employee} 在 {date} 的记录不属于 {month}"),
+        ImportRefused::Database(_) => "数据库错误（已记录）".to_string(),
+    };
+    Said::new(e.to_string(), zh)
 }
 
 /// Parses and stores a file of `month`.
@@ -340,12 +361,16 @@ pub async fn confirm(
     actor: &str,
 ) -> Result<usize> {
     let rows = differences(cx, month).await?.ok_or_else(|| {
-        Error::Invalid(format!(
-            "{month}: no stored attendance or no roster to reconcile"
+        Error::Invalid(said!(
+            "{month}: no stored attendance or no roster to reconcile",
+            "{month}：没有已存的考勤或排班可供核对"
         ))
     })?;
     if which.is_empty() {
-        return Err(Error::Invalid("name at least one difference".into()));
+        return Err(Error::Invalid(said!(
+            "name at least one difference",
+            "请至少指定一处差异"
+        )));
     }
     let have: HashMap<(&str, &str, &str), ()> = rows
         .iter()
@@ -353,8 +378,9 @@ pub async fn confirm(
         .collect();
     for (e, d, k) in which {
         if !have.contains_key(&(e.as_str(), d.as_str(), k.as_str())) {
-            return Err(Error::Invalid(format!(
-                "{month} has no difference {k} of {e} on {d}"
+            return Err(Error::Invalid(said!(
+                "{month} has no difference {k} of {e} on {d}",
+                "{month} 没有 {e} 在 {d} 的差异 {k}"
             )));
         }
     }

@@ -5,6 +5,7 @@
 //! month of the year is projected at the run rate (the latest approved month's cost). Drafts
 //! count for nothing: a month is actual only once approved.
 
+use crate::said;
 use anyhow::Context as _;
 use payroll::{CostMonthTotal, Money, Month, MonthCost, SeatCostYear};
 use rust_decimal::Decimal;
@@ -215,13 +216,18 @@ pub async fn year(
         return Ok(None);
     };
     let jan = chrono::NaiveDate::from_ymd_opt(year, 1, 1)
-        .ok_or_else(|| Error::Invalid(format!("year {year}")))?;
+        .ok_or_else(|| Error::Invalid(said!("year {year}", "年份 {year} 无效")))?;
     let floor_row = cx
         .reference
         .payroll
         .contract_cost
         .floor_on(jan)
-        .map_err(|e| Error::NotFound(format!("no labour-cost floor for {year}: {e}")))?;
+        .map_err(|e| {
+            Error::NotFound(said!(
+                "no labour-cost floor for {year}: {e}",
+                "没有 {year} 年的人力成本下限：{e}"
+            ))
+        })?;
     let floor = floor_row.annual;
     let run_rate = latest_doc.cost.seat_labour_cost;
     let totals: Vec<CostMonthTotal> = approved

@@ -8,6 +8,7 @@
 //! and KPI evidence it was approved with — once as it was, once with the correction — so
 //! that they are the correction's effect alone, whatever else changed since.
 
+use crate::said;
 use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::Context as _;
@@ -34,11 +35,15 @@ pub async fn enter_attendance(
     actor: &str,
 ) -> Result<Vec<i64>> {
     if reason.trim().is_empty() {
-        return Err(Error::Invalid("a correction needs a written reason".into()));
+        return Err(Error::Invalid(said!(
+            "a correction needs a written reason",
+            "更正须写明原因"
+        )));
     }
     if cx.store.approved_run(&month.to_string()).await?.is_none() {
-        return Err(Error::Conflict(format!(
-            "{month} is not approved: import the attendance normally"
+        return Err(Error::Conflict(said!(
+            "{month} is not approved: import the attendance normally",
+            "{month} 尚未审批：请按正常流程导入考勤"
         )));
     }
     let ctx = super::attendance::context(cx, month).await?;
@@ -78,16 +83,24 @@ pub async fn enter_attendance(
 /// month is not approved.
 pub async fn enter_kpi(cx: Context<'_>, month: YearMonth, a: Adjustment) -> Result<i64> {
     if a.reason.trim().is_empty() {
-        return Err(Error::Invalid("a correction needs a written reason".into()));
+        return Err(Error::Invalid(said!(
+            "a correction needs a written reason",
+            "更正须写明原因"
+        )));
     }
     if cx.store.approved_run(&month.to_string()).await?.is_none() {
-        return Err(Error::Conflict(format!(
-            "{month} is not approved: record the adjustment normally"
+        return Err(Error::Conflict(said!(
+            "{month} is not approved: record the adjustment normally",
+            "{month} 尚未审批：请按正常流程录入调整"
         )));
     }
     let staff = cx.store.staff().await?;
     if staff.get(&a.employee).is_none() {
-        return Err(Error::Invalid(format!("unknown employee {}", a.employee)));
+        return Err(Error::Invalid(said!(
+            "unknown employee {}",
+            "查无此人 {}",
+            a.employee
+        )));
     }
     let ids = cx
         .store

@@ -4,6 +4,7 @@
 //! approver, time). A month not yet approved gets a preview computed now, labelled so. The
 //! compliance workbook is the year's ([`super::compliance`]), the same figures as the page.
 
+use crate::said;
 use serde::Serialize;
 
 use super::pay::PaidMonth;
@@ -135,7 +136,7 @@ async fn pay_workbook(
         },
     )
     .await?
-    .map_err(|e| Error::Invalid(format!("{}: {e}", kind.label_zh())))
+    .map_err(|e| Error::Invalid(said!("{}: {e}", "{}：{e}", kind.label_zh())))
 }
 
 async fn compliance_of(
@@ -145,8 +146,9 @@ async fn compliance_of(
     tag: &str,
 ) -> Result<Workbook> {
     let Some(bytes) = super::compliance::workbook(cx, year, preview).await? else {
-        return Err(Error::NotFound(format!(
-            "no approved payroll month in {year}, and no roster to preview: the compliance workbook counts approved months"
+        return Err(Error::NotFound(said!(
+            "no approved payroll month in {year}, and no roster to preview: the compliance workbook counts approved months",
+            "{year} 年没有已审批的工资月份，也没有可预览的排班：合规工作簿只统计已审批月份"
         )));
     };
     Ok(Workbook {
@@ -198,7 +200,10 @@ pub async fn month_workbook(
 /// [`Error::NotFound`] for an unknown run.
 pub async fn run_workbook(cx: Context<'_>, kind: Kind, id: i64) -> Result<Workbook> {
     let Some((row, pay)) = cx.store.run_payroll(id).await? else {
-        return Err(Error::NotFound(format!("no payroll run #{id}")));
+        return Err(Error::NotFound(said!(
+            "no payroll run #{id}",
+            "没有工资核算 #{id}"
+        )));
     };
     if kind == Kind::Compliance {
         let month = YearMonth::parse(&row.month)?;

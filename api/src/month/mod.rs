@@ -26,6 +26,7 @@ use chrono::{Datelike as _, NaiveDate};
 
 use crate::db::Store;
 use crate::reference::Reference;
+use crate::said::Said;
 
 /// The month's imports, reconciliation and confirmations.
 pub mod attendance;
@@ -68,19 +69,19 @@ pub struct Context<'a> {
 #[non_exhaustive]
 pub enum Error {
     /// Something asked for does not exist (no roster for the month, no such run).
-    #[error("{0}")]
-    NotFound(String),
+    #[error("{}", .0.en)]
+    NotFound(Said),
     /// The request is malformed (a bad month, an unknown employee or shift).
-    #[error("{0}")]
-    Invalid(String),
+    #[error("{}", .0.en)]
+    Invalid(Said),
     /// The request clashes with the state: a published roster, an approved payroll, a solve
     /// or payroll run already under way.
-    #[error("{0}")]
-    Conflict(String),
+    #[error("{}", .0.en)]
+    Conflict(Said),
     /// The request breaks a rule that needs a decision (a roster with violations published
     /// without an override reason).
-    #[error("{0}")]
-    Refused(String),
+    #[error("{}", .0.en)]
+    Refused(Said),
     /// An uploaded file has problems, each located (sheet, row, column); nothing was stored.
     #[error("{0}")]
     File(crate::excel::table::ImportErrors),
@@ -91,6 +92,30 @@ pub enum Error {
 }
 
 impl Error {
+    /// The message in a page language (`zh` or `en`); [`Error::File`] lists its problems.
+    #[must_use]
+    pub fn text_in(&self, lang: &str) -> String {
+        match self {
+            Error::NotFound(m) | Error::Invalid(m) | Error::Conflict(m) | Error::Refused(m) => {
+                m.in_lang(lang).to_string()
+            }
+            Error::File(f) => f.text_in(lang),
+            Error::Internal(_) => self.to_string(),
+        }
+    }
+
+    /// The message in both languages.
+    #[must_use]
+    pub fn said(&self) -> Said {
+        match self {
+            Error::NotFound(m) | Error::Invalid(m) | Error::Conflict(m) | Error::Refused(m) => {
+                m.clone()
+            }
+            Error::File(f) => Said::new(f.text_in("en"), f.text_in("zh")),
+            Error::Internal(_) => Said::new("internal error (logged)", "服务器内部错误（已记录）"),
+        }
+    }
+
     /// Wraps a displayable error as [`Error::Internal`].
     pub fn internal(e: impl std::fmt::Display) -> Self {
         Error::Internal(anyhow::anyhow!("{e}"))
@@ -136,7 +161,12 @@ impl YearMonth {
     /// # Errors
     /// [`Error::Invalid`] naming the text.
     pub fn parse(s: &str) -> Result<Self> {
-        let (year, month) = parse_month(s).map_err(|e| Error::Invalid(e.to_string()))?;
+        let (year, month) = parse_month(s).map_err(|e| {
+            Error::Invalid(Said::new(
+                e.to_string(),
+                format!("月份“{s}”无效：应为 2000-2100 年间的 YYYY-MM"),
+            ))
+        })?;
         Ok(YearMonth { year, month })
     }
 

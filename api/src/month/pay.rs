@@ -3,6 +3,8 @@
 //! evaluation; then the payroll and the month's seat labour cost. A run is stored as a draft
 //! with what it was paid from, and approved (then immutable, its month frozen).
 
+use crate::said;
+use crate::said::Said;
 use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::Context as _;
@@ -179,8 +181,9 @@ pub async fn compute(
                 (s.doc, source)
             }
             None => {
-                return Err(Error::NotFound(format!(
-                    "no roster for {month_text}: generate (or import) the month's roster first"
+                return Err(Error::NotFound(said!(
+                    "no roster for {month_text}: generate (or import) the month's roster first",
+                    "{month_text} 没有排班：请先生成（或导入）本月排班"
                 )))
             }
         },
@@ -337,8 +340,9 @@ pub async fn compute_core(
 ) -> Result<PaidMonth> {
     let month_text = month.to_string();
     if doc.problem.month != month_text {
-        return Err(Error::Invalid(format!(
+        return Err(Error::Invalid(said!(
             "the roster is for {}, not {month_text}",
+            "该排班属于 {}，不是 {month_text}",
             doc.problem.month
         )));
     }
@@ -404,10 +408,12 @@ pub async fn compute_core(
                 .get(&e.id)
                 .and_then(|m| m.hr.as_ref())
                 .ok_or_else(|| {
-                    Error::Invalid(format!(
-                    "employee {} ({}) has no HR record: the hire date is needed for the income tax",
-                    e.id, e.name
-                ))
+                    Error::Invalid(said!(
+                        "employee {} ({}) has no HR record: the hire date is needed for the income tax",
+                        "员工 {}（{}）没有人事档案：计算个人所得税需要入职日期",
+                        e.id,
+                        e.name
+                    ))
                 })?;
             crate::timesheet::payroll_employee_of(e, hr).map_err(Error::Internal)
         })
@@ -519,10 +525,24 @@ impl Drop for Running {
 fn run_refused(e: RunWriteError) -> Error {
     match e {
         RunWriteError::Database(e) => Error::Internal(e),
-        RunWriteError::NoDraft(id) => Error::NotFound(format!("no draft payroll run #{id}")),
-        other @ (RunWriteError::Approved { .. } | RunWriteError::Superseded { .. }) => {
-            Error::Conflict(other.to_string())
-        }
+        RunWriteError::NoDraft(id) => Error::NotFound(said!(
+            "no draft payroll run #{id}",
+            "没有工资核算草稿 #{id}"
+        )),
+        RunWriteError::Approved { ref month, id } => Error::Conflict(Said::new(
+            e.to_string(),
+            format!(
+                "{month}：已审批的核算不可更改；更正将作为以后月份的补差项（核算 #{id} 已审批）"
+            ),
+        )),
+        RunWriteError::Superseded {
+            ref month,
+            id,
+            newer,
+        } => Error::Conflict(Said::new(
+            e.to_string(),
+            format!("{month}：草稿核算 #{id} 已被更新的草稿 #{newer} 取代；请审批最新的草稿"),
+        )),
     }
 }
 
@@ -539,8 +559,9 @@ pub async fn run(cx: Context<'_>, month: YearMonth, actor: &str) -> Result<(i64,
         }));
     }
     let Some(_running) = Running::claim(&month_text) else {
-        return Err(Error::Conflict(format!(
-            "the payroll of {month_text} is being computed; wait for it to finish"
+        return Err(Error::Conflict(said!(
+            "the payroll of {month_text} is being computed; wait for it to finish",
+            "{month_text} 的工资正在核算中；请等待完成"
         )));
     };
     let paid = compute(cx, month, None).await?;
@@ -577,7 +598,10 @@ pub async fn run(cx: Context<'_>, month: YearMonth, actor: &str) -> Result<(i64,
 /// [`Error::NotFound`] for an unknown run, [`Error::Conflict`] when the month is approved.
 pub async fn approve(cx: Context<'_>, id: i64, actor: &str) -> Result<String> {
     let Some((row, pay)) = cx.store.run_payroll(id).await? else {
-        return Err(Error::NotFound(format!("no payroll run #{id}")));
+        return Err(Error::NotFound(said!(
+            "no payroll run #{id}",
+            "没有工资核算 #{id}"
+        )));
     };
     if row.approved() {
         return Err(run_refused(RunWriteError::Approved {
@@ -605,9 +629,11 @@ pub async fn approve(cx: Context<'_>, id: i64, actor: &str) -> Result<String> {
         } else {
             stale.join(", ")
         };
-        return Err(Error::Conflict(format!(
+        return Err(Error::Conflict(said!(
             "run #{id} of {} was computed before its inputs changed (staff, roster, attendance, KPI or corrections; differs for {who}): run the payroll of {} again and approve the new run",
-            row.month, row.month
+            "{} 的核算 #{id} 计算后其依据已有变动（人员、排班、考勤、绩效或更正；{who} 不同）：请重新核算 {} 的工资并审批新的核算",
+            row.month,
+            row.month
         )));
     }
     let t = &pay.totals;

@@ -12,6 +12,7 @@
 //! [`suggested_events`] lists what the store knows and the roster does not honour yet:
 //! leavers, joiners and approved leave.
 
+use crate::said;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
@@ -226,8 +227,9 @@ pub async fn published_base(cx: Context<'_>, month: YearMonth) -> Result<StoredR
         .await?
         .is_none()
     {
-        return Err(Error::Conflict(format!(
-            "{text} has no published roster: a repair changes a published month; generate and publish {text} first (a draft is edited or generated again)"
+        return Err(Error::Conflict(said!(
+            "{text} has no published roster: a repair changes a published month; generate and publish {text} first (a draft is edited or generated again)",
+            "{text} 没有已发布的排班：调整只针对已发布的月份；请先生成并发布 {text}（草稿可直接编辑或重新生成）"
         )));
     }
     current(cx, &text)
@@ -258,18 +260,21 @@ async fn resolve(
                 leave_kind,
             } => {
                 if !on_roster(&employee) {
-                    return Err(Error::Invalid(format!(
-                        "event {n}: unknown employee {employee} (not on the roster of {month})"
+                    return Err(Error::Invalid(said!(
+                        "event {n}: unknown employee {employee} (not on the roster of {month})",
+                        "事件 {n}：查无此人 {employee}（不在 {month} 的排班中）"
                     )));
                 }
                 if to < a {
-                    return Err(Error::Invalid(format!(
-                        "event {n} (absence of {employee}): ends {to} before it starts {a}"
+                    return Err(Error::Invalid(said!(
+                        "event {n} (absence of {employee}): ends {to} before it starts {a}",
+                        "事件 {n}（{employee} 缺勤）：结束日 {to} 早于开始日 {a}"
                     )));
                 }
                 if to < from {
-                    return Err(Error::Invalid(format!(
-                        "event {n} (absence of {employee}): ends {to}, before the change date {from}; the days before it are kept as they are"
+                    return Err(Error::Invalid(said!(
+                        "event {n} (absence of {employee}): ends {to}, before the change date {from}; the days before it are kept as they are",
+                        "事件 {n}（{employee} 缺勤）：结束日 {to} 早于调整起始日 {from}；此前的日期保持不变"
                     )));
                 }
                 RepairEvent::Absence {
@@ -281,21 +286,24 @@ async fn resolve(
             }
             RepairEvent::Resignation { employee, last_day } => {
                 if !on_roster(&employee) {
-                    return Err(Error::Invalid(format!(
-                        "event {n}: unknown employee {employee} (not on the roster of {month})"
+                    return Err(Error::Invalid(said!(
+                        "event {n}: unknown employee {employee} (not on the roster of {month})",
+                        "事件 {n}：查无此人 {employee}（不在 {month} 的排班中）"
                     )));
                 }
                 RepairEvent::Resignation { employee, last_day }
             }
             RepairEvent::Joiner { employee, from: j } => {
                 if staff.get(&employee).is_none() {
-                    return Err(Error::Invalid(format!(
-                        "event {n}: unknown employee {employee} (not on the staff list)"
+                    return Err(Error::Invalid(said!(
+                        "event {n}: unknown employee {employee} (not on the staff list)",
+                        "事件 {n}：查无此人 {employee}（不在花名册中）"
                     )));
                 }
                 if on_roster(&employee) {
-                    return Err(Error::Invalid(format!(
-                        "event {n}: {employee} is on the roster of {month} already"
+                    return Err(Error::Invalid(said!(
+                        "event {n}: {employee} is on the roster of {month} already",
+                        "事件 {n}：{employee} 已在 {month} 的排班中"
                     )));
                 }
                 RepairEvent::Joiner {
@@ -326,7 +334,9 @@ async fn resolve(
                 employee: staff
                     .get(employee)
                     .map(|m| m.employee.clone())
-                    .ok_or_else(|| Error::Invalid(format!("unknown employee {employee}")))?,
+                    .ok_or_else(|| {
+                        Error::Invalid(said!("unknown employee {employee}", "查无此人 {employee}"))
+                    })?,
             },
             RepairEvent::Cover {
                 from,
@@ -368,14 +378,16 @@ pub async fn repair(
 ) -> Result<Repaired> {
     let month_text = month.to_string();
     if from < month.first_day() || from > month.last_day() {
-        return Err(Error::Invalid(format!(
-            "change date {from} is outside {month_text}"
+        return Err(Error::Invalid(said!(
+            "change date {from} is outside {month_text}",
+            "调整起始日 {from} 不在 {month_text} 内"
         )));
     }
     if events.is_empty() {
-        return Err(Error::Invalid(
-            "nothing to repair: give at least one event".into(),
-        ));
+        return Err(Error::Invalid(said!(
+            "nothing to repair: give at least one event",
+            "没有需要调整的内容：请至少给出一个事件"
+        )));
     }
     let base = published_base(cx, month).await?;
     let (given, scheduled) = resolve(cx, &base.doc.problem, events, from).await?;
@@ -389,7 +401,9 @@ pub async fn repair(
     let r = blocking(move || scheduler::repair(&doc, &scheduled, from, &solve_opts))
         .await?
         .map_err(|e| match e {
-            scheduler::SolveError::Config(c) => Error::Invalid(format!("{month_text}: {c}")),
+            scheduler::SolveError::Config(c) => {
+                Error::Invalid(said!("{month_text}: {c}", "{month_text}：{c}"))
+            }
             other => Error::Internal(anyhow::anyhow!("repairing {month_text}: {other}")),
         })?;
     let repaired: RosterFile = r.roster;

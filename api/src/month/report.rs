@@ -5,6 +5,7 @@
 //! month paid now as a preview (said in the notes); the service figures from the call history
 //! given.
 
+use crate::said;
 use anyhow::Context as _;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -145,9 +146,14 @@ pub async fn build(
     history: Option<History>,
 ) -> Result<Built> {
     if matches!(kind, Kind::Kpi | Kind::Cost) && !period.whole_months() {
-        return Err(Error::Invalid(format!(
-            "the {} report is settled by the month (KPI scores and pay): give a month (2026-03) or a quarter (2026-Q1), not `{period}`",
-            if kind == Kind::Kpi { "kpi" } else { "cost" },
+        let (en, zh) = if kind == Kind::Kpi {
+            ("kpi", "绩效")
+        } else {
+            ("cost", "成本")
+        };
+        return Err(Error::Invalid(said!(
+            "the {en} report is settled by the month (KPI scores and pay): give a month (2026-03) or a quarter (2026-Q1), not `{period}`",
+            "{zh}报表按月结算（绩效得分与工资）：请给出月份（2026-03）或季度（2026-Q1），而不是“{period}”"
         )));
     }
     let staff = cx.store.staff().await?;
@@ -174,13 +180,14 @@ pub async fn build(
     }
     let any_roster = rosters.iter().any(|(_, d)| d.is_some());
     if needs_rosters && !any_roster && matches!(kind, Kind::Attendance | Kind::Kpi | Kind::Cost) {
-        return Err(Error::NotFound(format!(
-            "no roster for any month of {period}: expected {} (generate the months, or import the roster files)",
-            rosters
-                .iter()
-                .map(|(k, _)| format!("roster-{k}.json"))
-                .collect::<Vec<_>>()
-                .join(", ")
+        let files = rosters
+            .iter()
+            .map(|(k, _)| format!("roster-{k}.json"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        return Err(Error::NotFound(said!(
+            "no roster for any month of {period}: expected {files} (generate the months, or import the roster files)",
+            "{period} 的各月都没有排班：应有 {files}（请生成各月排班，或导入排班文件）"
         )));
     }
 
@@ -218,8 +225,9 @@ pub async fn build(
         }
         (true, Some(History::Unreadable { label, error })) => {
             if kind == Kind::Service {
-                return Err(Error::Invalid(format!(
-                    "reading the call history {label}: {error}"
+                return Err(Error::Invalid(said!(
+                    "reading the call history {label}: {error}",
+                    "话务历史 {label} 无法读取：{error}"
                 )));
             }
             gaps.push(format!("话务历史 {label} 无法读取（{error}），话务未计入"));

@@ -10,6 +10,8 @@
 //!   month's draft (origin `swap`) in the same transaction as the decision, so publishing it
 //!   is the ordinary publish with its own re-check.
 
+use crate::said;
+use crate::said::Said;
 use chrono::NaiveDate;
 use scheduler::{
     assess, Assessment, LeaveKind, Request, RequestBook, RequestError, RequestKind, SolveStatus,
@@ -22,10 +24,22 @@ use super::{blocking, Context, Error, Result, YearMonth};
 use crate::db::roster::{DraftSave, RosterStatus, RosterWriteError};
 
 fn book_error(e: RequestError) -> Error {
-    match e {
-        RequestError::Unknown(_) => Error::NotFound(e.to_string()),
-        RequestError::Decided { .. } => Error::Conflict(e.to_string()),
-        RequestError::NoReason => Error::Invalid(e.to_string()),
+    match &e {
+        RequestError::Unknown(id) => {
+            Error::NotFound(Said::new(e.to_string(), format!("没有申请 #{id}")))
+        }
+        RequestError::Decided { id, status } => Error::Conflict(Said::new(
+            e.to_string(),
+            format!(
+                "申请 #{id} 已{}",
+                match status {
+                    scheduler::Status::Pending => "待处理",
+                    scheduler::Status::Approved => "批准",
+                    scheduler::Status::Rejected => "驳回",
+                }
+            ),
+        )),
+        RequestError::NoReason => Error::Invalid(Said::new(e.to_string(), "驳回须写明原因")),
     }
 }
 
@@ -85,7 +99,7 @@ pub async fn add(
         staff
             .get(id)
             .map(|_| ())
-            .ok_or_else(|| Error::Invalid(format!("unknown employee {id}")))
+            .ok_or_else(|| Error::Invalid(said!("unknown employee {id}", "查无此人 {id}")))
     };
     let kind = match kind {
         RequestKind::Leave {
@@ -96,14 +110,16 @@ pub async fn add(
         } => {
             known(&employee)?;
             if to < from {
-                return Err(Error::Invalid(format!(
-                    "the leave ends {to} before it starts {from}"
+                return Err(Error::Invalid(said!(
+                    "the leave ends {to} before it starts {from}",
+                    "请假结束日 {to} 早于开始日 {from}"
                 )));
             }
             if kind == LeaveKind::Inactive {
-                return Err(Error::Invalid(
-                    "inactive (不在职) is not a leave one asks for: record the leaving or the hiring date on the staff page".into(),
-                ));
+                return Err(Error::Invalid(said!(
+                    "inactive (不在职) is not a leave one asks for: record the leaving or the hiring date on the staff page",
+                    "不在职不是可申请的假别：请在人员页面录入离职或入职日期"
+                )));
             }
             RequestKind::Leave {
                 employee,
@@ -120,18 +136,23 @@ pub async fn add(
             known(&first)?;
             known(&second)?;
             if first == second {
-                return Err(Error::Invalid(format!(
-                    "a swap needs two people; {first} was given twice"
+                return Err(Error::Invalid(said!(
+                    "a swap needs two people; {first} was given twice",
+                    "换班需要两个人；{first} 填了两次"
                 )));
             }
             dates.sort_unstable();
             dates.dedup();
             let Some(month) = dates.first().copied().map(YearMonth::of) else {
-                return Err(Error::Invalid("a swap needs at least one date".into()));
+                return Err(Error::Invalid(said!(
+                    "a swap needs at least one date",
+                    "换班至少需要一个日期"
+                )));
             };
             if let Some(d) = dates.iter().find(|d| YearMonth::of(**d) != month) {
-                return Err(Error::Invalid(format!(
-                    "the swap's dates lie in more than one month ({month} and {d}): one request per month"
+                return Err(Error::Invalid(said!(
+                    "the swap's dates lie in more than one month ({month} and {d}): one request per month",
+                    "换班日期跨越多个月份（{month} 与 {d}）：每个月份单独申请"
                 )));
             }
             RequestKind::Swap {
@@ -193,7 +214,7 @@ pub async fn approve(
     }
     let kind = q.kind.clone();
     let month = month_of(&kind)
-        .ok_or_else(|| Error::Invalid(format!("request #{id} has no date")))?
+        .ok_or_else(|| Error::Invalid(said!("request #{id} has no date", "申请 #{id} 没有日期")))?
         .to_string();
     let note = note.map(str::trim).filter(|n| !n.is_empty());
     match &kind {
@@ -203,11 +224,9 @@ pub async fn approve(
             let assessment: Option<Assessment> = match roster {
                 Some(s) => {
                     let k = kind.clone();
-                    Some(
-                        blocking(move || assess(&s.doc, &k))
-                            .await?
-                            .map_err(|e| Error::Invalid(format!("request #{id}: {e}")))?,
-                    )
+                    Some(blocking(move || assess(&s.doc, &k)).await?.map_err(|e| {
+                        Error::Invalid(said!("request #{id}: {e}", "申请 #{id}：{e}"))
+                    })?)
                 }
                 None => None,
             };
@@ -234,8 +253,9 @@ pub async fn approve(
             }
             let q = book.get(id).map_err(book_error)?.clone();
             if !cx.store.request_decide(&q, actor).await? {
-                return Err(Error::Conflict(format!(
-                    "request #{id} was decided meanwhile"
+                return Err(Error::Conflict(said!(
+                    "request #{id} was decided meanwhile",
+                    "申请 #{id} 已在此期间被处理"
                 )));
             }
             Ok(Decision {
@@ -248,14 +268,15 @@ pub async fn approve(
         }
         RequestKind::Swap { .. } => {
             let Some(base) = current(cx, &month).await? else {
-                return Err(Error::Conflict(format!(
-                    "{month} has no roster: a swap exchanges rostered duties, so approve it once the month is rostered"
+                return Err(Error::Conflict(said!(
+                    "{month} has no roster: a swap exchanges rostered duties, so approve it once the month is rostered",
+                    "{month} 还没有排班：换班交换的是已排的班次，请在本月排班后再批准"
                 )));
             };
             let (doc, k) = (base.doc.clone(), kind.clone());
             let a = blocking(move || assess(&doc, &k))
                 .await?
-                .map_err(|e| Error::Invalid(format!("request #{id}: {e}")))?;
+                .map_err(|e| Error::Invalid(said!("request #{id}: {e}", "申请 #{id}：{e}")))?;
             if a.blocking {
                 let first: Vec<String> = a
                     .new_violations
@@ -263,12 +284,36 @@ pub async fn approve(
                     .take(3)
                     .map(ToString::to_string)
                     .collect();
-                return Err(Error::Refused(format!(
-                    "request #{id} ({}) breaks {} on the roster of {month} (version {}): {}; nothing was stored — the request stays pending, reject it with a reason",
-                    describe(&kind),
-                    a.rules().join(", "),
-                    base.meta.version,
-                    first.join("; ")
+                let first_zh: Vec<String> = a
+                    .new_violations
+                    .iter()
+                    .take(3)
+                    .map(|v| {
+                        let detail = if v.detail_zh.is_empty() {
+                            &v.detail
+                        } else {
+                            &v.detail_zh
+                        };
+                        format!(
+                            "{} {} {}：{detail}",
+                            v.rule,
+                            v.employee.as_deref().unwrap_or(""),
+                            v.date.map(|d| d.to_string()).unwrap_or_default()
+                        )
+                    })
+                    .collect();
+                let (what, version) = (describe(&kind), base.meta.version);
+                return Err(Error::Refused(Said::new(
+                    format!(
+                        "request #{id} ({what}) breaks {} on the roster of {month} (version {version}): {}; nothing was stored — the request stays pending, reject it with a reason",
+                        a.rules().join(", "),
+                        first.join("; ")
+                    ),
+                    format!(
+                        "申请 #{id}（{what}）会使 {month} 排班（第 {version} 版）违反 {}：{}；未作任何保存 —— 申请仍待处理，请写明原因予以驳回",
+                        a.rules().join("、"),
+                        first_zh.join("；")
+                    ),
                 )));
             }
             book.approve(id, actor, &a, note).map_err(book_error)?;
@@ -301,12 +346,13 @@ pub async fn approve(
             let row = match cx.store.request_approve_swap(&q, actor, &save).await {
                 Ok(Some(row)) => row,
                 Ok(None) => {
-                    return Err(Error::Conflict(format!(
-                        "request #{id} was decided meanwhile"
+                    return Err(Error::Conflict(said!(
+                        "request #{id} was decided meanwhile",
+                        "申请 #{id} 已在此期间被处理"
                     )))
                 }
                 Err(RosterWriteError::Database(e)) => return Err(Error::Internal(e)),
-                Err(e) => return Err(Error::Conflict(e.to_string())),
+                Err(e) => return Err(Error::Conflict(e.said())),
             };
             let version = cx
                 .store
@@ -341,8 +387,9 @@ pub async fn reject(cx: Context<'_>, id: u32, actor: &str, reason: &str) -> Resu
     book.reject(id, actor, reason).map_err(book_error)?;
     let q = book.get(id).map_err(book_error)?.clone();
     if !cx.store.request_decide(&q, actor).await? {
-        return Err(Error::Conflict(format!(
-            "request #{id} was decided meanwhile"
+        return Err(Error::Conflict(said!(
+            "request #{id} was decided meanwhile",
+            "申请 #{id} 已在此期间被处理"
         )));
     }
     Ok(q)
@@ -356,8 +403,9 @@ pub async fn reject(cx: Context<'_>, id: u32, actor: &str, reason: &str) -> Resu
 pub fn parse_leave_kind(s: &str) -> Result<LeaveKind> {
     match serde_json::from_value::<LeaveKind>(serde_json::Value::String(s.trim().to_string())) {
         Ok(k) if k != LeaveKind::Inactive => Ok(k),
-        _ => Err(Error::Invalid(format!(
+        _ => Err(Error::Invalid(said!(
             "unknown leave kind `{s}`: {}",
+            "未知假别“{s}”：可选 {}",
             LEAVE_KINDS.join(", ")
         ))),
     }
@@ -379,6 +427,10 @@ pub const LEAVE_KINDS: [&str; 7] = [
 /// # Errors
 /// [`Error::Invalid`] naming the field.
 pub fn parse_date(field: &str, s: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .map_err(|_| Error::Invalid(format!("{field}: `{s}` is not a date YYYY-MM-DD")))
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
+        Error::Invalid(said!(
+            "{field}: `{s}` is not a date YYYY-MM-DD",
+            "{field}：“{s}”不是 YYYY-MM-DD 格式的日期"
+        ))
+    })
 }

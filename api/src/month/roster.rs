@@ -5,6 +5,7 @@
 //! shown wherever the roster is; publishing re-checks against the store as it is then, and
 //! a roster that breaks a rule is published only with an override reason, audited.
 
+use crate::said;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
@@ -104,7 +105,7 @@ pub struct Generated {
 fn conflict(e: RosterWriteError) -> Error {
     match e {
         RosterWriteError::Database(e) => Error::Internal(e),
-        other => Error::Conflict(other.to_string()),
+        other => Error::Conflict(other.said()),
     }
 }
 
@@ -278,8 +279,9 @@ pub async fn prepare(cx: Context<'_>, req: &SolveRequest) -> Result<Prepared> {
         .roster_latest(&month_text, Some(RosterStatus::Published))
         .await?
     {
-        return Err(Error::Conflict(format!(
+        return Err(Error::Conflict(said!(
             "{month_text} is published (version {}) and locked; changes go through a repair",
+            "{month_text} 已发布（第 {} 版）并锁定；更改须通过排班调整",
             p.meta.version
         )));
     }
@@ -326,11 +328,11 @@ pub async fn prepare(cx: Context<'_>, req: &SolveRequest) -> Result<Prepared> {
         leave,
         previous,
     )
-    .map_err(|e| Error::Invalid(format!("{month_text}: {e}")))?;
+    .map_err(|e| Error::Invalid(said!("{month_text}: {e}", "{month_text}：{e}")))?;
     if let Some((demand, staggered)) = &req.demand {
         problem
             .attach_demand(demand.clone(), *staggered)
-            .map_err(|e| Error::Invalid(format!("need file: {e}")))?;
+            .map_err(|e| Error::Invalid(said!("need file: {e}", "话务需求文件：{e}")))?;
     }
     let findings = scheduler::precheck(&problem);
     Ok(Prepared {
@@ -553,12 +555,16 @@ pub async fn publish(
             .roster_latest(month, Some(RosterStatus::Published))
             .await?
         {
-            return Err(Error::Conflict(format!(
+            return Err(Error::Conflict(said!(
                 "{month} is published (version {}) and locked",
+                "{month} 已发布（第 {} 版）并锁定",
                 p.meta.version
             )));
         }
-        return Err(Error::NotFound(format!("{month}: no roster to publish")));
+        return Err(Error::NotFound(said!(
+            "{month}: no roster to publish",
+            "{month}：没有可发布的排班"
+        )));
     };
     let mut doc = draft.doc.clone();
     let (history, verdict) = recheck(cx, &mut doc).await?;
@@ -568,12 +574,37 @@ pub async fn publish(
         rules.sort_unstable();
         rules.dedup();
         let first: Vec<String> = verdict.iter().take(3).map(ToString::to_string).collect();
-        return Err(Error::Refused(format!(
-            "{month}: the roster breaks {} rule(s) ({}) when checked with {}: {}; publish it with an override reason, or correct it first",
-            verdict.len(),
-            rules.join(", "),
-            history.label_en(),
-            first.join("; ")
+        let first_zh: Vec<String> = verdict
+            .iter()
+            .take(3)
+            .map(|v| {
+                let detail = if v.detail_zh.is_empty() {
+                    &v.detail
+                } else {
+                    &v.detail_zh
+                };
+                format!(
+                    "[{}] {} {}：{detail}",
+                    v.rule,
+                    v.employee.as_deref().unwrap_or(""),
+                    v.date.map(|d| d.to_string()).unwrap_or_default()
+                )
+            })
+            .collect();
+        let n = verdict.len();
+        return Err(Error::Refused(crate::said::Said::new(
+            format!(
+                "{month}: the roster breaks {n} rule(s) ({}) when checked with {}: {}; publish it with an override reason, or correct it first",
+                rules.join(", "),
+                history.label_en(),
+                first.join("; ")
+            ),
+            format!(
+                "{month}：按 {} 校验，排班违反 {n} 条规则（{}）：{}；请填写强制发布原因后发布，或先行修正",
+                history.label_zh(),
+                rules.join("、"),
+                first_zh.join("；")
+            ),
         )));
     }
     let after = match reason {
@@ -635,28 +666,45 @@ pub async fn edit_cell(
     shift: &str,
     actor: &str,
 ) -> Result<CellVerdict> {
-    let date = NaiveDate::parse_from_str(date, "%Y-%m-%d")
-        .map_err(|_| Error::Invalid(format!("date `{date}`: YYYY-MM-DD")))?;
+    let date = NaiveDate::parse_from_str(date, "%Y-%m-%d").map_err(|_| {
+        Error::Invalid(said!(
+            "date `{date}`: YYYY-MM-DD",
+            "日期“{date}”：应为 YYYY-MM-DD"
+        ))
+    })?;
     let Some(stored) = current(cx, month).await? else {
-        return Err(Error::NotFound(format!("{month}: no roster")));
+        return Err(Error::NotFound(said!(
+            "{month}: no roster",
+            "{month}：没有排班"
+        )));
     };
     if stored.meta.published() {
-        return Err(Error::Conflict(format!(
+        return Err(Error::Conflict(said!(
             "{month} is published (version {}) and locked",
+            "{month} 已发布（第 {} 版）并锁定",
             stored.meta.version
         )));
     }
     let mut doc = stored.doc;
     let p = &doc.problem;
     let Some(emp) = p.employees.iter().find(|e| e.id == employee) else {
-        return Err(Error::Invalid(format!("unknown employee {employee}")));
+        return Err(Error::Invalid(said!(
+            "unknown employee {employee}",
+            "查无此人 {employee}"
+        )));
     };
     if !p.days.iter().any(|d| d.date == date) {
-        return Err(Error::Invalid(format!("{date} is not in {month}")));
+        return Err(Error::Invalid(said!(
+            "{date} is not in {month}",
+            "{date} 不在 {month} 内"
+        )));
     }
     let off = shift.is_empty() || shift == "off";
     if !off && !p.shifts.iter().any(|s| s.code == shift) {
-        return Err(Error::Invalid(format!("unknown shift {shift}")));
+        return Err(Error::Invalid(said!(
+            "unknown shift {shift}",
+            "未知班次 {shift}"
+        )));
     }
     let before_v: Vec<Violation> = stored
         .meta
@@ -818,10 +866,12 @@ pub async fn import_folder(cx: Context<'_>, dir: &Path, actor: &str) -> Result<V
     files.sort();
     let mut done = Vec::new();
     for (month, path) in files {
-        let doc = read_roster(&path).map_err(|e| Error::Invalid(format!("{e:#}")))?;
+        let doc = read_roster(&path)
+            .map_err(|e| Error::Invalid(said!("{e:#}", "排班文件无法读取：{e:#}")))?;
         if doc.problem.month != month {
-            return Err(Error::Invalid(format!(
+            return Err(Error::Invalid(said!(
                 "{} holds the roster of {}, not {month}",
+                "{} 是 {} 的排班，不是 {month}",
                 path.display(),
                 doc.problem.month
             )));

@@ -4,6 +4,7 @@
 //! transaction; a change that does not check stores nothing. One change at a time (a lock),
 //! so two people saving at once cannot lose each other's edit.
 
+use crate::said;
 use std::path::Path;
 
 use anyhow::Context as _;
@@ -121,8 +122,9 @@ pub async fn apply(cx: Context<'_>, actor: &str, change: Change) -> Result<Appli
     match change {
         Change::Add(m) => {
             if position(&all, &m.employee.id).is_some() {
-                return Err(Error::Invalid(format!(
+                return Err(Error::Invalid(said!(
                     "employee id {} is already used (a former employee keeps the id)",
+                    "工号 {} 已被使用（离职员工保留其工号）",
                     m.employee.id
                 )));
             }
@@ -136,8 +138,9 @@ pub async fn apply(cx: Context<'_>, actor: &str, change: Change) -> Result<Appli
         }
         Change::Edit(mut m) => {
             let Some(i) = position(&all, &m.employee.id) else {
-                return Err(Error::Invalid(format!(
+                return Err(Error::Invalid(said!(
                     "unknown employee {}",
+                    "查无此人 {}",
                     m.employee.id
                 )));
             };
@@ -168,23 +171,31 @@ pub async fn apply(cx: Context<'_>, actor: &str, change: Change) -> Result<Appli
             reason,
         } => {
             let Some(i) = position(&all, &id) else {
-                return Err(Error::Invalid(format!("unknown employee {id}")));
+                return Err(Error::Invalid(said!(
+                    "unknown employee {id}",
+                    "查无此人 {id}"
+                )));
             };
             if reason.trim().is_empty() {
-                return Err(Error::Invalid("a reason is required".into()));
+                return Err(Error::Invalid(said!("a reason is required", "须写明原因")));
             }
             let m = &mut all[i];
             if !m.active {
-                return Err(Error::Invalid(format!("{id} is already off post")));
+                return Err(Error::Invalid(said!(
+                    "{id} is already off post",
+                    "{id} 已不在岗"
+                )));
             }
             let Some(hr) = m.hr.as_mut() else {
-                return Err(Error::Invalid(format!(
-                    "{id} has no HR record to hold the leaving date: record one first"
+                return Err(Error::Invalid(said!(
+                    "{id} has no HR record to hold the leaving date: record one first",
+                    "{id} 没有人事档案可记录离职日期：请先录入人事档案"
                 )));
             };
             if left_on < hr.hired_on {
-                return Err(Error::Invalid(format!(
+                return Err(Error::Invalid(said!(
                     "{id}: leaving date {left_on} is before the hiring date {}",
+                    "{id}：离职日期 {left_on} 早于入职日期 {}",
                     hr.hired_on
                 )));
             }
@@ -199,11 +210,14 @@ pub async fn apply(cx: Context<'_>, actor: &str, change: Change) -> Result<Appli
         }
         Change::Reactivate { id } => {
             let Some(i) = position(&all, &id) else {
-                return Err(Error::Invalid(format!("unknown employee {id}")));
+                return Err(Error::Invalid(said!(
+                    "unknown employee {id}",
+                    "查无此人 {id}"
+                )));
             };
             let m = &mut all[i];
             if m.active {
-                return Err(Error::Invalid(format!("{id} is on post")));
+                return Err(Error::Invalid(said!("{id} is on post", "{id} 在岗")));
             }
             let left = m.hr.as_mut().and_then(|h| h.left_on.take());
             m.active = true;
@@ -260,7 +274,7 @@ pub async fn apply(cx: Context<'_>, actor: &str, change: Change) -> Result<Appli
     let staff = Staff { members: all };
     staff
         .check(&cx.reference.site)
-        .map_err(|e| Error::Invalid(format!("{e:#}")))?;
+        .map_err(|e| Error::Invalid(said!("{e:#}", "人员名单不被站点接受：{e:#}")))?;
     let save: Vec<Member> = touched.iter().map(|&i| staff.members[i].clone()).collect();
     cx.store
         .staff_save(

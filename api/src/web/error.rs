@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Json;
 
 use crate::month::Error as StepError;
+use crate::said::Said;
 
 /// Why a request was not served.
 #[derive(Debug)]
@@ -22,11 +23,11 @@ enum Kind {
     /// 303 to the log-in page (JSON: 401).
     SignIn,
     /// A status and a message for the user.
-    Status(StatusCode, String),
+    Status(StatusCode, Said),
     /// A status and a JSON body (problems of an upload).
-    Detailed(StatusCode, String, serde_json::Value),
+    Detailed(StatusCode, Said, serde_json::Value),
     /// A page already rendered (a form with its notice), with the message for JSON.
-    Page(Response, String),
+    Page(Response, Said),
     /// Not the user's doing: logged, answered with an opaque 500.
     Internal(anyhow::Error),
 }
@@ -46,34 +47,31 @@ impl AppError {
         }
     }
 
-    /// A status with a message.
-    pub fn status(status: StatusCode, message: impl Into<String>) -> Self {
+    /// A status with a message (in both languages: [`Said`]; a plain `String` is shown as it
+    /// is on every page).
+    pub fn status(status: StatusCode, message: impl Into<Said>) -> Self {
         AppError {
             kind: Box::new(Kind::Status(status, message.into())),
         }
     }
 
     /// 400.
-    pub fn bad_request(message: impl Into<String>) -> Self {
+    pub fn bad_request(message: impl Into<Said>) -> Self {
         Self::status(StatusCode::BAD_REQUEST, message)
     }
 
     /// 404.
-    pub fn not_found(message: impl Into<String>) -> Self {
+    pub fn not_found(message: impl Into<Said>) -> Self {
         Self::status(StatusCode::NOT_FOUND, message)
     }
 
     /// 409.
-    pub fn conflict(message: impl Into<String>) -> Self {
+    pub fn conflict(message: impl Into<Said>) -> Self {
         Self::status(StatusCode::CONFLICT, message)
     }
 
     /// A status, a message and JSON details (for `/api/`).
-    pub fn detailed(
-        status: StatusCode,
-        message: impl Into<String>,
-        body: serde_json::Value,
-    ) -> Self {
+    pub fn detailed(status: StatusCode, message: impl Into<Said>, body: serde_json::Value) -> Self {
         AppError {
             kind: Box::new(Kind::Detailed(status, message.into(), body)),
         }
@@ -94,15 +92,16 @@ impl AppError {
                 })
             })
             .collect();
+        let _ = lang;
         Self::detailed(
             StatusCode::UNPROCESSABLE_ENTITY,
-            problems.text_in(lang),
+            Said::new(problems.text_in("en"), problems.text_in("zh")),
             serde_json::json!({"stored": false, "problems": list}),
         )
     }
 
     /// A page already rendered (its status set), with the message JSON clients get.
-    pub fn page(response: Response, message: impl Into<String>) -> Self {
+    pub fn page(response: Response, message: impl Into<Said>) -> Self {
         AppError {
             kind: Box::new(Kind::Page(response, message.into())),
         }
@@ -126,13 +125,23 @@ impl AppError {
         }
     }
 
-    /// The message shown.
+    /// The message shown (English).
     #[must_use]
     pub fn message(&self) -> String {
+        self.said().en
+    }
+
+    /// The message in a page language.
+    #[must_use]
+    pub fn message_in(&self, lang: &str) -> String {
+        self.said().in_lang(lang).to_string()
+    }
+
+    pub(crate) fn said(&self) -> Said {
         match &*self.kind {
-            Kind::SignIn => "not signed in".into(),
+            Kind::SignIn => Said::new("not signed in", "未登录"),
             Kind::Status(_, m) | Kind::Detailed(_, m, _) | Kind::Page(_, m) => m.clone(),
-            Kind::Internal(_) => "internal error".into(),
+            Kind::Internal(_) => Said::new("internal error", "服务器内部错误"),
         }
     }
 }
@@ -149,7 +158,7 @@ impl From<StepError> for AppError {
         if let StepError::File(problems) = &e {
             return AppError::import(problems, "en");
         }
-        AppError::status(status, e.to_string())
+        AppError::status(status, e.said())
     }
 }
 
@@ -162,24 +171,25 @@ impl From<anyhow::Error> for AppError {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let status = self.status_code();
-        let message = self.message();
-        let (mut r, json) = match *self.kind {
-            Kind::SignIn => (
-                Redirect::to("/login").into_response(),
-                serde_json::json!({"error": message}),
-            ),
-            Kind::Status(s, m) => (
-                (s, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], m).into_response(),
-                serde_json::json!({"error": message}),
-            ),
-            Kind::Detailed(s, m, mut body) => {
-                body["error"] = serde_json::Value::String(message);
-                (
-                    (s, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], m).into_response(),
-                    body,
-                )
+        let said = self.said();
+        let text = |s: StatusCode| {
+            (
+                s,
+                [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+                said.en.clone(),
+            )
+                .into_response()
+        };
+        let both = serde_json::json!({"error": said.en, "error_zh": said.zh});
+        let (mut r, json, localise) = match *self.kind {
+            Kind::SignIn => (Redirect::to("/login").into_response(), both, false),
+            Kind::Status(s, _) => (text(s), both, true),
+            Kind::Detailed(s, _, mut body) => {
+                body["error"] = serde_json::Value::String(said.en.clone());
+                body["error_zh"] = serde_json::Value::String(said.zh.clone());
+                (text(s), body, true)
             }
-            Kind::Page(r, _) => (r, serde_json::json!({"error": message})),
+            Kind::Page(r, _) => (r, both, false),
             Kind::Internal(e) => {
                 tracing::error!(error = format!("{e:#}"), "request failed");
                 (
@@ -189,20 +199,41 @@ impl IntoResponse for AppError {
                         "500 internal error · 服务器内部错误（已记录）",
                     )
                         .into_response(),
-                    serde_json::json!({"error": "internal error (logged)"}),
+                    serde_json::json!({"error": "internal error (logged)", "error_zh": "服务器内部错误（已记录）"}),
+                    false,
                 )
             }
         };
         r.extensions_mut().insert(ErrorJson { status, body: json });
+        if localise {
+            r.extensions_mut().insert(ErrorText(said));
+        }
         r
     }
 }
 
+/// The message of a plain-text error answer in both languages: [`json_under_api`] answers
+/// with the request's language (the body is English until then).
+#[derive(Debug, Clone)]
+struct ErrorText(Said);
+
 /// Under `/api/`, an error answers as JSON (`{"error": …}`, plus the problems of an upload),
 /// with its status (401 for a request without a session, where pages redirect to log in).
+/// Elsewhere a plain-text error is answered in the page language (`?lang=`, else the
+/// language cookie, else Chinese).
 pub(crate) async fn json_under_api(req: Request, next: Next) -> Response {
     let api = req.uri().path().starts_with("/api/");
+    let lang = super::extract::lang(req.headers(), req.uri().query());
     let mut r = next.run(req).await;
+    if !api {
+        if let Some(ErrorText(said)) = r.extensions_mut().remove::<ErrorText>() {
+            if lang == "zh" && !said.zh.is_empty() {
+                let (mut parts, _) = r.into_parts();
+                parts.headers.remove(header::CONTENT_LENGTH);
+                return Response::from_parts(parts, axum::body::Body::from(said.zh));
+            }
+        }
+    }
     if api {
         if let Some(e) = r.extensions_mut().remove::<ErrorJson>() {
             let mut j = (e.status, Json(e.body)).into_response();

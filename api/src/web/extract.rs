@@ -130,7 +130,10 @@ pub async fn authorize(
         if given != Some(ctx.session.csrf.as_str()) {
             return Err(AppError::status(
                 StatusCode::FORBIDDEN,
-                "CSRF token missing or wrong",
+                crate::said::Said::new(
+                    "CSRF token missing or wrong",
+                    "CSRF 令牌缺失或错误，请刷新页面后重试",
+                ),
             ));
         }
     }
@@ -267,8 +270,12 @@ impl<T: serde::de::DeserializeOwned + Send> BodyKind for JsonBody<T> {
         let bytes = axum::body::Bytes::from_request(req, app)
             .await
             .map_err(|e| AppError::status(e.status(), e.body_text()))?;
-        let v = serde_json::from_slice(&bytes)
-            .map_err(|e| AppError::bad_request(format!("body: {e}")))?;
+        let v = serde_json::from_slice(&bytes).map_err(|e| {
+            AppError::bad_request(crate::said::Said::new(
+                format!("body: {e}"),
+                format!("请求内容：{e}"),
+            ))
+        })?;
         Ok((JsonBody(v), None))
     }
 }
@@ -305,10 +312,12 @@ impl BodyKind for Upload {
         if declared.is_some_and(|n| n > crate::web::MAX_UPLOAD) {
             return Err(AppError::status(
                 StatusCode::PAYLOAD_TOO_LARGE,
-                format!(
-                    "上传文件不得超过 {} MB (the upload is larger than {} MB)",
-                    crate::web::MAX_UPLOAD >> 20,
-                    crate::web::MAX_UPLOAD >> 20
+                crate::said::Said::new(
+                    format!(
+                        "the upload is larger than {} MB",
+                        crate::web::MAX_UPLOAD >> 20
+                    ),
+                    format!("上传文件不得超过 {} MB", crate::web::MAX_UPLOAD >> 20),
                 ),
             ));
         }

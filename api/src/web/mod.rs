@@ -589,7 +589,7 @@ pub(crate) fn current_month() -> String {
 }
 
 pub(crate) async fn not_found() -> AppError {
-    AppError::not_found("404 not found · 页面不存在")
+    AppError::not_found(crate::said::Said::new("404 not found", "404 页面不存在"))
 }
 
 #[cfg(test)]

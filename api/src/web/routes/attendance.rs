@@ -102,12 +102,17 @@ async fn template(s: Signed<areas::Attendance>) -> Result<Response, AppError> {
 async fn preview(p: Posted<areas::Attendance, Upload>) -> Result<Response, AppError> {
     let ctx = &p.ctx;
     let month_text = p.body.fields.get("month").cloned().unwrap_or_default();
-    let month = YearMonth::parse(&month_text)
-        .map_err(|_| AppError::bad_request("a month YYYY-MM and a file are required"))?;
-    let Some((file_name, bytes)) = p.body.file else {
-        return Err(AppError::bad_request(
+    let month = YearMonth::parse(&month_text).map_err(|_| {
+        AppError::bad_request(crate::said::Said::new(
             "a month YYYY-MM and a file are required",
-        ));
+            "需要月份（YYYY-MM）和文件",
+        ))
+    })?;
+    let Some((file_name, bytes)) = p.body.file else {
+        return Err(AppError::bad_request(crate::said::Said::new(
+            "a month YYYY-MM and a file are required",
+            "需要月份（YYYY-MM）和文件",
+        )));
     };
     match crate::month::attendance::parse(ctx.app.cx(), month, &file_name, bytes).await {
         Err(crate::month::Error::File(errors)) => {
@@ -129,7 +134,7 @@ async fn preview(p: Posted<areas::Attendance, Upload>) -> Result<Response, AppEr
             Err(AppError::page(r, errors.text_in(&ctx.lang)))
         }
         Err(crate::month::Error::Conflict(m)) => {
-            let mut r = view(ctx, month, context! { notice_bad => &m }).await?;
+            let mut r = view(ctx, month, context! { notice_bad => m.in_lang(&ctx.lang) }).await?;
             *r.status_mut() = StatusCode::CONFLICT;
             Err(AppError::page(r, m))
         }
@@ -223,9 +228,10 @@ async fn confirm(p: Posted<areas::Attendance, Fields>) -> Result<Response, AppEr
         .remove(&token)
         .filter(|p| p.user == ctx.session.user.id);
     let Some(pending) = pending else {
-        return Err(AppError::bad_request(
+        return Err(AppError::bad_request(crate::said::Said::new(
             "no such preview (expired, or someone else's)",
-        ));
+            "没有这个预览（已过期，或属于他人）",
+        )));
     };
     let month = pending.month;
     let replace = if p.body.get("confirm_replace").is_some() {
@@ -251,7 +257,7 @@ async fn confirm(p: Posted<areas::Attendance, Fields>) -> Result<Response, AppEr
             view(ctx, month, context! { stored => stored }).await
         }
         Err(crate::month::Error::Conflict(m)) => {
-            let mut r = view(ctx, month, context! { notice_bad => &m }).await?;
+            let mut r = view(ctx, month, context! { notice_bad => m.in_lang(&ctx.lang) }).await?;
             *r.status_mut() = StatusCode::CONFLICT;
             Err(AppError::page(r, m))
         }

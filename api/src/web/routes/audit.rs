@@ -94,9 +94,12 @@ async fn page(s: Signed<areas::Audit>) -> Result<Response, AppError> {
 /// `GET /api/audit?limit=N` (admin, auditor): the newest audit entries.
 async fn api_audit(s: Signed<areas::Audit>) -> Result<Response, AppError> {
     let limit = match s.query.get("limit") {
-        Some(l) => l
-            .parse::<i64>()
-            .map_err(|_| AppError::bad_request(format!("limit `{l}`: a number")))?,
+        Some(l) => l.parse::<i64>().map_err(|_| {
+            AppError::bad_request(crate::said::Said::new(
+                format!("limit `{l}`: a number"),
+                format!("条数“{l}”：应为数字"),
+            ))
+        })?,
         None => 200,
     }
     .clamp(1, 5000);

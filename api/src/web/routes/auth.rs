@@ -64,9 +64,10 @@ async fn login_post(
     let username = form.get("username").cloned().unwrap_or_default();
     let password = form.get("password").cloned().unwrap_or_default();
     if username.len() > 100 || password.len() > 1000 {
-        return Err(AppError::bad_request(
-            "用户名最多 100 个字符、密码最多 1000 个字符 (username ≤ 100, password ≤ 1000 characters)",
-        ));
+        return Err(AppError::bad_request(crate::said::Said::new(
+            "username ≤ 100, password ≤ 1000 characters",
+            "用户名最多 100 个字符、密码最多 1000 个字符",
+        )));
     }
     let account = account_key(&username);
     let address = ip.map(address_key);

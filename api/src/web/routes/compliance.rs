@@ -32,7 +32,12 @@ fn year_of(q: &std::collections::HashMap<String, String>) -> Result<i32, AppErro
             .parse::<i32>()
             .ok()
             .filter(|y| (2000..=2100).contains(y))
-            .ok_or_else(|| AppError::bad_request(format!("year `{y}`: YYYY"))),
+            .ok_or_else(|| {
+                AppError::bad_request(crate::said::Said::new(
+                    format!("year `{y}`: YYYY"),
+                    format!("年份“{y}”：应为 YYYY"),
+                ))
+            }),
         None => Ok(current_month()[..4].parse().unwrap_or(2026)),
     }
 }

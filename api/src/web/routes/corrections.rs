@@ -49,9 +49,10 @@ async fn correct_form(p: Posted<areas::Corrections, Upload>) -> Result<Response,
     let month = YearMonth::parse(p.body.fields.get("month").map_or("", String::as_str))?;
     let reason = p.body.fields.get("reason").cloned().unwrap_or_default();
     let Some((file_name, bytes)) = p.body.file else {
-        return Err(AppError::bad_request(
+        return Err(AppError::bad_request(crate::said::Said::new(
             "a corrected attendance file is required",
-        ));
+            "需要更正后的考勤文件",
+        )));
     };
     match crate::month::corrections::enter_attendance(
         ctx.app.cx(),
@@ -95,8 +96,8 @@ async fn correct_form(p: Posted<areas::Corrections, Upload>) -> Result<Response,
                 crate::month::Error::Conflict(_) => StatusCode::CONFLICT,
                 _ => StatusCode::BAD_REQUEST,
             };
-            let m = e.to_string();
-            let mut r = view(ctx, month, context! { notice_bad => &m }).await?;
+            let m = e.said();
+            let mut r = view(ctx, month, context! { notice_bad => m.in_lang(&ctx.lang) }).await?;
             *r.status_mut() = status;
             Err(AppError::page(r, m))
         }
@@ -153,9 +154,15 @@ async fn api_kpi(p: Posted<areas::Corrections, JsonBody<KpiBody>>) -> Result<Res
         .into_iter()
         .find(|k| k.name() == b.kpi)
         .ok_or_else(|| {
-            AppError::bad_request(format!(
-                "unknown KPI `{}`: answer_rate, satisfaction, qa_score, callback_timeliness or attendance",
-                b.kpi
+            AppError::bad_request(crate::said::Said::new(
+                format!(
+                    "unknown KPI `{}`: answer_rate, satisfaction, qa_score, callback_timeliness or attendance",
+                    b.kpi
+                ),
+                format!(
+                    "未知绩效指标“{}”：可选 answer_rate（接通率）、satisfaction（满意率）、qa_score（质检得分）、callback_timeliness（回访及时率）、attendance（出勤）",
+                    b.kpi
+                ),
             ))
         })?;
     let adj = Adjustment {

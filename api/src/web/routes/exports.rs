@@ -63,7 +63,10 @@ async fn download(
     parts: axum::http::request::Parts,
 ) -> Result<Response, AppError> {
     let Some(kind) = Kind::parse(&kind) else {
-        return Err(AppError::not_found(format!("no export `{kind}`")));
+        return Err(AppError::not_found(crate::said::Said::new(
+            format!("no export `{kind}`"),
+            format!("没有导出项“{kind}”"),
+        )));
     };
     let area = if kind.personal() {
         Area::PayrollExport

@@ -189,7 +189,10 @@ async fn run_month(ctx: &Ctx, month: YearMonth) -> Result<i64, AppError> {
 
 async fn run_post(p: Posted<areas::Payroll, Fields>) -> Result<Response, AppError> {
     let Some(m) = p.body.get("month") else {
-        return Err(AppError::bad_request("a month YYYY-MM is required"));
+        return Err(AppError::bad_request(crate::said::Said::new(
+            "a month YYYY-MM is required",
+            "需要月份（YYYY-MM）",
+        )));
     };
     let month = YearMonth::parse(m)?;
     run_month(&p.ctx, month).await?;
@@ -219,11 +222,15 @@ async fn payslip_page(
 ) -> Result<Response, AppError> {
     let ctx = &s.ctx;
     let Some((row, pay)) = ctx.app.store.run_payroll(id).await? else {
-        return Err(AppError::not_found(format!("no payroll run #{id}")));
+        return Err(AppError::not_found(crate::said::Said::new(
+            format!("no payroll run #{id}"),
+            format!("没有工资核算 #{id}"),
+        )));
     };
     let Some(p) = pay.payslips.iter().find(|p| p.employee_id == employee) else {
-        return Err(AppError::not_found(format!(
-            "run #{id} has no payslip of {employee}"
+        return Err(AppError::not_found(crate::said::Said::new(
+            format!("run #{id} has no payslip of {employee}"),
+            format!("核算 #{id} 中没有 {employee} 的工资条"),
         )));
     };
     let en = ctx.lang == "en";
@@ -290,7 +297,10 @@ async fn export_run(
 ) -> Result<Response, AppError> {
     let ctx = &s.ctx;
     let Some(kind) = Kind::parse(&kind).filter(|k| k.personal()) else {
-        return Err(AppError::not_found(format!("no payroll workbook `{kind}`")));
+        return Err(AppError::not_found(crate::said::Said::new(
+            format!("no payroll workbook `{kind}`"),
+            format!("没有工资工作簿“{kind}”"),
+        )));
     };
     let w = crate::month::exports::run_workbook(ctx.app.cx(), kind, id).await?;
     ctx.app
@@ -320,7 +330,10 @@ async fn api_run_get(
     s: Signed<areas::Payroll>,
 ) -> Result<Response, AppError> {
     let Some(run) = crate::month::pay::stored(s.ctx.app.cx(), id).await? else {
-        return Err(AppError::not_found(format!("no payroll run #{id}")));
+        return Err(AppError::not_found(crate::said::Said::new(
+            format!("no payroll run #{id}"),
+            format!("没有工资核算 #{id}"),
+        )));
     };
     Ok(
         Json(serde_json::json!({ "run": run.row, "payroll": run.pay, "cost": run.cost }))
@@ -335,7 +348,10 @@ struct RunBody {
 
 async fn api_run(p: Posted<areas::Payroll, JsonBody<RunBody>>) -> Result<Response, AppError> {
     let Some(m) = &p.body.0.month else {
-        return Err(AppError::bad_request("a month YYYY-MM is required"));
+        return Err(AppError::bad_request(crate::said::Said::new(
+            "a month YYYY-MM is required",
+            "需要月份（YYYY-MM）",
+        )));
     };
     let month = YearMonth::parse(m)?;
     let id = run_month(&p.ctx, month).await?;

@@ -63,7 +63,10 @@ impl Drop for Running {
 fn parse_limit(given: Option<f64>) -> Result<f64, AppError> {
     match given {
         Some(v) if v.is_finite() && v >= 1.0 => Ok(v.min(MAX_LIMIT)),
-        Some(_) => Err(AppError::bad_request("time_limit: seconds, at least 1")),
+        Some(_) => Err(AppError::bad_request(crate::said::Said::new(
+            "time_limit: seconds, at least 1",
+            "时间上限：秒数，至少 1",
+        ))),
         None => Ok(DEFAULT_LIMIT),
     }
 }
@@ -173,7 +176,14 @@ async fn view(ctx: &Ctx, month: YearMonth, extra: Value) -> Result<Response, App
             let from = s.from.unwrap_or(today).clamp(first, last);
             (rows, people, from, Some(s.based_on), s.published, None)
         }
-        Err(m) => (Vec::new(), Vec::new(), first, None, false, Some(m)),
+        Err(m) => (
+            Vec::new(),
+            Vec::new(),
+            first,
+            None,
+            false,
+            Some(m.in_lang(&ctx.lang).to_string()),
+        ),
     };
     Ok(ctx.render(
         "roster_repair.html",
@@ -215,10 +225,12 @@ async fn page(s: Signed<areas::RosterEdit>) -> Result<Response, AppError> {
 fn events_of(f: &Fields) -> Result<Vec<RepairEvent>, AppError> {
     let mut events = Vec::new();
     for v in f.all("event").filter(|v| !v.trim().is_empty()) {
-        events.push(
-            serde_json::from_str::<RepairEvent>(v)
-                .map_err(|e| AppError::bad_request(format!("event `{v}`: {e}")))?,
-        );
+        events.push(serde_json::from_str::<RepairEvent>(v).map_err(|e| {
+            AppError::bad_request(crate::said::Said::new(
+                format!("event `{v}`: {e}"),
+                format!("事件“{v}”：{e}"),
+            ))
+        })?);
     }
     let one = |k: &str| f.get(k).map_or("", str::trim);
     let employee = one("absence_employee");
@@ -308,10 +320,12 @@ async fn repair_form(p: Posted<areas::RosterEdit, Fields>) -> Result<Response, A
             .map(str::trim)
             .filter(|s| !s.is_empty())
         {
-            Some(s) => Some(
-                s.parse::<f64>()
-                    .map_err(|_| AppError::bad_request("time_limit: seconds, at least 1"))?,
-            ),
+            Some(s) => Some(s.parse::<f64>().map_err(|_| {
+                AppError::bad_request(crate::said::Said::new(
+                    "time_limit: seconds, at least 1",
+                    "时间上限：秒数，至少 1",
+                ))
+            })?),
             None => None,
         };
         let limit = parse_limit(given)?;
@@ -322,7 +336,7 @@ async fn repair_form(p: Posted<areas::RosterEdit, Fields>) -> Result<Response, A
         Err(e) => {
             let status = e.status_code();
             if status.is_client_error() && status != StatusCode::FORBIDDEN {
-                let message = e.message();
+                let message = e.message_in(&ctx.lang);
                 let mut r = view(ctx, month, context! { notice_bad => &message }).await?;
                 *r.status_mut() = status;
                 Err(AppError::page(r, message))

@@ -63,8 +63,9 @@ fn kind_of(code: &str) -> Result<(&'static str, Kind), AppError> {
         .find(|(c, ..)| c.eq_ignore_ascii_case(code))
         .map(|(c, k, _)| (*c, *k))
         .ok_or_else(|| {
-            AppError::bad_request(format!(
-                "report kind `{code}`: expected staffing, attendance, service, kpi, cost or all"
+            AppError::bad_request(crate::said::Said::new(
+                format!("report kind `{code}`: expected staffing, attendance, service, kpi, cost or all"),
+                format!("报表类型“{code}”：应为 staffing（人员）、attendance（考勤）、service（话务）、kpi（绩效）、cost（成本）或 all（全部）"),
             ))
         })
 }
@@ -111,10 +112,11 @@ fn no_history() -> History {
 
 /// A service-only report asked for without a call history.
 fn history_needed() -> AppError {
-    AppError::bad_request(
+    AppError::bad_request(crate::said::Said::new(
         "the service report needs the call history: upload the call platform's interval report \
-         with POST /reports/service (multipart: kind, period, file) · 话务报表需要上传话务记录",
-    )
+         with POST /reports/service (multipart: kind, period, file)",
+        "话务报表需要话务历史：请上传话务平台的分时段报表",
+    ))
 }
 
 /// Builds the report; the call history is `history`, else (service or all) none uploaded.
@@ -458,7 +460,7 @@ enum Shown {
     /// A service report without a call history: the upload form is the answer.
     NeedsHistory,
     /// A report that could not be built (the status and the message).
-    Refused(StatusCode, String),
+    Refused(StatusCode, crate::said::Said),
 }
 
 /// Renders the reports page: the form as given, what it shows, the policy documents' links.
@@ -503,7 +505,12 @@ fn render(ctx: &Ctx, fields: &HashMap<String, String>, shown: Shown) -> Result<R
             None,
         ),
         Shown::NeedsHistory => (StatusCode::OK, None, true, None),
-        Shown::Refused(status, message) => (status, None, false, Some(message)),
+        Shown::Refused(status, message) => (
+            status,
+            None,
+            false,
+            Some(message.in_lang(&ctx.lang).to_string()),
+        ),
     };
     let title = ctx.text("report_title");
     let mut r = ctx.render(
@@ -535,7 +542,7 @@ fn shown(
     match built {
         Ok(b) => Ok(Shown::Report(a, Box::new(b), history)),
         Err(e) if e.status_code().is_client_error() => {
-            Ok(Shown::Refused(e.status_code(), e.message()))
+            Ok(Shown::Refused(e.status_code(), e.said()))
         }
         Err(e) => Err(e),
     }
@@ -547,7 +554,7 @@ fn shown(
 async fn page(s: Signed<areas::Reports>) -> Result<Response, AppError> {
     let ctx = &s.ctx;
     let shown = match asked(&s.query) {
-        Err(e) => Shown::Refused(e.status_code(), e.message()),
+        Err(e) => Shown::Refused(e.status_code(), e.said()),
         Ok(a) if a.kind == Kind::Service => Shown::NeedsHistory,
         Ok(a) => shown(a, build(ctx, a, None).await, None)?,
     };
@@ -578,14 +585,14 @@ async fn service(p: Posted<areas::Reports, Upload>) -> Result<Response, AppError
     let a = match asked(&fields) {
         Ok(a) => a,
         Err(e) if xlsx => return Err(e),
-        Err(e) => return render(ctx, &fields, Shown::Refused(e.status_code(), e.message())),
+        Err(e) => return render(ctx, &fields, Shown::Refused(e.status_code(), e.said())),
     };
     let (history, label) = match file {
         Some((name, bytes)) => match read_history(name.clone(), bytes, &ctx.lang).await {
             Ok(h) => (Some(h), Some(name)),
             Err(e) if xlsx => return Err(e),
             Err(e) => {
-                return render(ctx, &fields, Shown::Refused(e.status_code(), e.message()));
+                return render(ctx, &fields, Shown::Refused(e.status_code(), e.said()));
             }
         },
         None if a.kind == Kind::Service && xlsx => return Err(history_needed()),
@@ -641,8 +648,9 @@ async fn policy(
         ),
     };
     let Some((kind, slug)) = doc_of(name) else {
-        return Err(AppError::not_found(format!(
-            "no policy document `{name}`: expected pay-structure (薪酬体系), performance (绩效考核办法) or attendance (考勤管理制度)"
+        return Err(AppError::not_found(crate::said::Said::new(
+            format!("no policy document `{name}`: expected pay-structure (薪酬体系), performance (绩效考核办法) or attendance (考勤管理制度)"),
+            format!("没有制度文件“{name}”：应为 pay-structure（薪酬体系）、performance（绩效考核办法）或 attendance（考勤管理制度）"),
         )));
     };
     let month = policy_month(&s.query)?;

@@ -165,7 +165,7 @@ async fn view(ctx: &Ctx, extra: Value) -> Result<Response, AppError> {
 async fn refused(ctx: &Ctx, e: AppError) -> AppError {
     let status = e.status_code();
     if status.is_client_error() && status != StatusCode::FORBIDDEN {
-        let message = e.message();
+        let message = e.message_in(&ctx.lang);
         match view(ctx, context! { notice_bad => &message }).await {
             Ok(mut r) => {
                 *r.status_mut() = status;
@@ -375,8 +375,12 @@ async fn api_approve(
     let body: ApproveBody = if p.body.0.iter().all(u8::is_ascii_whitespace) {
         ApproveBody::default()
     } else {
-        serde_json::from_slice(&p.body.0)
-            .map_err(|e| AppError::bad_request(format!("body: {e}")))?
+        serde_json::from_slice(&p.body.0).map_err(|e| {
+            AppError::bad_request(crate::said::Said::new(
+                format!("body: {e}"),
+                format!("请求内容：{e}"),
+            ))
+        })?
     };
     let d = pipeline::approve(p.ctx.app.cx(), id, p.ctx.actor(), body.note.as_deref()).await?;
     let repair = d

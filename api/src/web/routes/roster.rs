@@ -826,7 +826,7 @@ async fn view(ctx: &Ctx, month: YearMonth, extra: Value) -> Result<Response, App
 async fn refused(ctx: &Ctx, month: YearMonth, e: AppError) -> AppError {
     let status = e.status_code();
     if status == StatusCode::CONFLICT || status == StatusCode::UNPROCESSABLE_ENTITY {
-        let message = e.message();
+        let message = e.message_in(&ctx.lang);
         match view(ctx, month, context! { notice_bad => &message }).await {
             Ok(mut r) => {
                 *r.status_mut() = status;
@@ -855,7 +855,10 @@ async fn api_get(s: Signed<areas::RosterView>) -> Result<Response, AppError> {
             body.clone(),
         )
             .into_response()),
-        None => Err(AppError::not_found(format!("no roster for {month}"))),
+        None => Err(AppError::not_found(crate::said::Said::new(
+            format!("no roster for {month}"),
+            format!("{month} 没有排班"),
+        ))),
     }
 }
 
@@ -867,7 +870,10 @@ async fn progress(s: Signed<areas::RosterView>) -> Result<Response, AppError> {
 fn parse_limit(given: Option<f64>) -> Result<f64, AppError> {
     match given {
         Some(v) if v.is_finite() && v >= 1.0 => Ok(v.min(f64::from(MAX_LIMIT))),
-        Some(_) => Err(AppError::bad_request("time_limit: seconds, at least 1")),
+        Some(_) => Err(AppError::bad_request(crate::said::Said::new(
+            "time_limit: seconds, at least 1",
+            "时间上限：秒数，至少 1",
+        ))),
         None => Ok(f64::from(DEFAULT_LIMIT)),
     }
 }
