@@ -361,19 +361,6 @@ fn check_stored(month: &str, g: &Global) -> anyhow::Result<i32> {
 
 /// Prints the validator's verdict on a roster; the exit code (0: no rule broken, 1: some).
 fn print_verdict(doc: &RosterFile, v: &[scheduler::Violation]) -> i32 {
-    // The roster's own cost, recomputed from its assignments with the site's weights (as a
-    // month's roster: a repair's changes are not priced here).
-    let terms = scheduler::objective_terms(&doc.problem, &doc.roster);
-    let priced: Vec<String> = terms
-        .iter()
-        .filter(|t| t.cost != 0.0)
-        .map(|t| format!("{} {:.2}", t.name, t.cost))
-        .collect();
-    println!(
-        "目标值 objective of this roster (recomputed): {:.2} ({})",
-        terms.iter().map(|t| t.cost).sum::<f64>(),
-        priced.join(", ")
-    );
     if v.is_empty() {
         println!(
             "OK: {} · {} assignments, {} standby duties, no rule broken",
