@@ -116,7 +116,15 @@ const SECTIONS: [&str; 7] = [
 ];
 
 /// Reads an instance from its text.
+///
+/// Accepts everything the format allows and the files in the wild carry: comment lines
+/// (`#` first, after any indentation) and blank lines anywhere, also between the rows of a
+/// section; CRLF line ends and a byte-order mark; whitespace around fields and at line ends;
+/// trailing separators (`A,0,` or `0,D,5,100,1,`); signed whole numbers whose value is allowed
+/// (`+3`, and `-0`, which is 0). Anything else is an [`NrpError`] naming the line, the section
+/// and the field.
 pub fn parse(text: &str) -> Result<Instance, NrpError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut section = String::from("(before any section)");
     let mut rows: BTreeMap<&str, Vec<(usize, Vec<&str>)>> = BTreeMap::new();
     for (i, raw) in text.lines().enumerate() {
@@ -124,7 +132,16 @@ pub fn parse(text: &str) -> Result<Instance, NrpError> {
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        if let Some(s) = SECTIONS.iter().find(|s| **s == line) {
+        let mut fields: Vec<&str> = line.split(',').map(str::trim).collect();
+        // Trailing separators add empty fields; no field of the format is last and empty
+        // (a shift's empty forbidden list is optional: `E,480` reads as `E,480,`).
+        while fields.len() > 1 && fields.last() == Some(&"") {
+            fields.pop();
+        }
+        if let Some(s) = SECTIONS
+            .iter()
+            .find(|s| fields.len() == 1 && **s == fields[0])
+        {
             section = s.to_string();
             rows.entry(s).or_default();
             continue;
@@ -138,9 +155,7 @@ pub fn parse(text: &str) -> Result<Instance, NrpError> {
                 section: section.clone(),
                 message: format!("data before the first section header: `{line}`"),
             })?;
-        rows.entry(key)
-            .or_default()
-            .push((i + 1, line.split(',').map(str::trim).collect()));
+        rows.entry(key).or_default().push((i + 1, fields));
     }
     let err = |line: usize, section: &str, message: String| NrpError {
         line,
@@ -148,7 +163,7 @@ pub fn parse(text: &str) -> Result<Instance, NrpError> {
         message,
     };
     let num = |line: usize, section: &str, field: &str, v: &str| -> Result<u32, NrpError> {
-        v.parse::<u32>().map_err(|_| {
+        whole(v).ok_or_else(|| {
             err(
                 line,
                 section,
@@ -201,6 +216,7 @@ pub fn parse(text: &str) -> Result<Instance, NrpError> {
         }
         let forbid_next = f.get(2).map_or(Vec::new(), |x| {
             x.split('|')
+                .map(str::trim)
                 .filter(|s| !s.is_empty())
                 .map(str::to_string)
                 .collect()
@@ -238,14 +254,17 @@ pub fn parse(text: &str) -> Result<Instance, NrpError> {
             return Err(err(*l, sec, format!("expected 8 fields (ID, MaxShifts, MaxTotalMinutes, MinTotalMinutes, MaxConsecutiveShifts, MinConsecutiveShifts, MinConsecutiveDaysOff, MaxWeekends), found {}", f.len())));
         }
         let mut max_shifts = BTreeMap::new();
-        for pair in f[1].split('|').filter(|x| !x.is_empty()) {
-            let (id, m) = pair.split_once('=').ok_or_else(|| {
-                err(
-                    *l,
-                    sec,
-                    format!("MaxShifts: expected `Shift=max`, found `{pair}`"),
-                )
-            })?;
+        for pair in f[1].split('|').map(str::trim).filter(|x| !x.is_empty()) {
+            let (id, m) = pair
+                .split_once('=')
+                .map(|(a, b)| (a.trim(), b.trim()))
+                .ok_or_else(|| {
+                    err(
+                        *l,
+                        sec,
+                        format!("MaxShifts: expected `Shift=max`, found `{pair}`"),
+                    )
+                })?;
             known_shift(*l, sec, id)?;
             max_shifts.insert(id.to_string(), num(*l, sec, "MaxShifts", m)?);
         }
@@ -353,6 +372,21 @@ pub fn parse(text: &str) -> Result<Instance, NrpError> {
     })
 }
 
+/// A whole number of the format: digits with an optional sign, whose value is at least 0
+/// (`7`, `+7`, `-0` and `+0`; not `-1`, `1.0`, `1e3` or an empty field).
+fn whole(v: &str) -> Option<u32> {
+    let (negative, digits) = match v.as_bytes().first() {
+        Some(b'-') => (true, &v[1..]),
+        Some(b'+') => (false, &v[1..]),
+        _ => (false, v),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let n: u32 = digits.parse().ok()?;
+    (!negative || n == 0).then_some(n)
+}
+
 /// Day 0 of every instance is a Monday; dates are anchored on 2024-01-01 (a Monday).
 pub fn day_zero() -> NaiveDate {
     NaiveDate::from_ymd_opt(2024, 1, 1).expect("valid date")
@@ -362,6 +396,70 @@ pub fn day_zero() -> NaiveDate {
 pub const ROLE: &str = "staff";
 
 impl Instance {
+    /// The instance in the benchmark's text format, laid out as the files are (a comment
+    /// naming each section's columns, a blank line after each section); [`parse`] reads it
+    /// back to the same instance.
+    pub fn to_text(&self) -> String {
+        use std::fmt::Write as _;
+        let mut out = String::from("# This is a comment. Comments start with #\nSECTION_HORIZON\n# All instances start on a Monday\n# The horizon length in days:\n");
+        let _ = writeln!(out, "{}\n", self.horizon);
+        out.push_str("SECTION_SHIFTS\n# ShiftID, Length in mins, Shifts which cannot follow this shift | separated\n");
+        for s in &self.shifts {
+            let _ = writeln!(out, "{},{},{}", s.id, s.minutes, s.forbid_next.join("|"));
+        }
+        out.push_str("\nSECTION_STAFF\n# ID, MaxShifts, MaxTotalMinutes, MinTotalMinutes, MaxConsecutiveShifts, MinConsecutiveShifts, MinConsecutiveDaysOff, MaxWeekends\n");
+        for st in &self.staff {
+            let max: Vec<String> = self
+                .shifts
+                .iter()
+                .map(|s| {
+                    format!(
+                        "{}={}",
+                        s.id,
+                        st.max_shifts.get(&s.id).copied().unwrap_or(0)
+                    )
+                })
+                .collect();
+            let _ = writeln!(
+                out,
+                "{},{},{},{},{},{},{},{}",
+                st.id,
+                max.join("|"),
+                st.max_total,
+                st.min_total,
+                st.max_consecutive,
+                st.min_consecutive,
+                st.min_days_off,
+                st.max_weekends
+            );
+        }
+        out.push_str("\nSECTION_DAYS_OFF\n# EmployeeID, DayIndexes (start at zero)\n");
+        for (e, days) in &self.days_off {
+            let days: Vec<String> = days.iter().map(ToString::to_string).collect();
+            let _ = writeln!(out, "{e},{}", days.join(","));
+        }
+        for (name, list) in [
+            ("SECTION_SHIFT_ON_REQUESTS", &self.on_requests),
+            ("SECTION_SHIFT_OFF_REQUESTS", &self.off_requests),
+        ] {
+            let _ = writeln!(out, "\n{name}\n# EmployeeID, Day, ShiftID, Weight");
+            for r in list {
+                let _ = writeln!(out, "{},{},{},{}", r.employee, r.day, r.shift, r.weight);
+            }
+        }
+        out.push_str(
+            "\nSECTION_COVER\n# Day, ShiftID, Requirement, Weight for under, Weight for over\n",
+        );
+        for c in &self.cover {
+            let _ = writeln!(
+                out,
+                "{},{},{},{},{}",
+                c.day, c.shift, c.requirement, c.under, c.over
+            );
+        }
+        out
+    }
+
     /// Maps the instance into the general roster [`Problem`]: shift types with their length,
     /// forbidden successions, personal limits, fixed days off as approved days off, requests
     /// as weighted preferences, cover rows as requirements with the under/over weights.
@@ -756,4 +854,263 @@ pub fn worked(roster: &crate::Roster) -> Vec<Worked> {
             )
         })
         .collect()
+}
+
+/// Employee ids as the benchmark writes them: `A`..`Z`, then `AA`, `AB`, … (spreadsheet
+/// columns).
+pub fn staff_id(mut i: usize) -> String {
+    let mut id = Vec::new();
+    loop {
+        id.push(b'A' + (i % 26) as u8);
+        if i < 26 {
+            break;
+        }
+        i = i / 26 - 1;
+    }
+    id.reverse();
+    String::from_utf8(id).expect("ASCII letters")
+}
+
+/// A generated instance in the benchmark's text format, deterministic by `seed`: `staff`
+/// employees (at least 1), `days` rounded up to whole weeks (at least 7), `shift_types` shift
+/// types (1-63). Built to resemble the benchmark's large instances (13-24: up to 150 staff,
+/// 364 days, 32 shift types), and to be feasible by construction.
+///
+/// Shift types come in four classes, early `E`, day `D`, late `L` and night `N` (numbered
+/// within a class when there are more than four types: `E1`, `E2`, …), of 480, 600 or 720
+/// minutes; a shift may not be followed the next day by one of an earlier class (no `E` after
+/// a `D`, `L` or `N`, as in instance 12). Each employee is first given a hidden row that keeps
+/// the rules it is then given: skills (a random share of the types, 0 elsewhere, a maximum on
+/// up to two night types), runs of `MinConsecutiveShifts..=MaxConsecutiveShifts` working days
+/// (one class a run, or a later class from some day on) between runs of at least
+/// `MinConsecutiveDaysOff` days off, full-time or part-time density. Its limits are drawn
+/// around that row: minimum and maximum minutes a few per cent below and above its minutes
+/// (multiples of 60), maximum weekends at least those it works, fixed days off (one in 14
+/// days) on its days off. Shift-on and shift-off requests (weights 1-3) half agree with it,
+/// half not. Each cover requirement is the hidden roster's count on that day and shift, one
+/// more or less at times, weighted 100 per person under and 1 per person over as in every
+/// benchmark file. So the hidden rows form a roster that breaks no hard rule, and its
+/// objective is a (loose) upper bound of the optimum ([`generate_with_roster`] returns it).
+pub fn generate(seed: u64, staff: usize, days: usize, shift_types: usize) -> String {
+    generate_with_roster(seed, staff, days, shift_types).0
+}
+
+/// [`generate`], with the hidden roster the instance was drawn around (it breaks no hard
+/// rule of the instance).
+pub fn generate_with_roster(
+    seed: u64,
+    staff: usize,
+    days: usize,
+    shift_types: usize,
+) -> (String, Vec<Worked>) {
+    use std::fmt::Write as _;
+    let mut rng = crate::nrp_search::Rng::new(seed ^ 0x5EED_0FC0_4E15);
+    let ne = staff.max(1);
+    let h = days.max(7).div_ceil(7) * 7;
+    let ns = shift_types.clamp(1, 63);
+    // Shift types: class (0 E, 1 D, 2 L, 3 N), id, minutes.
+    let classes: Vec<usize> = match ns {
+        1 => vec![1],
+        2 => vec![1, 3],
+        3 => vec![0, 1, 2],
+        _ => (0..ns).map(|i| i * 4 / ns).collect(),
+    };
+    let letter = ['E', 'D', 'L', 'N'];
+    let per_class = |c: usize| classes.iter().filter(|&&x| x == c).count();
+    let mut seen = [0usize; 4];
+    let mut ids = Vec::with_capacity(ns);
+    let mut minutes = Vec::with_capacity(ns);
+    for &c in &classes {
+        seen[c] += 1;
+        ids.push(if per_class(c) == 1 {
+            letter[c].to_string()
+        } else {
+            format!("{}{}", letter[c], seen[c])
+        });
+        minutes.push(match c {
+            0 => [480, 480, 600][rng.below(3)],
+            1 => [480, 600, 720][rng.below(3)],
+            2 => [480, 600][rng.below(2)],
+            _ => [600, 720][rng.below(2)],
+        });
+    }
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "# Generated instance (scheduler::nrp::generate): seed {seed}, {ne} staff, {h} days, {ns} shift types"
+    );
+    out.push_str(
+        "SECTION_HORIZON\n# All instances start on a Monday\n# The horizon length in days:\n",
+    );
+    let _ = writeln!(out, "{h}\n");
+    out.push_str(
+        "SECTION_SHIFTS\n# ShiftID, Length in mins, Shifts which cannot follow this shift | separated\n",
+    );
+    for s in 0..ns {
+        let forbid: Vec<&str> = (0..ns)
+            .filter(|&t| classes[t] < classes[s])
+            .map(|t| ids[t].as_str())
+            .collect();
+        let _ = writeln!(out, "{},{},{}", ids[s], minutes[s], forbid.join("|"));
+    }
+    out.push_str("\nSECTION_STAFF\n# ID, MaxShifts, MaxTotalMinutes, MinTotalMinutes, MaxConsecutiveShifts, MinConsecutiveShifts, MinConsecutiveDaysOff, MaxWeekends\n");
+    // The hidden roster, row by row, and what each employee is given.
+    let mut hidden: Vec<Vec<Option<usize>>> = Vec::with_capacity(ne);
+    let mut staff_lines = Vec::with_capacity(ne);
+    let mut skills: Vec<Vec<usize>> = Vec::with_capacity(ne);
+    for e in 0..ne {
+        let share = if ns <= 4 { 0.75 } else { 0.4 };
+        let mut skill: Vec<usize> = (0..ns).filter(|_| rng.unit() < share).collect();
+        if skill.is_empty() {
+            skill.push(rng.below(ns));
+        }
+        let full_time = rng.below(10) < 7;
+        let max_consecutive = if full_time {
+            5 + rng.below(2)
+        } else {
+            4 + rng.below(2)
+        };
+        let min_consecutive = [1, 2, 2, 2, 3][rng.below(5)].min(max_consecutive);
+        let min_off = [1, 2, 2, 2, 3][rng.below(5)];
+        // Extra days off per off run beyond the minimum: fewer for full-time staff.
+        let extra_off = if full_time { 2 } else { 4 };
+        let mut row = vec![None; h];
+        let mut d = rng.below(3); // a short off run (or none) at the border
+        let mut class_skills: Vec<usize> = skill.iter().map(|&s| classes[s]).collect();
+        class_skills.sort_unstable();
+        class_skills.dedup();
+        while d < h {
+            let len = min_consecutive + rng.below(max_consecutive - min_consecutive + 1);
+            let mut class = class_skills[rng.below(class_skills.len())];
+            for day in d..(d + len).min(h) {
+                // Now and then a later class from this day on (never an earlier one).
+                if rng.below(6) == 0 {
+                    if let Some(&later) = class_skills.iter().find(|&&c| c > class) {
+                        class = later;
+                    }
+                }
+                let of_class: Vec<usize> = skill
+                    .iter()
+                    .copied()
+                    .filter(|&s| classes[s] == class)
+                    .collect();
+                row[day] = Some(of_class[rng.below(of_class.len())]);
+            }
+            d += len + min_off + rng.below(extra_off + 1);
+        }
+        let total: u32 = row.iter().flatten().map(|&s| minutes[s]).sum();
+        let weekends = (0..h / 7)
+            .filter(|k| row[7 * k + 5].is_some() || row[7 * k + 6].is_some())
+            .count();
+        let max_total = (total as f64 * (1.03 + 0.07 * rng.unit()) / 60.0).ceil() as u32 * 60;
+        let min_total = (total as f64 * (0.88 + 0.07 * rng.unit()) / 60.0).floor() as u32 * 60;
+        let max_weekends = weekends + rng.below(2);
+        // Maxima: the horizon where skilled (no limit in effect), a cap on up to two night
+        // types, 0 where not skilled.
+        let mut caps = 0;
+        let max_shifts: Vec<String> = (0..ns)
+            .map(|s| {
+                let max = if !skill.contains(&s) {
+                    0
+                } else if classes[s] == 3 && caps < 2 && rng.below(2) == 0 {
+                    caps += 1;
+                    let worked = row.iter().filter(|x| **x == Some(s)).count();
+                    (worked + rng.below(3)).min(h)
+                } else {
+                    h
+                };
+                format!("{}={max}", ids[s])
+            })
+            .collect();
+        staff_lines.push(format!(
+            "{},{},{max_total},{min_total},{max_consecutive},{min_consecutive},{min_off},{max_weekends}",
+            staff_id(e),
+            max_shifts.join("|"),
+        ));
+        hidden.push(row);
+        skills.push(skill);
+    }
+    for l in &staff_lines {
+        let _ = writeln!(out, "{l}");
+    }
+    out.push_str("\nSECTION_DAYS_OFF\n# EmployeeID, DayIndexes (start at zero)\n");
+    for (e, row) in hidden.iter().enumerate() {
+        let free: Vec<usize> = (0..h).filter(|&d| row[d].is_none()).collect();
+        let mut picked: Vec<usize> = Vec::new();
+        for _ in 0..(h / 14).max(1) {
+            if free.is_empty() {
+                break;
+            }
+            let d = free[rng.below(free.len())];
+            if !picked.contains(&d) {
+                picked.push(d);
+            }
+        }
+        if picked.is_empty() {
+            continue;
+        }
+        picked.sort_unstable();
+        let days: Vec<String> = picked.iter().map(ToString::to_string).collect();
+        let _ = writeln!(out, "{},{}", staff_id(e), days.join(","));
+    }
+    // Requests: half agree with the hidden row (an on-request for the shift it works, an
+    // off-request for one it does not), half go against it.
+    let mut asked = std::collections::HashSet::new();
+    let mut on = String::new();
+    let mut off = String::new();
+    for (e, row) in hidden.iter().enumerate() {
+        for want in [true, false] {
+            let n = if want { h / 7 } else { h / 10 };
+            for _ in 0..n {
+                let d = rng.below(h);
+                let agree = rng.below(2) == 0;
+                let sk = &skills[e];
+                let s = if want == agree {
+                    // An on-request it keeps, or an off-request it breaks: the shift it works.
+                    row[d].unwrap_or_else(|| sk[rng.below(sk.len())])
+                } else {
+                    // An on-request it breaks, or an off-request it keeps: another shift.
+                    let s = sk[rng.below(sk.len())];
+                    if row[d] == Some(s) {
+                        continue;
+                    }
+                    s
+                };
+                if !asked.insert((e, d)) {
+                    continue;
+                }
+                let line = format!("{},{d},{},{}\n", staff_id(e), ids[s], 1 + rng.below(3));
+                if want {
+                    on.push_str(&line);
+                } else {
+                    off.push_str(&line);
+                }
+            }
+        }
+    }
+    out.push_str("\nSECTION_SHIFT_ON_REQUESTS\n# EmployeeID, Day, ShiftID, Weight\n");
+    out.push_str(&on);
+    out.push_str("\nSECTION_SHIFT_OFF_REQUESTS\n# EmployeeID, Day, ShiftID, Weight\n");
+    out.push_str(&off);
+    out.push_str(
+        "\nSECTION_COVER\n# Day, ShiftID, Requirement, Weight for under, Weight for over\n",
+    );
+    for d in 0..h {
+        for s in 0..ns {
+            let n = hidden.iter().filter(|row| row[d] == Some(s)).count() as i64;
+            let noise = [-1, 0, 0, 0, 1][rng.below(5)];
+            let _ = writeln!(out, "{d},{},{},100,1", ids[s], (n + noise).max(0));
+        }
+    }
+    let roster = hidden
+        .iter()
+        .enumerate()
+        .flat_map(|(e, row)| {
+            let ids = &ids;
+            row.iter()
+                .enumerate()
+                .filter_map(move |(d, x)| x.map(|s| (staff_id(e), d, ids[s].clone())))
+        })
+        .collect();
+    (out, roster)
 }

@@ -44,6 +44,10 @@ use crate::problem::Problem;
 /// One employee's row: per day the shift worked, if any.
 pub type Plan = Vec<Option<usize>>;
 
+/// Longest horizon the pricer's counters hold (runs and counts are `u8`); longer instances
+/// are left to the other engines.
+pub(crate) const MAX_DAYS: usize = 254;
+
 /// Most shift types with a binding maximum one employee may have (instances 1-12 have ≤ 2).
 const MAX_CAPPED: usize = 6;
 
@@ -97,7 +101,7 @@ impl Pricer {
         // u16 (minute units): an instance they cannot hold exactly is left to the cell model
         // rather than clamped (a clamped limit would make the pricer, and so the bound, wrong).
         let longest = data.minutes.iter().map(|m| m / unit).max().unwrap_or(0);
-        if h >= 255 || data.ns >= 255 || st.max_total / unit + longest > u16::MAX as u32 {
+        if h > MAX_DAYS || data.ns >= 255 || st.max_total / unit + longest > u16::MAX as u32 {
             return None;
         }
         let mut cap_slot = vec![None; data.ns];
@@ -292,13 +296,20 @@ impl Pricer {
     /// the cheapest (`layers[0]` is the empty row), with its cost, the index of its previous
     /// label and its last choice (0 off, 1 + s shift s). Labels that cannot end below `below`
     /// are dropped. With `indexed`, also each layer's index of states.
+    /// `None` when `stop` passes first (checked after each day and every 65,536 labels) or
+    /// the labels pass [`MAX_LABELS`]: on long horizons the states can outgrow any time
+    /// limit (an 84-day instance's root pricing ran for minutes), and an unfinished pricing
+    /// proves nothing.
     fn forward(
         &self,
         costs: &[Vec<f64>],
         rest: &[f64],
         below: f64,
         indexed: bool,
-    ) -> (Vec<Vec<Label>>, Vec<StateIndex>) {
+        stop: Option<Instant>,
+    ) -> Option<(Vec<Vec<Label>>, Vec<StateIndex>)> {
+        let late = || stop.is_some_and(|t| Instant::now() >= t);
+        let mut labels = 0usize;
         let mut layers: Vec<Vec<Label>> = Vec::with_capacity(self.h + 1);
         let mut indexes = Vec::new();
         let units_tail = self.unit_tail(costs);
@@ -317,6 +328,9 @@ impl Pricer {
             let costs = &costs[d];
             let limit = below - rest[d + 1];
             for (pi, (k, c, _, _)) in prev.iter().enumerate() {
+                if pi % 65_536 == 65_535 && late() {
+                    return None;
+                }
                 for x in 0..=self.ns {
                     let nc = c + costs[x];
                     if nc >= limit {
@@ -341,6 +355,10 @@ impl Pricer {
                     }
                 }
             }
+            labels += next.len();
+            if labels > MAX_LABELS || late() {
+                return None;
+            }
             layers.push(std::mem::take(&mut prev));
             prev = next;
             if indexed {
@@ -348,26 +366,40 @@ impl Pricer {
             }
         }
         layers.push(prev);
-        (layers, indexes)
+        Some((layers, indexes))
     }
 
     /// The `keep` cheapest feasible rows under `cost(d, x)` (distinct end states), cheapest
     /// first, with their costs; only rows cheaper than `below`.
+    #[cfg(test)]
     pub(crate) fn price(
         &self,
         cost: impl Fn(usize, Option<usize>) -> f64,
         keep: usize,
         below: f64,
     ) -> Vec<(f64, Plan)> {
+        self.price_until(cost, keep, below, None)
+            .unwrap_or_default()
+    }
+
+    /// [`Pricer::price`], given up (`None`) when `stop` passes or the labels are too many.
+    pub(crate) fn price_until(
+        &self,
+        cost: impl Fn(usize, Option<usize>) -> f64,
+        keep: usize,
+        below: f64,
+        stop: Option<Instant>,
+    ) -> Option<Vec<(f64, Plan)>> {
         let (costs, rest) = self.costs(cost);
-        let (layers, _) = self.forward(&costs, &rest, below, false);
+        let (layers, _) = self.forward(&costs, &rest, below, false, stop)?;
         let last = &layers[self.h];
         let mut ends: Vec<usize> = (0..last.len())
             .filter(|&i| last[i].0.units >= self.min_units)
             .collect();
         ends.sort_by(|a, b| last[*a].1.total_cmp(&last[*b].1));
         ends.truncate(keep);
-        ends.into_iter()
+        let rows = ends
+            .into_iter()
             .map(|i| {
                 let mut plan = vec![None; self.h];
                 let mut at = i;
@@ -378,26 +410,39 @@ impl Pricer {
                 }
                 (last[i].1, plan)
             })
-            .collect()
+            .collect();
+        Some(rows)
     }
 
     /// Every feasible row whose cost under `cost(d, x)` is at most `within`, with its cost,
-    /// or `None` if there are more than `cap`.
+    /// or `None` if there are more than `cap` (or `stop` passes during the labelling).
     /// The labelling pass gives the states a row within the limit can pass through; a
     /// backward pass over them gives each state's least completion cost, exactly; a
     /// depth-first walk then follows only choices that can still end within the limit, so
     /// every branch it takes yields a row (no dead ends: the work is in proportion to the
     /// rows found).
+    #[cfg(test)]
     pub(crate) fn enumerate(
         &self,
         cost: impl Fn(usize, Option<usize>) -> f64,
         within: f64,
         cap: usize,
     ) -> Option<Vec<(f64, Plan)>> {
+        self.enumerate_until(cost, within, cap, None)
+    }
+
+    /// [`Pricer::enumerate`], given up when `stop` passes during the labelling.
+    pub(crate) fn enumerate_until(
+        &self,
+        cost: impl Fn(usize, Option<usize>) -> f64,
+        within: f64,
+        cap: usize,
+        stop: Option<Instant>,
+    ) -> Option<Vec<(f64, Plan)>> {
         let (costs, rest) = self.costs(cost);
         // Labels are dropped at `cost ≥ below`: a hair above `within` keeps rows at it.
         let below = within + 1e-9;
-        let (layers, indexes) = self.forward(&costs, &rest, below, true);
+        let (layers, indexes) = self.forward(&costs, &rest, below, true, stop)?;
         // tail[d][i]: least cost of the days d.. from state i of layers[d] to a feasible end.
         let mut tail: Vec<Vec<f64>> = Vec::with_capacity(self.h + 1);
         tail.resize(self.h + 1, Vec::new());
@@ -442,6 +487,9 @@ impl Pricer {
         walk.from(0, 0, 0.0, &mut plan, &mut out).then_some(out)
     }
 }
+
+/// Most labels one pricing may hold (about 40 bytes each) before it is given up.
+const MAX_LABELS: usize = 8_000_000;
 
 /// Largest (days + 1) × minute-unit table [`Pricer::unit_tail`] builds per pricing.
 const UNIT_TAIL_CELLS: usize = 200_000;
@@ -677,9 +725,17 @@ impl Master {
         true
     }
 
-    /// Solves the LP.
-    fn solve_lp(&mut self, data: &Data) -> Option<Duals> {
+    /// Solves the LP; `None` if it is not solved to optimality before `stop` (HiGHS's time
+    /// limit is set to the time left on every solve).
+    fn solve_lp(&mut self, data: &Data, stop: Option<Instant>) -> Option<Duals> {
+        let left = stop.map(|t| t.saturating_duration_since(Instant::now()).as_secs_f64());
+        if left.is_some_and(|l| l <= 0.0) {
+            return None;
+        }
         let mut model = self.model.take()?;
+        if let Some(left) = left {
+            model.set_option("time_limit", left.max(0.01));
+        }
         // simplex_strategy 1 = dual, 4 = primal.
         model.set_option("simplex_strategy", if self.solved { 4 } else { 1 });
         self.solved = true;
@@ -852,6 +908,8 @@ struct Cg {
     pooled: HashSet<(usize, Plan)>,
     threads: u32,
     rounds: usize,
+    /// When every pricing, LP and MIP must be done (the caller's deadline).
+    stop: Instant,
 }
 
 /// One employee's pricing: the least reduced cost (0 when none is negative) and the rows
@@ -868,7 +926,11 @@ struct Converged {
 }
 
 impl Cg {
-    fn new(problem: &Problem, threads: u32) -> Option<Cg> {
+    /// The state for `problem`, with a first column for everyone: the cheapest row by its own
+    /// requests, or, where that pricing is not done by `stop`, the employee's row of `start`
+    /// (a roster whose rows keep every rule). `None` if the pricer cannot hold the rules or
+    /// someone is left without a column.
+    fn new(problem: &Problem, threads: u32, stop: Instant, start: Option<&Grid>) -> Option<Cg> {
         let data = Data::from_problem(problem).ok()?;
         let ne = data.limits.len();
         let pricers: Vec<Pricer> = (0..ne)
@@ -881,13 +943,27 @@ impl Cg {
             pooled: HashSet::new(),
             threads: threads.max(1),
             rounds: 0,
+            stop,
         };
         // Each employee's cheapest row by its own requests: a column for everyone.
         for e in 0..ne {
             let data = &cg.data;
-            let first =
-                cg.pricers[e].price(|d, x| data.request_cost(e, d, x) as f64, 1, f64::INFINITY);
-            for (_, plan) in first {
+            let first = cg.pricers[e]
+                .price_until(
+                    |d, x| data.request_cost(e, d, x) as f64,
+                    1,
+                    f64::INFINITY,
+                    Some(stop),
+                )
+                .unwrap_or_default();
+            let first = match (first.is_empty(), start) {
+                (true, Some(g)) if g.len() == ne && data.row_ok(e, &g[e]) => vec![g[e].clone()],
+                (_, _) => first.into_iter().map(|(_, p)| p).collect(),
+            };
+            if first.is_empty() {
+                return None;
+            }
+            for plan in first {
                 cg.remember(e, &plan);
             }
         }
@@ -928,20 +1004,28 @@ impl Cg {
     /// Prices the employees in `who` (in parallel over the threads): per employee the
     /// columns with negative reduced cost (at most `keep`) and the least reduced cost (0 when
     /// none is negative).
-    fn price_all(&self, duals: &Duals, who: &[usize], keep: usize) -> Vec<Priced> {
+    /// `None` when a pricing was not done by the deadline.
+    fn price_all(
+        &self,
+        duals: &Duals,
+        who: &[usize],
+        keep: usize,
+        stop: Instant,
+    ) -> Option<Vec<Priced>> {
         let (data, pricers) = (&self.data, &self.pricers);
-        let work = |e: usize| -> Priced {
-            let cols = pricers[e].price(
+        let work = |e: usize| -> Option<Priced> {
+            let cols = pricers[e].price_until(
                 |d, x| duals.cell_cost(data, e, d, x),
                 keep,
                 duals.mu[e] - 1e-6,
-            );
+                Some(stop),
+            )?;
             let least = cols
                 .first()
                 .map_or(0.0, |(c, _)| (c - duals.mu[e]).min(0.0));
-            (least, cols.into_iter().map(|(_, p)| p).collect())
+            Some((least, cols.into_iter().map(|(_, p)| p).collect()))
         };
-        self.par_map(who, work)
+        self.par_map(who, work).into_iter().collect()
     }
 
     /// `work` of each employee in `who`, in order, spread over the threads.
@@ -985,12 +1069,13 @@ impl Cg {
     /// if there are more than `cap` in all.
     fn enumerate_all(&self, duals: &Duals, room: f64, cap: usize) -> Option<Vec<Vec<Plan>>> {
         let everyone: Vec<usize> = (0..self.pricers.len()).collect();
-        let (data, pricers) = (&self.data, &self.pricers);
+        let (data, pricers, stop) = (&self.data, &self.pricers, self.stop);
         let found = self.par_map(&everyone, |e| {
-            pricers[e].enumerate(
+            pricers[e].enumerate_until(
                 |d, x| duals.cell_cost(data, e, d, x),
                 duals.mu[e] + room,
                 cap,
+                Some(stop),
             )
         });
         let found: Vec<Vec<(f64, Plan)>> = found.into_iter().collect::<Option<_>>()?;
@@ -1016,7 +1101,9 @@ impl Cg {
         let mut bound = f64::NEG_INFINITY;
         let mut round = 0;
         loop {
-            let duals = m.solve_lp(&self.data)?;
+            // `deadline` is this run's: checked after each LP, as before; `self.stop` the
+            // caller's, which no LP or pricing passes.
+            let duals = m.solve_lp(&self.data, Some(self.stop))?;
             self.rounds += 1;
             round += 1;
             if Instant::now() >= deadline || round > max_rounds {
@@ -1026,7 +1113,14 @@ impl Cg {
                     converged: false,
                 });
             }
-            let priced = self.price_all(&duals, &who, 2);
+            // A pricing cut short by the deadline proves no bound and adds nothing.
+            let Some(priced) = self.price_all(&duals, &who, 2, self.stop) else {
+                return Some(Converged {
+                    duals,
+                    bound,
+                    converged: false,
+                });
+            };
             let lagrange = duals.obj + priced.iter().map(|(least, _)| least).sum::<f64>();
             bound = bound.max(lagrange);
             let mut added = 0;
@@ -1392,9 +1486,22 @@ fn proven(lp: f64) -> f64 {
 /// The root bound alone: column generation until pricing converges or `seconds` pass; the
 /// ceiling of the LP optimum (or of the best Lagrangian bound, if it did not converge).
 /// `None` if the pricer cannot hold the instance's rules or the LP failed.
+/// Every pricing and LP solve ends by `seconds` (so the whole does, but for setting up).
 pub fn root_bound(problem: &Problem, seconds: f64, threads: u32) -> Option<f64> {
-    let deadline = Instant::now() + std::time::Duration::from_secs_f64(seconds);
-    let mut cg = Cg::new(problem, threads)?;
+    let deadline = Instant::now() + std::time::Duration::from_secs_f64(seconds.max(0.0));
+    root_bound_until(problem, seconds, deadline, threads)
+}
+
+/// [`root_bound`] whose last round may finish past `seconds` (a round begun before then is
+/// priced to the end, as the plan's shares were measured) but no pricing or LP past `stop`.
+pub fn root_bound_until(
+    problem: &Problem,
+    seconds: f64,
+    stop: Instant,
+    threads: u32,
+) -> Option<f64> {
+    let deadline = Instant::now() + std::time::Duration::from_secs_f64(seconds.max(0.0));
+    let mut cg = Cg::new(problem, threads, stop, None)?;
     let (_, c) = cg.root(deadline);
     let c = c?;
     c.bound.is_finite().then(|| proven(c.bound))
@@ -1413,9 +1520,25 @@ pub fn solve(
     seed: u64,
     log: bool,
 ) -> Option<CgResult> {
+    solve_from(problem, seconds, threads, seed, log, None)
+}
+
+/// [`solve`] given a roster whose rows keep every rule (the constructive's): its rows are the
+/// first columns of employees whose first pricing is not done in time, and the search goes on
+/// from it when the dive finds no roster in time. Every pricing, LP and MIP ends by
+/// `seconds` (HiGHS's time limit is the time left on every call).
+pub fn solve_from(
+    problem: &Problem,
+    seconds: f64,
+    threads: u32,
+    seed: u64,
+    log: bool,
+    start: Option<&Grid>,
+) -> Option<CgResult> {
     let started = Instant::now();
+    let seconds = seconds.max(0.0);
     let at = |share: f64| started + std::time::Duration::from_secs_f64(seconds * share);
-    let mut cg = Cg::new(problem, threads)?;
+    let mut cg = Cg::new(problem, threads, at(1.0), start)?;
     let ne = cg.pricers.len();
     let everyone: Vec<usize> = (0..ne).collect();
     let empty: Grid = vec![vec![None; cg.data.h]; ne];
@@ -1434,6 +1557,11 @@ pub fn solve(
     let careful_until =
         deadline.min(Instant::now() + std::time::Duration::from_secs_f64(seconds * CAREFUL_SHARE));
     let mut grid = cg.dive(root_master, empty, careful_until, deadline);
+    if grid.is_none() {
+        grid = start
+            .filter(|g| g.len() == ne && (0..ne).all(|e| cg.data.row_ok(e, &g[e])))
+            .cloned();
+    }
     let mut objective = grid.as_ref().map(|g| cg.objective(g));
     if log {
         eprintln!(
