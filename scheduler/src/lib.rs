@@ -68,7 +68,7 @@ pub use calendar::{Calendar, DayKind};
 pub use error::{ConfigError, SolveError};
 pub use explain::{precheck, Finding};
 pub use fairness::{summarize, PersonStats, Spread, Summary};
-pub use model::{solve, SolveOptions};
+pub use model::{objective_terms, solve, SolveOptions};
 pub use problem::{Day, Index, Leave, LeaveKind, PriorShift, Problem, Requirement};
 pub use repair::{apply_events, repair, Change, Duty, Event, Repair};
 pub use requests::{

@@ -361,6 +361,19 @@ fn check_stored(month: &str, g: &Global) -> anyhow::Result<i32> {
 
 /// Prints the validator's verdict on a roster; the exit code (0: no rule broken, 1: some).
 fn print_verdict(doc: &RosterFile, v: &[scheduler::Violation]) -> i32 {
+    // The roster's own cost, recomputed from its assignments with the site's weights (as a
+    // month's roster: a repair's changes are not priced here).
+    let terms = scheduler::objective_terms(&doc.problem, &doc.roster);
+    let priced: Vec<String> = terms
+        .iter()
+        .filter(|t| t.cost != 0.0)
+        .map(|t| format!("{} {:.2}", t.name, t.cost))
+        .collect();
+    println!(
+        "目标值 objective of this roster (recomputed): {:.2} ({})",
+        terms.iter().map(|t| t.cost).sum::<f64>(),
+        priced.join(", ")
+    );
     if v.is_empty() {
         println!(
             "OK: {} · {} assignments, {} standby duties, no rule broken",
@@ -554,7 +567,20 @@ pub fn print_demand(doc: &RosterFile) {
         .map(|s| s.code.clone())
         .collect();
     for codes in [fixed, all] {
-        match scheduler::demand::staffing::least_paid_hours(&doc.problem, dm, &codes) {
+        // On a thread of its own: HiGHS sizes its thread pool per calling thread by the first
+        // solve there (the month's, maybe with 2 threads) and refuses this 1-thread solve.
+        let least = std::thread::scope(|sc| {
+            sc.spawn(|| scheduler::demand::staffing::least_paid_hours(&doc.problem, dm, &codes))
+                .join()
+        });
+        let Ok(least) = least else {
+            println!(
+                "  least paid hours with {}: the solve failed",
+                codes.join("/")
+            );
+            continue;
+        };
+        match least {
             Ok(h) => println!(
                 "  least paid {} hours for the curve with {}: {:.0} h ({})",
                 dm.role,

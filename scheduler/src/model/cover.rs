@@ -23,6 +23,7 @@ pub(super) fn add(b: &mut Builder<'_>, v: &Vars) {
                     .sum();
                 let (short, _) = b.nonneg();
                 b.constraints.push(constraint!(have + short >= *min as f64));
+                b.short.insert((d, s, role.clone()), short);
                 shortfall += short;
             }
             // People above the minimum, priced per shift code: over >= people - minimum.
@@ -41,6 +42,7 @@ pub(super) fn add(b: &mut Builder<'_>, v: &Vars) {
                 let (o, _) = b.nonneg();
                 b.constraints
                     .push(constraint!(o >= people - total_min as f64));
+                b.surplus.insert((d, s), o);
                 over += o * w;
             }
         }

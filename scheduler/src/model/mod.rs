@@ -4,17 +4,22 @@
 //! family: [`cover`] (minimum cover with shortfall variables), [`sequence`] (one shift a day,
 //! rest between shifts, run lengths), [`hours`] (comprehensive-hours range), [`runs`]
 //! (personal limits: shifts per code, minimum runs, weekends), [`standby`]
-//! (备班), [`soft`] (fairness, preferences, pattern quality). [`solve`] runs HiGHS and reads the
-//! roster back.
+//! (备班), [`soft`] (fairness, preferences, pattern quality, the spreads' cuts). [`solve`] runs
+//! HiGHS and reads the roster back; a month with fairness terms then goes on in [`lns`]
+//! (neighbourhoods re-solved by HiGHS). Every figure reported for a roster is recomputed from
+//! its assignments in [`cost`].
 //!
 //! Every cover and standby need has a shortfall variable and the hours floor a slack, so the
 //! model is always feasible: an impossible month comes back as a roster with named gaps.
 
 pub(crate) mod anchor;
 mod construct;
+mod cost;
+pub use cost::objective_terms;
 mod cover;
 mod hours;
 mod interrupt;
+mod lns;
 pub(crate) use hours::gcd;
 pub(crate) mod runs;
 mod sequence;
@@ -27,13 +32,15 @@ use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 use std::time::Instant;
 
-use good_lp::{Constraint, Expression, ProblemVariables, SolverModel, Variable};
+use good_lp::{
+    Constraint, Expression, IntoAffineExpression, ProblemVariables, SolverModel, Variable,
+};
 use highs::HighsModelStatus;
 
 use crate::error::SolveError;
 use crate::explain;
 use crate::problem::{Index, Problem};
-use crate::roster::{Assignment, ObjectiveTerm, Roster, SolveStats, SolveStatus, StandbyDuty};
+use crate::roster::{Assignment, Roster, SolveStats, SolveStatus, StandbyDuty};
 
 pub(crate) use vars::Vars;
 
@@ -89,6 +96,12 @@ pub(crate) struct Builder<'p> {
     pub columns: HashMap<Variable, usize>,
     pub constraints: Vec<Constraint>,
     pub terms: Vec<Term>,
+    /// Cover's helper variables by place, for the cuts that tie the spreads to them
+    /// (`soft`): `surplus[(d, s)]` (people above the minimum on a priced shift),
+    /// `short[(d, s, role)]` (missing people of a role), `standby_short[(d, s)]`.
+    pub surplus: HashMap<(usize, usize), Variable>,
+    pub short: HashMap<(usize, usize, String), Variable>,
+    pub standby_short: HashMap<(usize, usize), Variable>,
 }
 
 impl<'p> Builder<'p> {
@@ -100,6 +113,9 @@ impl<'p> Builder<'p> {
             columns: HashMap::new(),
             constraints: Vec::new(),
             terms: Vec::new(),
+            surplus: HashMap::new(),
+            short: HashMap::new(),
+            standby_short: HashMap::new(),
         }
     }
 
@@ -133,6 +149,9 @@ impl<'p> Builder<'p> {
 /// Builds and solves the month. Never fails for an impossible month: unmet needs come back as
 /// [`crate::Shortfall`]s with their likely cause.
 pub fn solve(problem: &Problem, opts: &SolveOptions) -> Result<Roster, SolveError> {
+    if lns::applies(problem, opts) {
+        return lns::solve(problem, opts);
+    }
     run(problem, opts, None, None)
 }
 
@@ -196,17 +215,21 @@ fn run(
                 .collect()
         })
         .collect();
-    if let Some((published, from)) = anchored {
-        let a = anchor::Anchor::new(&b.ix, &roles_on, published, from)
-            .map_err(|e| SolveError::Config(crate::ConfigError::Invalid(e)))?;
-        anchor::add(&mut b, &v, &a)
-            .map_err(|e| SolveError::Config(crate::ConfigError::Invalid(e)))?;
-        for t in b.terms.iter_mut() {
-            if !NEEDS.contains(&t.name) && t.name != "repair_changes" {
-                t.weight *= REPAIR_SOFT_SCALE;
+    let anchor = match anchored {
+        Some((published, from)) => {
+            let a = anchor::Anchor::new(&b.ix, &roles_on, published, from)
+                .map_err(|e| SolveError::Config(crate::ConfigError::Invalid(e)))?;
+            anchor::add(&mut b, &v, &a)
+                .map_err(|e| SolveError::Config(crate::ConfigError::Invalid(e)))?;
+            for t in b.terms.iter_mut() {
+                if !NEEDS.contains(&t.name) && t.name != "repair_changes" {
+                    t.weight *= REPAIR_SOFT_SCALE;
+                }
             }
+            Some(a)
         }
-    }
+        None => None,
+    };
 
     // Warm start (binary variables; HiGHS completes the rest): the published roster in a
     // repair, a given start, else the constructive roster.
@@ -217,8 +240,15 @@ fn run(
             // cover of the curve (a small set-covering solve) as if they were minimums.
             let mut gix = b.ix.clone();
             if let Some(dm) = &problem.demand {
-                if let Ok(plan) = crate::demand::staffing::least_paid_hours(problem, dm, &dm.shifts)
-                {
+                // On a thread of its own: HiGHS keeps its thread pool per calling thread,
+                // sized by the first solve there, and refuses a later solve asking for
+                // another size ("the scheduler has already been initialized to use 1
+                // threads"): this one-thread solve made `--need --threads 2` fail.
+                let plan = std::thread::scope(|sc| {
+                    sc.spawn(|| crate::demand::staffing::least_paid_hours(problem, dm, &dm.shifts))
+                        .join()
+                });
+                if let Ok(Ok(plan)) = plan {
                     for (d, counts) in plan.per_day.iter().enumerate() {
                         for (code, n) in counts {
                             if let Some(s) = gix.shift(code) {
@@ -314,6 +344,20 @@ fn run(
     if !initial.is_empty() {
         let _ = model.try_set_solution(Some(&initial), None, None, None);
     }
+    // A month's root LP (about 30,000 rows) took the dual simplex 35-55 s of a 60-s limit on
+    // the demo months (2 threads, a busy machine), interior point 8-20 s; the cuts after it
+    // warm-start from the crossover basis either way. Only for a month solved from scratch
+    // with fairness terms: a repair or a neighbourhood pins most cells (presolve leaves a
+    // small LP), and the Curtois-Qu cell models were tuned with the simplex.
+    if root_by_interior_point(
+        &terms,
+        num_cons,
+        anchored.is_some() || given_start.is_some(),
+    ) {
+        model
+            .try_set_option("mip_lp_solver", "ipm")
+            .map_err(|_| option_error("mip_lp_solver"))?;
+    }
     if let Some(flag) = &opts.cancel {
         interrupt::watch(&mut model, flag);
     }
@@ -349,52 +393,98 @@ fn run(
         )));
     }
     let values = solved.get_solution().columns().to_vec();
-    let objective_value = objective.eval_with(&Values(&columns, &values));
-    // HiGHS drops the objective's constant; shift its bound by the same offset.
-    let offset = objective_value - solved.objective_value();
-    let bound = solved
+    let mut roster = read_roster(&ix, &v, &values, status, SolveStats::default());
+    // Every figure from the roster itself: helper variables bounded from one side may be
+    // slack in an incumbent (see `cost`).
+    let named: Vec<(&str, f64)> = terms.iter().map(|t| (t.name, t.weight)).collect();
+    let by_term = cost::evaluate(&ix, &roster, anchor.as_ref(), &named);
+    let objective_value = cost::total(&by_term);
+    // The helpers sit at or above the roster's own figures, so HiGHS's value of its incumbent
+    // is never below the recomputation; above it means a term is defined differently there.
+    debug_assert!(
+        objective_value
+            <= solved.objective_value() + objective.constant() + 1e-4 * objective_value.max(1.0),
+        "recomputed objective {objective_value} above HiGHS's {} (+ {})",
+        solved.objective_value(),
+        objective.constant()
+    );
+    // good_lp hands HiGHS the objective without its constant (from wanted preferences):
+    // HiGHS's bound is on the rest.
+    let highs_bound = solved
         .double_info_value(c"mip_dual_bound")
-        .map(|b| b + offset)
-        .unwrap_or(objective_value);
-    let gap = match solved.mip_gap() {
-        g if g.is_finite() => g.max(0.0),
-        _ => 0.0,
+        .ok()
+        .filter(|b| b.is_finite())
+        .map(|b| b + objective.constant());
+    // Every term measures a count, hours or a spread (never below 0): with no negative
+    // weight the objective's floor is 0.
+    let floor = named.iter().all(|(_, w)| *w >= 0.0).then_some(0.0);
+    let (bound, proven) = lower_bound(
+        objective_value,
+        floor.into_iter().chain(highs_bound),
+        status == SolveStatus::Optimal,
+    );
+    roster.status = if proven {
+        SolveStatus::Optimal
+    } else {
+        SolveStatus::TimeLimited
     };
-    let stats = SolveStats {
+    roster.stats = SolveStats {
         objective: objective_value,
         bound,
-        gap,
+        gap: relative_gap(objective_value, bound),
         seconds,
         variables: num_vars,
         constraints: num_cons,
-        terms: terms
-            .iter()
-            .map(|t| {
-                let m = t.measure.eval_with(&Values(&columns, &values));
-                ObjectiveTerm {
-                    name: t.name.to_string(),
-                    measure: round6(m),
-                    cost: round6(m * t.weight),
-                }
-            })
-            .collect(),
+        terms: by_term,
     };
-    Ok(read_roster(&ix, &v, &values, status, stats))
+    Ok(roster)
 }
 
-fn round6(x: f64) -> f64 {
-    (x * 1e6).round() / 1e6
+/// Rows from which a month's root LP goes to the interior-point solver (see `run`).
+const IPM_ROOT_ROWS: usize = 10_000;
+
+/// Whether HiGHS solves the root LP by interior point: a large model solved from scratch
+/// whose objective carries a fairness spread.
+fn root_by_interior_point(terms: &[Term], rows: usize, started: bool) -> bool {
+    !started
+        && rows >= IPM_ROOT_ROWS
+        && terms
+            .iter()
+            .any(|t| t.name.ends_with("_spread") && t.weight > 0.0)
 }
 
-/// Looks variable values up by our own column index.
-struct Values<'a>(&'a HashMap<Variable, usize>, &'a [f64]);
+/// The best lower bound on the month's objective and whether the roster is proven optimal.
+///
+/// `bounds` are valid lower bounds: HiGHS's dual bound (with the objective's constant), the
+/// sum of the terms' own floors, any bound proved outside the solver. The best of them is
+/// reported, never above the roster's objective (HiGHS stops within its relative gap, so its
+/// bound may pass a roster that the recomputation priced below HiGHS's incumbent value).
+/// Proven: HiGHS said optimal (within its gap), or the bound meets the objective.
+fn lower_bound(
+    objective: f64,
+    bounds: impl IntoIterator<Item = f64>,
+    highs_optimal: bool,
+) -> (f64, bool) {
+    let best = bounds
+        .into_iter()
+        .filter(|b| b.is_finite())
+        .fold(f64::NEG_INFINITY, f64::max);
+    let bound = if best.is_finite() {
+        cost::round6(best.min(objective))
+    } else {
+        best
+    };
+    let proven = highs_optimal || objective - bound <= 1e-6;
+    (bound, proven)
+}
 
-impl good_lp::solvers::Solution for Values<'_> {
-    fn status(&self) -> good_lp::SolutionStatus {
-        good_lp::SolutionStatus::Optimal
-    }
-    fn value(&self, variable: Variable) -> f64 {
-        self.0.get(&variable).map(|c| self.1[*c]).unwrap_or(0.0)
+/// (objective − bound) / objective; 0 when they meet (a zero objective included).
+fn relative_gap(objective: f64, bound: f64) -> f64 {
+    let diff = (objective - bound).max(0.0);
+    if diff <= 1e-6 {
+        0.0
+    } else {
+        diff / objective.abs().max(1e-9)
     }
 }
 
@@ -449,4 +539,28 @@ fn read_roster(
     };
     roster.shortfalls = explain::shortfalls(ix, &roster);
     roster
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The trivial bound before the root LP (−3,700 on the demo) gives way to the terms'
+    /// floor 0; a bound within HiGHS's gap above a roster priced lower is brought down to it;
+    /// non-finite bounds are ignored; the gap is relative to the objective, 0 when they meet.
+    #[test]
+    fn the_bound_is_the_best_valid_one_and_never_above_the_objective() {
+        assert_eq!(lower_bound(210.0, [0.0, -3700.0], false), (0.0, false));
+        assert_eq!(lower_bound(210.0, [0.0, 73.9], false), (73.9, false));
+        assert_eq!(lower_bound(209.9, [0.0, 210.0], true), (209.9, true));
+        assert_eq!(
+            lower_bound(50.0, [0.0, f64::NAN, f64::NEG_INFINITY], false),
+            (0.0, false)
+        );
+        assert_eq!(lower_bound(50.0, [50.0], false), (50.0, true));
+        assert_eq!(lower_bound(0.0, [0.0], false), (0.0, true));
+        assert!((relative_gap(210.0, 73.5) - 0.65).abs() < 1e-12);
+        assert!((relative_gap(210.0, 0.0) - 1.0).abs() < 1e-12);
+        assert!(relative_gap(0.0, 0.0).abs() < 1e-12);
+    }
 }

@@ -80,18 +80,154 @@ fn fairness(b: &mut Builder<'_>, v: &Vars) {
             if full.is_empty() {
                 continue;
             }
-            let (hi, _) = b.nonneg();
+            // The spread is a variable of its own over the group's floor `lo`: every member
+            // is at most `lo + spread`, every member without leave at least `lo`. Priced as
+            // `hi - lo` (every member at most `hi`), the objective had a negative cost on
+            // `lo`, whose only bound before the root LP is solved is what presolve finds (a
+            // month's days): HiGHS's first dual bound was then thousands below zero and
+            // stayed there when the root LP did not finish within the limit.
             let (lo, _) = b.nonneg();
+            let (sp, _) = b.nonneg();
             for (_, x) in &values {
-                b.constraints.push(constraint!(x.clone() <= hi));
+                b.constraints.push(constraint!(x.clone() <= lo + sp));
             }
+            let all_full = full.len() == values.len();
             for (_, x) in full {
                 b.constraints.push(constraint!(x.clone() >= lo));
             }
-            spread += hi - lo;
+            if all_full {
+                divisibility_cut(b, v, name, members, &night, sp);
+            }
+            spread += sp;
         }
         b.term(name, spread, weight);
     }
+}
+
+/// A group's spread can be 0 only when the group's total is a multiple of its size; a cover
+/// that forces a total in between must be paid for by a spread of 1, by surplus above the
+/// minimum (up to the next multiple), or by cover left to others or short (down to the
+/// previous one). The LP relaxation spreads the total evenly at no cost; this cut makes it
+/// pay the cheapest of the three.
+///
+/// With `T` the group's total, `T_lo` a floor of it, `M` the first multiple of the group's
+/// size `n` at or above `T_lo`, `k = M - T_lo` and `j = T_lo - (M - n)` (both > 0 when `T_lo`
+/// is not a multiple), and expressions `P >= T - T_lo`, `Q >= T_lo - T`, `P >= -Q`, `Q >= 0`:
+///
+/// `k * spread + P + (1 + k / j) * Q >= k`
+///
+/// holds at every integer point: a spread below 1 means every member (all without leave)
+/// has the same count, so `T` is a multiple of `n`: either `T >= M` (`P >= k`) or
+/// `T <= M - n` (`Q >= j`, and `P + Q >= 0`); a spread of 1 or more gives `k` alone.
+///
+/// - Cover measures (nights, holiday and weekend shifts) over their places `(d, s)`: `T_lo`
+///   the minimums of the roles members hold; `P` the surplus there plus the shortfalls of
+///   other roles (members above their roles' minimums are surplus unless others' roles are
+///   short), `Q` the shortfalls of members' roles plus non-members counted in those roles.
+///   Only when every such place has a surplus variable (else people above the minimum are
+///   free and `P` has nothing to bound).
+/// - Standby: `T_lo` the duties asked for less what non-members can take (one a day on
+///   their possible days), `P = T - T_lo` (the duties themselves are priced), `Q` the
+///   standby shortfalls.
+fn divisibility_cut(
+    b: &mut Builder<'_>,
+    v: &Vars,
+    name: &str,
+    members: &[usize],
+    night: &[usize],
+    sp: good_lp::Variable,
+) {
+    let p = b.ix.p;
+    let (ne, nd, ns) = (p.employees.len(), p.num_days(), p.shifts.len());
+    let n = members.len() as i64;
+    let in_group = |e: usize| members.contains(&e);
+    let (t_lo, big_p, big_q): (i64, Expression, Expression) = if name == "standby_spread" {
+        let shifts = b.ix.standby_shifts();
+        let asked = (nd * shifts.len()) as i64 * p.rules.standby_per_shift as i64;
+        let others: i64 = (0..ne)
+            .filter(|&e| !in_group(e))
+            .map(|e| {
+                (0..nd)
+                    .filter(|&d| v.sb[e][d].iter().any(Option::is_some))
+                    .count() as i64
+            })
+            .sum();
+        let t_lo = asked - others;
+        let total: Expression = members
+            .iter()
+            .flat_map(|&e| (0..nd).map(move |d| (e, d)))
+            .map(|(e, d)| v.sb_any(e, d))
+            .sum();
+        let q: Expression = (0..nd)
+            .flat_map(|d| shifts.iter().map(move |&s| (d, s)))
+            .filter_map(|k| b.standby_short.get(&k).copied())
+            .sum();
+        (t_lo, total - t_lo as f64, q)
+    } else {
+        let days: Vec<usize> = (0..nd)
+            .filter(|&d| match name {
+                "holiday_spread" => p.days[d].kind == DayKind::Statutory,
+                "weekend_spread" => is_weekend(p.days[d].date),
+                _ => true,
+            })
+            .collect();
+        let shifts: Vec<usize> = if name == "night_spread" {
+            night.to_vec()
+        } else {
+            (0..ns).collect()
+        };
+        let roles: Vec<String> = {
+            let mut r: Vec<String> = members
+                .iter()
+                .flat_map(|&e| p.employees[e].roles.iter().cloned())
+                .collect();
+            r.sort();
+            r.dedup();
+            r
+        };
+        let mut t_lo = 0i64;
+        let mut big_p = Expression::from(0.0);
+        let mut big_q = Expression::from(0.0);
+        for &d in &days {
+            for &s in &shifts {
+                let members_can = members.iter().any(|&e| v.has_x(e, d, s));
+                if !members_can {
+                    // Nobody of the group can be there: its minimums are others' (or short).
+                    continue;
+                }
+                let Some(&o) = b.surplus.get(&(d, s)) else {
+                    return;
+                };
+                big_p += o;
+                for (role, min) in &b.ix.req[d][s] {
+                    let short = b.short.get(&(d, s, role.clone())).copied();
+                    if roles.contains(role) {
+                        t_lo += *min as i64;
+                        if let Some(x) = short {
+                            big_q += x;
+                        }
+                        for e in (0..ne).filter(|&e| !in_group(e)) {
+                            for (r, var, _) in &v.y[e][d][s] {
+                                if r == role {
+                                    big_q += *var;
+                                }
+                            }
+                        }
+                    } else if let Some(x) = short {
+                        big_p += x;
+                    }
+                }
+            }
+        }
+        (t_lo, big_p, big_q)
+    };
+    if t_lo <= 0 || t_lo % n == 0 {
+        return;
+    }
+    let m = (t_lo + n - 1) / n * n;
+    let (k, j) = ((m - t_lo) as f64, (t_lo - (m - n)) as f64);
+    b.constraints
+        .push(constraint!(sp * k + big_p + big_q * (1.0 + k / j) >= k));
 }
 
 fn preferences(b: &mut Builder<'_>, v: &Vars) {

@@ -28,6 +28,7 @@ pub(super) fn add(b: &mut Builder<'_>, v: &Vars) {
             b.constraints.push(constraint!(
                 have + short >= p.rules.standby_per_shift as f64
             ));
+            b.standby_short.insert((d, s), short);
             shortfall += short;
         }
     }
@@ -62,10 +63,9 @@ pub(super) fn add(b: &mut Builder<'_>, v: &Vars) {
             // Off duty all date, and one duty at most.
             b.constraints
                 .push(constraint!(any.clone() + v.w(e, d) <= 1));
-            // Hours cap if called in: any duty at all marks the person (one dense row each).
-            for (x, _) in v.sb[e][d].iter().flatten() {
-                b.constraints.push(constraint!(*x <= has_duty));
-            }
+            // Hours cap if called in: any duty at all marks the person (one row a day: at
+            // most one duty a day, so the day's sum is the duty).
+            b.constraints.push(constraint!(any.clone() <= has_duty));
             for (s, sbv) in v.sb[e][d].iter().enumerate() {
                 let Some((sbv, _)) = sbv else { continue };
                 // Rest with the shifts before and after, as if called in.
