@@ -40,6 +40,35 @@ impl std::fmt::Display for Violation {
     }
 }
 
+impl Violation {
+    /// What is wrong in a page language: the Chinese detail on `zh` pages (a violation
+    /// stored before it existed has none: the English is shown), else the English.
+    #[must_use]
+    pub fn detail_in(&self, lang: &str) -> &str {
+        if lang == "zh" && !self.detail_zh.is_empty() {
+            &self.detail_zh
+        } else {
+            &self.detail
+        }
+    }
+
+    /// The violation as one line in a page language (English: as [`Display`]).
+    #[must_use]
+    pub fn line_in(&self, lang: &str) -> String {
+        if lang != "zh" {
+            return self.to_string();
+        }
+        let mut s = format!("[{}]", self.rule);
+        if let Some(e) = &self.employee {
+            s += &format!(" {e}");
+        }
+        if let Some(d) = &self.date {
+            s += &format!(" {d}");
+        }
+        s + "：" + self.detail_in(lang)
+    }
+}
+
 struct Out(Vec<Violation>);
 
 impl Out {

@@ -587,3 +587,29 @@ fn older_json_without_chinese_texts() {
     let back: Violation = serde_json::from_str(&serde_json::to_string(&v).unwrap()).unwrap();
     assert_eq!(back, v);
 }
+
+/// A violation as one line: the Display form in English, the Chinese detail on `zh` (the
+/// English where a stored violation has none).
+#[test]
+fn a_violation_reads_as_one_line_in_either_language() {
+    let v = scheduler::Violation {
+        rule: "weekends_max".into(),
+        employee: Some("A001".into()),
+        date: None,
+        detail: "3 weekends worked; at most 2".into(),
+        detail_zh: "周末上班 3 个，最多 2 个".into(),
+    };
+    assert_eq!(
+        v.line_in("en"),
+        "[weekends_max] A001: 3 weekends worked; at most 2"
+    );
+    assert_eq!(
+        v.line_in("zh"),
+        "[weekends_max] A001：周末上班 3 个，最多 2 个"
+    );
+    let old = scheduler::Violation {
+        detail_zh: String::new(),
+        ..v
+    };
+    assert_eq!(old.detail_in("zh"), "3 weekends worked; at most 2");
+}

@@ -288,19 +288,7 @@ pub async fn approve(
                     .new_violations
                     .iter()
                     .take(3)
-                    .map(|v| {
-                        let detail = if v.detail_zh.is_empty() {
-                            &v.detail
-                        } else {
-                            &v.detail_zh
-                        };
-                        format!(
-                            "{} {} {}：{detail}",
-                            v.rule,
-                            v.employee.as_deref().unwrap_or(""),
-                            v.date.map(|d| d.to_string()).unwrap_or_default()
-                        )
-                    })
+                    .map(|v| v.line_in("zh"))
                     .collect();
                 let (what, version) = (describe(&kind), base.meta.version);
                 return Err(Error::Refused(Said::new(

@@ -574,23 +574,7 @@ pub async fn publish(
         rules.sort_unstable();
         rules.dedup();
         let first: Vec<String> = verdict.iter().take(3).map(ToString::to_string).collect();
-        let first_zh: Vec<String> = verdict
-            .iter()
-            .take(3)
-            .map(|v| {
-                let detail = if v.detail_zh.is_empty() {
-                    &v.detail
-                } else {
-                    &v.detail_zh
-                };
-                format!(
-                    "[{}] {} {}：{detail}",
-                    v.rule,
-                    v.employee.as_deref().unwrap_or(""),
-                    v.date.map(|d| d.to_string()).unwrap_or_default()
-                )
-            })
-            .collect();
+        let first_zh: Vec<String> = verdict.iter().take(3).map(|v| v.line_in("zh")).collect();
         let n = verdict.len();
         return Err(Error::Refused(crate::said::Said::new(
             format!(

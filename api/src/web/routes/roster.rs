@@ -453,11 +453,7 @@ pub(crate) fn violation_row(v: &Violation, ctx: &Ctx) -> ViolationRow {
         rule: v.rule.clone(),
         employee: v.employee.clone().unwrap_or_default(),
         date: v.date.map(|d| d.to_string()).unwrap_or_default(),
-        detail: if ctx.lang == "zh" && !v.detail_zh.is_empty() {
-            v.detail_zh.clone()
-        } else {
-            v.detail.clone()
-        },
+        detail: v.detail_in(&ctx.lang).to_string(),
     }
 }
 
