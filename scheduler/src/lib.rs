@@ -57,6 +57,7 @@ pub mod nrp_cg;
 pub mod nrp_lns;
 pub mod nrp_search;
 pub mod problem;
+pub mod progress;
 pub mod repair;
 pub mod requests;
 pub mod roster;
@@ -70,6 +71,7 @@ pub use explain::{precheck, Finding};
 pub use fairness::{summarize, PersonStats, Spread, Summary};
 pub use model::{objective_terms, solve, SolveOptions};
 pub use problem::{Day, Index, Leave, LeaveKind, PriorShift, Problem, Requirement};
+pub use progress::SearchProgress;
 pub use repair::{apply_events, repair, Change, Duty, Event, Repair};
 pub use requests::{
     assess, candidates, Assessment, Candidate, Request, RequestBook, RequestError, RequestKind,

@@ -8,13 +8,15 @@
 //! other cell pinned to its value (`solve_from`). Each sub-problem starts from the current
 //! roster, so it never returns a worse one; a roster is kept when its cost, recomputed from
 //! its assignments, is lower. The bound stays HiGHS's from the first part (the neighbourhoods
-//! prove nothing about the month).
+//! prove nothing about the month). Each round appends a line of progress to the caller's
+//! solver log ([`crate::progress`]), which HiGHS no longer writes to.
 
 use std::time::Instant;
 
 use super::{run, SolveOptions};
 use crate::error::SolveError;
 use crate::problem::Problem;
+use crate::progress::SearchProgress;
 use crate::roster::{Roster, SolveStatus};
 
 /// Share of the limit HiGHS has on the whole month: the root LP (by interior point, 8-20 s
@@ -76,7 +78,9 @@ pub(crate) fn solve(problem: &Problem, opts: &SolveOptions) -> Result<Roster, So
     let (mut people, mut days) = (PEOPLE.0, DAYS.0);
     let mut round = 0usize;
     loop {
-        let left = opts.time_limit_seconds - started.elapsed().as_secs_f64();
+        let elapsed = started.elapsed().as_secs_f64();
+        report(opts, &first, &best, round, elapsed);
+        let left = opts.time_limit_seconds - elapsed;
         if left < MIN_LEFT || cancelled() || best.stats.objective <= first.stats.bound + 1e-6 {
             break;
         }
@@ -132,6 +136,25 @@ pub(crate) fn solve(problem: &Problem, opts: &SolveOptions) -> Result<Roster, So
         SolveStatus::TimeLimited
     };
     Ok(out)
+}
+
+/// One progress line in the caller's solver log (HiGHS writes nothing there while the
+/// neighbourhoods run): the best roster so far, HiGHS's bound, the gap, the seconds since the
+/// solve began. Before each round, so the line moves on even when a round gains nothing.
+fn report(opts: &SolveOptions, first: &Roster, best: &Roster, round: usize, seconds: f64) {
+    let Some(path) = &opts.solver_log else {
+        return;
+    };
+    let objective = best.stats.objective;
+    let bound = first.stats.bound.min(objective);
+    SearchProgress {
+        round,
+        best: objective,
+        bound,
+        gap_percent: 100.0 * super::relative_gap(objective, bound),
+        seconds,
+    }
+    .append_to(path);
 }
 
 /// A small deterministic generator (the search repeats with the same seed).

@@ -84,12 +84,24 @@ pub(crate) struct SolverProgress {
     pub(crate) solver_seconds: Option<f64>,
 }
 
-/// Reads the progress from the tail of a HiGHS log. A table row ends with
+/// Reads the progress from the tail of the solver log: its last progress line, HiGHS's or
+/// the neighbourhood search's after it. A HiGHS table row ends with
 /// `BestBound BestSol Gap Cuts InLp Confl. LpIters Time`, e.g.
 /// ` J  0  0  0  0.00%  -inf  435.3  Large  0  0  0  0  1.4s` — so it is read from the right.
+/// The neighbourhood search, which runs after HiGHS's share of the limit with HiGHS's log
+/// off, appends its own lines ([`scheduler::SearchProgress`]): the best roster recomputed,
+/// the bound, the gap.
 pub(crate) fn solver_progress(log: &str) -> Option<SolverProgress> {
     let number = |t: &str| t.parse::<f64>().ok().filter(|x| x.is_finite());
     log.lines().rev().find_map(|line| {
+        if let Some(p) = scheduler::SearchProgress::parse(line) {
+            return Some(SolverProgress {
+                best_bound: Some(p.bound),
+                best_solution: Some(p.best),
+                gap_percent: Some(p.gap_percent),
+                solver_seconds: Some(p.seconds),
+            });
+        }
         let tokens: Vec<&str> = line.split_whitespace().collect();
         if tokens.len() < 9 {
             return None;
@@ -351,6 +363,9 @@ fn progress_json(month: &str, lang: &str) -> serde_json::Value {
                 "best_so_far": solver.as_ref().and_then(|p| p.best_solution),
                 "best_bound": solver.as_ref().and_then(|p| p.best_bound),
                 "gap_percent": solver.as_ref().and_then(|p| p.gap_percent),
+                // The solver's own clock at that line: past HiGHS's share of the limit once
+                // the neighbourhood search reports.
+                "solver_s": solver.as_ref().and_then(|p| p.solver_seconds),
                 "month": month,
                 "running": true,
                 "cancelled": job.cancelled(),
@@ -1209,6 +1224,22 @@ Solving report
         assert_eq!(
             solver_progress("Running HiGHS 1.11.0\nSolving MIP model with:\n"),
             None
+        );
+        // After HiGHS's share the neighbourhood search's lines follow its report; the last
+        // one counts.
+        let lns = format!(
+            "{log}LNS round 0: best 760.40 bound 310.50 gap 59.17% 24.3s\n\
+             LNS round 7: best 742.20 bound 310.50 gap 58.16% 35.2s\n"
+        );
+        let p = solver_progress(&lns).unwrap();
+        assert_eq!(
+            p,
+            SolverProgress {
+                best_bound: Some(310.5),
+                best_solution: Some(742.2),
+                gap_percent: Some(58.16),
+                solver_seconds: Some(35.2),
+            }
         );
     }
 
