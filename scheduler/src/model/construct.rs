@@ -7,6 +7,8 @@
 //! lets the solver spend its time on fairness and pattern quality instead. Only the binary
 //! variables are given; HiGHS completes the continuous ones by solving the LP with them fixed.
 
+use std::time::Instant;
+
 use crate::calendar::{is_weekend, DayKind};
 use crate::problem::Index;
 
@@ -25,14 +27,35 @@ struct Person {
 }
 
 /// Runs the greedy with `tries` different tie-breaks and keeps the first start that breaks no
-/// hard rule, else the one with the fewest violations (as counted by the validator).
+/// hard rule, else the one with the fewest violations (as counted by the validator). No
+/// clock: for a caller that runs the start alone (the tests); a solve uses
+/// [`best_start_until`].
+#[cfg_attr(not(test), allow(dead_code))]
 pub(crate) fn best_start(
     ix: &Index<'_>,
     roles_on: &[Vec<Vec<String>>],
     tries: u64,
 ) -> crate::Roster {
+    best_start_until(ix, roles_on, tries, None)
+}
+
+/// [`best_start`] that starts no further try once `until` has passed. The first try always
+/// runs: its roster is the solve's fallback, whatever the clock says. One try takes about
+/// 0.02 s on the 53-person demo and 0.4 s on the 265-person site in a debug build (under a
+/// tenth of that in release), so the 40 tries of the demo fit any limit's share while a large
+/// site stops after the tries its share allows (issue 23: the 40 tries alone took 100 s there
+/// in debug before the greedy was made linear per seat).
+pub(crate) fn best_start_until(
+    ix: &Index<'_>,
+    roles_on: &[Vec<Vec<String>>],
+    tries: u64,
+    until: Option<Instant>,
+) -> crate::Roster {
     let mut best: Option<(usize, crate::Roster)> = None;
     for seed in 0..tries.max(1) {
+        if seed > 0 && until.is_some_and(|u| Instant::now() >= u) {
+            break;
+        }
         let r = to_roster(ix, roles_on, &build(ix, roles_on, seed));
         let n = crate::validate(ix.p, &r).len();
         if best.as_ref().is_none_or(|(b, _)| n < *b) {
@@ -72,6 +95,10 @@ pub(crate) fn build(ix: &Index<'_>, roles_on: &[Vec<Vec<String>>], seed: u64) ->
         max_gap,
         work: ix.worked_grid(),
         duty: vec![vec![None; hd + nd]; ne],
+        // Once per build: `Index` computes them from the calendar on every call, which the
+        // greedy made per candidate and seat.
+        min_minutes: (0..ne).map(|e| ix.min_minutes(e)).collect(),
+        max_minutes: (0..ne).map(|e| ix.max_minutes(e)).collect(),
         people: (0..ne)
             .map(|_| Person {
                 minutes: 0,
@@ -139,6 +166,13 @@ pub(crate) fn build(ix: &Index<'_>, roles_on: &[Vec<Vec<String>>], seed: u64) ->
         needs.sort_by_key(|(s, role, _)| (holders(role), !night[*s], *s));
         for (s, role, min) in needs {
             for _ in 0..min {
+                // Leader-capable people free of late shifts today, counted once per seat (a
+                // count per candidate made the greedy quadratic in the staff: 2.3 s a try on
+                // the 265-person site in a debug build, 40 tries before HiGHS started).
+                let free_leaders = (0..ne)
+                    .filter(|&o| leader_capable[o])
+                    .filter(|&o| g.work[o][j].is_none_or(|x| night[x]))
+                    .count();
                 let mut best: Option<(f64, usize, usize)> = None;
                 for e in 0..ne {
                     let Some(r) = roles_on[e][s].iter().position(|x| *x == role) else {
@@ -151,8 +185,8 @@ pub(crate) fn build(ix: &Index<'_>, roles_on: &[Vec<Vec<String>>], seed: u64) ->
                     let pe = &g.people[e];
                     // Hours: favour people with most headroom under the cap and most hours
                     // still owed, per day left, so tight months do not run dry at the end.
-                    let need = (ix.min_minutes(e) as f64 - pe.minutes as f64).max(0.0);
-                    let headroom = ix.max_minutes(e).saturating_sub(pe.minutes) as f64;
+                    let need = (g.min_minutes[e] as f64 - pe.minutes as f64).max(0.0);
+                    let headroom = g.max_minutes[e].saturating_sub(pe.minutes) as f64;
                     let mut score = if seed % 2 == 0 {
                         -(headroom + need) / days_left / 60.0
                     } else {
@@ -173,10 +207,8 @@ pub(crate) fn build(ix: &Index<'_>, roles_on: &[Vec<Vec<String>>], seed: u64) ->
                     // Tomorrow's night needs a leader who is not on A/P today (rest rule):
                     // keep at least three leader-capable people free of late shifts.
                     if leader_capable[e] && !night[s] {
-                        let free = (0..ne)
-                            .filter(|&o| o != e && leader_capable[o])
-                            .filter(|&o| g.work[o][j].is_none_or(|x| night[x]))
-                            .count();
+                        // The others: `e` itself is free (it passed `can_take`), so counted.
+                        let free = free_leaders.saturating_sub(1);
                         if free < 3 {
                             score += 50.0;
                         }
@@ -222,7 +254,7 @@ pub(crate) fn build(ix: &Index<'_>, roles_on: &[Vec<Vec<String>>], seed: u64) ->
                     if !ix.standby_qualified(e) || g.duty[e][j].is_some() || !g.can_take(e, d, s) {
                         continue;
                     }
-                    let spare = ix.max_minutes(e).saturating_sub(g.people[e].minutes) as f64 / 60.0;
+                    let spare = g.max_minutes[e].saturating_sub(g.people[e].minutes) as f64 / 60.0;
                     // Half of the tries spread duties evenly; the other half keep them with
                     // people who already have one, whose hours already leave room for a
                     // call-in: in tight months that room is what runs out.
@@ -251,7 +283,7 @@ pub(crate) fn build(ix: &Index<'_>, roles_on: &[Vec<Vec<String>>], seed: u64) ->
             if emp.reserve || g.work[e][j].is_some() || g.duty[e][j].is_some() {
                 continue;
             }
-            let need = ix.min_minutes(e) as f64 - g.people[e].minutes as f64;
+            let need = g.min_minutes[e] as f64 - g.people[e].minutes as f64;
             let max_run = ix.max_consecutive_days(e) as f64;
             let later = (days_left - 1.0) * 480.0 * max_run / (max_run + 1.0);
             if need <= 0.0 || need < later * 0.9 {
@@ -278,6 +310,9 @@ struct Greedy<'a, 'p> {
     max_gap: i64,
     work: Vec<Vec<Option<usize>>>,
     duty: Vec<Vec<Option<usize>>>,
+    /// `Index::min_minutes` and `Index::max_minutes` of each person.
+    min_minutes: Vec<u32>,
+    max_minutes: Vec<u32>,
     people: Vec<Person>,
 }
 
@@ -326,7 +361,7 @@ impl Greedy<'_, '_> {
         } else {
             0
         };
-        if self.people[e].minutes + p.shifts[s].paid_minutes + call_in > self.ix.max_minutes(e) {
+        if self.people[e].minutes + p.shifts[s].paid_minutes + call_in > self.max_minutes[e] {
             return false;
         }
         for g in 1..=self.max_gap {
@@ -401,8 +436,24 @@ pub(crate) fn to_roster(
 /// Fairness repair on a rule-abiding roster: swaps two comparable people's whole day
 /// (shift and standby) when the result still passes the independent validator and lowers the
 /// spread of nights and statutory-holiday shifts (max − min first, then the sum of squares).
-/// Cheap next to the MIP, and it fixes what a day-by-day greedy cannot see coming.
+/// Cheap next to the MIP, and it fixes what a day-by-day greedy cannot see coming. No clock
+/// (see [`best_start`]); a solve uses [`improve_fairness_until`].
+#[cfg_attr(not(test), allow(dead_code))]
 pub(crate) fn improve_fairness(ix: &Index<'_>, roster: &mut crate::Roster, max_swaps: usize) {
+    improve_fairness_until(ix, roster, max_swaps, None);
+}
+
+/// [`improve_fairness`] that stops trying swaps once `until` has passed, keeping the swaps
+/// made so far (each leaves a roster the validator passes). A trial clones and validates the
+/// whole roster: about 2 s of trials on a demo month in a debug build, but on a large site
+/// the rounds of up to hundreds of trials each would run far past any limit.
+pub(crate) fn improve_fairness_until(
+    ix: &Index<'_>,
+    roster: &mut crate::Roster,
+    max_swaps: usize,
+    until: Option<Instant>,
+) {
+    let out_of_time = || until.is_some_and(|u| Instant::now() >= u);
     let p = ix.p;
     let groups = crate::fairness::comparison_groups(ix);
     let Some(members) = groups.get(crate::site::roles::AGENT) else {
@@ -430,7 +481,7 @@ pub(crate) fn improve_fairness(ix: &Index<'_>, roster: &mut crate::Roster, max_s
     let mut best = score(roster);
     let mut swaps = 0;
     let mut improved = true;
-    while improved && swaps < max_swaps {
+    while improved && swaps < max_swaps && !out_of_time() {
         improved = false;
         let sum = crate::summarize(p, roster);
         let mut order: Vec<(&str, u32)> = sum
@@ -475,6 +526,9 @@ pub(crate) fn improve_fairness(ix: &Index<'_>, roster: &mut crate::Roster, max_s
                 .collect();
             for y in &light {
                 for &date in &dates {
+                    if out_of_time() {
+                        break 'outer;
+                    }
                     let mut trial = roster.clone();
                     swap_day(&mut trial, x, y, date);
                     let sc = score(&trial);

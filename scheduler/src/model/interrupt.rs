@@ -43,7 +43,7 @@ unsafe extern "C" fn on_interrupt_point(
 }
 
 /// Makes `model`'s next solve stop when `flag` is raised. The flag must outlive the solve:
-/// `run` holds the options (and so the `Arc`) until `try_solve` has returned.
+/// `solve_job` owns the options (and so the `Arc`) until `try_solve` has returned.
 pub(super) fn watch(model: &mut highs::Model, flag: &Arc<AtomicBool>) {
     let highs = model.as_mut_ptr();
     let user_data = Arc::as_ptr(flag) as *mut c_void;

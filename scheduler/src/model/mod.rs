@@ -30,7 +30,7 @@ mod vars;
 use std::collections::HashMap;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use good_lp::{
     Constraint, Expression, IntoAffineExpression, ProblemVariables, SolverModel, Variable,
@@ -193,11 +193,67 @@ pub(crate) fn solve_anchored(
     )
 }
 
+/// When a call into [`run_planned`] must be over, and how long HiGHS may take within it.
+///
+/// Issue 23: the limit is the whole call's wall clock, not HiGHS's alone. On the 265-person
+/// site the model build and the constructive start took 9 s in release (100 s in a debug
+/// build) before HiGHS was handed the full limit, so `roster --time-limit 30` ran for minutes.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Plan {
+    /// The end of the call: model build, construction, HiGHS and reading the roster back.
+    pub deadline: Instant,
+    /// HiGHS's own limit, cut to what is left before `deadline` when it starts.
+    pub highs_seconds: f64,
+}
+
+impl Plan {
+    /// The whole limit from now, all of it HiGHS's once the model is built and started.
+    pub(crate) fn whole(opts: &SolveOptions) -> Plan {
+        let limit = opts.time_limit_seconds.max(0.0);
+        Plan {
+            deadline: Instant::now() + Duration::from_secs_f64(limit.min(1e9)),
+            highs_seconds: limit,
+        }
+    }
+
+    /// Seconds from now to the deadline (0 once it has passed).
+    pub(crate) fn left(&self) -> f64 {
+        self.deadline
+            .saturating_duration_since(Instant::now())
+            .as_secs_f64()
+    }
+}
+
+/// Share of the time left at its start that the constructive start may take (its greedy tries
+/// and the fairness swaps); its first try runs whatever the clock says. On the demo months it
+/// takes 0.2-2.3 s in a debug build and a tenth of that in release, within the share of any
+/// limit the tests and the web app use, so the demo keeps its 40 tries and its swaps.
+const CONSTRUCT_SHARE: f64 = 0.3;
+
+/// HiGHS is not started with less than this left (it would spend it on the start's LP and
+/// presolve and return the start unchanged): the start is the roster.
+const MIN_HIGHS_SECONDS: f64 = 0.05;
+
 fn run(
     problem: &Problem,
     opts: &SolveOptions,
     anchored: Option<(&Roster, usize)>,
     given_start: Option<(&Roster, &[(usize, usize)])>,
+) -> Result<Roster, SolveError> {
+    run_planned(problem, opts, anchored, given_start, Plan::whole(opts))
+}
+
+/// Builds and solves the model within `plan`: whatever the model build and the constructive
+/// start take is spent from the plan's deadline, and HiGHS gets what is left (at most its own
+/// share). When nothing is left, or HiGHS stops before it holds a roster, the start is the
+/// answer (time-limited, priced like any roster): a month solved from scratch always comes
+/// back with a roster, the constructive one at worst.
+pub(crate) fn run_planned(
+    problem: &Problem,
+    opts: &SolveOptions,
+    anchored: Option<(&Roster, usize)>,
+    given_start: Option<(&Roster, &[(usize, usize)])>,
+    plan: Plan,
 ) -> Result<Roster, SolveError> {
     problem.check_inputs()?;
     let mut b = Builder::new(problem);
@@ -258,8 +314,11 @@ fn run(
                     }
                 }
             }
-            let mut first = construct::best_start(&gix, &roles_on, 40);
-            construct::improve_fairness(&b.ix, &mut first, 500);
+            // The greedy's tries and the swaps stop at their share of what is left (see
+            // `CONSTRUCT_SHARE`); HiGHS improves on the start and needs the rest.
+            let until = Instant::now() + Duration::from_secs_f64(CONSTRUCT_SHARE * plan.left());
+            let mut first = construct::best_start_until(&gix, &roles_on, 40, Some(until));
+            construct::improve_fairness_until(&b.ix, &mut first, 500, Some(until));
             construct::from_roster(&b.ix, &roles_on, &first)
         }
     };
@@ -284,41 +343,6 @@ fn run(
         columns,
         ..
     } = b;
-    let mut unsolved = pv
-        .minimise(objective.clone())
-        .using(good_lp::solvers::highs::highs);
-    for c in constraints {
-        unsolved.add_constraint(c);
-    }
-    // good_lp applies its option map only inside its own `solve`, which hides the MIP bound
-    // and gap; we take the HiGHS model and set the options on it directly.
-    let mut model = unsolved
-        .try_into_inner()
-        .map_err(|e| SolveError::Solver(e.to_string()))?;
-    let option_error = |k: &str| SolveError::Solver(format!("cannot set HiGHS option {k}"));
-    model
-        .try_set_option("time_limit", opts.time_limit_seconds)
-        .map_err(|_| option_error("time_limit"))?;
-    model
-        .try_set_option("threads", opts.threads.max(1) as i32)
-        .map_err(|_| option_error("threads"))?;
-    model
-        .try_set_option("mip_rel_gap", opts.mip_rel_gap)
-        .map_err(|_| option_error("mip_rel_gap"))?;
-    model
-        .try_set_option("random_seed", opts.seed)
-        .map_err(|_| option_error("random_seed"))?;
-    model
-        .try_set_option("output_flag", opts.log || opts.solver_log.is_some())
-        .map_err(|_| option_error("output_flag"))?;
-    if let Some(path) = &opts.solver_log {
-        model
-            .try_set_option("log_file", path.as_str())
-            .map_err(|_| option_error("log_file"))?;
-    }
-    model
-        .try_set_option("log_to_console", opts.log)
-        .map_err(|_| option_error("log_to_console"))?;
     let mut initial = vec![0.0; num_vars];
     for (e, days) in start.shift.iter().enumerate() {
         for (d, choice) in days.iter().enumerate() {
@@ -339,60 +363,59 @@ fn run(
             }
         }
     }
-    // A refused start (HiGHS rejects one for a model without columns, e.g. a month with no
-    // cover at all) only means a cold start.
-    if !initial.is_empty() {
-        let _ = model.try_set_solution(Some(&initial), None, None, None);
-    }
-    // A month's root LP (about 30,000 rows) took the dual simplex 35-55 s of a 60-s limit on
-    // the demo months (2 threads, a busy machine), interior point 8-20 s; the cuts after it
-    // warm-start from the crossover basis either way. Only for a month solved from scratch
-    // with fairness terms: a repair or a neighbourhood pins most cells (presolve leaves a
-    // small LP), and the Curtois-Qu cell models were tuned with the simplex.
-    if root_by_interior_point(
-        &terms,
-        num_cons,
-        anchored.is_some() || given_start.is_some(),
-    ) {
-        model
-            .try_set_option("mip_lp_solver", "ipm")
-            .map_err(|_| option_error("mip_lp_solver"))?;
-    }
-    if let Some(flag) = &opts.cancel {
-        interrupt::watch(&mut model, flag);
-    }
-    let started = Instant::now();
-    let solved = model
-        .try_solve()
-        .map_err(|e| SolveError::Solver(format!("{e:?}")))?;
-    let seconds = started.elapsed().as_secs_f64();
-    let status = match solved.status() {
-        // A month with nothing to decide (no cover, no standby, no hours floor).
-        HighsModelStatus::Optimal | HighsModelStatus::ModelEmpty => SolveStatus::Optimal,
-        HighsModelStatus::ReachedTimeLimit
-        | HighsModelStatus::ReachedIterationLimit
-        | HighsModelStatus::ReachedSolutionLimit
-        | HighsModelStatus::ObjectiveBound
-        | HighsModelStatus::ObjectiveTarget
-        | HighsModelStatus::ReachedInterrupt => SolveStatus::TimeLimited,
-        HighsModelStatus::Infeasible if anchored.is_some() => {
-            return Err(SolveError::Solver(
-                "no roster keeps the days before the change date as published and every hard rule from it on (a run or rest rule crosses the change date); repair from an earlier date".into(),
-            ))
-        }
-        other => {
-            return Err(SolveError::Solver(format!(
-                "HiGHS ended with status {other:?}; the model always has a feasible point, so this is a solver fault"
-            )))
-        }
+    // HiGHS gets what the build and the start left of the plan (at most its share).
+    let highs_limit = plan.highs_seconds.min(plan.left());
+    // good_lp hands HiGHS the objective without its constant (from wanted preferences):
+    // HiGHS's objective and bound are on the rest.
+    let constant = objective.constant();
+    let job = HighsJob {
+        pv,
+        objective,
+        constraints,
+        initial: initial.clone(),
+        opts: opts.clone(),
+        time_limit: highs_limit.max(MIN_HIGHS_SECONDS),
+        ipm: root_by_interior_point(
+            &terms,
+            num_cons,
+            anchored.is_some() || given_start.is_some(),
+        ),
     };
-    if num_vars > 0 && solved.primal_solution_status() != highs::HighsSolutionStatus::Feasible {
+    let started = Instant::now();
+    let outcome = if highs_limit >= MIN_HIGHS_SECONDS || initial.is_empty() {
+        solve_guarded(
+            job,
+            plan.deadline + Duration::from_secs_f64(HIGHS_GRACE_SECONDS),
+        )?
+    } else {
+        None
+    };
+    let seconds = started.elapsed().as_secs_f64();
+    // A status that means no roster at all (a solver fault; a repair without a feasible
+    // point) is an error whether or not HiGHS holds a solution.
+    if let Some(out) = &outcome {
+        highs_status(out.status, anchored.is_some())?;
+    }
+    let found = outcome.filter(|out| num_vars == 0 || out.feasible);
+    if found.is_none() && anchored.is_some() {
+        // A repair's start is the published roster, which the change made wrong: no answer.
         return Err(SolveError::Solver(format!(
             "no roster found within {} s; allow more time (--time-limit)",
             opts.time_limit_seconds
         )));
     }
-    let values = solved.get_solution().columns().to_vec();
+    let (status, values, highs_value, highs_bound) = match found {
+        Some(out) => (
+            highs_status(out.status, anchored.is_some())?,
+            out.values,
+            Some(out.objective + constant),
+            out.bound.map(|b| b + constant),
+        ),
+        // The start is the roster: no time was left for HiGHS, HiGHS was still in its
+        // presolve at the deadline, or it stopped before it held a roster of its own. Its
+        // binaries are all `read_roster` reads (the assignment and standby columns).
+        None => (SolveStatus::TimeLimited, initial, None, None),
+    };
     let mut roster = read_roster(&ix, &v, &values, status, SolveStats::default());
     // Every figure from the roster itself: helper variables bounded from one side may be
     // slack in an incumbent (see `cost`).
@@ -401,20 +424,12 @@ fn run(
     let objective_value = cost::total(&by_term);
     // The helpers sit at or above the roster's own figures, so HiGHS's value of its incumbent
     // is never below the recomputation; above it means a term is defined differently there.
-    debug_assert!(
-        objective_value
-            <= solved.objective_value() + objective.constant() + 1e-4 * objective_value.max(1.0),
-        "recomputed objective {objective_value} above HiGHS's {} (+ {})",
-        solved.objective_value(),
-        objective.constant()
-    );
-    // good_lp hands HiGHS the objective without its constant (from wanted preferences):
-    // HiGHS's bound is on the rest.
-    let highs_bound = solved
-        .double_info_value(c"mip_dual_bound")
-        .ok()
-        .filter(|b| b.is_finite())
-        .map(|b| b + objective.constant());
+    if let Some(highs_value) = highs_value {
+        debug_assert!(
+            objective_value <= highs_value + 1e-4 * objective_value.max(1.0),
+            "recomputed objective {objective_value} above HiGHS's {highs_value} (constant {constant} included)"
+        );
+    }
     // Every term measures a count, hours or a spread (never below 0): with no negative
     // weight the objective's floor is 0.
     let floor = named.iter().all(|(_, w)| *w >= 0.0).then_some(0.0);
@@ -438,6 +453,169 @@ fn run(
         terms: by_term,
     };
     Ok(roster)
+}
+
+/// The roster's status from HiGHS's model status; an error for a status that means no roster
+/// (a repair whose pinned days leave no feasible point, or a solver fault).
+fn highs_status(status: HighsModelStatus, anchored: bool) -> Result<SolveStatus, SolveError> {
+    match status {
+        // A month with nothing to decide (no cover, no standby, no hours floor).
+        HighsModelStatus::Optimal | HighsModelStatus::ModelEmpty => Ok(SolveStatus::Optimal),
+        HighsModelStatus::ReachedTimeLimit
+        | HighsModelStatus::ReachedIterationLimit
+        | HighsModelStatus::ReachedSolutionLimit
+        | HighsModelStatus::ObjectiveBound
+        | HighsModelStatus::ObjectiveTarget
+        | HighsModelStatus::ReachedInterrupt => Ok(SolveStatus::TimeLimited),
+        HighsModelStatus::Infeasible if anchored => Err(SolveError::Solver(
+            "no roster keeps the days before the change date as published and every hard rule from it on (a run or rest rule crosses the change date); repair from an earlier date".into(),
+        )),
+        other => Err(SolveError::Solver(format!(
+            "HiGHS ended with status {other:?}; the model always has a feasible point, so this is a solver fault"
+        ))),
+    }
+}
+
+/// Seconds past the plan's deadline that HiGHS may still take before the start is used
+/// without it. HiGHS keeps its time limit in the search, the simplex and the interior-point
+/// method, but its presolve looks at the clock only in places: on the 265-person site with 2
+/// threads on a busy machine (load 4-5 on the 2 cores; HiGHS's idle workers spin while they
+/// wait for the other core) its presolve took 10-21 s under a 12-s limit. The grace leaves
+/// the rest of the 5 s a caller allows past the limit for reading the roster back and
+/// storing it.
+const HIGHS_GRACE_SECONDS: f64 = 2.0;
+
+/// Everything HiGHS needs, owned, to build and solve the model on a thread of its own.
+struct HighsJob {
+    pv: ProblemVariables,
+    objective: Expression,
+    constraints: Vec<Constraint>,
+    /// The start's values of the binary columns (HiGHS completes the rest).
+    initial: Vec<f64>,
+    opts: SolveOptions,
+    /// HiGHS's `time_limit`.
+    time_limit: f64,
+    /// Root LP by interior point (see `root_by_interior_point`).
+    ipm: bool,
+}
+
+/// What a HiGHS solve returns, as plain data.
+struct HighsOutcome {
+    status: HighsModelStatus,
+    /// Whether HiGHS holds a primal feasible solution (`values` is it).
+    feasible: bool,
+    values: Vec<f64>,
+    /// HiGHS's objective of `values`, without the objective's constant.
+    objective: f64,
+    /// HiGHS's dual bound, without the objective's constant, when finite.
+    bound: Option<f64>,
+}
+
+/// Runs `job` on a thread of its own and waits for it until `until`. Past it, the solve is
+/// left to end by itself (its own time limit has passed, so it stops as soon as its presolve
+/// returns) and `None` says the start stands: the month keeps its deadline even when HiGHS
+/// does not. A thread per solve also gives each solve its own HiGHS thread pool (HiGHS keeps
+/// one per calling thread, sized by the first solve there).
+fn solve_guarded(job: HighsJob, until: Instant) -> Result<Option<HighsOutcome>, SolveError> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::Builder::new()
+        .name("highs".into())
+        .stack_size(64 << 20)
+        .spawn(move || {
+            // The receiver may be gone (the caller gave up): nothing to tell.
+            let _ = tx.send(solve_job(job));
+        })
+        .map_err(|e| SolveError::Solver(format!("cannot start the solver's thread: {e}")))?;
+    let wait = until.saturating_duration_since(Instant::now());
+    match rx.recv_timeout(wait) {
+        Ok(result) => result.map(Some),
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => Ok(None),
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => Err(SolveError::Solver(
+            "the solver's thread ended without an answer".into(),
+        )),
+    }
+}
+
+/// Builds the HiGHS model of `job`, sets its options and its start, and solves it.
+fn solve_job(job: HighsJob) -> Result<HighsOutcome, SolveError> {
+    let HighsJob {
+        pv,
+        objective,
+        constraints,
+        initial,
+        opts,
+        time_limit,
+        ipm,
+    } = job;
+    let mut unsolved = pv.minimise(objective).using(good_lp::solvers::highs::highs);
+    for c in constraints {
+        unsolved.add_constraint(c);
+    }
+    // good_lp applies its option map only inside its own `solve`, which hides the MIP bound
+    // and gap; we take the HiGHS model and set the options on it directly.
+    let mut model = unsolved
+        .try_into_inner()
+        .map_err(|e| SolveError::Solver(e.to_string()))?;
+    let option_error = |k: &str| SolveError::Solver(format!("cannot set HiGHS option {k}"));
+    model
+        .try_set_option("time_limit", time_limit)
+        .map_err(|_| option_error("time_limit"))?;
+    model
+        .try_set_option("threads", opts.threads.max(1) as i32)
+        .map_err(|_| option_error("threads"))?;
+    model
+        .try_set_option("mip_rel_gap", opts.mip_rel_gap)
+        .map_err(|_| option_error("mip_rel_gap"))?;
+    model
+        .try_set_option("random_seed", opts.seed)
+        .map_err(|_| option_error("random_seed"))?;
+    model
+        .try_set_option("output_flag", opts.log || opts.solver_log.is_some())
+        .map_err(|_| option_error("output_flag"))?;
+    if let Some(path) = &opts.solver_log {
+        model
+            .try_set_option("log_file", path.as_str())
+            .map_err(|_| option_error("log_file"))?;
+    }
+    model
+        .try_set_option("log_to_console", opts.log)
+        .map_err(|_| option_error("log_to_console"))?;
+    // A refused start (HiGHS rejects one for a model without columns, e.g. a month with no
+    // cover at all) only means a cold start.
+    if !initial.is_empty() {
+        let _ = model.try_set_solution(Some(&initial), None, None, None);
+    }
+    // A month's root LP (about 30,000 rows) took the dual simplex 35-55 s of a 60-s limit on
+    // the demo months (2 threads, a busy machine), interior point 8-20 s; the cuts after it
+    // warm-start from the crossover basis either way. Only for a month solved from scratch
+    // with fairness terms: a repair or a neighbourhood pins most cells (presolve leaves a
+    // small LP), and the Curtois-Qu cell models were tuned with the simplex.
+    if ipm {
+        model
+            .try_set_option("mip_lp_solver", "ipm")
+            .map_err(|_| option_error("mip_lp_solver"))?;
+    }
+    if let Some(flag) = &opts.cancel {
+        interrupt::watch(&mut model, flag);
+    }
+    let solved = model
+        .try_solve()
+        .map_err(|e| SolveError::Solver(format!("{e:?}")))?;
+    let feasible = solved.primal_solution_status() == highs::HighsSolutionStatus::Feasible;
+    Ok(HighsOutcome {
+        status: solved.status(),
+        feasible,
+        values: if feasible || initial.is_empty() {
+            solved.get_solution().columns().to_vec()
+        } else {
+            Vec::new()
+        },
+        objective: solved.objective_value(),
+        bound: solved
+            .double_info_value(c"mip_dual_bound")
+            .ok()
+            .filter(|b| b.is_finite()),
+    })
 }
 
 /// Rows from which a month's root LP goes to the interior-point solver (see `run`).
