@@ -124,7 +124,10 @@ fn scenario(db: &str, dir: &std::path::Path) {
     let en = get(a, &format!("/roster/progress?month={m}&lang=en"), &ops).text();
     assert!(en.contains("gap") && en.contains("version 1"), "{en}");
     assert!(seen_best, "the best roster so far was shown while solving");
-    assert!(solver_s >= 10.0, "the progress stopped at {solver_s} s of 20");
+    assert!(
+        solver_s >= 10.0,
+        "the progress stopped at {solver_s} s of 20"
+    );
 
     // The grid.
     let page = get(a, &format!("/roster?month={m}"), &hr).text();
