@@ -88,6 +88,15 @@ pub(crate) fn solve(problem: &Problem, opts: &SolveOptions) -> Result<Roster, So
         if left < MIN_LEFT || cancelled() || best.stats.objective <= first.stats.bound + 1e-6 {
             break;
         }
+        // Every third round, first the direct lift of the nights' spread (below): cheap, and
+        // HiGHS rarely closes the 17-person sub-problem of the demo's nights in its seconds.
+        if round % 3 == 2 {
+            if let Some(r) = lift_nights(problem, &best) {
+                best = r;
+                round += 1;
+                continue;
+            }
+        }
         // Alternate: a few people over the month, everyone over a few days; every third
         // round, the people who hold the dearest spread up (below).
         let fair = if round % 3 == 2 {
@@ -126,14 +135,6 @@ pub(crate) fn solve(problem: &Problem, opts: &SolveOptions) -> Result<Roster, So
             };
             for row in free.iter_mut() {
                 row[a..a + len].iter_mut().for_each(|c| *c = true);
-            }
-        }
-        // A spread neighbourhood first tries the direct lift (below): cheap, and HiGHS
-        // rarely closes the 17-person sub-problem of the demo's nights within its seconds.
-        if fair.is_some() {
-            if let Some(r) = lift_nights(problem, &best) {
-                best = r;
-                continue;
             }
         }
         let pinned: Vec<(usize, usize)> = (0..ne)
@@ -270,11 +271,15 @@ fn spread_people(problem: &Problem, roster: &Roster, cap: usize) -> Option<Vec<u
     (!pick.is_empty() && pick.len() <= cap).then_some(pick)
 }
 
-/// Lifts every agent at the fewest nights by one night, when the nights' spread is 1: each
+/// Most people the nights' lift moves (each change is checked by the validator).
+const LIFT_PEOPLE: usize = 30;
+
+/// Lifts every agent at the fewest nights by one night, lowering the nights' spread by one: each
 /// takes the cheapest of turning one of their day shifts into a night or working a night on a
 /// day off, among the changes that break no rule (checked by the validator) and priced by the
 /// roster's recomputed objective. The roster comes back only when the whole lift lowers the
-/// objective. Why: lowering a spread of 1 needs all of them at once (17 of 43 agents on demo
+/// objective (each call lowers the spread by one; demo April's 60-s roster had 4). Why:
+/// lowering a spread needs all of them at once (17 of 43 agents on demo
 /// March); one night each, as surplus (2 a night on the demo), costs less than the spread
 /// (100), but neither the people nor the day neighbourhoods can reach it step by step.
 fn lift_nights(problem: &Problem, roster: &Roster) -> Option<Roster> {
@@ -286,7 +291,7 @@ fn lift_nights(problem: &Problem, roster: &Roster) -> Option<Roster> {
     let spread = summary
         .spreads
         .iter()
-        .find(|s| s.measure == "nights" && s.spread() == 1)?;
+        .find(|s| s.measure == "nights" && s.spread() >= 1)?;
     let members = groups.get(&spread.group)?;
     let low: Vec<usize> = members
         .iter()
@@ -295,7 +300,7 @@ fn lift_nights(problem: &Problem, roster: &Roster) -> Option<Roster> {
             summary.people[e].nights <= spread.min && ix.leave[e].iter().all(Option::is_none)
         })
         .collect();
-    if low.is_empty() || low.len() > SPREAD_PEOPLE {
+    if low.is_empty() || low.len() > LIFT_PEOPLE {
         return None;
     }
     let price = |r: &Roster| super::cost::total(&super::objective_terms(problem, r));
