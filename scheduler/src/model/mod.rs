@@ -601,7 +601,11 @@ fn solve_job(job: HighsJob) -> Result<HighsOutcome, SolveError> {
     let solved = model
         .try_solve()
         .map_err(|e| SolveError::Solver(format!("{e:?}")))?;
-    let feasible = solved.primal_solution_status() == highs::HighsSolutionStatus::Feasible;
+    // A model without columns (a month with nothing to decide) has no solution status: the
+    // bindings panic reading it (-1), so it is not asked for there (the caller treats a
+    // model without variables as solved).
+    let feasible = !initial.is_empty()
+        && solved.primal_solution_status() == highs::HighsSolutionStatus::Feasible;
     Ok(HighsOutcome {
         status: solved.status(),
         feasible,
