@@ -93,6 +93,23 @@ impl Summary {
     }
 }
 
+impl PersonStats {
+    /// The measures whose spreads are compared, by name.
+    pub const MEASURES: [&'static str; 4] =
+        ["nights", "holiday_shifts", "weekend_shifts", "standby"];
+
+    /// A compared measure by its name (one of [`PersonStats::MEASURES`]).
+    pub fn measure(&self, name: &str) -> Option<u32> {
+        match name {
+            "nights" => Some(self.nights),
+            "holiday_shifts" => Some(self.holiday_shifts),
+            "weekend_shifts" => Some(self.weekend_shifts),
+            "standby" => Some(self.standby),
+            _ => None,
+        }
+    }
+}
+
 /// Measures a roster.
 pub fn summarize(problem: &Problem, roster: &Roster) -> Summary {
     let ix = Index::new(problem);
@@ -139,14 +156,8 @@ pub fn summarize(problem: &Problem, roster: &Roster) -> Summary {
     }
     let mut spreads = Vec::new();
     for (group, members) in comparison_groups(&ix) {
-        type Measure = fn(&PersonStats) -> u32;
-        let measures: [(&str, Measure); 4] = [
-            ("nights", |p| p.nights),
-            ("holiday_shifts", |p| p.holiday_shifts),
-            ("weekend_shifts", |p| p.weekend_shifts),
-            ("standby", |p| p.standby),
-        ];
-        for (name, f) in measures {
+        for name in PersonStats::MEASURES {
+            let f = |p: &PersonStats| p.measure(name).unwrap_or(0);
             let max = members.iter().map(|&e| f(&people[e])).max().unwrap_or(0);
             let min = members
                 .iter()

@@ -409,7 +409,7 @@ fn repair_changes(ix: &Index<'_>, g: &Grid, anchor: &Anchor) -> f64 {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{cover, hours, runs, sequence, soft, standby, Builder, Vars};
+    use super::super::build;
     use super::*;
 
     fn demo(month: u32) -> Problem {
@@ -436,14 +436,7 @@ mod tests {
         other.weights.preference = 0.0;
         cases.push(other);
         for p in &cases {
-            let mut b = Builder::new(p);
-            let v = Vars::declare(&mut b);
-            cover::add(&mut b, &v);
-            sequence::add(&mut b, &v);
-            hours::add(&mut b, &v);
-            runs::add(&mut b, &v);
-            standby::add(&mut b, &v);
-            soft::add(&mut b, &v);
+            let (b, _) = build(p);
             let model: Vec<(&str, f64)> = b.terms.iter().map(|t| (t.name, t.weight)).collect();
             assert_eq!(model, plain_terms(&b.ix), "{}", p.month);
         }

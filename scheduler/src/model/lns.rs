@@ -237,15 +237,7 @@ fn spread_people(problem: &Problem, roster: &Roster, cap: usize) -> Option<Vec<u
     let ix = crate::problem::Index::new(problem);
     let groups = crate::fairness::comparison_groups(&ix);
     let summary = crate::fairness::summarize(problem, roster);
-    let count = |e: usize| -> u32 {
-        let p = &summary.people[e];
-        match measure {
-            "nights" => p.nights,
-            "holiday_shifts" => p.holiday_shifts,
-            "weekend_shifts" => p.weekend_shifts,
-            _ => p.standby,
-        }
-    };
+    let count = |e: usize| summary.people[e].measure(measure).unwrap_or(0);
     // The group with the widest spread of this measure.
     let spread = summary
         .spreads

@@ -146,6 +146,20 @@ impl<'p> Builder<'p> {
     }
 }
 
+/// The month's model: its variables and every constraint family with its terms (a repair's
+/// anchor and the objective are added by the caller).
+fn build(problem: &Problem) -> (Builder<'_>, Vars) {
+    let mut b = Builder::new(problem);
+    let v = Vars::declare(&mut b);
+    cover::add(&mut b, &v);
+    sequence::add(&mut b, &v);
+    hours::add(&mut b, &v);
+    runs::add(&mut b, &v);
+    standby::add(&mut b, &v);
+    soft::add(&mut b, &v);
+    (b, v)
+}
+
 /// Builds and solves the month. Never fails for an impossible month: unmet needs come back as
 /// [`crate::Shortfall`]s with their likely cause.
 pub fn solve(problem: &Problem, opts: &SolveOptions) -> Result<Roster, SolveError> {
@@ -256,14 +270,7 @@ pub(crate) fn run_planned(
     plan: Plan,
 ) -> Result<Roster, SolveError> {
     problem.check_inputs()?;
-    let mut b = Builder::new(problem);
-    let v = Vars::declare(&mut b);
-    cover::add(&mut b, &v);
-    sequence::add(&mut b, &v);
-    hours::add(&mut b, &v);
-    runs::add(&mut b, &v);
-    standby::add(&mut b, &v);
-    soft::add(&mut b, &v);
+    let (mut b, v) = build(problem);
     let roles_on: Vec<Vec<Vec<String>>> = (0..problem.employees.len())
         .map(|e| {
             (0..problem.shifts.len())
