@@ -30,6 +30,10 @@ fn main() {
         ) = (0.0, 0.0, 0.0, 0.0);
         (w.isolated_day_off, w.shift_change) = (0.0, 0.0);
     }
+    if std::env::var("ROSTER_NO_PATTERN").is_ok() {
+        let w = &mut site.weights;
+        (w.isolated_day_off, w.shift_change) = (0.0, 0.0);
+    }
     let args: Vec<String> = std::env::args()
         .skip(1)
         .filter(|a| !a.starts_with("--"))

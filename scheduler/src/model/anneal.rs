@@ -1,0 +1,1154 @@
+//! Simulated annealing on a whole month's roster (模拟退火).
+//!
+//! Why: on the hotline's month the cost above the bound is in the patterns (isolated days off,
+//! shift changes) and the spreads, which HiGHS's sub-problems (`lns`) improve a few times a
+//! second. A swap of two people's cells over a few days keeps every day's cover, standby and
+//! surplus exactly as they were, so it only has to be checked and priced for the two people;
+//! checked and priced incrementally, the search makes hundreds of thousands of moves a second
+//! on the demo month. This is the move the nurse-rostering literature's local searches are
+//! built on (swap and block-swap neighbourhoods); here it is written against this model's
+//! own rules and cost.
+//!
+//! Two moves:
+//! - **block swap**: people `a` and `b` exchange their cells (shift and role, standby, day
+//!   off) over 1-7 consecutive days;
+//! - **change**: one person's cell on one day becomes another shift, another role or a day
+//!   off (this moves surplus between shifts and hours between people; the day's cover is
+//!   priced, so a change that opens a gap costs its shortfall weight).
+//!
+//! Each person's row is checked against the same rules as [`crate::validate`]'s (role held,
+//! leave, allowed shifts and days, rest including the previous month, run limits, hours
+//! range, personal limits, standby off duty and callable), and priced with the same terms as
+//! [`super::cost`]. A person whose starting row breaks a rule is left as it is. The result is
+//! returned only when the validator accepts it and its recomputed objective is lower.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use crate::calendar::{is_weekend, DayKind};
+use crate::fairness::comparison_groups;
+use crate::problem::{Index, Problem};
+use crate::roster::{Assignment, Roster, StandbyDuty};
+
+/// A person's day.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Cell {
+    Off,
+    /// Shift index, role index.
+    Work(u8, u8),
+    /// Off duty, standing by for a shift.
+    Standby(u8),
+}
+
+impl Cell {
+    fn shift(self) -> Option<usize> {
+        match self {
+            Cell::Work(s, _) => Some(s as usize),
+            _ => None,
+        }
+    }
+}
+
+/// The metrics the spreads compare, per person.
+const METRICS: usize = 4;
+const NIGHTS: usize = 0;
+const HOLIDAY: usize = 1;
+const WEEKEND: usize = 2;
+const STANDBY: usize = 3;
+
+#[derive(Clone, Copy, Debug, Default)]
+struct Eval {
+    cost: f64,
+    metrics: [u16; METRICS],
+}
+
+/// An interval need dated on a day: people rostered, minutes, and the (day offset, shift)
+/// pairs that cover it.
+type Need = (u32, u32, Vec<(usize, usize)>);
+
+/// Per-person facts read once.
+struct Person {
+    hist: Vec<Option<usize>>,
+    /// `work_ok[d * ns + s]`: may work (or be called in for) shift `s` on day `d`.
+    work_ok: Vec<bool>,
+    role_ok: Vec<bool>,
+    standby_ok: bool,
+    min_minutes: u32,
+    max_minutes: u32,
+    max_days: u32,
+    patterned: bool,
+    reserve: bool,
+    /// (day, shift or any, want, weight).
+    prefs: Vec<(usize, Option<usize>, bool, f64)>,
+    /// (shift, max) of the personal limits.
+    max_shifts: Vec<(usize, u32)>,
+    min_days: Option<u32>,
+    min_off: Option<u32>,
+    max_weekends: Option<u32>,
+    /// (shift, role) a change may give.
+    options: Vec<(u8, u8)>,
+    group: Option<usize>,
+    /// Counts at the spread's low end (no leave in the month).
+    full: bool,
+}
+
+struct Rules {
+    ne: usize,
+    nd: usize,
+    ns: usize,
+    hd: usize,
+    max_gap: usize,
+    /// `rest[(a * ns + b) * (max_gap + 1) + g]`.
+    rest: Vec<bool>,
+    paid: Vec<u32>,
+    night: Vec<bool>,
+    /// Per shift: run limit.
+    max_run: Vec<Option<u32>>,
+    statutory: Vec<bool>,
+    weekend: Vec<bool>,
+    /// Weekend number of a day (for max_weekends).
+    weekend_no: Vec<Option<usize>>,
+    weekends: usize,
+    people: Vec<Person>,
+    groups: usize,
+    /// Spread weights per metric.
+    spread_w: [f64; METRICS],
+    /// Day terms.
+    req: Vec<Vec<Vec<(u8, u32)>>>,
+    surplus_w: Vec<f64>,
+    standby_shifts: Vec<usize>,
+    standby_per: u32,
+    w_short: f64,
+    w_standby_short: f64,
+    w_iso: f64,
+    w_change: f64,
+    w_pref: f64,
+    w_reserve: f64,
+    w_non_reserve: f64,
+    /// Interval needs by day: (rostered, minutes, covering (offset, shift) pairs).
+    needs: Vec<Vec<Need>>,
+    need_role: Option<u8>,
+}
+
+impl Rules {
+    fn rest_ok(&self, a: usize, g: usize, b: usize) -> bool {
+        self.rest[(a * self.ns + b) * (self.max_gap + 1) + g]
+    }
+
+    /// Checks and prices person `e`'s row (`None` when a rule is broken).
+    fn person(&self, e: usize, row: &[Cell], buf: &mut Vec<Option<usize>>) -> Option<Eval> {
+        let p = &self.people[e];
+        let (nd, ns, hd) = (self.nd, self.ns, self.hd);
+        buf.clear();
+        buf.extend_from_slice(&p.hist);
+        buf.extend(row.iter().map(|c| c.shift()));
+        let work = &buf[..];
+        let mut minutes = 0u32;
+        let mut ev = Eval::default();
+        for (d, c) in row.iter().enumerate() {
+            match *c {
+                Cell::Off => {}
+                Cell::Work(s, r) => {
+                    let s = s as usize;
+                    if !p.work_ok[d * ns + s] || !p.role_ok[r as usize] {
+                        return None;
+                    }
+                    minutes += self.paid[s];
+                    if self.night[s] {
+                        ev.metrics[NIGHTS] += 1;
+                    }
+                    if self.statutory[d] {
+                        ev.metrics[HOLIDAY] += 1;
+                    }
+                    if self.weekend[d] {
+                        ev.metrics[WEEKEND] += 1;
+                    }
+                }
+                Cell::Standby(s) => {
+                    if !p.standby_ok || !p.work_ok[d * ns + s as usize] {
+                        return None;
+                    }
+                    ev.metrics[STANDBY] += 1;
+                }
+            }
+        }
+        if minutes < p.min_minutes || minutes > p.max_minutes {
+            return None;
+        }
+        // Rest (pairs ending in the month), runs of days and of a shift.
+        let mut run = 0u32;
+        let mut code_run = vec![0u32; 0];
+        code_run.resize(ns, 0);
+        for j in 0..work.len() {
+            match work[j] {
+                Some(b) => {
+                    run += 1;
+                    if j >= hd {
+                        for g in 1..=self.max_gap.min(j) {
+                            if let Some(a) = work[j - g] {
+                                if !self.rest_ok(a, g, b) {
+                                    return None;
+                                }
+                            }
+                        }
+                    }
+                    for (s, cr) in code_run.iter_mut().enumerate() {
+                        *cr = if s == b { *cr + 1 } else { 0 };
+                    }
+                    if let Some(max) = self.max_run[b] {
+                        if code_run[b] == max + 1 && j >= hd {
+                            return None;
+                        }
+                    }
+                }
+                None => {
+                    run = 0;
+                    code_run.iter_mut().for_each(|c| *c = 0);
+                }
+            }
+            if run == p.max_days + 1 && j >= hd {
+                return None;
+            }
+        }
+        // Personal limits.
+        for &(s, max) in &p.max_shifts {
+            if row.iter().filter(|c| c.shift() == Some(s)).count() as u32 > max {
+                return None;
+            }
+        }
+        if p.min_days.is_some() || p.min_off.is_some() {
+            let mut start = 0;
+            while start < nd {
+                let worked = work[hd + start].is_some();
+                let mut end = start;
+                while end < nd && work[hd + end].is_some() == worked {
+                    end += 1;
+                }
+                let interior = start > 0 && end < nd;
+                let min = if worked { p.min_days } else { p.min_off };
+                if let Some(min) = min {
+                    if interior && ((end - start) as u32) < min {
+                        return None;
+                    }
+                }
+                start = end;
+            }
+        }
+        if let Some(max) = p.max_weekends {
+            let mut seen = vec![false; self.weekends];
+            for d in 0..nd {
+                if let (Some(w), true) = (self.weekend_no[d], work[hd + d].is_some()) {
+                    seen[w] = true;
+                }
+            }
+            if seen.iter().filter(|x| **x).count() as u32 > max {
+                return None;
+            }
+        }
+        // Standby: callable without breaking rest, the run limit or the hours cap.
+        for (d, c) in row.iter().enumerate() {
+            let Cell::Standby(s) = *c else { continue };
+            let s = s as usize;
+            let j = hd + d;
+            for g in 1..=self.max_gap {
+                if j >= g {
+                    if let Some(a) = work[j - g] {
+                        if !self.rest_ok(a, g, s) {
+                            return None;
+                        }
+                    }
+                }
+                if j + g < work.len() {
+                    if let Some(b) = work[j + g] {
+                        if !self.rest_ok(s, g, b) {
+                            return None;
+                        }
+                    }
+                }
+            }
+            let left = (0..j).rev().take_while(|&i| work[i].is_some()).count() as u32;
+            let right = (j + 1..work.len())
+                .take_while(|&i| work[i].is_some())
+                .count() as u32;
+            if left + 1 + right > p.max_days || minutes + self.paid[s] > p.max_minutes {
+                return None;
+            }
+        }
+        // Costs.
+        let mut cost = 0.0;
+        if p.patterned {
+            let (mut iso, mut change) = (0u32, 0u32);
+            for d in 0..nd.saturating_sub(1) {
+                // Day 0 reads the previous month's last day (none without history).
+                let before = hd + d >= 1 && work[hd + d - 1].is_some();
+                if before && work[hd + d].is_none() && work[hd + d + 1].is_some() {
+                    iso += 1;
+                }
+                if let (Some(a), Some(b)) = (work[hd + d], work[hd + d + 1]) {
+                    if a != b {
+                        change += 1;
+                    }
+                }
+            }
+            cost += f64::from(iso) * self.w_iso + f64::from(change) * self.w_change;
+        }
+        for &(d, s, want, weight) in &p.prefs {
+            let x = match s {
+                Some(s) => work[hd + d] == Some(s),
+                None => work[hd + d].is_some(),
+            };
+            if x != want {
+                cost += weight * self.w_pref;
+            }
+        }
+        let worked = row.iter().filter(|c| matches!(c, Cell::Work(..))).count();
+        if p.reserve {
+            cost += worked as f64 * self.w_reserve;
+        } else {
+            cost += f64::from(ev.metrics[STANDBY]) * self.w_non_reserve;
+        }
+        ev.cost = cost;
+        Some(ev)
+    }
+
+    /// Cover shortfall, surplus and standby shortfall of day `d`, and the interval needs
+    /// dated `d` (which also read day `d - 1`).
+    fn day(&self, cells: &[Vec<Cell>], d: usize) -> f64 {
+        let mut cost = 0.0;
+        let ns = self.ns;
+        let mut count = vec![0u32; ns];
+        let mut by_role: Vec<(u8, u8, u32)> = Vec::new();
+        let mut standby = vec![0u32; ns];
+        for row in cells {
+            match row[d] {
+                Cell::Work(s, r) => {
+                    count[s as usize] += 1;
+                    match by_role.iter_mut().find(|(x, y, _)| *x == s && *y == r) {
+                        Some(t) => t.2 += 1,
+                        None => by_role.push((s, r, 1)),
+                    }
+                }
+                Cell::Standby(s) => standby[s as usize] += 1,
+                Cell::Off => {}
+            }
+        }
+        let have = |s: usize, r: u8| {
+            by_role
+                .iter()
+                .find(|(x, y, _)| *x as usize == s && *y == r)
+                .map_or(0, |t| t.2)
+        };
+        for s in 0..ns {
+            let reqs = &self.req[d][s];
+            let mut total_min = 0;
+            for &(r, min) in reqs {
+                total_min += min;
+                if min > 0 {
+                    cost += f64::from(min.saturating_sub(have(s, r))) * self.w_short;
+                }
+            }
+            if self.surplus_w[s] != 0.0 && !reqs.is_empty() {
+                cost += f64::from(count[s].saturating_sub(total_min)) * self.surplus_w[s];
+            }
+        }
+        for &s in &self.standby_shifts {
+            cost += f64::from(self.standby_per.saturating_sub(standby[s])) * self.w_standby_short;
+        }
+        if let Some(role) = self.need_role {
+            for (rostered, minutes, covering) in &self.needs[d] {
+                let mut have = 0u32;
+                for &(offset, s) in covering {
+                    have += cells
+                        .iter()
+                        .filter(|row| row[d - offset] == Cell::Work(s as u8, role))
+                        .count() as u32;
+                }
+                cost += f64::from(rostered.saturating_sub(have)) * f64::from(*minutes) / 480.0
+                    * self.w_short;
+            }
+        }
+        cost
+    }
+
+    /// The spread of metric `k` among `members` (largest minus the smallest of those without
+    /// leave), and how many sit at its nearer end.
+    fn spread(&self, metrics: &[[u16; METRICS]], members: &[usize], k: usize) -> (u16, usize) {
+        let mut hi = None::<u16>;
+        let mut lo = None::<u16>;
+        for &e in members {
+            let v = metrics[e][k];
+            hi = Some(hi.map_or(v, |h| h.max(v)));
+            if self.people[e].full {
+                lo = Some(lo.map_or(v, |l| l.min(v)));
+            }
+        }
+        let (Some(h), Some(l)) = (hi, lo) else {
+            return (0, 0);
+        };
+        if h <= l {
+            return (0, 0);
+        }
+        let at_hi = members.iter().filter(|&&e| metrics[e][k] == h).count();
+        let at_lo = members
+            .iter()
+            .filter(|&&e| self.people[e].full && metrics[e][k] == l)
+            .count();
+        (h - l, at_hi.min(at_lo))
+    }
+
+    /// A group's spread cost, and the search's guide: the cost plus, per spread, a fraction
+    /// of its weight for the people at its nearer end (`n / (members + 1)`, below 1, so the
+    /// guide orders rosters as the cost does where the spreads differ). A spread of 1 among 43
+    /// people is a plateau for the cost until the last of its 17 people at the low end moves;
+    /// the guide rewards each of the 17 steps (issue 23: the demo's nights).
+    fn group_cost(&self, metrics: &[[u16; METRICS]], members: &[usize]) -> (f64, f64) {
+        let (mut cost, mut guide) = (0.0, 0.0);
+        for k in (0..METRICS).filter(|&k| self.spread_w[k] != 0.0) {
+            let (spread, near) = self.spread(metrics, members, k);
+            cost += f64::from(spread) * self.spread_w[k];
+            guide +=
+                (f64::from(spread) + near as f64 / (members.len() + 1) as f64) * self.spread_w[k];
+        }
+        (cost, guide)
+    }
+}
+
+fn read_rules(ix: &Index<'_>, roles: &[String]) -> Rules {
+    let p = ix.p;
+    let (ne, nd, ns) = (p.employees.len(), p.num_days(), p.shifts.len());
+    let hd = p.rules.history_days as usize;
+    let max_gap = ix.max_rest_gap().max(1) as usize;
+    let mut rest = vec![false; ns * ns * (max_gap + 1)];
+    for a in 0..ns {
+        for b in 0..ns {
+            for g in 1..=max_gap {
+                rest[(a * ns + b) * (max_gap + 1) + g] = ix.rest_ok(a, g as i64, b);
+            }
+        }
+    }
+    let night_codes = &p.rules.night_shifts;
+    let night = p
+        .shifts
+        .iter()
+        .map(|s| night_codes.contains(&s.code))
+        .collect();
+    let max_run = p
+        .shifts
+        .iter()
+        .map(|s| p.rules.max_consecutive_shifts.get(&s.code).copied())
+        .collect();
+    let weekend_map = super::runs::weekend_days(p);
+    let mut weekend_no = vec![None; nd];
+    for (i, days) in weekend_map.values().enumerate() {
+        for &d in days {
+            weekend_no[d] = Some(i);
+        }
+    }
+    let groups_map = comparison_groups(ix);
+    let mut group_of = vec![None; ne];
+    for (g, members) in groups_map.values().enumerate() {
+        for &e in members {
+            group_of[e] = Some(g);
+        }
+    }
+    let role_ix = |r: &str| roles.iter().position(|x| x == r).map(|i| i as u8);
+    let people = (0..ne)
+        .map(|e| {
+            let emp = &p.employees[e];
+            let mut hist = vec![None; hd];
+            for (k, h) in hist.iter_mut().enumerate() {
+                *h = ix.history_shift(e, k as i64 - hd as i64);
+            }
+            let mut work_ok = vec![false; nd * ns];
+            for d in 0..nd {
+                for s in 0..ns {
+                    work_ok[d * ns + s] = ix.can_work(e, d, s);
+                }
+            }
+            let role_ok = roles.iter().map(|r| emp.has_role(r)).collect();
+            let mut prefs = Vec::new();
+            for pref in &emp.preferences {
+                for (d, day) in p.days.iter().enumerate() {
+                    if pref.applies_on(day.date) {
+                        let s = match &pref.shift {
+                            Some(code) => match ix.shift(code) {
+                                Some(s) => Some(s),
+                                // An unknown code is never worked: `want = false` is met.
+                                None => Some(usize::MAX),
+                            },
+                            None => None,
+                        };
+                        prefs.push((d, s, pref.want, pref.weight as f64));
+                    }
+                }
+            }
+            let max_shifts = emp
+                .limits
+                .max_shifts
+                .iter()
+                .filter_map(|(c, m)| ix.shift(c).map(|s| (s, *m)))
+                .collect();
+            let mut options = Vec::new();
+            for s in 0..ns {
+                for r in ix.roles_on_shift(e, s) {
+                    if let Some(r) = role_ix(&r) {
+                        options.push((s as u8, r));
+                    }
+                }
+            }
+            Person {
+                hist,
+                work_ok,
+                role_ok,
+                standby_ok: ix.standby_qualified(e),
+                min_minutes: ix.min_minutes(e),
+                max_minutes: ix.max_minutes(e),
+                max_days: ix.max_consecutive_days(e),
+                patterned: !emp.reserve && !emp.working_days_only,
+                reserve: emp.reserve,
+                prefs,
+                max_shifts,
+                min_days: emp.limits.min_consecutive_days,
+                min_off: emp.limits.min_consecutive_days_off,
+                max_weekends: emp.limits.max_weekends,
+                options,
+                group: group_of[e],
+                full: ix.leave[e].iter().all(Option::is_none),
+            }
+        })
+        .collect();
+    let w = &p.weights;
+    let req = (0..nd)
+        .map(|d| {
+            (0..ns)
+                .map(|s| {
+                    ix.req[d][s]
+                        .iter()
+                        .map(|(r, m)| (role_ix(r).unwrap_or(u8::MAX), *m))
+                        .collect()
+                })
+                .collect()
+        })
+        .collect();
+    let mut needs = vec![Vec::new(); nd];
+    let mut need_role = None;
+    if let Some(dm) = &p.demand {
+        need_role = role_ix(&dm.role);
+        for need in dm.needs.iter().filter(|n| n.rostered > 0) {
+            let Some(d) = ix.day(need.date) else { continue };
+            let mut covering = Vec::new();
+            for offset in 0..=1usize.min(d) {
+                for s in 0..ns {
+                    if crate::demand::staffing::covers(
+                        &p.shifts[s],
+                        offset as i64,
+                        need.start_minute,
+                        need.minutes,
+                    ) {
+                        covering.push((offset, s));
+                    }
+                }
+            }
+            needs[d].push((need.rostered, need.minutes, covering));
+        }
+    }
+    // A role no one can hold still needs counting as unmet: u8::MAX never matches a cell.
+    Rules {
+        ne,
+        nd,
+        ns,
+        hd,
+        max_gap,
+        rest,
+        paid: p.shifts.iter().map(|s| s.paid_minutes).collect(),
+        night,
+        max_run,
+        statutory: p
+            .days
+            .iter()
+            .map(|d| d.kind == DayKind::Statutory)
+            .collect(),
+        weekend: p.days.iter().map(|d| is_weekend(d.date)).collect(),
+        weekend_no,
+        weekends: weekend_map.len(),
+        people,
+        groups: groups_map.len(),
+        spread_w: [
+            w.night_spread,
+            w.holiday_spread,
+            w.weekend_spread,
+            w.standby_spread,
+        ],
+        req,
+        surplus_w: p
+            .shifts
+            .iter()
+            .map(|s| w.surplus.get(&s.code).copied().unwrap_or(0.0))
+            .collect(),
+        standby_shifts: ix.standby_shifts(),
+        standby_per: p.rules.standby_per_shift,
+        w_short: w.shortfall,
+        w_standby_short: w.standby_shortfall,
+        w_iso: w.isolated_day_off,
+        w_change: w.shift_change,
+        w_pref: w.preference,
+        w_reserve: w.reserve_shift,
+        w_non_reserve: w.standby_non_reserve,
+        needs,
+        need_role,
+    }
+}
+
+/// The search's state: cells, each person's price and metrics, each day's price.
+struct State {
+    cells: Vec<Vec<Cell>>,
+    person: Vec<Eval>,
+    day: Vec<f64>,
+    members: Vec<Vec<usize>>,
+    /// Per group: spread cost and guide.
+    group: Vec<(f64, f64)>,
+    metrics: Vec<[u16; METRICS]>,
+    total: f64,
+    /// `total` with the guide in place of the spreads' cost.
+    guided: f64,
+}
+
+impl State {
+    fn new(r: &Rules, cells: Vec<Vec<Cell>>, movable: &mut [bool]) -> State {
+        let mut buf = Vec::new();
+        let mut person = vec![Eval::default(); r.ne];
+        for e in 0..r.ne {
+            match r.person(e, &cells[e], &mut buf) {
+                Some(ev) => person[e] = ev,
+                None => {
+                    // Left as it is: priced by the day terms only, never moved.
+                    movable[e] = false;
+                }
+            }
+        }
+        let mut members = vec![Vec::new(); r.groups];
+        for (e, p) in r.people.iter().enumerate() {
+            if let Some(g) = p.group {
+                members[g].push(e);
+            }
+        }
+        let metrics: Vec<[u16; METRICS]> = person.iter().map(|p| p.metrics).collect();
+        let group: Vec<(f64, f64)> = members.iter().map(|m| r.group_cost(&metrics, m)).collect();
+        let day: Vec<f64> = (0..r.nd).map(|d| r.day(&cells, d)).collect();
+        let base = person.iter().map(|p| p.cost).sum::<f64>() + day.iter().sum::<f64>();
+        let total = base + group.iter().map(|g| g.0).sum::<f64>();
+        let guided = base + group.iter().map(|g| g.1).sum::<f64>();
+        State {
+            cells,
+            person,
+            day,
+            members,
+            group,
+            metrics,
+            total,
+            guided,
+        }
+    }
+}
+
+/// Fast xorshift; the search needs many cheap draws, not cryptographic ones.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        self.0 = x;
+        x
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+/// How the search went.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct AnnealReport {
+    pub(crate) moves: u64,
+    pub(crate) accepted: u64,
+    pub(crate) start: f64,
+    pub(crate) best: f64,
+}
+
+/// Starting and final temperatures (in objective units: an isolated day off costs 2 on the
+/// demo, a shift change 1, a night of spread 100).
+const T_START: f64 = 3.0;
+const T_END: f64 = 0.05;
+
+/// Anneals `roster` until `until`; returns the best roster found when the validator accepts
+/// it and its recomputed objective is below the start's, with how the search went. The search
+/// stops early once its best meets `bound` (an `f64`'s bits, NaN while unknown: a lower bound
+/// proved meanwhile by another thread), or when `tick` (called about once a second with the
+/// best objective so far) returns false.
+pub(crate) fn improve(
+    problem: &Problem,
+    roster: &Roster,
+    until: Instant,
+    seed: u64,
+    bound: &AtomicU64,
+    tick: &mut dyn FnMut(f64) -> bool,
+) -> (Option<Roster>, AnnealReport) {
+    let ix = Index::new(problem);
+    let p = problem;
+    let (ne, nd) = (p.employees.len(), p.num_days());
+    let mut report = AnnealReport::default();
+    if ne < 2 || nd == 0 || p.shifts.len() > u8::MAX as usize {
+        return (None, report);
+    }
+    let mut roles: Vec<String> = Vec::new();
+    for emp in &p.employees {
+        for r in &emp.roles {
+            if !roles.contains(r) {
+                roles.push(r.clone());
+            }
+        }
+    }
+    for req in &p.requirements {
+        if !roles.contains(&req.role) {
+            roles.push(req.role.clone());
+        }
+    }
+    if roles.len() >= u8::MAX as usize {
+        return (None, report);
+    }
+    let rules = read_rules(&ix, &roles);
+    // Cells from the roster; a person with two entries on a day stays as it is.
+    let mut movable = vec![true; ne];
+    let mut cells = vec![vec![Cell::Off; nd]; ne];
+    for a in &roster.assignments {
+        let (Some(e), Some(d), Some(s)) =
+            (ix.employee(&a.employee), ix.day(a.date), ix.shift(&a.shift))
+        else {
+            return (None, report);
+        };
+        let Some(r) = roles.iter().position(|x| *x == a.role) else {
+            return (None, report);
+        };
+        if cells[e][d] != Cell::Off {
+            movable[e] = false;
+        }
+        cells[e][d] = Cell::Work(s as u8, r as u8);
+    }
+    for sb in &roster.standby {
+        let (Some(e), Some(d), Some(s)) = (
+            ix.employee(&sb.employee),
+            ix.day(sb.date),
+            ix.shift(&sb.shift),
+        ) else {
+            return (None, report);
+        };
+        if cells[e][d] != Cell::Off {
+            movable[e] = false;
+            continue;
+        }
+        cells[e][d] = Cell::Standby(s as u8);
+    }
+    // A person left as it is keeps the roster's own row in the output.
+    let mut st = State::new(&rules, cells, &mut movable);
+    let movers: Vec<usize> = (0..ne).filter(|&e| movable[e]).collect();
+    report.start = st.total;
+    report.best = st.total;
+    if movers.len() < 2 {
+        return (None, report);
+    }
+    let mut best_cells = st.cells.clone();
+    let mut best_total = st.total;
+    let mut rng = Rng(0x2545_F491_4F6C_DD1D ^ seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+    let started = Instant::now();
+    let span = until.saturating_duration_since(started).as_secs_f64();
+    if span <= 0.0 {
+        return (None, report);
+    }
+    let t_start = std::env::var("ANNEAL_T0")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(T_START);
+    let t_end = std::env::var("ANNEAL_T1")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(T_END);
+    let mut t = t_start;
+    let (mut buf, mut row_a, mut row_b) = (Vec::new(), vec![Cell::Off; nd], vec![Cell::Off; nd]);
+    let mut metrics_tmp = st.metrics.clone();
+    let mut next_tick = started + Duration::from_secs(1);
+    loop {
+        if report.moves % 512 == 0 {
+            let now = Instant::now();
+            if now >= until {
+                break;
+            }
+            let proven = f64::from_bits(bound.load(Ordering::Relaxed));
+            if best_total <= proven + 1e-6 {
+                break;
+            }
+            if now >= next_tick {
+                next_tick = now + Duration::from_secs(1);
+                if !tick(best_total) {
+                    break;
+                }
+            }
+            let frac = (now - started).as_secs_f64() / span;
+            t = t_start * (t_end / t_start).powf(frac.min(1.0));
+        }
+        report.moves += 1;
+        // One move in eight aims at a spread: someone at its high end and someone at its
+        // low end, on a day the spread counts.
+        let aim = if rng.below(8) == 0 {
+            aimed(&rules, &st, &movable, &mut rng)
+        } else {
+            None
+        };
+        let a = aim.map_or_else(|| movers[rng.below(movers.len())], |x| x.0);
+        let swap = rng.below(10) < 8;
+        if swap {
+            // Block swap.
+            let mut b = aim.map_or_else(|| movers[rng.below(movers.len())], |x| x.1);
+            if b == a {
+                b = movers[(movers.iter().position(|&x| x == a).unwrap() + 1) % movers.len()];
+            }
+            let len = if rng.below(3) == 0 {
+                1
+            } else {
+                2 + rng.below(6)
+            }
+            .min(nd);
+            let d0 = match aim {
+                Some((_, _, day)) => day.saturating_sub(rng.below(len)).min(nd - len),
+                None => rng.below(nd - len + 1),
+            };
+            if st.cells[a][d0..d0 + len] == st.cells[b][d0..d0 + len] {
+                continue;
+            }
+            row_a.copy_from_slice(&st.cells[a]);
+            row_b.copy_from_slice(&st.cells[b]);
+            row_a[d0..d0 + len].copy_from_slice(&st.cells[b][d0..d0 + len]);
+            row_b[d0..d0 + len].copy_from_slice(&st.cells[a][d0..d0 + len]);
+            let Some(ea) = rules.person(a, &row_a, &mut buf) else {
+                continue;
+            };
+            let Some(eb) = rules.person(b, &row_b, &mut buf) else {
+                continue;
+            };
+            let mut delta = ea.cost + eb.cost - st.person[a].cost - st.person[b].cost;
+            let mut guided = delta;
+            let (ga, gb) = (rules.people[a].group, rules.people[b].group);
+            let mut new_groups: [(usize, (f64, f64)); 2] = [(usize::MAX, (0.0, 0.0)); 2];
+            if ea.metrics != st.person[a].metrics || eb.metrics != st.person[b].metrics {
+                metrics_tmp[a] = ea.metrics;
+                metrics_tmp[b] = eb.metrics;
+                for (i, g) in [ga, gb].into_iter().enumerate() {
+                    let Some(g) = g else { continue };
+                    if i == 1 && Some(g) == ga {
+                        continue;
+                    }
+                    let c = rules.group_cost(&metrics_tmp, &st.members[g]);
+                    delta += c.0 - st.group[g].0;
+                    guided += c.1 - st.group[g].1;
+                    new_groups[i] = (g, c);
+                }
+                metrics_tmp[a] = st.metrics[a];
+                metrics_tmp[b] = st.metrics[b];
+            }
+            if guided <= 0.0 || rng.unit() < (-guided / t).exp() {
+                report.accepted += 1;
+                st.cells[a].copy_from_slice(&row_a);
+                st.cells[b].copy_from_slice(&row_b);
+                st.person[a] = ea;
+                st.person[b] = eb;
+                st.metrics[a] = ea.metrics;
+                st.metrics[b] = eb.metrics;
+                metrics_tmp[a] = ea.metrics;
+                metrics_tmp[b] = eb.metrics;
+                for (g, c) in new_groups {
+                    if g != usize::MAX {
+                        st.group[g] = c;
+                    }
+                }
+                st.total += delta;
+                st.guided += guided;
+            }
+        } else {
+            // Change one cell (an aimed change: the low end's person, on a day that counts).
+            let (a, d) = match aim {
+                Some((_, lo, day)) => (lo, day),
+                None => (a, rng.below(nd)),
+            };
+            let cur = st.cells[a][d];
+            if matches!(cur, Cell::Standby(_)) {
+                continue;
+            }
+            let opts = &rules.people[a].options;
+            let k = rng.below(opts.len() + 1);
+            let new = if k == opts.len() {
+                Cell::Off
+            } else {
+                Cell::Work(opts[k].0, opts[k].1)
+            };
+            if new == cur {
+                continue;
+            }
+            row_a.copy_from_slice(&st.cells[a]);
+            row_a[d] = new;
+            let Some(ea) = rules.person(a, &row_a, &mut buf) else {
+                continue;
+            };
+            let mut delta = ea.cost - st.person[a].cost;
+            st.cells[a][d] = new;
+            let d1 = rules.day(&st.cells, d);
+            let d2 = if d + 1 < nd && rules.need_role.is_some() {
+                Some(rules.day(&st.cells, d + 1))
+            } else {
+                None
+            };
+            delta += d1 - st.day[d] + d2.map_or(0.0, |x| x - st.day[d + 1]);
+            let mut guided = delta;
+            let mut new_group = None;
+            if let Some(g) = rules.people[a].group {
+                if ea.metrics != st.person[a].metrics {
+                    metrics_tmp[a] = ea.metrics;
+                    let c = rules.group_cost(&metrics_tmp, &st.members[g]);
+                    metrics_tmp[a] = st.metrics[a];
+                    delta += c.0 - st.group[g].0;
+                    guided += c.1 - st.group[g].1;
+                    new_group = Some((g, c));
+                }
+            }
+            if guided <= 0.0 || rng.unit() < (-guided / t).exp() {
+                report.accepted += 1;
+                st.person[a] = ea;
+                st.metrics[a] = ea.metrics;
+                metrics_tmp[a] = ea.metrics;
+                st.day[d] = d1;
+                if let Some(x) = d2 {
+                    st.day[d + 1] = x;
+                }
+                if let Some((g, c)) = new_group {
+                    st.group[g] = c;
+                }
+                st.total += delta;
+                st.guided += guided;
+            } else {
+                st.cells[a][d] = cur;
+            }
+        }
+        if st.total < best_total - 1e-9 {
+            best_total = st.total;
+            best_cells.clone_from(&st.cells);
+        }
+    }
+    report.best = best_total;
+    if best_total >= report.start - 1e-9 {
+        return (None, report);
+    }
+    let mut out = to_roster(problem, &roles, roster, &best_cells);
+    // The validator has the last word: the result may break no rule the start did not
+    // already break, but for the day's cover (priced as a shortfall, never hidden).
+    let key = |v: &crate::validate::Violation| (v.rule.clone(), v.employee.clone(), v.date);
+    let before: std::collections::BTreeSet<_> = crate::validate::validate(problem, roster)
+        .iter()
+        .map(key)
+        .collect();
+    let day_level = ["cover", "standby_cover", "interval_cover"];
+    if crate::validate::validate(problem, &out)
+        .iter()
+        .any(|v| !day_level.contains(&v.rule.as_str()) && !before.contains(&key(v)))
+    {
+        return (None, report);
+    }
+    // Figures recomputed from the roster itself.
+    let terms = super::objective_terms(problem, &out);
+    let objective = super::cost::total(&terms);
+    if objective >= report.start - 1e-9 {
+        return (None, report);
+    }
+    out.shortfalls = crate::explain::shortfalls(&ix, &out);
+    out.stats.objective = objective;
+    out.stats.terms = terms;
+    (Some(out), report)
+}
+
+/// A move aimed at a spread: (someone at the high end, someone at the low end, a day the
+/// spread counts on which the high one has what the low one lacks), both movable.
+fn aimed(r: &Rules, st: &State, movable: &[bool], rng: &mut Rng) -> Option<(usize, usize, usize)> {
+    let g = rng.below(st.members.len().max(1));
+    let members = st.members.get(g)?;
+    let open: Vec<usize> = (0..METRICS)
+        .filter(|&k| r.spread_w[k] != 0.0 && r.spread(&st.metrics, members, k).0 > 0)
+        .collect();
+    if open.is_empty() {
+        return None;
+    }
+    let k = open[rng.below(open.len())];
+    let hi = members.iter().map(|&e| st.metrics[e][k]).max()?;
+    let lo = members
+        .iter()
+        .filter(|&&e| r.people[e].full)
+        .map(|&e| st.metrics[e][k])
+        .min()?;
+    let pick = |rng: &mut Rng, v: u16, full: bool| {
+        let set: Vec<usize> = members
+            .iter()
+            .copied()
+            .filter(|&e| movable[e] && st.metrics[e][k] == v && (!full || r.people[e].full))
+            .collect();
+        (!set.is_empty()).then(|| set[rng.below(set.len())])
+    };
+    let a = pick(rng, hi, false)?;
+    let b = pick(rng, lo, true)?;
+    let counts = |c: Cell, d: usize| match (k, c) {
+        (NIGHTS, Cell::Work(s, _)) => r.night[s as usize],
+        (HOLIDAY, Cell::Work(..)) => r.statutory[d],
+        (WEEKEND, Cell::Work(..)) => r.weekend[d],
+        (STANDBY, Cell::Standby(_)) => true,
+        _ => false,
+    };
+    let days: Vec<usize> = (0..r.nd)
+        .filter(|&d| counts(st.cells[a][d], d) && !counts(st.cells[b][d], d))
+        .collect();
+    (!days.is_empty()).then(|| (a, b, days[rng.below(days.len())]))
+}
+
+fn to_roster(p: &Problem, roles: &[String], template: &Roster, cells: &[Vec<Cell>]) -> Roster {
+    let mut assignments = Vec::new();
+    let mut standby = Vec::new();
+    for (e, row) in cells.iter().enumerate() {
+        let id = &p.employees[e].id;
+        for (d, c) in row.iter().enumerate() {
+            let date = p.days[d].date;
+            match *c {
+                Cell::Off => {}
+                Cell::Work(s, r) => assignments.push(Assignment {
+                    employee: id.clone(),
+                    date,
+                    shift: p.shifts[s as usize].code.clone(),
+                    role: roles[r as usize].clone(),
+                }),
+                Cell::Standby(s) => standby.push(StandbyDuty {
+                    employee: id.clone(),
+                    date,
+                    shift: p.shifts[s as usize].code.clone(),
+                }),
+            }
+        }
+    }
+    assignments.sort();
+    standby.sort();
+    Roster {
+        status: template.status,
+        assignments,
+        standby,
+        shortfalls: template.shortfalls.clone(),
+        stats: template.stats.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Calendar, Site};
+
+    fn demo(month: u32) -> Problem {
+        let cal = Calendar::from_toml_strs([
+            include_str!("../../../data/calendar/2025.toml"),
+            include_str!("../../../data/calendar/2026.toml"),
+        ])
+        .unwrap();
+        let site = Site::from_toml_strs(
+            include_str!("../../../data/demo/site.toml"),
+            Some(include_str!("../../../data/demo/staff.toml")),
+        )
+        .unwrap();
+        Problem::new(&site, &cal, 2026, month, vec![], vec![]).unwrap()
+    }
+
+    /// The search's own total and the objective recomputed by `cost` agree, on the start and
+    /// on every roster it returns.
+    #[test]
+    fn incremental_price_agrees_with_the_recomputed_objective() {
+        let p = demo(3);
+        let ix = Index::new(&p);
+        let roles_on: Vec<Vec<Vec<String>>> = (0..p.employees.len())
+            .map(|e| {
+                (0..p.shifts.len())
+                    .map(|s| ix.roles_on_shift(e, s))
+                    .collect()
+            })
+            .collect();
+        let start = super::super::construct::best_start(&ix, &roles_on, 1);
+        let nan = AtomicU64::new(f64::NAN.to_bits());
+        let (out, rep) = improve(
+            &p,
+            &start,
+            Instant::now() + Duration::from_secs(2),
+            1,
+            &nan,
+            &mut |_| true,
+        );
+        let recomputed = super::super::cost::total(&super::super::objective_terms(&p, &start));
+        assert!(
+            (rep.start - recomputed).abs() < 1e-6,
+            "{} vs {recomputed}",
+            rep.start
+        );
+        let out = out.expect("an improvement in 2 s");
+        let after = super::super::cost::total(&super::super::objective_terms(&p, &out));
+        assert!((rep.best - after).abs() < 1e-6, "{} vs {after}", rep.best);
+        assert!(after < recomputed);
+        let before = crate::validate::validate(&p, &start).len();
+        assert!(crate::validate::validate(&p, &out).len() <= before);
+        eprintln!("{rep:?}");
+    }
+
+    /// Experiment (not a test): ANNEAL_SECS, ANNEAL_MONTH, ANNEAL_T0/T1.
+    #[test]
+    #[ignore]
+    fn experiment() {
+        let env = |k: &str, d: f64| {
+            std::env::var(k)
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(d)
+        };
+        let p = demo(env("ANNEAL_MONTH", 3.0) as u32);
+        let ix = Index::new(&p);
+        let roles_on: Vec<Vec<Vec<String>>> = (0..p.employees.len())
+            .map(|e| {
+                (0..p.shifts.len())
+                    .map(|s| ix.roles_on_shift(e, s))
+                    .collect()
+            })
+            .collect();
+        let start = super::super::construct::best_start(&ix, &roles_on, 40);
+        for seed in 0..env("ANNEAL_RUNS", 1.0) as u64 {
+            let secs = env("ANNEAL_SECS", 5.0);
+            let nan = AtomicU64::new(f64::NAN.to_bits());
+            let (out, rep) = improve(
+                &p,
+                &start,
+                Instant::now() + Duration::from_secs_f64(secs),
+                seed,
+                &nan,
+                &mut |_| true,
+            );
+            eprintln!("{rep:?}");
+            if let Some(out) = out {
+                for t in super::super::objective_terms(&p, &out) {
+                    if t.cost != 0.0 {
+                        eprint!("{}={} ", t.name, t.cost);
+                    }
+                }
+                eprintln!();
+            }
+        }
+    }
+}
