@@ -1,9 +1,10 @@
 //! Benchmark: solve the demo site for the months given on the command line (default: every
 //! month of 2026) and print solve time, gap and shortfalls. Not a test: figures go to the
 //! README. Run: `cargo bench -p scheduler --bench demo_months -- 2026-02 2026-10`.
-//! Environment: ROSTER_TIME_LIMIT (s, default 60), ROSTER_THREADS (default 1).
+//! Environment: ROSTER_TIME_LIMIT (s, default 60), ROSTER_THREADS (default 1), ROSTER_CHAIN
+//! (each month from the previous one's roster; the months in order).
 
-use scheduler::{summarize, validate, Calendar, Problem, Site, SolveOptions};
+use scheduler::{summarize, validate, Calendar, PriorShift, Problem, Site, SolveOptions};
 
 fn main() {
     let cal = Calendar::from_toml_strs([
@@ -61,9 +62,27 @@ fn main() {
         ..Default::default()
     };
     println!("month    status        seconds  objective      bound    gap%  shortfalls violations nights(spread) holiday(spread)  vars  rows");
+    // ROSTER_CHAIN: each month starts from the previous month's roster (its last days, as
+    // `roster --previous` gives them), as the operations manager runs the year.
+    let chain = std::env::var("ROSTER_CHAIN").is_ok();
+    let mut previous: Vec<PriorShift> = Vec::new();
     for (y, m) in months {
-        let problem = Problem::new(&site, &cal, y, m, vec![], vec![]).expect("problem");
+        let problem = Problem::new(&site, &cal, y, m, vec![], previous.clone()).expect("problem");
         let roster = scheduler::solve(&problem, &opts).expect("solve");
+        if chain {
+            let keep = problem.rules.history_days as i64;
+            let last = problem.days.last().expect("days").date;
+            previous = roster
+                .assignments
+                .iter()
+                .filter(|a| (last - a.date).num_days() < keep)
+                .map(|a| PriorShift {
+                    employee: a.employee.clone(),
+                    date: a.date,
+                    shift: a.shift.clone(),
+                })
+                .collect();
+        }
         let v = validate(&problem, &roster);
         let s = summarize(&problem, &roster);
         println!(
