@@ -164,10 +164,8 @@ impl Rules {
                 Cell::Off => {}
                 Cell::Work(s, r) => {
                     let s = s as usize;
-                    if !p.work_ok[d * ns + s] || !p.role_ok[r as usize] {
-                        if check {
-                            return None;
-                        }
+                    if check && (!p.work_ok[d * ns + s] || !p.role_ok[r as usize]) {
+                        return None;
                     }
                     minutes += self.paid[s];
                     if self.night[s] {
@@ -181,19 +179,15 @@ impl Rules {
                     }
                 }
                 Cell::Standby(s) => {
-                    if !p.standby_ok || !p.work_ok[d * ns + s as usize] {
-                        if check {
-                            return None;
-                        }
+                    if check && (!p.standby_ok || !p.work_ok[d * ns + s as usize]) {
+                        return None;
                     }
                     ev.metrics[STANDBY] += 1;
                 }
             }
         }
-        if (minutes < p.min_minutes && !p.below_floor) || minutes > p.max_minutes {
-            if check {
-                return None;
-            }
+        if check && ((minutes < p.min_minutes && !p.below_floor) || minutes > p.max_minutes) {
+            return None;
         }
         // Rest (pairs ending in the month), runs of days and of a shift.
         let mut run = 0u32;
@@ -206,10 +200,8 @@ impl Rules {
                     if j >= hd {
                         for g in 1..=self.max_gap.min(j) {
                             if let Some(a) = work[j - g] {
-                                if !self.rest_ok(a, g, b) {
-                                    if check {
-                                        return None;
-                                    }
+                                if check && (!self.rest_ok(a, g, b)) {
+                                    return None;
                                 }
                             }
                         }
@@ -218,10 +210,8 @@ impl Rules {
                         *cr = if s == b { *cr + 1 } else { 0 };
                     }
                     if let Some(max) = self.max_run[b] {
-                        if code_run[b] == max + 1 && j >= hd {
-                            if check {
-                                return None;
-                            }
+                        if check && (code_run[b] == max + 1 && j >= hd) {
+                            return None;
                         }
                     }
                 }
@@ -230,18 +220,14 @@ impl Rules {
                     code_run.iter_mut().for_each(|c| *c = 0);
                 }
             }
-            if run == p.max_days + 1 && j >= hd {
-                if check {
-                    return None;
-                }
+            if check && (run == p.max_days + 1 && j >= hd) {
+                return None;
             }
         }
         // Personal limits.
         for &(s, max) in &p.max_shifts {
-            if row.iter().filter(|c| c.shift() == Some(s)).count() as u32 > max {
-                if check {
-                    return None;
-                }
+            if check && (row.iter().filter(|c| c.shift() == Some(s)).count() as u32 > max) {
+                return None;
             }
         }
         if p.min_days.is_some() || p.min_off.is_some() {
@@ -255,10 +241,8 @@ impl Rules {
                 let interior = start > 0 && end < nd;
                 let min = if worked { p.min_days } else { p.min_off };
                 if let Some(min) = min {
-                    if interior && ((end - start) as u32) < min {
-                        if check {
-                            return None;
-                        }
+                    if check && (interior && ((end - start) as u32) < min) {
+                        return None;
                     }
                 }
                 start = end;
@@ -271,10 +255,8 @@ impl Rules {
                     seen[w] = true;
                 }
             }
-            if seen.iter().filter(|x| **x).count() as u32 > max {
-                if check {
-                    return None;
-                }
+            if check && (seen.iter().filter(|x| **x).count() as u32 > max) {
+                return None;
             }
         }
         // Standby: callable without breaking rest, the run limit or the hours cap.
@@ -285,19 +267,15 @@ impl Rules {
             for g in 1..=self.max_gap {
                 if j >= g {
                     if let Some(a) = work[j - g] {
-                        if !self.rest_ok(a, g, s) {
-                            if check {
-                                return None;
-                            }
+                        if check && (!self.rest_ok(a, g, s)) {
+                            return None;
                         }
                     }
                 }
                 if j + g < work.len() {
                     if let Some(b) = work[j + g] {
-                        if !self.rest_ok(s, g, b) {
-                            if check {
-                                return None;
-                            }
+                        if check && (!self.rest_ok(s, g, b)) {
+                            return None;
                         }
                     }
                 }
@@ -306,10 +284,8 @@ impl Rules {
             let right = (j + 1..work.len())
                 .take_while(|&i| work[i].is_some())
                 .count() as u32;
-            if left + 1 + right > p.max_days || minutes + self.paid[s] > p.max_minutes {
-                if check {
-                    return None;
-                }
+            if check && (left + 1 + right > p.max_days || minutes + self.paid[s] > p.max_minutes) {
+                return None;
             }
         }
         // Costs.
