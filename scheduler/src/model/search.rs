@@ -175,22 +175,29 @@ pub(crate) fn solve(problem: &Problem, opts: &SolveOptions) -> Result<Roster, So
 
 /// One progress line in the caller's solver log: the best roster so far, the bound (0 until
 /// the LP is solved), the gap, the seconds since the solve began.
+/// Also printed when the caller asked for the solver's output (`log`, the CLI without
+/// `--quiet`), where HiGHS's own lines used to show the progress.
 fn report(opts: &SolveOptions, round: usize, best: f64, proven: &AtomicU64, started: Instant) {
-    let Some(path) = &opts.solver_log else {
+    if opts.solver_log.is_none() && !opts.log {
         return;
-    };
+    }
     let b = f64::from_bits(proven.load(Ordering::Relaxed));
     let bound = if b.is_finite() {
         b.max(0.0).min(best)
     } else {
         0.0
     };
-    SearchProgress {
+    let progress = SearchProgress {
         round,
         best,
         bound,
         gap_percent: 100.0 * relative_gap(best, bound),
         seconds: started.elapsed().as_secs_f64(),
+    };
+    if let Some(path) = &opts.solver_log {
+        progress.append_to(path);
     }
-    .append_to(path);
+    if opts.log {
+        println!("{}", progress.line());
+    }
 }
