@@ -100,6 +100,15 @@ fn main() {
             roster.stats.variables,
             roster.stats.constraints,
         );
+        for sf in &roster.shortfalls {
+            println!(
+                "    shortfall {:?} {:?} {:?} {:?} missing {}: {}",
+                sf.kind, sf.date, sf.shift, sf.role, sf.missing, sf.cause
+            );
+        }
+        for x in &v {
+            println!("    violation {}", x.line_in("en"));
+        }
         for t in &roster.stats.terms {
             println!(
                 "    {:<22} measure {:>9.2} cost {:>10.2}",
