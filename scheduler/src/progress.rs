@@ -1,21 +1,20 @@
-//! Progress of the neighbourhood search after HiGHS (邻域搜索进度), as lines of the solver
-//! log.
+//! Progress of a month's search (搜索进度), as lines of the solver log.
 //!
-//! A month's solve hands HiGHS a share of the limit and spends the rest re-solving
-//! neighbourhoods with HiGHS's own log switched off (see `model::lns`). So that a caller
-//! reading the log for live progress (the web app's progress bar) sees the search go on, the
-//! search appends one line per round to the same file: the best roster's objective
-//! (recomputed from its assignments), the bound (HiGHS's, from its share; the neighbourhoods
-//! prove nothing about the month), the gap between them and the seconds since the solve
-//! began. [`SearchProgress::line`] writes the line and [`SearchProgress::parse`] reads it back,
-//! so the format lives here only:
+//! A month with fairness terms is solved by an annealing beside the LP that bounds it (see
+//! `model::search`); neither writes HiGHS's own log there. So that a caller reading the log for
+//! live progress (the web app's progress bar) sees the search go on, the search appends a line
+//! about once a second to the file: the best roster's objective (recomputed from its
+//! assignments), the bound (0 until the LP is solved), the gap between them and the seconds
+//! since the solve began. [`SearchProgress::line`] writes the line and
+//! [`SearchProgress::parse`] reads it back, so the format lives here only (its tag kept from
+//! the neighbourhood search it first reported, which readers already parse):
 //!
 //! `LNS round 12: best 742.20 bound 310.50 gap 58.16% 35.2s`
 
-/// One progress line of the neighbourhood search.
+/// One progress line of a month's search.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct SearchProgress {
-    /// Neighbourhoods re-solved so far (0: HiGHS's roster, before the first).
+    /// Line number of the search (about one a second; the last line is the answer).
     pub round: usize,
     /// Objective of the best roster so far, recomputed from its assignments.
     pub best: f64,
