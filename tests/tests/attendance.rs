@@ -759,10 +759,10 @@ fn import_is_a_transaction_and_replaces_the_month_for_the_people_in_the_file() {
 
 /// The month end to end through the binary: a March roster is solved; attendance is written
 /// from it in our template (CSV) — everyone on time (clock-in 3 minutes early, out 2 minutes
-/// late) except three changes made here: the first rostered A shift of A001 is 12 minutes
-/// late, A002's first rostered shift has no record at all, and A003's first rostered shift is
-/// sick leave. Imported and reconciled, exactly those show: A001 one late arrival of 12
-/// minutes, A002 one absence (排班未出勤), A003 one sick day (请假未在排班中), and no other
+/// late) except three changes made here: the first rostered A shift of A001 (or of the first
+/// of A008-A012 with one, when the roster gives A001 none) is 12 minutes late, A002's first
+/// rostered shift has no record at all, and A003's first rostered shift is sick leave.
+/// Imported and reconciled, exactly those show: that agent one late arrival of 12 minutes, A002 one absence (排班未出勤), A003 one sick day (请假未在排班中), and no other
 /// difference. Then the payroll register and the tax import are exported from the stored
 /// attendance, and the register's totals row is read back: its 实发合计 is the net the
 /// command printed.
@@ -815,7 +815,13 @@ fn month_end_to_end_roster_attendance_reconcile_and_exports() {
             .cloned()
             .unwrap_or_else(|| panic!("{who} has no shift"))
     };
-    let late = first("A001", Some("A"));
+    // The late one: A001, or the first of A008-A012 with a morning shift (a roster may give
+    // someone only evening and night shifts; A002-A007 have roles of their own below).
+    let late_who = ["A001", "A008", "A009", "A010", "A011", "A012"]
+        .into_iter()
+        .find(|w| assignments.iter().any(|(e, _, s)| e == w && s == "A"))
+        .expect("an agent with a morning shift");
+    let late = first(late_who, Some("A"));
     let absent = first("A002", None);
     let sick = first("A003", None);
     let mut csv = String::from("工号,日期,班次,上班打卡,下班打卡,请假类型,请假小时\n");
@@ -915,8 +921,8 @@ fn month_end_to_end_roster_attendance_reconcile_and_exports() {
             .unwrap()
             .clone()
     };
-    assert_eq!(person("A001")["late"], 1);
-    assert_eq!(person("A001")["late_minutes"], 12);
+    assert_eq!(person(late_who)["late"], 1);
+    assert_eq!(person(late_who)["late_minutes"], 12);
     assert_eq!(person("A002")["absence_days"], 1);
     assert_eq!(person("A003")["leave"]["sick"], "1");
     assert_eq!(person("A004")["late"], 0);
