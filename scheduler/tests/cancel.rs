@@ -4,16 +4,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use scheduler::{Calendar, Problem, Site, SolveOptions, SolveStatus};
+mod common;
+
+use scheduler::{Problem, SolveOptions, SolveStatus};
 
 fn march() -> Problem {
-    let cal = Calendar::from_toml_strs([include_str!("../../data/calendar/2026.toml")]).unwrap();
-    let site = Site::from_toml_strs(
-        include_str!("../../data/demo/site.toml"),
-        Some(include_str!("../../data/demo/staff.toml")),
-    )
-    .unwrap();
-    Problem::new(&site, &cal, 2026, 3, vec![], vec![]).unwrap()
+    common::demo(3)
 }
 
 /// The demo's March does not reach the 0.1 % gap in minutes (docs: 82 % after 60 s), so with

@@ -172,17 +172,7 @@ pub fn assert_bound_is_sound(p: &Problem, roster: &Roster) {
 /// at most the roster's recomputed objective.
 #[test]
 fn the_demo_month_bound_is_never_negative() {
-    let cal = scheduler::Calendar::from_toml_strs([
-        include_str!("../../data/calendar/2025.toml"),
-        include_str!("../../data/calendar/2026.toml"),
-    ])
-    .unwrap();
-    let site = scheduler::Site::from_toml_strs(
-        include_str!("../../data/demo/site.toml"),
-        Some(include_str!("../../data/demo/staff.toml")),
-    )
-    .unwrap();
-    let p = Problem::new(&site, &cal, 2026, 3, vec![], vec![]).unwrap();
+    let p = common::demo(3);
     let opts = SolveOptions {
         time_limit_seconds: 10.0,
         threads: 1,

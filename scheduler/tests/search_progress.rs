@@ -3,23 +3,15 @@
 //! the log (the web app's progress) sees the best roster, the bound and the gap move on to the
 //! end of the limit.
 
-use scheduler::{Problem, SearchProgress, SolveOptions};
+mod common;
+
+use scheduler::{SearchProgress, SolveOptions};
 
 /// The demo site's March 2026 (52 people, four spreads priced: the search applies) solved
 /// for 12 s.
 #[test]
 fn the_solver_log_has_a_line_a_second_to_the_end_of_the_limit() {
-    let cal = scheduler::Calendar::from_toml_strs([
-        include_str!("../../data/calendar/2025.toml"),
-        include_str!("../../data/calendar/2026.toml"),
-    ])
-    .unwrap();
-    let site = scheduler::Site::from_toml_strs(
-        include_str!("../../data/demo/site.toml"),
-        Some(include_str!("../../data/demo/staff.toml")),
-    )
-    .unwrap();
-    let p = Problem::new(&site, &cal, 2026, 3, vec![], vec![]).unwrap();
+    let p = common::demo(3);
     let dir = std::env::temp_dir().join(format!("wf-lns-progress-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let log = dir.join("solver.log");

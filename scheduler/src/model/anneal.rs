@@ -190,9 +190,8 @@ impl Rules {
             return None;
         }
         // Rest (pairs ending in the month), runs of days and of a shift.
-        let mut run = 0u32;
-        let mut code_run = vec![0u32; 0];
-        code_run.resize(ns, 0);
+        // `same`: consecutive days on the shift worked today (only today's shift has a run).
+        let (mut run, mut same) = (0u32, 0u32);
         for j in 0..work.len() {
             match work[j] {
                 Some(b) => {
@@ -206,18 +205,20 @@ impl Rules {
                             }
                         }
                     }
-                    for (s, cr) in code_run.iter_mut().enumerate() {
-                        *cr = if s == b { *cr + 1 } else { 0 };
-                    }
+                    same = if j > 0 && work[j - 1] == Some(b) {
+                        same + 1
+                    } else {
+                        1
+                    };
                     if let Some(max) = self.max_run[b] {
-                        if check && (code_run[b] == max + 1 && j >= hd) {
+                        if check && (same == max + 1 && j >= hd) {
                             return None;
                         }
                     }
                 }
                 None => {
                     run = 0;
-                    code_run.iter_mut().for_each(|c| *c = 0);
+                    same = 0;
                 }
             }
             if check && (run == p.max_days + 1 && j >= hd) {
@@ -1309,6 +1310,10 @@ mod tests {
     use crate::{Assignment, Calendar, Site};
 
     fn demo(month: u32) -> Problem {
+        demo_with(month, vec![])
+    }
+
+    fn demo_with(month: u32, leave: Vec<crate::Leave>) -> Problem {
         let cal = Calendar::from_toml_strs([
             include_str!("../../../data/calendar/2025.toml"),
             include_str!("../../../data/calendar/2026.toml"),
@@ -1319,7 +1324,25 @@ mod tests {
             Some(include_str!("../../../data/demo/staff.toml")),
         )
         .unwrap();
-        Problem::new(&site, &cal, 2026, month, vec![], vec![]).unwrap()
+        Problem::new(&site, &cal, 2026, month, leave, vec![]).unwrap()
+    }
+
+    /// The constructive start of `tries` greedy tries.
+    fn start_of(p: &Problem, tries: u64) -> Roster {
+        let ix = Index::new(p);
+        super::super::construct::best_start(&ix, &super::super::construct::roles_on(&ix), tries)
+    }
+
+    /// The search for `secs` seconds, no bound known, never stopped by its tick.
+    fn anneal(p: &Problem, start: &Roster, secs: f64, seed: u64) -> (Option<Roster>, AnnealReport) {
+        let nan = AtomicU64::new(f64::NAN.to_bits());
+        let until = Instant::now() + Duration::from_secs_f64(secs);
+        improve(p, start, until, seed, &nan, &mut |_| true)
+    }
+
+    /// The objective recomputed from the roster.
+    fn price(p: &Problem, r: &Roster) -> f64 {
+        super::super::cost::total(&super::super::objective_terms(p, r))
     }
 
     /// The search's own total and the objective recomputed by `cost` agree, on the start and
@@ -1327,32 +1350,16 @@ mod tests {
     #[test]
     fn incremental_price_agrees_with_the_recomputed_objective() {
         let p = demo(3);
-        let ix = Index::new(&p);
-        let roles_on: Vec<Vec<Vec<String>>> = (0..p.employees.len())
-            .map(|e| {
-                (0..p.shifts.len())
-                    .map(|s| ix.roles_on_shift(e, s))
-                    .collect()
-            })
-            .collect();
-        let start = super::super::construct::best_start(&ix, &roles_on, 1);
-        let nan = AtomicU64::new(f64::NAN.to_bits());
-        let (out, rep) = improve(
-            &p,
-            &start,
-            Instant::now() + Duration::from_secs(2),
-            1,
-            &nan,
-            &mut |_| true,
-        );
-        let recomputed = super::super::cost::total(&super::super::objective_terms(&p, &start));
+        let start = start_of(&p, 1);
+        let (out, rep) = anneal(&p, &start, 2.0, 1);
+        let recomputed = price(&p, &start);
         assert!(
             (rep.start - recomputed).abs() < 1e-6,
             "{} vs {recomputed}",
             rep.start
         );
         let out = out.expect("an improvement in 2 s");
-        let after = super::super::cost::total(&super::super::objective_terms(&p, &out));
+        let after = price(&p, &out);
         assert!((rep.best - after).abs() < 1e-6, "{} vs {after}", rep.best);
         assert!(after < recomputed);
         let before = crate::validate::validate(&p, &start).len();
@@ -1368,16 +1375,6 @@ mod tests {
     /// was priced at 0 by the search and at 28,000 by the recomputation).
     #[test]
     fn a_person_below_the_floor_is_priced_and_brought_up_to_it() {
-        let cal = Calendar::from_toml_strs([
-            include_str!("../../../data/calendar/2025.toml"),
-            include_str!("../../../data/calendar/2026.toml"),
-        ])
-        .unwrap();
-        let site = Site::from_toml_strs(
-            include_str!("../../../data/demo/site.toml"),
-            Some(include_str!("../../../data/demo/staff.toml")),
-        )
-        .unwrap();
         let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
         let leave = vec![crate::Leave {
             employee: "A005".into(),
@@ -1385,16 +1382,8 @@ mod tests {
             to: d("2026-03-31"),
             kind: crate::LeaveKind::Inactive,
         }];
-        let p = Problem::new(&site, &cal, 2026, 3, leave, vec![]).unwrap();
-        let ix = Index::new(&p);
-        let roles_on: Vec<Vec<Vec<String>>> = (0..p.employees.len())
-            .map(|e| {
-                (0..p.shifts.len())
-                    .map(|s| ix.roles_on_shift(e, s))
-                    .collect()
-            })
-            .collect();
-        let mut start = super::super::construct::best_start(&ix, &roles_on, 1);
+        let p = demo_with(3, leave);
+        let mut start = start_of(&p, 1);
         let mut kept = 0;
         start.assignments.retain(|a| {
             if a.employee != "A005" {
@@ -1409,23 +1398,15 @@ mod tests {
                 .any(|v| v.rule == "hours_min" && v.employee.as_deref() == Some("A005"))
         };
         assert!(short(&start));
-        let nan = AtomicU64::new(f64::NAN.to_bits());
-        let (out, rep) = improve(
-            &p,
-            &start,
-            Instant::now() + Duration::from_secs(3),
-            1,
-            &nan,
-            &mut |_| true,
-        );
-        let recomputed = super::super::cost::total(&super::super::objective_terms(&p, &start));
+        let (out, rep) = anneal(&p, &start, 3.0, 1);
+        let recomputed = price(&p, &start);
         assert!(
             (rep.start - recomputed).abs() < 1e-6,
             "{} vs {recomputed}",
             rep.start
         );
         let out = out.expect("a cheaper roster");
-        let after = super::super::cost::total(&super::super::objective_terms(&p, &out));
+        let after = price(&p, &out);
         assert!((rep.best - after).abs() < 1e-6, "{} vs {after}", rep.best);
         assert!(!short(&out));
         let rules: Vec<String> = crate::validate::validate(&p, &out)
@@ -1442,15 +1423,7 @@ mod tests {
     #[test]
     fn a_row_that_breaks_a_rule_is_mended() {
         let plain = demo(3);
-        let ix = Index::new(&plain);
-        let roles_on: Vec<Vec<Vec<String>>> = (0..plain.employees.len())
-            .map(|e| {
-                (0..plain.shifts.len())
-                    .map(|s| ix.roles_on_shift(e, s))
-                    .collect()
-            })
-            .collect();
-        let start = super::super::construct::best_start(&ix, &roles_on, 1);
+        let start = start_of(&plain, 1);
         let first = plain.days[0].date;
         let who = start
             .assignments
@@ -1471,15 +1444,7 @@ mod tests {
                 .any(|v| v.rule == "min_rest" && v.employee.as_deref() == Some(who.as_str()))
         };
         assert!(rest(&start));
-        let nan = AtomicU64::new(f64::NAN.to_bits());
-        let (out, _) = improve(
-            &p,
-            &start,
-            Instant::now() + Duration::from_secs(3),
-            1,
-            &nan,
-            &mut |_| true,
-        );
+        let (out, _) = anneal(&p, &start, 3.0, 1);
         let out = out.expect("a mended roster");
         assert!(!rest(&out));
         let personal: Vec<String> = crate::validate::validate(&p, &out)
@@ -1500,14 +1465,7 @@ mod tests {
         let ix = Index::new(&p);
         let roles = roles_of(&p);
         let rules = read_rules(&ix, &roles);
-        let roles_on: Vec<Vec<Vec<String>>> = (0..p.employees.len())
-            .map(|e| {
-                (0..p.shifts.len())
-                    .map(|s| ix.roles_on_shift(e, s))
-                    .collect()
-            })
-            .collect();
-        let start = super::super::construct::best_start(&ix, &roles_on, 1);
+        let start = start_of(&p, 1);
         let cells = read_cells(&ix, &roles, &start).unwrap();
         let standby = ix.standby_shifts();
         let mut rng = Rng(7);
@@ -1615,20 +1573,12 @@ surplus = { N = 2.0 }
         };
         roster.assignments.sort();
         assert!(crate::validate(&p, &roster).is_empty());
-        let start = super::super::cost::total(&super::super::objective_terms(&p, &roster));
+        let start = price(&p, &roster);
         assert!((start - 100.0).abs() < 1e-9, "{start}");
-        let nan = AtomicU64::new(f64::NAN.to_bits());
-        let (out, rep) = improve(
-            &p,
-            &roster,
-            Instant::now() + Duration::from_secs(3),
-            1,
-            &nan,
-            &mut |_| true,
-        );
+        let (out, rep) = anneal(&p, &roster, 3.0, 1);
         let out = out.expect("a cheaper roster");
         assert!(crate::validate(&p, &out).is_empty());
-        let cost = super::super::cost::total(&super::super::objective_terms(&p, &out));
+        let cost = price(&p, &out);
         assert!((cost - 4.0).abs() < 1e-9, "{cost} {rep:?}");
         let s = crate::fairness::summarize(&p, &out);
         assert!(s.people.iter().all(|x| x.nights == 8));
@@ -1659,26 +1609,10 @@ surplus = { N = 2.0 }
                 .unwrap_or(d)
         };
         let p = demo(env("ANNEAL_MONTH", 3.0) as u32);
-        let ix = Index::new(&p);
-        let roles_on: Vec<Vec<Vec<String>>> = (0..p.employees.len())
-            .map(|e| {
-                (0..p.shifts.len())
-                    .map(|s| ix.roles_on_shift(e, s))
-                    .collect()
-            })
-            .collect();
-        let start = super::super::construct::best_start(&ix, &roles_on, 40);
+        let start = start_of(&p, 40);
         for seed in 0..env("ANNEAL_RUNS", 1.0) as u64 {
             let secs = env("ANNEAL_SECS", 5.0);
-            let nan = AtomicU64::new(f64::NAN.to_bits());
-            let (out, rep) = improve(
-                &p,
-                &start,
-                Instant::now() + Duration::from_secs_f64(secs),
-                seed,
-                &nan,
-                &mut |_| true,
-            );
+            let (out, rep) = anneal(&p, &start, secs, seed);
             eprintln!("{rep:?}");
             if let Some(out) = out {
                 for t in super::super::objective_terms(&p, &out) {

@@ -68,6 +68,18 @@ pub(crate) fn best_start_until(
     best.expect("at least one try").1
 }
 
+/// `roles_on[e][s]`: the roles in which `e` can count on shift `s` ([`Index::roles_on_shift`]),
+/// for every person and shift: the start's and the anneal's options.
+pub(crate) fn roles_on(ix: &Index<'_>) -> Vec<Vec<Vec<String>>> {
+    (0..ix.p.employees.len())
+        .map(|e| {
+            (0..ix.p.shifts.len())
+                .map(|s| ix.roles_on_shift(e, s))
+                .collect()
+        })
+        .collect()
+}
+
 /// A small deterministic pseudo-random number in [0, 1) (no dependency needed for tie-breaks).
 fn jitter(seed: u64, a: usize, b: usize, c: usize) -> f64 {
     let mut x = seed
@@ -619,13 +631,7 @@ mod tests {
         for month in 1..=12 {
             let p = demo(month);
             let ix = Index::new(&p);
-            let roles_on: Vec<Vec<Vec<String>>> = (0..p.employees.len())
-                .map(|e| {
-                    (0..p.shifts.len())
-                        .map(|s| ix.roles_on_shift(e, s))
-                        .collect()
-                })
-                .collect();
+            let roles_on = roles_on(&ix);
             let mut r = best_start(&ix, &roles_on, 40);
             improve_fairness(&ix, &mut r, 200);
             let v = validate(&p, &r);

@@ -285,13 +285,7 @@ pub(crate) fn run_planned(
 ) -> Result<Roster, SolveError> {
     problem.check_inputs()?;
     let (mut b, v) = build(problem);
-    let roles_on: Vec<Vec<Vec<String>>> = (0..problem.employees.len())
-        .map(|e| {
-            (0..problem.shifts.len())
-                .map(|s| b.ix.roles_on_shift(e, s))
-                .collect()
-        })
-        .collect();
+    let roles_on = construct::roles_on(&b.ix);
     let anchor = match anchored {
         Some((published, from)) => {
             let a = anchor::Anchor::new(&b.ix, &roles_on, published, from)

@@ -64,13 +64,7 @@ pub(crate) fn solve(problem: &Problem, opts: &SolveOptions) -> Result<Roster, So
     let limit = opts.time_limit_seconds.clamp(0.0, 1e9);
     let deadline = started + Duration::from_secs_f64(limit);
     let ix = Index::new(problem);
-    let roles_on: Vec<Vec<Vec<String>>> = (0..problem.employees.len())
-        .map(|e| {
-            (0..problem.shifts.len())
-                .map(|s| ix.roles_on_shift(e, s))
-                .collect()
-        })
-        .collect();
+    let roles_on = construct::roles_on(&ix);
     let start_until = started + Duration::from_secs_f64(limit * START_SHARE);
     let mut start = construct::best_start_until(&ix, &roles_on, 40, Some(start_until));
     construct::improve_fairness_until(&ix, &mut start, 500, Some(start_until));

@@ -1,4 +1,4 @@
-//! Helpers shared by the scheduler's scenario and repair tests: small sites built in code.
+//! Helpers shared by the scheduler's integration tests: small sites built in code, the demo.
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
@@ -11,6 +11,21 @@ use scheduler::{
 
 pub fn cal() -> Calendar {
     Calendar::from_toml_strs([include_str!("../../../data/calendar/2026.toml")]).unwrap()
+}
+
+/// The demo site (data/demo) for a month of 2026, without leave or a previous month.
+pub fn demo(month: u32) -> Problem {
+    let cal = Calendar::from_toml_strs([
+        include_str!("../../../data/calendar/2025.toml"),
+        include_str!("../../../data/calendar/2026.toml"),
+    ])
+    .unwrap();
+    let site = Site::from_toml_strs(
+        include_str!("../../../data/demo/site.toml"),
+        Some(include_str!("../../../data/demo/staff.toml")),
+    )
+    .unwrap();
+    Problem::new(&site, &cal, 2026, month, vec![], vec![]).unwrap()
 }
 
 pub fn d(s: &str) -> NaiveDate {
