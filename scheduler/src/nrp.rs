@@ -524,6 +524,8 @@ impl Instance {
                 .flat_map(|s| s.forbid_next.iter().map(move |t| (s.id.clone(), t.clone())))
                 .collect(),
             hours_floor_hard: true,
+            // The instance is the whole horizon: no next month to hand over to.
+            handover: false,
         };
         let weights = Weights {
             shortfall: under as f64,

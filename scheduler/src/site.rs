@@ -182,8 +182,17 @@ pub struct Rules {
     /// When true the minimum-hours floor is hard (no slack); otherwise a shortfall is priced.
     #[serde(default)]
     pub hours_floor_hard: bool,
+    /// Whether the month prices the handover to the next month (交接班): its last days must
+    /// leave enough people free to cover the next month's first day (see
+    /// `scheduler::model::handover`). On for sites; off for the benchmark instances, whose
+    /// horizon has no next month.
+    #[serde(default = "yes")]
+    pub handover: bool,
 }
 
+fn yes() -> bool {
+    true
+}
 fn one() -> u32 {
     1
 }

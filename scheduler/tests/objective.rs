@@ -118,9 +118,13 @@ fn the_objective_of_a_hand_made_roster_term_by_term() {
     assert_eq!(get("isolated_day_off"), (1.0, 3.0));
     // E1: A on 04-04 then N on 04-05; E2's N, N and the lone A change nothing.
     assert_eq!(get("shift_change"), (1.0, 1.0));
+    // 1 May's seats (A, N and A's standby, one each) are all open: no one works after 04-10,
+    // so nothing is lost at the handover.
+    assert_eq!(get("handover_shortfall"), (0.0, 0.0));
+    assert_eq!(get("handover_seats"), (0.0, 0.0));
     let total: f64 = terms.iter().map(|t| t.cost).sum();
     assert!((total - 585_530.0).abs() < 1e-6, "{total}");
-    assert_eq!(terms.len(), 13, "{terms:?}");
+    assert_eq!(terms.len(), 15, "{terms:?}");
 }
 
 /// The same problem solved: the printed objective is the roster's own cost, the bound lies

@@ -53,6 +53,7 @@ fn build(
         history_days: 7,
         forbidden_successions: vec![],
         hours_floor_hard: false,
+        handover: true,
     };
     let site = Site {
         name: "prop".into(),

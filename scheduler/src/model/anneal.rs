@@ -135,9 +135,34 @@ struct Rules {
     /// Interval needs by day: (rostered, minutes, covering (offset, shift) pairs).
     needs: Vec<Vec<Need>>,
     need_role: Option<u8>,
+    /// The handover to the next month, and the first day whose cells it reads.
+    handover: Option<super::handover::Handover>,
+    tail_from: usize,
 }
 
 impl Rules {
+    /// Person `e`'s open seats of the next month's first day after `row` (see
+    /// [`super::handover`]).
+    fn tail_mask(&self, e: usize, row: &[Cell]) -> u64 {
+        let Some(h) = &self.handover else { return 0 };
+        let hist = &self.people[e].hist;
+        h.mask(e, |k| {
+            if k <= self.nd {
+                row[self.nd - k].shift()
+            } else {
+                let j = k - self.nd;
+                (j <= hist.len()).then(|| hist[hist.len() - j]).flatten()
+            }
+        })
+    }
+
+    /// The handover's price for everyone's open seats `masks`.
+    fn handover_cost(&self, masks: &[u64]) -> f64 {
+        let Some(h) = &self.handover else { return 0.0 };
+        let (c, t) = h.deficit(masks);
+        f64::from(c) * self.w_short + f64::from(t) * self.w_standby_short
+    }
+
     fn rest_ok(&self, a: usize, g: usize, b: usize) -> bool {
         self.rest[(a * self.ns + b) * (self.max_gap + 1) + g]
     }
@@ -575,6 +600,7 @@ fn read_rules(ix: &Index<'_>, roles: &[String]) -> Rules {
             needs[d].push((need.rostered, need.minutes, covering));
         }
     }
+    let handover = super::handover::Handover::new(ix);
     // A role no one can hold still needs counting as unmet: u8::MAX never matches a cell.
     Rules {
         ne,
@@ -624,6 +650,8 @@ fn read_rules(ix: &Index<'_>, roles: &[String]) -> Rules {
         },
         needs,
         need_role,
+        tail_from: nd.saturating_sub(handover.as_ref().map_or(0, |h| h.lookback + 1)),
+        handover,
     }
 }
 
@@ -646,6 +674,9 @@ struct State {
     /// Shifts worked, everyone's (among rosters of equal cost the search keeps the one with
     /// fewer: less overtime).
     shifts: usize,
+    /// Everyone's open seats of the next month's first day, and their price.
+    tail: Vec<u64>,
+    handover: f64,
 }
 
 /// Bias against a change that adds a shift, in the search's acceptance only (never in the
@@ -697,7 +728,9 @@ impl State {
         let metrics: Vec<[u16; METRICS]> = person.iter().map(|p| p.metrics).collect();
         let group: Vec<(f64, f64)> = members.iter().map(|m| r.group_cost(&metrics, m)).collect();
         let day: Vec<f64> = (0..r.nd).map(|d| r.day(&cells, d)).collect();
-        let base = person.iter().map(|p| p.cost).sum::<f64>() + day.iter().sum::<f64>();
+        let tail: Vec<u64> = (0..r.ne).map(|e| r.tail_mask(e, &cells[e])).collect();
+        let handover = r.handover_cost(&tail);
+        let base = person.iter().map(|p| p.cost).sum::<f64>() + day.iter().sum::<f64>() + handover;
         let total = base + group.iter().map(|g| g.0).sum::<f64>();
         let guided = base + group.iter().map(|g| g.1).sum::<f64>();
         State {
@@ -712,7 +745,26 @@ impl State {
             valid,
             broken,
             shifts,
+            tail,
+            handover,
         }
+    }
+
+    /// The handover's price with the open seats `changed` (person, mask) in place of the
+    /// current ones.
+    fn handover_with(&mut self, r: &Rules, changed: &[(usize, u64)]) -> f64 {
+        if changed.iter().all(|&(e, m)| self.tail[e] == m) {
+            return self.handover;
+        }
+        let saved: Vec<u64> = changed.iter().map(|&(e, _)| self.tail[e]).collect();
+        for &(e, m) in changed {
+            self.tail[e] = m;
+        }
+        let c = r.handover_cost(&self.tail);
+        for (&(e, _), m) in changed.iter().zip(saved).rev() {
+            self.tail[e] = m;
+        }
+        c
     }
 }
 
@@ -885,6 +937,13 @@ pub(crate) fn improve(
                 continue;
             };
             let mut delta = ea.cost + eb.cost - st.person[a].cost - st.person[b].cost;
+            let tail = (d0 + len > rules.tail_from).then(|| {
+                let (ma, mb) = (rules.tail_mask(a, &row_a), rules.tail_mask(b, &row_b));
+                (ma, mb, st.handover_with(&rules, &[(a, ma), (b, mb)]))
+            });
+            if let Some((_, _, h)) = tail {
+                delta += h - st.handover;
+            }
             let repaired = usize::from(!st.valid[a]) + usize::from(!st.valid[b]);
             let mut guided = delta - BROKEN * repaired as f64;
             let (ga, gb) = (rules.people[a].group, rules.people[b].group);
@@ -918,6 +977,11 @@ pub(crate) fn improve(
                 st.metrics[b] = eb.metrics;
                 metrics_tmp[a] = ea.metrics;
                 metrics_tmp[b] = eb.metrics;
+                if let Some((ma, mb, h)) = tail {
+                    st.tail[a] = ma;
+                    st.tail[b] = mb;
+                    st.handover = h;
+                }
                 for (g, c) in new_groups {
                     if g != usize::MAX {
                         st.group[g] = c;
@@ -954,6 +1018,13 @@ pub(crate) fn improve(
                 continue;
             };
             let mut delta = ea.cost - st.person[a].cost;
+            let tail = (d >= rules.tail_from).then(|| {
+                let ma = rules.tail_mask(a, &row_a);
+                (ma, st.handover_with(&rules, &[(a, ma)]))
+            });
+            if let Some((_, h)) = tail {
+                delta += h - st.handover;
+            }
             st.cells[a][d] = new;
             // Days whose price changes: the edited one, and the next (interval needs).
             let days = [d, d + 1];
@@ -992,6 +1063,10 @@ pub(crate) fn improve(
                 metrics_tmp[a] = ea.metrics;
                 st.valid[a] = true;
                 st.broken -= repaired;
+                if let Some((ma, h)) = tail {
+                    st.tail[a] = ma;
+                    st.handover = h;
+                }
                 for i in 0..n {
                     st.day[days[i]] = priced[i];
                 }
@@ -1124,6 +1199,14 @@ fn set_row(
         }
     }
     st.metrics[e] = ev.metrics;
+    let mask = r.tail_mask(e, row);
+    if mask != st.tail[e] {
+        st.tail[e] = mask;
+        let h = r.handover_cost(&st.tail);
+        delta += h - st.handover;
+        guided += h - st.handover;
+        st.handover = h;
+    }
     if let Some(g) = r.people[e].group {
         let c = r.group_cost(&st.metrics, &st.members[g]);
         delta += c.0 - st.group[g].0;

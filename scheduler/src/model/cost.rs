@@ -91,6 +91,10 @@ pub(crate) fn plain_terms(ix: &Index<'_>) -> Vec<(&'static str, f64)> {
         ("isolated_day_off", w.isolated_day_off),
         ("shift_change", w.shift_change),
     ]);
+    if super::handover::Handover::new(ix).is_some() {
+        out.push(("handover_shortfall", w.shortfall));
+        out.push(("handover_seats", w.standby_shortfall));
+    }
     out.retain(|(name, weight)| *weight != 0.0 || *name == "cover_surplus");
     out
 }
@@ -148,6 +152,8 @@ fn measure(ix: &Index<'_>, g: &Grid, anchor: Option<&Anchor>, name: &str) -> f64
         "preferences" => preferences(ix, g),
         "isolated_day_off" => isolated_days_off(ix, g),
         "shift_change" => shift_changes(ix, g),
+        "handover_shortfall" => f64::from(handover(ix, g).0),
+        "handover_seats" => f64::from(handover(ix, g).1),
         "repair_changes" => anchor.map_or(0.0, |a| repair_changes(ix, g, a)),
         // A term this file does not know would make the reported objective wrong.
         other => panic!("objective term `{other}` has no recomputation"),
@@ -386,6 +392,28 @@ fn shift_changes(ix: &Index<'_>, g: &Grid) -> f64 {
         }
     }
     n
+}
+
+/// (cover seats, all seats) of the next month's first day the month's end leaves unfilled,
+/// against a fresh team (see [`super::handover`]).
+fn handover(ix: &Index<'_>, g: &Grid) -> (u32, u32) {
+    let Some(h) = super::handover::Handover::new(ix) else {
+        return (0, 0);
+    };
+    let nd = ix.p.num_days() as i64;
+    let masks: Vec<u64> = (0..ix.p.employees.len())
+        .map(|e| {
+            h.mask(e, |k| {
+                let d = nd - k as i64;
+                if d >= 0 {
+                    g.shift[e][d as usize].as_ref().map(|(s, _)| *s)
+                } else {
+                    ix.history_shift(e, d)
+                }
+            })
+        })
+        .collect();
+    h.deficit(&masks)
 }
 
 /// A repair's changed cells from the change date on, priced as the model prices them.

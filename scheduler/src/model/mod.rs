@@ -18,6 +18,7 @@ mod construct;
 mod cost;
 pub use cost::objective_terms;
 mod cover;
+pub(crate) mod handover;
 mod hours;
 mod interrupt;
 mod search;
@@ -171,6 +172,7 @@ fn build_as(problem: &Problem, relaxed: bool) -> (Builder<'_>, Vars) {
     runs::add(&mut b, &v);
     standby::add(&mut b, &v);
     soft::add(&mut b, &v);
+    handover::add(&mut b, &v);
     (b, v)
 }
 
@@ -198,7 +200,13 @@ pub(crate) fn solve_from(
 
 /// Terms that a repair keeps at full weight: the unmet needs. Every other soft term is
 /// scaled by [`REPAIR_SOFT_SCALE`] so that the number of changes comes before them.
-const NEEDS: [&str; 3] = ["cover_shortfall", "standby_shortfall", "hours_shortfall"];
+const NEEDS: [&str; 5] = [
+    "cover_shortfall",
+    "standby_shortfall",
+    "hours_shortfall",
+    "handover_shortfall",
+    "handover_seats",
+];
 
 /// Scale of the soft terms in a repair. With the demo weights the largest soft unit (a night
 /// spread step, 100) becomes 1, below the cheapest change (0.25 x 100 for a reserve called

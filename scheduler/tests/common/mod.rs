@@ -84,6 +84,7 @@ pub fn rules() -> Rules {
         history_days: 7,
         forbidden_successions: vec![],
         hours_floor_hard: false,
+        handover: true,
     }
 }
 
