@@ -1271,7 +1271,7 @@ fn lift_nights(r: &Rules, st: &mut State, buf: &mut Vec<Option<usize>>) {
                 done = false;
                 break;
             };
-            let mut best: Option<(f64, Vec<Cell>, Option<Cover>)> = None;
+            let mut best: Option<(f64, Vec<Cell>, Vec<Cover>)> = None;
             for d in 0..r.nd {
                 if matches!(row[d], Cell::Standby(_)) || row[d] == Cell::Work(n as u8, role) {
                     continue;
@@ -1290,7 +1290,7 @@ fn lift_nights(r: &Rules, st: &mut State, buf: &mut Vec<Option<usize>>) {
                         let (delta, cover) = if delta >= r.w_short / 2.0 {
                             cover_given_up(r, st, e, &row, &trial, delta, buf)
                         } else {
-                            (delta, None)
+                            (delta, Vec::new())
                         };
                         set_row(r, st, e, &row, buf);
                         if best.as_ref().is_none_or(|(b, ..)| delta < *b) {
@@ -1302,7 +1302,7 @@ fn lift_nights(r: &Rules, st: &mut State, buf: &mut Vec<Option<usize>>) {
             match best {
                 Some((_, trial, cover)) => {
                     set_row(r, st, e, &trial, buf);
-                    if let Some((f, j, cell)) = cover {
+                    for (f, j, cell) in cover {
                         let mut rf = st.cells[f].clone();
                         saved.push((f, rf.clone()));
                         rf[j] = cell;
@@ -1327,11 +1327,13 @@ fn lift_nights(r: &Rules, st: &mut State, buf: &mut Vec<Option<usize>>) {
 type Cover = (usize, usize, Cell);
 
 /// With person `e`'s row set to `trial` (from `row`) at a price of `delta` that includes a
-/// gap, the cheapest way for one person off that day to take the one shift `trial` gives up,
-/// priced with it: (the combined change, who). Why: on demo May at 10 s the nights' lift
-/// always failed: 10-16 agents at the low end, and for several of them every night meant
-/// giving up a morning or a late shift at its minimum (their hours at the cap ruled out a
-/// night on a day off), a gap of 10,000 each.
+/// gap, for each shift `trial` gives up (at most two: the day turned into a night and the
+/// day before, cleared for the rest), the cheapest person off that day who takes it, one
+/// after the other, priced with them: (the combined change, who). The state is as it was on
+/// return. Why: on demo May at 10 s the nights' lift always failed: 10-16 agents at the low
+/// end, and for several of them every night meant giving up a morning or a late shift at its
+/// minimum (their hours at the cap ruled out a night on a day off), a gap of 10,000 each;
+/// on demo October the cheapest night of several needed the day before cleared as well.
 fn cover_given_up(
     r: &Rules,
     st: &mut State,
@@ -1340,34 +1342,56 @@ fn cover_given_up(
     trial: &[Cell],
     delta: f64,
     buf: &mut Vec<Option<usize>>,
-) -> (f64, Option<Cover>) {
-    let mut lost = (0..r.nd).filter(|&j| row[j] != trial[j] && matches!(row[j], Cell::Work(..)));
-    let (Some(j), None) = (lost.next(), lost.next()) else {
-        return (delta, None);
-    };
-    let Cell::Work(s0, role0) = row[j] else {
-        return (delta, None);
-    };
-    let mut best = (delta, None);
-    for f in 0..r.ne {
-        if f == e
-            || st.cells[f][j] != Cell::Off
-            || !st.valid[f]
-            || !r.people[f].options.contains(&(s0, role0))
-        {
+) -> (f64, Vec<Cover>) {
+    let lost: Vec<usize> = (0..r.nd)
+        .filter(|&j| row[j] != trial[j] && matches!(row[j], Cell::Work(..)))
+        .collect();
+    if lost.is_empty() || lost.len() > 2 {
+        return (delta, Vec::new());
+    }
+    let mut total = delta;
+    let mut covers: Vec<Cover> = Vec::new();
+    let mut undo: Vec<(usize, Vec<Cell>)> = Vec::new();
+    for &j in &lost {
+        let Cell::Work(s0, role0) = row[j] else {
             continue;
-        }
-        let mut rf = st.cells[f].clone();
-        rf[j] = row[j];
-        if let Some(d2) = set_row(r, st, f, &rf, buf) {
-            rf[j] = Cell::Off;
-            set_row(r, st, f, &rf, buf);
-            if delta + d2 < best.0 {
-                best = (delta + d2, Some((f, j, row[j])));
+        };
+        let mut best: Option<(f64, usize)> = None;
+        for f in 0..r.ne {
+            if f == e
+                || st.cells[f][j] != Cell::Off
+                || !st.valid[f]
+                || !r.people[f].options.contains(&(s0, role0))
+            {
+                continue;
+            }
+            let mut rf = st.cells[f].clone();
+            rf[j] = row[j];
+            if let Some(d2) = set_row(r, st, f, &rf, buf) {
+                rf[j] = Cell::Off;
+                set_row(r, st, f, &rf, buf);
+                if best.is_none_or(|(b, _)| d2 < b) {
+                    best = Some((d2, f));
+                }
             }
         }
+        // Taken only when it pays (it closes the gap); kept in place for the next one.
+        if let Some((d2, f)) = best.filter(|(d2, _)| *d2 < 0.0) {
+            let mut rf = st.cells[f].clone();
+            undo.push((f, rf.clone()));
+            rf[j] = row[j];
+            set_row(r, st, f, &rf, buf);
+            total += d2;
+            covers.push((f, j, row[j]));
+        }
     }
-    best
+    for (f, rf) in undo.iter().rev() {
+        set_row(r, st, *f, rf, buf);
+    }
+    if covers.is_empty() {
+        return (delta, covers);
+    }
+    (total, covers)
 }
 
 /// A move aimed at a spread: (someone at the high end, someone at the low end, a day the
