@@ -85,3 +85,4 @@ pub use site::{
     roles, CoverRule, DaySelector, Employee, Preference, Role, Rules, ShiftType, Site, Weights,
 };
 pub use validate::{validate, Violation};
+pub use zh::term as term_label_zh;

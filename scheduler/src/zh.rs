@@ -18,6 +18,30 @@ pub(crate) fn role(code: &str) -> &str {
     }
 }
 
+/// Chinese label of an objective term (the names of [`crate::objective_terms`] and of a
+/// repair's changes); another name keeps its code.
+pub fn term(name: &str) -> &str {
+    match name {
+        "cover_shortfall" => "缺岗",
+        "cover_surplus" => "超配",
+        "reserve_shifts" => "预备人员上班",
+        "hours_shortfall" => "工时不足",
+        "standby_shortfall" => "备班缺口",
+        "standby_non_reserve" => "非预备人员备班",
+        "night_spread" => "夜班数差",
+        "holiday_spread" => "节假日班次差",
+        "weekend_spread" => "周末班次差",
+        "standby_spread" => "备班次数差",
+        "preferences" => "意愿未满足",
+        "isolated_day_off" => "单日休息",
+        "shift_change" => "相邻换班",
+        "handover_shortfall" => "次月首日缺岗",
+        "handover_seats" => "次月首日缺位(含备班)",
+        "repair_changes" => "调整变动",
+        other => other,
+    }
+}
+
 /// Chinese label of a day kind.
 pub(crate) fn day_kind(k: DayKind) -> &'static str {
     match k {
@@ -97,5 +121,30 @@ mod tests {
         assert_eq!(duration(0), "0 小时");
         assert_eq!(role("team_leader"), "班长");
         assert_eq!(role("nurse"), "nurse");
+    }
+
+    /// Every term a month's objective is reported with has a Chinese label (a new term
+    /// without one would show its code to the operations manager).
+    #[test]
+    fn every_objective_term_has_a_chinese_label() {
+        let cal = crate::Calendar::from_toml_strs([include_str!("../../data/calendar/2026.toml")])
+            .unwrap();
+        let site = crate::Site::from_toml_strs(
+            include_str!("../../data/demo/site.toml"),
+            Some(include_str!("../../data/demo/staff.toml")),
+        )
+        .unwrap();
+        let p = crate::Problem::new(&site, &cal, 2026, 3, vec![], vec![]).unwrap();
+        let ix = crate::Index::new(&p);
+        let mut names: Vec<&str> = crate::model::cost_term_names(&ix);
+        names.push("repair_changes");
+        assert!(names.len() >= 16, "{names:?}");
+        for name in names {
+            let zh = term(name);
+            assert_ne!(zh, name);
+            assert!(zh.chars().any(|c| c as u32 >= 0x4e00), "{name}: {zh}");
+        }
+        assert_eq!(term("handover_shortfall"), "次月首日缺岗");
+        assert_eq!(term("unknown_term"), "unknown_term");
     }
 }

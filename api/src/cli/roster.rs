@@ -367,7 +367,14 @@ fn print_verdict(doc: &RosterFile, v: &[scheduler::Violation]) -> i32 {
     let priced: Vec<String> = terms
         .iter()
         .filter(|t| t.cost != 0.0)
-        .map(|t| format!("{} {:.2}", t.name, t.cost))
+        .map(|t| {
+            format!(
+                "{} {} {:.2}",
+                scheduler::term_label_zh(&t.name),
+                t.name,
+                t.cost
+            )
+        })
         .collect();
     println!(
         "目标值 objective of this roster (recomputed): {:.2} ({})",
@@ -460,7 +467,15 @@ pub fn print_summary(doc: &RosterFile) {
     );
     println!("目标分项 objective by term:");
     for t in &st.terms {
-        println!("  {:<22} {:>10.2}  (cost {:.2})", t.name, t.measure, t.cost);
+        let zh = scheduler::term_label_zh(&t.name);
+        println!(
+            "  {:<22} {zh}{:pad$} {:>10.2}  (cost {:.2})",
+            t.name,
+            "",
+            t.measure,
+            t.cost,
+            pad = 12usize.saturating_sub(zh.chars().count() * 2)
+        );
     }
     if r.shortfalls.is_empty() {
         println!("缺口 shortfalls: none (无)");

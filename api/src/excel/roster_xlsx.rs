@@ -413,7 +413,11 @@ pub fn write_checked(
         row += 1;
     }
     for t in &st.terms {
-        ws2.write_string(row, 0, &t.name)?;
+        ws2.write_string(
+            row,
+            0,
+            format!("{} {}", scheduler::term_label_zh(&t.name), t.name),
+        )?;
         ws2.write_number(row, 1, t.measure)?;
         ws2.write_number(row, 2, t.cost)?;
         row += 1;

@@ -17,6 +17,12 @@ mod anneal;
 mod construct;
 mod cost;
 pub use cost::objective_terms;
+
+/// The names of a plain month's objective terms (those of weight 0 left out).
+#[cfg(test)]
+pub(crate) fn cost_term_names<'a>(ix: &crate::problem::Index<'a>) -> Vec<&'static str> {
+    cost::plain_terms(ix).into_iter().map(|(n, _)| n).collect()
+}
 mod cover;
 pub(crate) mod handover;
 mod hours;
