@@ -62,6 +62,8 @@ pub mod repair;
 pub mod requests;
 pub mod roster;
 pub mod site;
+#[cfg(test)]
+mod testing;
 pub mod validate;
 mod zh;
 

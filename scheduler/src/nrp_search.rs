@@ -2232,14 +2232,7 @@ mod tests {
     /// shortfalls apart), or a rest rule that reaches two days on.
     #[test]
     fn the_row_form_declines_what_it_cannot_hold() {
-        let cal = crate::Calendar::from_toml_strs([include_str!("../../data/calendar/2026.toml")])
-            .unwrap();
-        let site = crate::Site::from_toml_strs(
-            include_str!("../../data/demo/site.toml"),
-            Some(include_str!("../../data/demo/staff.toml")),
-        )
-        .unwrap();
-        let month = Problem::new(&site, &cal, 2026, 3, vec![], vec![]).unwrap();
+        let month = crate::testing::demo(3, vec![]);
         assert_eq!(Data::from_problem(&month).err().unwrap(), "standby duties");
 
         let Some(base) = bench(1) else { return };

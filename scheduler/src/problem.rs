@@ -606,13 +606,6 @@ mod tests {
     /// less 2 × 8 h: 10,560 − 960 − 480 = 9,120 min.
     #[test]
     fn days_not_employed_prorate_the_hours_range() {
-        let cal =
-            Calendar::from_toml_strs([include_str!("../../data/calendar/2026.toml")]).unwrap();
-        let site = Site::from_toml_strs(
-            include_str!("../../data/demo/site.toml"),
-            Some(include_str!("../../data/demo/staff.toml")),
-        )
-        .unwrap();
         let d = |s: &str| s.parse::<NaiveDate>().unwrap();
         let leave = vec![
             Leave {
@@ -628,7 +621,7 @@ mod tests {
                 kind: LeaveKind::Annual,
             },
         ];
-        let p = Problem::new(&site, &cal, 2026, 3, leave, vec![]).unwrap();
+        let p = crate::testing::demo(3, leave);
         let ix = Index::new(&p);
         let a030 = ix.employee("A030").unwrap();
         assert_eq!(p.standard_minutes, 10_560);

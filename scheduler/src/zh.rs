@@ -127,14 +127,7 @@ mod tests {
     /// without one would show its code to the operations manager).
     #[test]
     fn every_objective_term_has_a_chinese_label() {
-        let cal = crate::Calendar::from_toml_strs([include_str!("../../data/calendar/2026.toml")])
-            .unwrap();
-        let site = crate::Site::from_toml_strs(
-            include_str!("../../data/demo/site.toml"),
-            Some(include_str!("../../data/demo/staff.toml")),
-        )
-        .unwrap();
-        let p = crate::Problem::new(&site, &cal, 2026, 3, vec![], vec![]).unwrap();
+        let p = crate::testing::demo(3, vec![]);
         let ix = crate::Index::new(&p);
         let mut names: Vec<&str> = crate::model::cost_term_names(&ix);
         names.push("repair_changes");

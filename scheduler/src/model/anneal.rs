@@ -1472,24 +1472,14 @@ fn to_roster(p: &Problem, roles: &[String], template: &Roster, cells: &[Vec<Cell
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Assignment, Calendar, Site};
+    use crate::Assignment;
 
     fn demo(month: u32) -> Problem {
         demo_with(month, vec![])
     }
 
     fn demo_with(month: u32, leave: Vec<crate::Leave>) -> Problem {
-        let cal = Calendar::from_toml_strs([
-            include_str!("../../../data/calendar/2025.toml"),
-            include_str!("../../../data/calendar/2026.toml"),
-        ])
-        .unwrap();
-        let site = Site::from_toml_strs(
-            include_str!("../../../data/demo/site.toml"),
-            Some(include_str!("../../../data/demo/staff.toml")),
-        )
-        .unwrap();
-        Problem::new(&site, &cal, 2026, month, leave, vec![]).unwrap()
+        crate::testing::demo(month, leave)
     }
 
     /// The constructive start of `tries` greedy tries.
@@ -1670,8 +1660,6 @@ mod tests {
     /// spread at 100 and a night above the minimum at 2, isolated day off 2, shift change 1
     /// (no other spread; no hours floor).
     fn april() -> Problem {
-        let cal =
-            Calendar::from_toml_strs([include_str!("../../../data/calendar/2026.toml")]).unwrap();
         let site = r#"
 name = "four"
 [[shifts]]
@@ -1706,8 +1694,7 @@ surplus = { N = 2.0 }
                 format!("[[employees]]\nid = \"E{i}\"\nname = \"E{i}\"\nroles = [\"agent\"]\n")
             })
             .collect();
-        let site = Site::from_toml_strs(site, Some(&staff)).unwrap();
-        Problem::new(&site, &cal, 2026, 4, vec![], vec![]).unwrap()
+        crate::testing::month_of(site, &staff, 4, vec![])
     }
 
     /// Worked by hand. Night d of April goes to E(d mod 4 + 1): E1 and E2 work 8 nights, E3
@@ -1727,8 +1714,6 @@ surplus = { N = 2.0 }
     /// costs a gap (10,000) and is not made.
     #[test]
     fn the_nights_lift_has_someone_off_take_the_shift_it_gives_up() {
-        let cal =
-            Calendar::from_toml_strs([include_str!("../../../data/calendar/2026.toml")]).unwrap();
         let site = r#"
 name = "lift"
 [[shifts]]
@@ -1776,14 +1761,13 @@ surplus = { N = 2.0 }
                 staff += "[employees.limits]\nmax_minutes = 9120\n";
             }
         }
-        let site = Site::from_toml_strs(site, Some(&staff)).unwrap();
         let leave = vec![crate::Leave {
             employee: "E4".into(),
             from: chrono::NaiveDate::from_ymd_opt(2026, 4, 30).unwrap(),
             to: chrono::NaiveDate::from_ymd_opt(2026, 4, 30).unwrap(),
             kind: crate::LeaveKind::Annual,
         }];
-        let p = Problem::new(&site, &cal, 2026, 4, leave, vec![]).unwrap();
+        let p = crate::testing::month_of(site, &staff, 4, leave);
         let mut assignments = Vec::new();
         for (d, day) in p.days.iter().enumerate() {
             let night = ["E1", "E2", "E3"][usize::from(d >= 11) + usize::from(d >= 21)];

@@ -610,17 +610,10 @@ pub(crate) fn from_roster(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{summarize, validate, Calendar, Problem, Site};
+    use crate::{summarize, validate, Problem};
 
     fn demo(month: u32) -> Problem {
-        let cal =
-            Calendar::from_toml_strs([include_str!("../../../data/calendar/2026.toml")]).unwrap();
-        let site = Site::from_toml_strs(
-            include_str!("../../../data/demo/site.toml"),
-            Some(include_str!("../../../data/demo/staff.toml")),
-        )
-        .unwrap();
-        Problem::new(&site, &cal, 2026, month, vec![], vec![]).unwrap()
+        crate::testing::demo(month, vec![])
     }
 
     /// The greedy start (best of its tries, fairness-repaired) already breaks no hard rule on

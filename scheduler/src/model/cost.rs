@@ -441,15 +441,7 @@ mod tests {
     use super::*;
 
     fn demo(month: u32) -> Problem {
-        let cal =
-            crate::Calendar::from_toml_strs([include_str!("../../../data/calendar/2026.toml")])
-                .unwrap();
-        let site = crate::Site::from_toml_strs(
-            include_str!("../../../data/demo/site.toml"),
-            Some(include_str!("../../../data/demo/staff.toml")),
-        )
-        .unwrap();
-        crate::Problem::new(&site, &cal, 2026, month, vec![], vec![]).unwrap()
+        crate::testing::demo(month, vec![])
     }
 
     /// The list of terms a plain month is priced with is the model's own, name by name and

@@ -377,10 +377,8 @@ pub(super) fn add(b: &mut Builder<'_>, v: &Vars) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::calendar::Calendar;
     use crate::problem::{Leave, Problem};
     use crate::roster::{Assignment, Roster};
-    use crate::site::Site;
     use chrono::NaiveDate;
 
     fn date(m: u32, d: u32) -> NaiveDate {
@@ -391,8 +389,6 @@ mod tests {
     /// days in a row; Z is on leave from 27 February to 5 March; X and Y would like to work on
     /// the 27th and the 28th (one point each, at 5). No other cost but the handover.
     fn february() -> Problem {
-        let cal =
-            Calendar::from_toml_strs([include_str!("../../../data/calendar/2026.toml")]).unwrap();
         let site = r#"
 name = "three"
 [[shifts]]
@@ -433,14 +429,13 @@ preference = 5.0
                 }
             }
         }
-        let site = Site::from_toml_strs(site, Some(&staff)).unwrap();
         let leave = vec![Leave {
             employee: "Z".into(),
             from: date(2, 27),
             to: date(3, 5),
             kind: LeaveKind::Annual,
         }];
-        Problem::new(&site, &cal, 2026, 2, leave, vec![]).unwrap()
+        crate::testing::month_of(site, &staff, 2, leave)
     }
 
     /// Nights 1-26 by Z, X, Y two at a time (ZZXXYY…), then `end` on the 27th and 28th.
@@ -558,8 +553,6 @@ preference = 5.0
     /// seat is lost.
     #[test]
     fn rest_and_runs_close_seats_and_the_matching_fills_what_is_left() {
-        let cal =
-            Calendar::from_toml_strs([include_str!("../../../data/calendar/2026.toml")]).unwrap();
         let mut site = String::from("name = \"tl\"\n");
         for (c, a, b) in [
             ("A", "08:00", "16:00"),
@@ -579,8 +572,7 @@ preference = 5.0
                 )
             })
             .collect();
-        let site = Site::from_toml_strs(&site, Some(&staff)).unwrap();
-        let p = Problem::new(&site, &cal, 2026, 4, vec![], vec![]).unwrap();
+        let p = crate::testing::month_of(&site, &staff, 4, vec![]);
         let ix = Index::new(&p);
         let h = Handover::new(&ix).unwrap();
         assert_eq!(h.seats.len(), 3);

@@ -381,14 +381,12 @@ fn patterns(b: &mut Builder<'_>, v: &Vars) {
 mod tests {
     use std::time::{Duration, Instant};
 
-    use crate::{Calendar, Problem, Site, SolveOptions};
+    use crate::{Problem, SolveOptions};
 
     /// January 2026 (1 January a statutory holiday), shift A with two agents a day, four
     /// agents and a reserve who also holds `agent`; `per` standby duties for A every day.
     /// Priced: the holiday spread (100), a reserve's shift (200), the needs.
     fn january(per: u32) -> Problem {
-        let cal =
-            Calendar::from_toml_strs([include_str!("../../../data/calendar/2026.toml")]).unwrap();
         let site = format!(
             r#"
 name = "capacity"
@@ -430,8 +428,7 @@ standby_non_reserve = 0.0
             })
             .collect();
         staff += "[[employees]]\nid = \"R1\"\nname = \"R1\"\nroles = [\"agent\"]\nreserve = true\n";
-        let site = Site::from_toml_strs(&site, Some(&staff)).unwrap();
-        Problem::new(&site, &cal, 2026, 1, vec![], vec![]).unwrap()
+        crate::testing::month_of(&site, &staff, 1, vec![])
     }
 
     fn opts() -> SolveOptions {
