@@ -752,14 +752,12 @@ impl State {
 
     /// The handover's price with the open seats `changed` (person, mask) in place of the
     /// current ones.
-    fn handover_with(&mut self, r: &Rules, changed: &[(usize, u64)]) -> f64 {
+    fn handover_with<const N: usize>(&mut self, r: &Rules, changed: [(usize, u64); N]) -> f64 {
         if changed.iter().all(|&(e, m)| self.tail[e] == m) {
             return self.handover;
         }
-        let saved: Vec<u64> = changed.iter().map(|&(e, _)| self.tail[e]).collect();
-        for &(e, m) in changed {
-            self.tail[e] = m;
-        }
+        // On the search's hot path (a move touching the last days): no allocation.
+        let saved = changed.map(|(e, m)| std::mem::replace(&mut self.tail[e], m));
         let c = r.handover_cost(&self.tail);
         for (&(e, _), m) in changed.iter().zip(saved).rev() {
             self.tail[e] = m;
@@ -939,7 +937,7 @@ pub(crate) fn improve(
             let mut delta = ea.cost + eb.cost - st.person[a].cost - st.person[b].cost;
             let tail = (d0 + len > rules.tail_from).then(|| {
                 let (ma, mb) = (rules.tail_mask(a, &row_a), rules.tail_mask(b, &row_b));
-                (ma, mb, st.handover_with(&rules, &[(a, ma), (b, mb)]))
+                (ma, mb, st.handover_with(&rules, [(a, ma), (b, mb)]))
             });
             if let Some((_, _, h)) = tail {
                 delta += h - st.handover;
@@ -1020,7 +1018,7 @@ pub(crate) fn improve(
             let mut delta = ea.cost - st.person[a].cost;
             let tail = (d >= rules.tail_from).then(|| {
                 let ma = rules.tail_mask(a, &row_a);
-                (ma, st.handover_with(&rules, &[(a, ma)]))
+                (ma, st.handover_with(&rules, [(a, ma)]))
             });
             if let Some((_, h)) = tail {
                 delta += h - st.handover;

@@ -23,6 +23,8 @@ struct Grid {
     shift: Vec<Vec<Option<(usize, String)>>>,
     /// `standby[e][d]`: the shifts stood by for.
     standby: Vec<Vec<Vec<usize>>>,
+    /// The handover's (cover seats, all seats) lost, read by two terms, worked out once.
+    handover: std::cell::OnceCell<(u32, u32)>,
 }
 
 impl Grid {
@@ -51,7 +53,11 @@ impl Grid {
                 }
             }
         }
-        Grid { shift, standby }
+        Grid {
+            shift,
+            standby,
+            handover: std::cell::OnceCell::new(),
+        }
     }
 
     fn works(&self, e: usize, d: usize) -> bool {
@@ -397,23 +403,25 @@ fn shift_changes(ix: &Index<'_>, g: &Grid) -> f64 {
 /// (cover seats, all seats) of the next month's first day the month's end leaves unfilled,
 /// against a fresh team (see [`super::handover`]).
 fn handover(ix: &Index<'_>, g: &Grid) -> (u32, u32) {
-    let Some(h) = super::handover::Handover::new(ix) else {
-        return (0, 0);
-    };
-    let nd = ix.p.num_days() as i64;
-    let masks: Vec<u64> = (0..ix.p.employees.len())
-        .map(|e| {
-            h.mask(e, |k| {
-                let d = nd - k as i64;
-                if d >= 0 {
-                    g.shift[e][d as usize].as_ref().map(|(s, _)| *s)
-                } else {
-                    ix.history_shift(e, d)
-                }
+    *g.handover.get_or_init(|| {
+        let Some(h) = super::handover::Handover::new(ix) else {
+            return (0, 0);
+        };
+        let nd = ix.p.num_days() as i64;
+        let masks: Vec<u64> = (0..ix.p.employees.len())
+            .map(|e| {
+                h.mask(e, |k| {
+                    let d = nd - k as i64;
+                    if d >= 0 {
+                        g.shift[e][d as usize].as_ref().map(|(s, _)| *s)
+                    } else {
+                        ix.history_shift(e, d)
+                    }
+                })
             })
-        })
-        .collect();
-    h.deficit(&masks)
+            .collect();
+        h.deficit(&masks)
+    })
 }
 
 /// A repair's changed cells from the change date on, priced as the model prices them.
