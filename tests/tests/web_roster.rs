@@ -149,6 +149,38 @@ fn scenario(db: &str, dir: &std::path::Path) {
     );
     let en = get(a, &format!("/roster?month={m}&lang=en"), &hr).text();
     assert!(en.contains("· objective "), "the English result line");
+    // The roster's own cost, term by term, recomputed from its cells: the terms add up to the
+    // total (each shown to 0.1), the total is the solve's own objective (the solve reports the
+    // roster's cost, not its helper variables), labels in the page's language.
+    let (total, terms) = roster_cost(&page);
+    assert!(!terms.is_empty(), "a demo month costs something: {total}");
+    let sum: f64 = terms.iter().map(|t| t.2).sum();
+    assert!(
+        (sum - total).abs() <= 0.05 * terms.len() as f64 + 1e-9,
+        "{terms:?} add up to {sum}, shown {total}"
+    );
+    let said = page
+        .split("目标值 ")
+        .nth(1)
+        .and_then(|t| t.split(' ').next())
+        .and_then(|x| x.parse::<f64>().ok())
+        .expect("the summary's objective");
+    assert!(
+        (said - total).abs() < 0.051,
+        "summary {said}, recomputed {total}"
+    );
+    assert!(
+        terms.iter().all(|t| !t.1.is_ascii()),
+        "Chinese labels: {terms:?}"
+    );
+    let (en_total, en_terms) = roster_cost(&en);
+    assert_eq!(en_total, total);
+    assert!(
+        en_terms
+            .iter()
+            .all(|t| t.1.is_ascii() && t.1 == t.0.replace('_', " ")),
+        "English labels: {en_terms:?}"
+    );
 
     // A person on P on some day, not working the next day (in the month): put them on A.
     let json: serde_json::Value =
@@ -298,4 +330,34 @@ fn scenario(db: &str, dir: &std::path::Path) {
         assert!(audit.contains(action), "{action} audited");
     }
     drop(server);
+}
+
+/// The roster page's cost panel: the total and each term as (code, label, cost).
+fn roster_cost(page: &str) -> (f64, Vec<(String, String, f64)>) {
+    let panel = page
+        .split("id=\"roster-cost\"")
+        .nth(1)
+        .and_then(|p| p.split("</div>").next())
+        .expect("the cost panel");
+    let total = panel
+        .split("<span class=\"total\">")
+        .nth(1)
+        .and_then(|t| t.split('<').next())
+        .and_then(|t| t.trim().parse::<f64>().ok())
+        .expect("the total");
+    let terms = panel
+        .split("<span class=\"term\" title=\"")
+        .skip(1)
+        .map(|t| {
+            let (code, rest) = t.split_once("\">").unwrap();
+            let text = rest.split('<').next().unwrap().trim();
+            let (label, cost) = text.rsplit_once(' ').unwrap();
+            (
+                code.to_string(),
+                label.to_string(),
+                cost.parse::<f64>().unwrap(),
+            )
+        })
+        .collect();
+    (total, terms)
 }

@@ -171,6 +171,52 @@ pub fn summary_in(doc: &RosterFile, lang: &str) -> String {
     )
 }
 
+/// One priced term of a roster's own cost.
+#[derive(Debug, Clone, Serialize)]
+pub struct CostTerm {
+    /// The term's code (`isolated_day_off`).
+    pub code: String,
+    /// Its label in the page's language (`单日休息`; English: `isolated day off`).
+    pub label: String,
+    /// Its cost, one decimal.
+    pub cost: String,
+}
+
+/// A roster's own cost: the objective recomputed from its cells with the site's weights
+/// (never the solver's helper variables), total and the non-zero terms, dearest first.
+#[derive(Debug, Clone, Serialize)]
+pub struct RosterCost {
+    /// The sum of every term, one decimal.
+    pub total: String,
+    pub terms: Vec<CostTerm>,
+}
+
+/// [`RosterCost`] of `doc`'s roster in `lang` (`zh`: Chinese labels; else English). As a
+/// month's roster: a repair's changes are not priced here, and a hand edit shows at once
+/// (the solve's summary line keeps the figures of the last solve).
+#[must_use]
+pub fn cost_in(doc: &RosterFile, lang: &str) -> RosterCost {
+    let mut terms = scheduler::objective_terms(&doc.problem, &doc.roster);
+    let total: f64 = terms.iter().map(|t| t.cost).sum();
+    terms.retain(|t| t.cost != 0.0);
+    terms.sort_by(|a, b| b.cost.total_cmp(&a.cost).then(a.name.cmp(&b.name)));
+    RosterCost {
+        total: format!("{total:.1}"),
+        terms: terms
+            .into_iter()
+            .map(|t| CostTerm {
+                label: if lang == "zh" {
+                    scheduler::term_label_zh(&t.name).to_string()
+                } else {
+                    t.name.replace('_', " ")
+                },
+                cost: format!("{:.1}", t.cost),
+                code: t.name,
+            })
+            .collect(),
+    }
+}
+
 /// The figures the month list and the overview show.
 #[must_use]
 pub fn figures(doc: &RosterFile) -> RosterFigures {

@@ -656,6 +656,7 @@ fn grid(doc: &RosterFile, lang: &str) -> Value {
         shortfalls => Value::from_serialize(&shortfalls),
         shifts => Value::from_serialize(&shifts),
         summary => crate::month::roster::summary_in(doc, lang),
+        cost => Value::from_serialize(crate::month::roster::cost_in(doc, lang)),
         standard_hours => p.standard_minutes / 60,
     }
 }
