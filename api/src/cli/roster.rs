@@ -474,7 +474,13 @@ pub fn print_summary(doc: &RosterFile) {
             "",
             t.measure,
             t.cost,
-            pad = 12usize.saturating_sub(zh.chars().count() * 2)
+            // Terminal columns: a CJK character takes two, ASCII one (the longest label,
+            // 次月首日缺位(含备班), takes 20).
+            pad = 20usize.saturating_sub(
+                zh.chars()
+                    .map(|c| if c.is_ascii() { 1 } else { 2 })
+                    .sum::<usize>()
+            )
         );
     }
     if r.shortfalls.is_empty() {
