@@ -1825,6 +1825,128 @@ surplus = { N = 2.0 }
         assert!((total - 200.0).abs() < 1e-9, "{total}");
     }
 
+    /// Worked by hand: the lift gives up two shifts (the day turned into a night and the day
+    /// before, cleared for the 12 h rest) and both are taken by someone off. April, A (08-16)
+    /// and N (00-08), one agent each a day; nights' spread at 100, surplus on N at 2, nothing
+    /// else priced. E1 has the nights of days 1-15, E2 of days 16-30, E3 the mornings of every
+    /// day (no night: the spread is 15, 1500). E4 is off all month, on leave on days 1 and 30
+    /// (so not at the spread's low end); only E4 may take a shift the lift gives up (E1's and
+    /// E2's options are cleared). E3's night needs a morning given up; on day 1 no one can
+    /// take it (E4 on leave), and on every later day the night after the morning before
+    /// breaks the rest rule, so that morning goes too: two shifts given up. The first day on
+    /// which E4 can take both is day 3 (days 2 and 3). Spread 15 → 14 (1400) plus E3's night
+    /// as surplus (2): 1402. With E4 unable as well, the lift is not made (1500).
+    #[test]
+    fn the_nights_lift_has_both_shifts_it_gives_up_taken() {
+        let site = r#"
+name = "lift2"
+[[shifts]]
+code = "A"
+name = "早班"
+start = "08:00"
+end = "16:00"
+paid_minutes = 480
+[[shifts]]
+code = "N"
+name = "夜班"
+start = "00:00"
+end = "08:00"
+paid_minutes = 480
+[[cover]]
+shift = "A"
+role = "agent"
+min = 1
+[[cover]]
+shift = "N"
+role = "agent"
+min = 1
+[rules]
+min_rest_minutes = 720
+max_consecutive_days = 30
+history_days = 30
+overtime_cap_minutes = 100000
+under_standard_minutes = 100000
+leave_day_minutes = 480
+night_shifts = ["N"]
+[weights]
+night_spread = 100.0
+holiday_spread = 0.0
+weekend_spread = 0.0
+standby_spread = 0.0
+isolated_day_off = 0.0
+shift_change = 0.0
+surplus = { N = 2.0 }
+"#;
+        let staff: String = ["E1", "E2", "E3", "E4"]
+            .iter()
+            .map(|id| {
+                format!("[[employees]]\nid = \"{id}\"\nname = \"{id}\"\nroles = [\"agent\"]\n")
+            })
+            .collect();
+        let day = |d: u32| chrono::NaiveDate::from_ymd_opt(2026, 4, d).unwrap();
+        let leave = [1, 30]
+            .into_iter()
+            .map(|d| crate::Leave {
+                employee: "E4".into(),
+                from: day(d),
+                to: day(d),
+                kind: crate::LeaveKind::Annual,
+            })
+            .collect();
+        let p = crate::testing::month_of(site, &staff, 4, leave);
+        let mut assignments = Vec::new();
+        for (d, x) in p.days.iter().enumerate() {
+            let night = if d < 15 { "E1" } else { "E2" };
+            for (who, shift) in [(night, "N"), ("E3", "A")] {
+                assignments.push(Assignment {
+                    employee: who.into(),
+                    date: x.date,
+                    shift: shift.into(),
+                    role: "agent".into(),
+                });
+            }
+        }
+        assignments.sort();
+        let roster = Roster {
+            status: crate::SolveStatus::TimeLimited,
+            assignments,
+            standby: vec![],
+            shortfalls: vec![],
+            stats: Default::default(),
+        };
+        assert!(crate::validate(&p, &roster).is_empty());
+        assert!((price(&p, &roster) - 1500.0).abs() < 1e-9);
+        let ix = Index::new(&p);
+        let roles = roles_of(&p);
+        let mut rules = read_rules(&ix, &roles);
+        for id in ["E1", "E2"] {
+            rules.people[ix.employee(id).unwrap()].options.clear();
+        }
+        let run = |rules: &Rules| {
+            let mut st = State::new(rules, read_cells(&ix, &roles, &roster).unwrap());
+            lift_nights(rules, &mut st, &mut Vec::new());
+            let out = to_roster(&p, &roles, &roster, &st.cells);
+            (st.total, out)
+        };
+        let (total, out) = run(&rules);
+        assert!((total - 1402.0).abs() < 1e-9, "{total}");
+        assert!(crate::validate(&p, &out).is_empty());
+        assert!((price(&p, &out) - 1402.0).abs() < 1e-9);
+        let on = |who: &str, d: u32| {
+            out.assignments
+                .iter()
+                .find(|a| a.employee == who && a.date == day(d))
+                .map(|a| a.shift.as_str())
+        };
+        assert_eq!(
+            (on("E3", 2), on("E3", 3), on("E4", 2), on("E4", 3)),
+            (None, Some("N"), Some("A"), Some("A"))
+        );
+        rules.people[ix.employee("E4").unwrap()].options.clear();
+        let (total, _) = run(&rules);
+        assert!((total - 1500.0).abs() < 1e-9, "{total}");
+    }
+
     #[test]
     fn the_search_reaches_the_hand_worked_optimum_of_four_agents() {
         let p = april();
