@@ -101,6 +101,8 @@ struct Rules {
     ne: usize,
     nd: usize,
     ns: usize,
+    /// Roles (the second index of a worked cell).
+    nr: usize,
     hd: usize,
     max_gap: usize,
     /// `rest[(a * ns + b) * (max_gap + 1) + g]`.
@@ -358,31 +360,36 @@ impl Rules {
 
     /// Cover shortfall, surplus and standby shortfall of day `d`, and the interval needs
     /// dated `d` (which also read day `d - 1`).
+    /// The day terms of day `d`. Called on every single-cell move: the counts live on the
+    /// stack when the site is small enough (the demo: 5 shifts, 6 roles), else on the heap.
     fn day(&self, cells: &[Vec<Cell>], d: usize) -> f64 {
+        const STACK: usize = 512;
+        let need = self.ns * (self.nr + 2);
+        if need <= STACK {
+            self.day_in(cells, d, &mut [0u32; STACK][..need])
+        } else {
+            self.day_in(cells, d, &mut vec![0u32; need])
+        }
+    }
+
+    /// [`Rules::day`] with `counts` (zeroed, `ns * (nr + 2)` long) as its scratch: per shift
+    /// the people on it, then per shift those on standby for it, then per shift and role.
+    fn day_in(&self, cells: &[Vec<Cell>], d: usize, counts: &mut [u32]) -> f64 {
         let mut cost = 0.0;
-        let ns = self.ns;
-        let mut count = vec![0u32; ns];
-        let mut by_role: Vec<(u8, u8, u32)> = Vec::new();
-        let mut standby = vec![0u32; ns];
+        let (ns, nr) = (self.ns, self.nr);
+        let (count, rest) = counts.split_at_mut(ns);
+        let (standby, by_role) = rest.split_at_mut(ns);
         for row in cells {
             match row[d] {
                 Cell::Work(s, r) => {
                     count[s as usize] += 1;
-                    match by_role.iter_mut().find(|(x, y, _)| *x == s && *y == r) {
-                        Some(t) => t.2 += 1,
-                        None => by_role.push((s, r, 1)),
-                    }
+                    by_role[s as usize * nr + r as usize] += 1;
                 }
                 Cell::Standby(s) => standby[s as usize] += 1,
                 Cell::Off => {}
             }
         }
-        let have = |s: usize, r: u8| {
-            by_role
-                .iter()
-                .find(|(x, y, _)| *x as usize == s && *y == r)
-                .map_or(0, |t| t.2)
-        };
+        let have = |s: usize, r: u8| by_role[s * nr + r as usize];
         for s in 0..ns {
             let reqs = &self.req[d][s];
             let mut total_min = 0;
@@ -606,6 +613,7 @@ fn read_rules(ix: &Index<'_>, roles: &[String]) -> Rules {
         ne,
         nd,
         ns,
+        nr: roles.len(),
         hd,
         max_gap,
         rest,
