@@ -1695,32 +1695,50 @@ isolated_day_off = 2.0
 shift_change = 1.0
 surplus = { N = 2.0 }
 "#;
-        let staff: String = (1..=4)
-            .map(|i| {
-                format!("[[employees]]\nid = \"E{i}\"\nname = \"E{i}\"\nroles = [\"agent\"]\n")
-            })
-            .collect();
-        crate::testing::month_of(site, &staff, 4, vec![])
+        crate::testing::month_of(site, &agents(&["E1", "E2", "E3", "E4"]), 4, vec![])
     }
 
-    /// Worked by hand. Night d of April goes to E(d mod 4 + 1): E1 and E2 work 8 nights, E3
-    /// and E4 7, every night four days apart (no isolated day off: three days off between):
-    /// the objective is the spread alone, 1 × 100 = 100. The optimum is 4: a spread of 0
-    /// needs a multiple of 4 nights, so at least 32, two above the 30 needed (2 × 2), and a
-    /// roster at 4 exists (E3 and E4 each take the night after one of theirs: two nights in a
-    /// row, no day off made single). The search must reach it and keep the rules.
-    /// April, shifts A (08-16) and N (00-08), one agent each a day; nights' spread at 100,
-    /// surplus on N at 2, nothing else priced. E1 has nights on days 1-11 (11), E2 on 12-21
-    /// (10), E3 on 22-30 (9); mornings: E2 1-10, E3 11-20, E1 21-30. E3 is at its hours cap
-    /// (19 shifts), so its only way to a tenth night is its morning of day 11 (day 10 off; a
-    /// night after a morning breaks the 12 h rest), which leaves day 11 without a morning.
-    /// E4 (off all month, on leave on day 30: not at the spread's low end) can take it (E2,
-    /// off that day too, has a night on day 12). Spread 2 (200) → 1 (100), plus E3's night as
-    /// surplus (2): 102, hand-worked. Without someone to take the shift given up the lift
-    /// costs a gap (10,000) and is not made.
-    #[test]
-    fn the_nights_lift_has_someone_off_take_the_shift_it_gives_up() {
-        let site = r#"
+    /// Agents `ids`, in that order, as the staff file's entries.
+    fn agents(ids: &[&str]) -> String {
+        ids.iter()
+            .map(|id| {
+                format!("[[employees]]\nid = \"{id}\"\nname = \"{id}\"\nroles = [\"agent\"]\n")
+            })
+            .collect()
+    }
+
+    /// The roster of `p` in which, on day index `d`, each (employee, shift) of `cells(d)` is
+    /// worked as an agent.
+    fn agents_roster<'a, const K: usize>(
+        p: &Problem,
+        cells: impl Fn(usize) -> [(&'a str, &'a str); K],
+    ) -> Roster {
+        let mut assignments: Vec<Assignment> = p
+            .days
+            .iter()
+            .enumerate()
+            .flat_map(|(d, day)| {
+                cells(d).map(|(who, shift)| Assignment {
+                    employee: who.into(),
+                    date: day.date,
+                    shift: shift.into(),
+                    role: "agent".into(),
+                })
+            })
+            .collect();
+        assignments.sort();
+        Roster {
+            status: crate::SolveStatus::TimeLimited,
+            assignments,
+            standby: vec![],
+            shortfalls: vec![],
+            stats: Default::default(),
+        }
+    }
+
+    /// The site of the nights' lift tests: April, shifts A (08-16) and N (00-08), one agent
+    /// each a day; nights' spread at 100, surplus on N at 2, nothing else priced.
+    const LIFT_SITE: &str = r#"
 name = "lift"
 [[shifts]]
 code = "A"
@@ -1759,42 +1777,50 @@ isolated_day_off = 0.0
 shift_change = 0.0
 surplus = { N = 2.0 }
 "#;
-        let mut staff = String::new();
-        for id in ["E1", "E2", "E3", "E4"] {
-            staff +=
-                &format!("[[employees]]\nid = \"{id}\"\nname = \"{id}\"\nroles = [\"agent\"]\n");
-            if id == "E3" {
-                staff += "[employees.limits]\nmax_minutes = 9120\n";
-            }
-        }
+
+    /// `roster` after one nights' lift under `rules`: the search's total and the roster.
+    fn lifted(p: &Problem, rules: &Rules, roster: &Roster) -> (f64, Roster) {
+        let ix = Index::new(p);
+        let roles = roles_of(p);
+        let mut st = State::new(rules, read_cells(&ix, &roles, roster).unwrap());
+        lift_nights(rules, &mut st, &mut Vec::new());
+        let out = to_roster(p, &roles, roster, &st.cells);
+        (st.total, out)
+    }
+
+    /// Worked by hand. Night d of April goes to E(d mod 4 + 1): E1 and E2 work 8 nights, E3
+    /// and E4 7, every night four days apart (no isolated day off: three days off between):
+    /// the objective is the spread alone, 1 × 100 = 100. The optimum is 4: a spread of 0
+    /// needs a multiple of 4 nights, so at least 32, two above the 30 needed (2 × 2), and a
+    /// roster at 4 exists (E3 and E4 each take the night after one of theirs: two nights in a
+    /// row, no day off made single). The search must reach it and keep the rules.
+    /// April, shifts A (08-16) and N (00-08), one agent each a day; nights' spread at 100,
+    /// surplus on N at 2, nothing else priced. E1 has nights on days 1-11 (11), E2 on 12-21
+    /// (10), E3 on 22-30 (9); mornings: E2 1-10, E3 11-20, E1 21-30. E3 is at its hours cap
+    /// (19 shifts), so its only way to a tenth night is its morning of day 11 (day 10 off; a
+    /// night after a morning breaks the 12 h rest), which leaves day 11 without a morning.
+    /// E4 (off all month, on leave on day 30: not at the spread's low end) can take it (E2,
+    /// off that day too, has a night on day 12). Spread 2 (200) → 1 (100), plus E3's night as
+    /// surplus (2): 102, hand-worked. Without someone to take the shift given up the lift
+    /// costs a gap (10,000) and is not made.
+    #[test]
+    fn the_nights_lift_has_someone_off_take_the_shift_it_gives_up() {
+        // E3 at its hours cap: 19 shifts.
+        let staff = agents(&["E1", "E2", "E3"])
+            + "[employees.limits]\nmax_minutes = 9120\n"
+            + &agents(&["E4"]);
         let leave = vec![crate::Leave {
             employee: "E4".into(),
             from: chrono::NaiveDate::from_ymd_opt(2026, 4, 30).unwrap(),
             to: chrono::NaiveDate::from_ymd_opt(2026, 4, 30).unwrap(),
             kind: crate::LeaveKind::Annual,
         }];
-        let p = crate::testing::month_of(site, &staff, 4, leave);
-        let mut assignments = Vec::new();
-        for (d, day) in p.days.iter().enumerate() {
+        let p = crate::testing::month_of(LIFT_SITE, &staff, 4, leave);
+        let roster = agents_roster(&p, |d| {
             let night = ["E1", "E2", "E3"][usize::from(d >= 11) + usize::from(d >= 21)];
             let morning = ["E2", "E3", "E1"][usize::from(d >= 10) + usize::from(d >= 20)];
-            for (who, shift) in [(night, "N"), (morning, "A")] {
-                assignments.push(Assignment {
-                    employee: who.into(),
-                    date: day.date,
-                    shift: shift.into(),
-                    role: "agent".into(),
-                });
-            }
-        }
-        assignments.sort();
-        let roster = Roster {
-            status: crate::SolveStatus::TimeLimited,
-            assignments,
-            standby: vec![],
-            shortfalls: vec![],
-            stats: Default::default(),
-        };
+            [(night, "N"), (morning, "A")]
+        });
         assert!(
             crate::validate(&p, &roster).is_empty(),
             "{:?}",
@@ -1804,13 +1830,7 @@ surplus = { N = 2.0 }
         let ix = Index::new(&p);
         let roles = roles_of(&p);
         let rules = read_rules(&ix, &roles);
-        let run = |rules: &Rules| {
-            let mut st = State::new(rules, read_cells(&ix, &roles, &roster).unwrap());
-            lift_nights(rules, &mut st, &mut Vec::new());
-            let out = to_roster(&p, &roles, &roster, &st.cells);
-            (st.total, out)
-        };
-        let (total, out) = run(&rules);
+        let (total, out) = lifted(&p, &rules, &roster);
         assert!((total - 102.0).abs() < 1e-9, "{total}");
         assert!(crate::validate(&p, &out).is_empty());
         assert!((price(&p, &out) - 102.0).abs() < 1e-9);
@@ -1829,7 +1849,7 @@ surplus = { N = 2.0 }
         for id in ["E1", "E2", "E4"] {
             alone.people[ix.employee(id).unwrap()].options.clear();
         }
-        let (total, _) = run(&alone);
+        let (total, _) = lifted(&p, &alone, &roster);
         assert!((total - 200.0).abs() < 1e-9, "{total}");
     }
 
@@ -1846,51 +1866,6 @@ surplus = { N = 2.0 }
     /// as surplus (2): 1402. With E4 unable as well, the lift is not made (1500).
     #[test]
     fn the_nights_lift_has_both_shifts_it_gives_up_taken() {
-        let site = r#"
-name = "lift2"
-[[shifts]]
-code = "A"
-name = "早班"
-start = "08:00"
-end = "16:00"
-paid_minutes = 480
-[[shifts]]
-code = "N"
-name = "夜班"
-start = "00:00"
-end = "08:00"
-paid_minutes = 480
-[[cover]]
-shift = "A"
-role = "agent"
-min = 1
-[[cover]]
-shift = "N"
-role = "agent"
-min = 1
-[rules]
-min_rest_minutes = 720
-max_consecutive_days = 30
-history_days = 30
-overtime_cap_minutes = 100000
-under_standard_minutes = 100000
-leave_day_minutes = 480
-night_shifts = ["N"]
-[weights]
-night_spread = 100.0
-holiday_spread = 0.0
-weekend_spread = 0.0
-standby_spread = 0.0
-isolated_day_off = 0.0
-shift_change = 0.0
-surplus = { N = 2.0 }
-"#;
-        let staff: String = ["E1", "E2", "E3", "E4"]
-            .iter()
-            .map(|id| {
-                format!("[[employees]]\nid = \"{id}\"\nname = \"{id}\"\nroles = [\"agent\"]\n")
-            })
-            .collect();
         let day = |d: u32| chrono::NaiveDate::from_ymd_opt(2026, 4, d).unwrap();
         let leave = [1, 30]
             .into_iter()
@@ -1901,27 +1876,11 @@ surplus = { N = 2.0 }
                 kind: crate::LeaveKind::Annual,
             })
             .collect();
-        let p = crate::testing::month_of(site, &staff, 4, leave);
-        let mut assignments = Vec::new();
-        for (d, x) in p.days.iter().enumerate() {
-            let night = if d < 15 { "E1" } else { "E2" };
-            for (who, shift) in [(night, "N"), ("E3", "A")] {
-                assignments.push(Assignment {
-                    employee: who.into(),
-                    date: x.date,
-                    shift: shift.into(),
-                    role: "agent".into(),
-                });
-            }
-        }
-        assignments.sort();
-        let roster = Roster {
-            status: crate::SolveStatus::TimeLimited,
-            assignments,
-            standby: vec![],
-            shortfalls: vec![],
-            stats: Default::default(),
-        };
+        let staff = agents(&["E1", "E2", "E3", "E4"]);
+        let p = crate::testing::month_of(LIFT_SITE, &staff, 4, leave);
+        let roster = agents_roster(&p, |d| {
+            [(if d < 15 { "E1" } else { "E2" }, "N"), ("E3", "A")]
+        });
         assert!(crate::validate(&p, &roster).is_empty());
         assert!((price(&p, &roster) - 1500.0).abs() < 1e-9);
         let ix = Index::new(&p);
@@ -1930,13 +1889,7 @@ surplus = { N = 2.0 }
         for id in ["E1", "E2"] {
             rules.people[ix.employee(id).unwrap()].options.clear();
         }
-        let run = |rules: &Rules| {
-            let mut st = State::new(rules, read_cells(&ix, &roles, &roster).unwrap());
-            lift_nights(rules, &mut st, &mut Vec::new());
-            let out = to_roster(&p, &roles, &roster, &st.cells);
-            (st.total, out)
-        };
-        let (total, out) = run(&rules);
+        let (total, out) = lifted(&p, &rules, &roster);
         assert!((total - 1402.0).abs() < 1e-9, "{total}");
         assert!(crate::validate(&p, &out).is_empty());
         assert!((price(&p, &out) - 1402.0).abs() < 1e-9);
@@ -1951,31 +1904,14 @@ surplus = { N = 2.0 }
             (None, Some("N"), Some("A"), Some("A"))
         );
         rules.people[ix.employee("E4").unwrap()].options.clear();
-        let (total, _) = run(&rules);
+        let (total, _) = lifted(&p, &rules, &roster);
         assert!((total - 1500.0).abs() < 1e-9, "{total}");
     }
 
     #[test]
     fn the_search_reaches_the_hand_worked_optimum_of_four_agents() {
         let p = april();
-        let mut roster = Roster {
-            status: crate::SolveStatus::TimeLimited,
-            assignments: p
-                .days
-                .iter()
-                .enumerate()
-                .map(|(d, day)| Assignment {
-                    employee: format!("E{}", d % 4 + 1),
-                    date: day.date,
-                    shift: "N".into(),
-                    role: "agent".into(),
-                })
-                .collect(),
-            standby: vec![],
-            shortfalls: vec![],
-            stats: Default::default(),
-        };
-        roster.assignments.sort();
+        let roster = agents_roster(&p, |d| [(["E1", "E2", "E3", "E4"][d % 4], "N")]);
         assert!(crate::validate(&p, &roster).is_empty());
         let start = price(&p, &roster);
         assert!((start - 100.0).abs() < 1e-9, "{start}");
